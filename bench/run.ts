@@ -1,0 +1,165 @@
+/**
+ * `npm run bench`: runs every benchmark module present and prints one table of figures against the
+ * targets. A missed target is reported, not fatal (timings on a shared machine are noisy and must not
+ * gate anything); a benchmark that throws is a bug and makes the exit code non-zero.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { benchLedger } from './ledger.bench.ts';
+
+interface Row {
+  metric: string;
+  value: string;
+  floor: string;
+  ratio: string;
+  target: string;
+  result: string;
+}
+
+interface ParseBenchResult {
+  corpusSize: number;
+  messagesPerSecond: number;
+  floorPerSecond: number;
+}
+
+const TARGET_MEDIAN_MS = 1;
+const TARGET_RATIO = 10;
+const TARGET_PARSE_PER_SECOND = 50_000;
+
+const rows: Row[] = [];
+const notes: string[] = [];
+let failed = false;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const ms = (v: number) => `${v.toFixed(3)} ms`;
+const times = (v: number) => `${v.toFixed(2)}×`;
+const perSecond = (v: number) => `${Math.round(v).toLocaleString('en-US')}/s`;
+const share = (n: number, of: number) => `${n} (${((100 * n) / of).toFixed(2)}%)`;
+const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISS');
+
+async function runLedger(): Promise<void> {
+  const r = await benchLedger({ onProgress: log });
+  const label = `${r.entries.toLocaleString('en-US')} entries, ${r.products} products`;
+  rows.push(
+    {
+      metric: `ledger: record median per entry (${label})`,
+      value: ms(r.core.medianMs),
+      floor: ms(r.floor.medianMs),
+      ratio: times(r.medianRatio),
+      target: `≤ ${TARGET_MEDIAN_MS} ms`,
+      result: verdict(r.core.medianMs <= TARGET_MEDIAN_MS),
+    },
+    {
+      metric: 'ledger: record p99 per entry',
+      value: ms(r.core.p99Ms),
+      floor: ms(r.floor.p99Ms),
+      ratio: times(r.p99Ratio),
+      target: '—',
+      result: '',
+    },
+    {
+      metric: 'ledger: record mean per entry',
+      value: ms(r.core.meanMs),
+      floor: ms(r.floor.meanMs),
+      ratio: times(r.core.meanMs / r.floor.meanMs),
+      target: '—',
+      result: '',
+    },
+    {
+      metric: 'ledger: entries slower than 1 ms',
+      value: share(r.core.over1Ms, r.entries),
+      floor: share(r.floor.over1Ms, r.entries),
+      ratio: r.floor.over1Ms === 0 ? '—' : times(r.core.over1Ms / r.floor.over1Ms),
+      target: '—',
+      result: '',
+    },
+    {
+      metric: 'ledger: core ÷ floor (medians)',
+      value: times(r.medianRatio),
+      floor: '',
+      ratio: '',
+      target: `≤ ${TARGET_RATIO}×`,
+      result: verdict(r.medianRatio <= TARGET_RATIO),
+    },
+    {
+      metric: `stock of all over ${r.stock.products.toLocaleString('en-US')} products (median of ${r.stock.runs})`,
+      value: ms(r.stock.coreMedianMs),
+      floor: ms(r.stock.floorMedianMs),
+      ratio: times(r.stock.ratio),
+      target: '—',
+      result: '',
+    },
+  );
+  notes.push(
+    `ledger: ${r.purchases} purchases + ${r.sales} sales timed after ${r.warmupEntries} warm-up entries per path; core and floor interleaved in chunks of ${r.chunkSize}; ` +
+      `worst entry core ${ms(r.core.maxMs)}, floor ${ms(r.floor.maxMs)}.`,
+    `ledger: floor = raw better-sqlite3, per entry one IMMEDIATE transaction: read Balance, insert SourceMessage, insert Entry, upsert Balance.`,
+    `stock: ${r.stock.seededWith}; floor = the same Balance ⋈ Product ⋈ Location rows without ORDER BY.`,
+  );
+}
+
+function isParseBench(mod: unknown): mod is { benchParse: () => ParseBenchResult | Promise<ParseBenchResult> } {
+  return typeof mod === 'object' && mod !== null && typeof (mod as { benchParse?: unknown }).benchParse === 'function';
+}
+
+async function runParse(): Promise<void> {
+  const url = new URL('./parse.bench.ts', import.meta.url);
+  if (!existsSync(fileURLToPath(url))) {
+    notes.push('parse: skipped, bench/parse.bench.ts does not exist yet.');
+    return;
+  }
+  log('parse: running bench/parse.bench.ts…');
+  // Imported by URL at run time: the module may not exist, and a static import would not compile then.
+  const mod: unknown = await import(url.href);
+  if (!isParseBench(mod)) throw new Error('bench/parse.bench.ts does not export benchParse()');
+  const r = await mod.benchParse();
+  rows.push({
+    metric: `parse: messages per second (corpus of ${r.corpusSize.toLocaleString('en-US')})`,
+    value: perSecond(r.messagesPerSecond),
+    floor: perSecond(r.floorPerSecond),
+    // Throughput is inverted so that, as for latencies, the ratio says how many times slower.
+    ratio: times(r.floorPerSecond / r.messagesPerSecond),
+    target: `≥ ${TARGET_PARSE_PER_SECOND.toLocaleString('en-US')}/s`,
+    result: verdict(r.messagesPerSecond >= TARGET_PARSE_PER_SECOND),
+  });
+}
+
+for (const [name, bench] of [
+  ['ledger', runLedger],
+  ['parse', runParse],
+] as const) {
+  try {
+    await bench();
+  } catch (error) {
+    failed = true;
+    log(`${name}: FAILED`);
+    log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    rows.push({ metric: `${name}: benchmark threw`, value: '—', floor: '—', ratio: '—', target: '—', result: 'ERROR' });
+  }
+}
+
+// Width by code points, so the ≤ and × signs do not push columns out of line.
+const width = (s: string) => [...s].length;
+const header: Row = { metric: 'metric', value: 'value', floor: 'floor', ratio: 'ratio', target: 'target', result: 'result' };
+const columns = ['metric', 'value', 'floor', 'ratio', 'target', 'result'] as const;
+const widths = columns.map((c) => Math.max(...[header, ...rows].map((r) => width(r[c]))));
+const line = (r: Row) =>
+  columns
+    .map((c, i) => {
+      const pad = ' '.repeat((widths[i] ?? 0) - width(r[c]));
+      return c === 'metric' || c === 'target' || c === 'result' ? r[c] + pad : pad + r[c];
+    })
+    .join('  ')
+    .trimEnd();
+
+console.log(line(header));
+console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+for (const r of rows) console.log(line(r));
+if (notes.length > 0) {
+  console.log('');
+  for (const n of notes) console.log(`- ${n}`);
+}
+console.log('');
+console.log(`node ${process.version}, ${process.platform}/${process.arch}; targets are reported, not enforced.`);
+
+if (failed) process.exitCode = 1;

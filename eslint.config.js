@@ -1,0 +1,49 @@
+import tseslint from 'typescript-eslint';
+
+const adapters = ['**/adapters/**', '../adapters/*', '../../adapters/*'];
+const infrastructure = ['grammy', 'grammy/*', '@grammyjs/*', 'telegraf', 'telegraf/*', 'wechaty', 'wechaty/*', 'wechaty-*', '@prisma/*', 'prisma', 'node-cron', 'better-sqlite3', 'pino', 'exceljs'];
+const io = ['fs', 'fs/*', 'node:fs', 'node:fs/*', 'net', 'node:net', 'http', 'node:http', 'child_process', 'node:child_process'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'src/adapters/prisma/generated/**', 'data/**', 'coverage/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    // The domain core stays pure: no chat libraries, no database, no file or network I/O.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: infrastructure, message: 'src/core must not depend on infrastructure; declare a port in src/core/ports.ts.' },
+            { group: io, message: 'src/core must not do I/O; declare a port in src/core/ports.ts.' },
+            { group: adapters, message: 'src/core must not import adapters.' },
+            { group: ['**/bot/**', '../bot/*'], message: 'src/core must not import the conversation layer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The conversation layer is chat-agnostic: it never imports an adapter or a chat library.
+    files: ['src/bot/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: adapters, message: 'src/bot must not import adapters; adapters depend inward.' },
+            { group: infrastructure, message: 'src/bot must stay chat- and database-agnostic.' },
+            { group: io, message: 'src/bot must not do I/O directly.' },
+          ],
+        },
+      ],
+    },
+  },
+);

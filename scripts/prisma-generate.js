@@ -1,0 +1,16 @@
+// Generates the Prisma client at install time. `prisma generate` needs no schema engine, but the CLI
+// tries to download one unless PRISMA_SCHEMA_ENGINE_BINARY names an executable, so point it at a
+// harmless one when none is configured (offline installs, CI).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+const env = { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+if (!env.PRISMA_SCHEMA_ENGINE_BINARY) env.PRISMA_SCHEMA_ENGINE_BINARY = existsSync('/bin/true') ? '/bin/true' : process.execPath;
+const cli = require.resolve('prisma/build/index.js');
+const result = spawnSync(process.execPath, [cli, 'generate'], { stdio: 'inherit', env, cwd: root });
+process.exit(result.status ?? 1);

@@ -1,0 +1,60 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { ChatEngine } from '../../bot/engine.ts';
+import type { Role } from '../../bot/permissions.ts';
+import type { ShopRecord } from '../../core/ports.ts';
+
+export interface ConsoleChatOptions {
+  engine: ChatEngine;
+  shop: ShopRecord;
+  user: string;
+  role: Role;
+  input: Readable;
+  output: Writable;
+  /** Show a prompt and a welcome line (an interactive terminal). */
+  interactive: boolean;
+}
+
+/**
+ * A chat on the terminal: each line is one message from the console user, each reply is printed.
+ * Every line gets its own message id (session start + line number), so idempotency and the audit
+ * trail work as they do in a group chat. Resolves at end of input (or Ctrl-C).
+ */
+export async function runConsoleChat(options: ConsoleChatOptions): Promise<number> {
+  const { engine, shop, input, output } = options;
+  const session = Date.now().toString(36);
+  const rl = createInterface({ input, output: options.interactive ? output : undefined, terminal: options.interactive });
+  if (options.interactive) {
+    output.write(`jxc-bot 控制台 · 店铺「${shop.name}」· ${options.user}（输入「帮助」看用法，Ctrl-C 或 Ctrl-D 退出）\n`);
+    rl.setPrompt('> ');
+    rl.prompt();
+  }
+  let lineNo = 0;
+  let handled = 0;
+  rl.on('SIGINT', () => rl.close());
+  for await (const line of rl) {
+    lineNo += 1;
+    const text = line.trim();
+    if (text === '') {
+      if (options.interactive) rl.prompt();
+      continue;
+    }
+    const reply = engine.handle(
+      {
+        platform: 'console',
+        chatId: `console:${shop.id}`,
+        chatType: 'private',
+        messageId: `${session}-${lineNo}`,
+        userId: options.user,
+        userName: options.user,
+        text,
+      },
+      shop,
+      options.role,
+    );
+    handled += 1;
+    if (reply) output.write(`${reply.text}\n`);
+    if (options.interactive) rl.prompt();
+  }
+  return handled;
+}

@@ -1,0 +1,123 @@
+import type Database from 'better-sqlite3';
+import type { AccessStore, AuditRow, Audience, BindingRecord, IdentityRecord, PersonRecord, PersonRole } from '../../core/access.ts';
+
+/** People, identities, chat bindings and binding codes on SQLite. */
+export class SqliteAccessStore implements AccessStore {
+  private readonly s;
+
+  constructor(readonly db: Database.Database) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      shopCount: p('SELECT COUNT(*) AS n FROM Shop'),
+      bindingOf: p('SELECT shopId, platform, chatId, audience, title FROM ChatBinding WHERE platform = ? AND chatId = ?'),
+      bindings: p('SELECT shopId, platform, chatId, audience, title FROM ChatBinding WHERE shopId = ? ORDER BY id'),
+      bind: p(
+        'INSERT INTO ChatBinding (shopId, platform, chatId, audience, title, boundAt) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(platform, chatId) DO UPDATE SET shopId = excluded.shopId, audience = excluded.audience, title = excluded.title, boundAt = excluded.boundAt',
+      ),
+      unbind: p('DELETE FROM ChatBinding WHERE platform = ? AND chatId = ?'),
+      personByIdentity: p(
+        'SELECT p.id, p.shopId, p.displayName, p.role FROM Identity i JOIN Person p ON p.id = i.personId WHERE p.shopId = ? AND i.platform = ? AND i.platformUserId = ?',
+      ),
+      ownedShops: p(
+        "SELECT DISTINCT p.shopId FROM Identity i JOIN Person p ON p.id = i.personId WHERE i.platform = ? AND i.platformUserId = ? AND p.role = 'owner'",
+      ),
+      insertPerson: p('INSERT INTO Person (shopId, displayName, role, createdAt) VALUES (?, ?, ?, ?) RETURNING id, shopId, displayName, role'),
+      insertIdentity: p(
+        'INSERT INTO Identity (personId, platform, platformUserId, handle) VALUES (?, ?, ?, ?) ON CONFLICT(personId, platform) DO UPDATE SET platformUserId = excluded.platformUserId, handle = excluded.handle',
+      ),
+      people: p('SELECT id, shopId, displayName, role FROM Person WHERE shopId = ? ORDER BY id'),
+      identities: p('SELECT i.personId, i.platform, i.platformUserId, i.handle FROM Identity i JOIN Person p ON p.id = i.personId WHERE p.shopId = ?'),
+      setRole: p('UPDATE Person SET role = ? WHERE id = ?'),
+      setMemberRole: p('UPDATE Shop SET memberRole = ? WHERE id = ?'),
+      memberRole: p('SELECT memberRole FROM Shop WHERE id = ?'),
+      createCode: p('INSERT INTO BindingCode (shopId, personId, code, createdAt, expiresAt) VALUES (?, ?, ?, ?, ?)'),
+      redeemCode: p('UPDATE BindingCode SET usedAt = ? WHERE code = ? AND usedAt IS NULL AND expiresAt > ? RETURNING shopId, personId'),
+      audit: p(`SELECT e.seq, e.kind, pr.name AS product, pr.unit, l.name AS location, e.qtyMilli, e.unitPrice, e.channel, e.counterparty,
+          e.occurredAt, e.recordedAt, e.actorName, e.actorId, o.seq AS reversesSeq, r.seq AS reversedBySeq,
+          m.platform, m.chatId, b.title AS chatTitle, m.text
+        FROM Entry e JOIN Product pr ON pr.id = e.productId
+        LEFT JOIN Location l ON l.id = e.locationId
+        LEFT JOIN Entry o ON o.id = e.reversesId
+        LEFT JOIN Entry r ON r.reversesId = e.id
+        LEFT JOIN SourceMessage m ON m.id = e.messageId
+        LEFT JOIN ChatBinding b ON b.platform = m.platform AND b.chatId = m.chatId
+        WHERE e.shopId = @shopId AND (@productId IS NULL OR e.productId = @productId) AND (@seq IS NULL OR e.seq = @seq)
+        ORDER BY e.seq DESC LIMIT @limit`),
+    };
+  }
+
+  shopCount(): number {
+    return (this.s.shopCount.get() as { n: number }).n;
+  }
+
+  bindingOf(platform: string, chatId: string): BindingRecord | undefined {
+    return this.s.bindingOf.get(platform, chatId) as BindingRecord | undefined;
+  }
+
+  bindings(shopId: number): BindingRecord[] {
+    return this.s.bindings.all(shopId) as BindingRecord[];
+  }
+
+  bind(binding: BindingRecord, now: Date): void {
+    this.s.bind.run(binding.shopId, binding.platform, binding.chatId, binding.audience, binding.title, now.getTime());
+  }
+
+  unbind(platform: string, chatId: string): boolean {
+    return this.s.unbind.run(platform, chatId).changes > 0;
+  }
+
+  personByIdentity(shopId: number, platform: string, platformUserId: string): PersonRecord | undefined {
+    return this.s.personByIdentity.get(shopId, platform, platformUserId) as PersonRecord | undefined;
+  }
+
+  ownedShops(platform: string, platformUserId: string): number[] {
+    return (this.s.ownedShops.all(platform, platformUserId) as { shopId: number }[]).map((r) => r.shopId);
+  }
+
+  createPerson(shopId: number, displayName: string, role: PersonRole, identity: Omit<IdentityRecord, 'personId'>, now: Date): PersonRecord {
+    return this.db.transaction(() => {
+      const person = this.s.insertPerson.get(shopId, displayName, role, now.getTime()) as PersonRecord;
+      this.s.insertIdentity.run(person.id, identity.platform, identity.platformUserId, identity.handle);
+      return person;
+    })();
+  }
+
+  linkIdentity(personId: number, identity: Omit<IdentityRecord, 'personId'>): void {
+    this.s.insertIdentity.run(personId, identity.platform, identity.platformUserId, identity.handle);
+  }
+
+  people(shopId: number): (PersonRecord & { identities: IdentityRecord[] })[] {
+    const identities = this.s.identities.all(shopId) as IdentityRecord[];
+    return (this.s.people.all(shopId) as PersonRecord[]).map((p) => ({ ...p, identities: identities.filter((i) => i.personId === p.id) }));
+  }
+
+  setRole(personId: number, role: PersonRole): void {
+    this.s.setRole.run(role, personId);
+  }
+
+  setMemberRole(shopId: number, role: 'staff' | 'viewer'): void {
+    this.s.setMemberRole.run(role, shopId);
+  }
+
+  memberRole(shopId: number): 'staff' | 'viewer' {
+    return ((this.s.memberRole.get(shopId) as { memberRole: string } | undefined)?.memberRole === 'staff' ? 'staff' : 'viewer');
+  }
+
+  createCode(shopId: number, personId: number, code: string, now: Date, expiresAt: Date): void {
+    this.s.createCode.run(shopId, personId, code, now.getTime(), expiresAt.getTime());
+  }
+
+  redeemCode(code: string, now: Date): { shopId: number; personId: number } | undefined {
+    return this.s.redeemCode.get(now.getTime(), code, now.getTime()) as { shopId: number; personId: number } | undefined;
+  }
+
+  audit(shopId: number, filter: { productId?: number; seq?: number; limit: number }): AuditRow[] {
+    const rows = this.s.audit.all({ shopId, productId: filter.productId ?? null, seq: filter.seq ?? null, limit: filter.limit }) as (Omit<
+      AuditRow,
+      'occurredAt' | 'recordedAt'
+    > & { occurredAt: number; recordedAt: number })[];
+    return rows.map((r) => ({ ...r, occurredAt: new Date(r.occurredAt), recordedAt: new Date(r.recordedAt) }));
+  }
+}
+
+export type { Audience };

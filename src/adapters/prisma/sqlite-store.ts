@@ -1,0 +1,352 @@
+import type Database from 'better-sqlite3';
+import type {
+  BalanceRecord,
+  EntryRecord,
+  EntryView,
+  InventoryStore,
+  LocationRecord,
+  NewEntry,
+  PeriodTotals,
+  ProductMode,
+  ProductRecord,
+  ProductSales,
+  ShopRecord,
+  SourceInput,
+  StockRow,
+  UnitOfWork,
+} from '../../core/ports.ts';
+
+/** The default location every shop starts with. */
+export const DEFAULT_LOCATION = '默认仓';
+
+interface ProductRow {
+  id: number;
+  shopId: number;
+  name: string;
+  sku: string | null;
+  unit: string;
+  salePrice: number | null;
+  lastCost: number | null;
+  reorderLevel: number | null;
+  overstockLevel: number | null;
+  leadTimeDays: number | null;
+  mode: string;
+}
+
+interface EntryRow {
+  id: number;
+  shopId: number;
+  seq: number;
+  kind: string;
+  productId: number;
+  locationId: number | null;
+  qtyMilli: number;
+  unitPrice: number | null;
+  amount: number;
+  cost: number;
+  valueDelta: number;
+  channel: string | null;
+  counterparty: string | null;
+  occurredAt: number;
+  recordedAt: number;
+  actorId: string;
+  actorName: string | null;
+  messageId: number | null;
+  reversesId: number | null;
+  replacesId: number | null;
+  transferId: number | null;
+}
+
+const toProduct = (r: ProductRow): ProductRecord => ({ ...r, mode: r.mode as ProductMode });
+const toEntry = (r: EntryRow): EntryRecord => ({
+  ...r,
+  kind: r.kind as EntryRecord['kind'],
+  occurredAt: new Date(r.occurredAt),
+  recordedAt: new Date(r.recordedAt),
+});
+const toLocation = (r: { id: number; shopId: number; name: string; isDefault: number }): LocationRecord => ({
+  ...r,
+  isDefault: r.isDefault === 1,
+});
+
+const ENTRY_COLUMNS =
+  'shopId, seq, kind, productId, locationId, qtyMilli, unitPrice, amount, cost, valueDelta, channel, counterparty, occurredAt, recordedAt, actorId, actorName, messageId, reversesId, replacesId, transferId';
+
+/** Sales and refunds, with reversals counted under the kind they reverse. */
+const SALES_JOIN = `FROM Entry e LEFT JOIN Entry o ON o.id = e.reversesId
+  WHERE e.shopId = ? AND e.occurredAt >= ? AND e.occurredAt < ? AND COALESCE(o.kind, e.kind) IN ('sale', 'customer_return')`;
+
+/**
+ * The inventory store on SQLite through better-sqlite3 prepared statements, on the schema that
+ * prisma/schema.prisma describes and prisma/migrations creates. The write path stays here rather than
+ * in Prisma Client because a whole purchase (read, insert, update) then costs tens of microseconds
+ * instead of a millisecond; Prisma Client serves the reporting reads (see prisma-reader.ts).
+ */
+export class SqliteStore implements InventoryStore {
+  private readonly s;
+  private readonly uow: UnitOfWork;
+  private readonly defaultLocations = new Map<number, LocationRecord>();
+
+  constructor(readonly db: Database.Database) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      productByName: p('SELECT * FROM Product WHERE shopId = ? AND name = ?'),
+      productByAlias: p('SELECT p.* FROM ProductAlias a JOIN Product p ON p.id = a.productId WHERE a.shopId = ? AND a.alias = ?'),
+      productByNameNocase: p('SELECT * FROM Product WHERE shopId = ? AND name = ? COLLATE NOCASE'),
+      productById: p('SELECT * FROM Product WHERE id = ?'),
+      insertProduct: p('INSERT INTO Product (shopId, name, unit, createdAt) VALUES (?, ?, ?, ?) RETURNING *'),
+      setLastCost: p('UPDATE Product SET lastCost = ? WHERE id = ?'),
+      defaultLocation: p('SELECT * FROM Location WHERE shopId = ? AND isDefault = 1'),
+      locationByName: p('SELECT * FROM Location WHERE shopId = ? AND name = ?'),
+      locationById: p('SELECT * FROM Location WHERE id = ?'),
+      insertLocation: p('INSERT INTO Location (shopId, name, isDefault) VALUES (?, ?, ?) RETURNING *'),
+      balance: p('SELECT qtyMilli, value FROM Balance WHERE productId = ? AND locationId = ?'),
+      upsertBalance: p(
+        'INSERT INTO Balance (productId, locationId, qtyMilli, value) VALUES (?, ?, ?, ?) ON CONFLICT(productId, locationId) DO UPDATE SET qtyMilli = excluded.qtyMilli, value = excluded.value',
+      ),
+      nextSeq: p('UPDATE Shop SET lastSeq = lastSeq + 1 WHERE id = ? RETURNING lastSeq'),
+      insertEntry: p(`INSERT INTO Entry (${ENTRY_COLUMNS}) VALUES (${ENTRY_COLUMNS.split(', ').map(() => '?').join(', ')})`),
+      findMessage: p('SELECT id, shopId FROM SourceMessage WHERE platform = ? AND chatId = ? AND messageId = ?'),
+      insertMessage: p(
+        'INSERT INTO SourceMessage (shopId, platform, chatId, messageId, text, actorId, actorName, receivedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      entriesOfMessage: p('SELECT * FROM Entry WHERE messageId = ? ORDER BY seq'),
+      entryBySeq: p('SELECT * FROM Entry WHERE shopId = ? AND seq = ?'),
+      entryById: p('SELECT * FROM Entry WHERE id = ?'),
+      reversalOf: p('SELECT * FROM Entry WHERE reversesId = ?'),
+      lastUndoable: p(`SELECT e.messageId FROM Entry e
+        WHERE e.shopId = ? AND e.actorId = ? AND e.kind <> 'reversal' AND e.messageId IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM Entry r WHERE r.reversesId = e.id)
+        ORDER BY e.seq DESC LIMIT 1`),
+      shopByName: p('SELECT id, name, timeZone, digestTime FROM Shop WHERE name = ?'),
+      shopById: p('SELECT id, name, timeZone, digestTime FROM Shop WHERE id = ?'),
+      shops: p('SELECT id, name, timeZone, digestTime FROM Shop ORDER BY id'),
+      insertShop: p('INSERT INTO Shop (name, createdAt) VALUES (?, ?) RETURNING id, name, timeZone, digestTime'),
+      stockAll: p(`SELECT p.id AS productId, p.name AS product, p.sku, p.unit, l.name AS location, b.qtyMilli, b.value,
+          p.reorderLevel, p.overstockLevel, p.mode
+        FROM Balance b JOIN Product p ON p.id = b.productId JOIN Location l ON l.id = b.locationId
+        WHERE p.shopId = ? ORDER BY p.name, l.isDefault DESC, l.name`),
+      stockOne: p(`SELECT p.id AS productId, p.name AS product, p.sku, p.unit, l.name AS location, b.qtyMilli, b.value,
+          p.reorderLevel, p.overstockLevel, p.mode
+        FROM Balance b JOIN Product p ON p.id = b.productId JOIN Location l ON l.id = b.locationId
+        WHERE p.shopId = ? AND p.id = ? ORDER BY l.isDefault DESC, l.name`),
+      productOnly: p(`SELECT p.id AS productId, p.name AS product, p.sku, p.unit, ? AS location, 0 AS qtyMilli, 0 AS value,
+          p.reorderLevel, p.overstockLevel, p.mode FROM Product p WHERE p.shopId = ? AND p.id = ?`),
+      entries: p(`SELECT e.*, p.name AS product, p.unit AS unit, l.name AS location
+        FROM Entry e JOIN Product p ON p.id = e.productId LEFT JOIN Location l ON l.id = e.locationId
+        WHERE e.shopId = ? AND e.occurredAt >= ? AND e.occurredAt < ? ORDER BY e.seq`),
+      totals: p(`SELECT COALESCE(SUM(e.amount), 0) AS revenue, COALESCE(SUM(e.cost), 0) AS cost,
+          COALESCE(-SUM(e.qtyMilli), 0) AS soldMilli,
+          COALESCE(SUM(CASE WHEN e.kind = 'sale' THEN 1 WHEN e.kind = 'reversal' AND o.kind = 'sale' THEN -1 ELSE 0 END), 0) AS salesCount
+        ${SALES_JOIN}`),
+      salesByProduct: p(`SELECT e.productId, p.name AS product, p.unit, -SUM(e.qtyMilli) AS soldMilli, SUM(e.amount) AS revenue, SUM(e.cost) AS cost
+        FROM Entry e LEFT JOIN Entry o ON o.id = e.reversesId JOIN Product p ON p.id = e.productId
+        WHERE e.shopId = ? AND e.occurredAt >= ? AND e.occurredAt < ? AND COALESCE(o.kind, e.kind) IN ('sale', 'customer_return')
+        GROUP BY e.productId ORDER BY soldMilli DESC, p.name`),
+      products: p('SELECT * FROM Product WHERE shopId = ? ORDER BY name'),
+      aliases: p('SELECT productId, alias FROM ProductAlias WHERE shopId = ?'),
+      units: p('SELECT u.productId, u.unit, u.factorMilli FROM ProductUnit u JOIN Product p ON p.id = u.productId WHERE p.shopId = ?'),
+      insertAlias: p('INSERT INTO ProductAlias (shopId, productId, alias) VALUES (?, ?, ?) ON CONFLICT(shopId, alias) DO NOTHING'),
+      upsertUnit: p(
+        'INSERT INTO ProductUnit (productId, unit, factorMilli) VALUES (?, ?, ?) ON CONFLICT(productId, unit) DO UPDATE SET factorMilli = excluded.factorMilli',
+      ),
+    };
+    this.uow = this.createUnitOfWork();
+  }
+
+  transaction<T>(work: (uow: UnitOfWork) => T): T {
+    // IMMEDIATE takes the write lock up front, so two processes never interleave read-then-write.
+    return this.db.transaction(() => work(this.uow)).immediate();
+  }
+
+  shopByName(name: string): ShopRecord | undefined {
+    return this.s.shopByName.get(name) as ShopRecord | undefined;
+  }
+
+  shopById(id: number): ShopRecord | undefined {
+    return this.s.shopById.get(id) as ShopRecord | undefined;
+  }
+
+  listShops(): ShopRecord[] {
+    return this.s.shops.all() as ShopRecord[];
+  }
+
+  createShop(name: string, now: Date): ShopRecord {
+    return this.db
+      .transaction(() => {
+        const shop = this.s.insertShop.get(name, now.getTime()) as ShopRecord;
+        this.s.insertLocation.run(shop.id, DEFAULT_LOCATION, 1);
+        return shop;
+      })
+      .immediate();
+  }
+
+  stock(shopId: number, productId?: number): StockRow[] {
+    if (productId === undefined) return this.s.stockAll.all(shopId) as StockRow[];
+    const rows = this.s.stockOne.all(shopId, productId) as StockRow[];
+    if (rows.length > 0) return rows;
+    return this.s.productOnly.all(DEFAULT_LOCATION, shopId, productId) as StockRow[];
+  }
+
+  entries(shopId: number, range: { from?: Date; to?: Date } = {}): EntryView[] {
+    const rows = this.s.entries.all(shopId, range.from?.getTime() ?? 0, range.to?.getTime() ?? Number.MAX_SAFE_INTEGER) as (EntryRow & {
+      product: string;
+      unit: string;
+      location: string | null;
+    })[];
+    return rows.map((r) => ({ ...toEntry(r), product: r.product, unit: r.unit, location: r.location }));
+  }
+
+  totals(shopId: number, from: Date, to: Date): PeriodTotals {
+    return this.s.totals.get(shopId, from.getTime(), to.getTime()) as PeriodTotals;
+  }
+
+  salesByProduct(shopId: number, from: Date, to: Date): ProductSales[] {
+    return this.s.salesByProduct.all(shopId, from.getTime(), to.getTime()) as ProductSales[];
+  }
+
+  products(shopId: number): ProductRecord[] {
+    return (this.s.products.all(shopId) as ProductRow[]).map(toProduct);
+  }
+
+  aliases(shopId: number): { productId: number; alias: string }[] {
+    return this.s.aliases.all(shopId) as { productId: number; alias: string }[];
+  }
+
+  units(shopId: number): { productId: number; unit: string; factorMilli: number }[] {
+    return this.s.units.all(shopId) as { productId: number; unit: string; factorMilli: number }[];
+  }
+
+  updateProduct(
+    shopId: number,
+    productId: number,
+    patch: Partial<Pick<ProductRecord, 'sku' | 'salePrice' | 'reorderLevel' | 'overstockLevel' | 'leadTimeDays' | 'mode' | 'unit'>>,
+  ): void {
+    const keys = Object.keys(patch).filter((k) => ['sku', 'salePrice', 'reorderLevel', 'overstockLevel', 'leadTimeDays', 'mode', 'unit'].includes(k));
+    if (keys.length === 0) return;
+    const sql = `UPDATE Product SET ${keys.map((k) => `"${k}" = ?`).join(', ')} WHERE shopId = ? AND id = ?`;
+    this.db.prepare(sql).run(...keys.map((k) => patch[k as keyof typeof patch] ?? null), shopId, productId);
+  }
+
+  addAlias(shopId: number, productId: number, alias: string): boolean {
+    return this.s.insertAlias.run(shopId, productId, alias).changes > 0;
+  }
+
+  setUnit(productId: number, unit: string, factorMilli: number): void {
+    this.s.upsertUnit.run(productId, unit, factorMilli);
+  }
+
+  updateShop(shopId: number, patch: Partial<Pick<ShopRecord, 'timeZone' | 'digestTime'>>): void {
+    if (patch.timeZone !== undefined) this.db.prepare('UPDATE Shop SET timeZone = ? WHERE id = ?').run(patch.timeZone, shopId);
+    if (patch.digestTime !== undefined) this.db.prepare('UPDATE Shop SET digestTime = ? WHERE id = ?').run(patch.digestTime, shopId);
+  }
+
+  private createUnitOfWork(): UnitOfWork {
+    const s = this.s;
+    const locations = this.defaultLocations;
+    return {
+      findProduct(shopId: number, name: string) {
+        const row = (s.productByName.get(shopId, name) ??
+          s.productByAlias.get(shopId, name) ??
+          s.productByNameNocase.get(shopId, name)) as ProductRow | undefined;
+        return row && toProduct(row);
+      },
+      createProduct(shopId: number, name: string, unit: string, now: Date) {
+        return toProduct(s.insertProduct.get(shopId, name, unit, now.getTime()) as ProductRow);
+      },
+      setLastCost(productId: number, cents: number) {
+        s.setLastCost.run(cents, productId);
+      },
+      defaultLocation(shopId: number) {
+        let location = locations.get(shopId);
+        if (!location) {
+          const row = s.defaultLocation.get(shopId) as Parameters<typeof toLocation>[0] | undefined;
+          location = row ? toLocation(row) : toLocation(s.insertLocation.get(shopId, DEFAULT_LOCATION, 1) as Parameters<typeof toLocation>[0]);
+          locations.set(shopId, location);
+        }
+        return location;
+      },
+      findLocation(shopId: number, name: string) {
+        const row = s.locationByName.get(shopId, name) as Parameters<typeof toLocation>[0] | undefined;
+        return row && toLocation(row);
+      },
+      createLocation(shopId: number, name: string) {
+        return toLocation(s.insertLocation.get(shopId, name, 0) as Parameters<typeof toLocation>[0]);
+      },
+      balance(productId: number, locationId: number): BalanceRecord {
+        return (s.balance.get(productId, locationId) as BalanceRecord | undefined) ?? { qtyMilli: 0, value: 0 };
+      },
+      setBalance(productId: number, locationId: number, balance: BalanceRecord) {
+        s.upsertBalance.run(productId, locationId, balance.qtyMilli, balance.value);
+      },
+      nextSeq(shopId: number) {
+        return (s.nextSeq.get(shopId) as { lastSeq: number }).lastSeq;
+      },
+      insertEntry(entry: NewEntry, seq: number): EntryRecord {
+        const info = s.insertEntry.run(
+          entry.shopId,
+          seq,
+          entry.kind,
+          entry.productId,
+          entry.locationId,
+          entry.qtyMilli,
+          entry.unitPrice,
+          entry.amount,
+          entry.cost,
+          entry.valueDelta,
+          entry.channel,
+          entry.counterparty,
+          entry.occurredAt.getTime(),
+          entry.recordedAt.getTime(),
+          entry.actorId,
+          entry.actorName,
+          entry.messageId,
+          entry.reversesId,
+          entry.replacesId,
+          entry.transferId,
+        );
+        return { ...entry, id: Number(info.lastInsertRowid), seq };
+      },
+      findMessage(source: SourceInput) {
+        return s.findMessage.get(source.platform, source.chatId, source.messageId) as { id: number; shopId: number } | undefined;
+      },
+      insertMessage(shopId: number, source: SourceInput, now: Date) {
+        const info = s.insertMessage.run(
+          shopId,
+          source.platform,
+          source.chatId,
+          source.messageId,
+          source.text,
+          source.actorId,
+          source.actorName ?? null,
+          now.getTime(),
+        );
+        return Number(info.lastInsertRowid);
+      },
+      entriesOfMessage(messageId: number) {
+        return (s.entriesOfMessage.all(messageId) as EntryRow[]).map(toEntry);
+      },
+      entryBySeq(shopId: number, seq: number) {
+        const row = s.entryBySeq.get(shopId, seq) as EntryRow | undefined;
+        return row && toEntry(row);
+      },
+      entryById(id: number) {
+        const row = s.entryById.get(id) as EntryRow | undefined;
+        return row && toEntry(row);
+      },
+      reversalOf(entryId: number) {
+        const row = s.reversalOf.get(entryId) as EntryRow | undefined;
+        return row && toEntry(row);
+      },
+      lastUndoableMessage(shopId: number, actorId: string) {
+        return (s.lastUndoable.get(shopId, actorId) as { messageId: number } | undefined)?.messageId;
+      },
+      productById(id: number) {
+        return toProduct(s.productById.get(id) as ProductRow);
+      },
+      locationById(id: number) {
+        return toLocation(s.locationById.get(id) as Parameters<typeof toLocation>[0]);
+      },
+    };
+  }
+}

@@ -1,0 +1,386 @@
+import type { Result } from '../core/failures.ts';
+import { InventoryService, type ActorLimit, type WriteKind } from '../core/inventory.service.ts';
+import type { Clock, InventoryStore, ShopRecord, SourceInput } from '../core/ports.ts';
+import { MILLI } from '../core/quantity.ts';
+import type { Command, Period } from './command.ts';
+import { localDay, percent, qty, startOfLocalDay, yuanGrouped } from './format.ts';
+import { helpText } from './help.ts';
+import { buildCatalogue, parseMessage, parsePeriod, suggestProducts, type Catalogue } from './parse/index.ts';
+import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
+import { correctionReply, failureReply, stockLine, undoReply, writeReply, type FailureContext } from './replies.ts';
+
+/** A chat message as every adapter hands it over: raw text and who sent it, never parsed. */
+export interface IncomingMessage {
+  platform: string;
+  chatId: string;
+  chatType: 'private' | 'group';
+  messageId: string;
+  userId: string;
+  userName?: string | undefined;
+  text: string;
+  /** The message this one replies to, if any. */
+  replyTo?: { messageId: string; text?: string | undefined; fromBot?: boolean | undefined } | undefined;
+}
+
+/** What the bot answers; adapters send `text` and may attach an undo button for `entrySeqs`. */
+export interface BotReply {
+  text: string;
+  intent?: Command['intent'] | undefined;
+  /** Entries written by this message (for undo buttons and logs). */
+  entrySeqs: number[];
+  /** True when the message had been applied before and nothing new was written. */
+  duplicate: boolean;
+}
+
+/** Who is asking, as the gateway worked it out: role, whether cost may be shown, and whose entries they may undo. */
+export interface ChatAccess {
+  role: Role;
+  /** Owners in an owner chat see cost, value and profit; nobody does in a staff group. */
+  seeCost: boolean;
+  /** Staff undo and correct only their own entries, within UNDO_HOURS. */
+  limit?: ActorLimit | undefined;
+}
+
+/** How long staff may undo their own entries. */
+export const UNDO_HOURS = 24;
+
+/** Minimal structured logger (pino-compatible). */
+export interface BotLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+const silentLogger: BotLogger = { info() {}, warn() {}, error() {}, debug() {} };
+
+const WRITE_INTENTS: ReadonlySet<string> = new Set(['purchase', 'sale', 'customerReturn', 'supplierReturn', 'stocktake', 'transfer']);
+
+/** A hint for private chats when a message is not a command. */
+export const PRIVATE_HINT = '没看懂这句。发「帮助」看用法，例如：进货 T恤 50 件 单价 20';
+
+/** Lines of a long list before it is cut, so a reply fits a phone screen. */
+const MAX_LIST = 30;
+
+/**
+ * The chat-agnostic conversation: text in, reply out. One engine serves every adapter (console,
+ * Telegram, WeChat); it parses, checks permissions, calls the core and words the answer.
+ */
+export class ChatEngine {
+  readonly service: InventoryService;
+  private readonly catalogues = new Map<number, Catalogue>();
+  private readonly logger: BotLogger;
+
+  constructor(
+    readonly store: InventoryStore,
+    readonly clock: Clock,
+    options: { logger?: BotLogger; botNames?: readonly string[] } = {},
+  ) {
+    this.service = new InventoryService(store, clock);
+    this.logger = options.logger ?? silentLogger;
+    this.botNames = options.botNames ?? [];
+  }
+
+  private readonly botNames: readonly string[];
+
+  /** Handles one message for a shop; null means stay silent (group chatter). */
+  handle(message: IncomingMessage, shop: ShopRecord, access: ChatAccess | Role): BotReply | null {
+    const started = performance.now();
+    const who: ChatAccess = typeof access === 'string' ? { role: access, seeCost: can(access, 'seeCost') } : access;
+    let reply: BotReply | null;
+    try {
+      reply = this.dispatch(message, shop, who);
+    } catch (error) {
+      // Unexpected failures are logged with their cause; the user gets an apology, never a stack trace.
+      this.logger.error({ err: error, shop: shop.id, chat: message.chatId }, 'message failed');
+      reply = { text: '⚠️ 出错了，这条没有记账。请稍后再试；如果一直这样，请联系管理员。', entrySeqs: [], duplicate: false };
+    }
+    if (reply) {
+      this.logger.info(
+        {
+          shop: shop.id,
+          platform: message.platform,
+          chat: message.chatId,
+          intent: reply.intent ?? 'none',
+          entries: reply.entrySeqs,
+          duplicate: reply.duplicate || undefined,
+          ms: Math.round((performance.now() - started) * 100) / 100,
+        },
+        'message handled',
+      );
+    }
+    return reply;
+  }
+
+  /** The catalogue the parser resolves names against; rebuilt after products or aliases change. */
+  catalogue(shopId: number): Catalogue {
+    let catalogue = this.catalogues.get(shopId);
+    if (!catalogue) {
+      const aliases = new Map<number, string[]>();
+      for (const a of this.store.aliases(shopId)) aliases.set(a.productId, [...(aliases.get(a.productId) ?? []), a.alias]);
+      const units = new Map<number, Record<string, number>>();
+      for (const u of this.store.units(shopId)) units.set(u.productId, { ...(units.get(u.productId) ?? {}), [u.unit]: u.factorMilli / MILLI });
+      catalogue = buildCatalogue(
+        this.store.products(shopId).map((p) => ({ name: p.name, aliases: aliases.get(p.id) ?? [], unit: p.unit, units: units.get(p.id) ?? {} })),
+      );
+      this.catalogues.set(shopId, catalogue);
+    }
+    return catalogue;
+  }
+
+  /** Forget cached catalogues (after an import or another process changed products). */
+  invalidate(shopId?: number): void {
+    if (shopId === undefined) this.catalogues.clear();
+    else this.catalogues.delete(shopId);
+  }
+
+  private dispatch(message: IncomingMessage, shop: ShopRecord, access: ChatAccess): BotReply | null {
+    const role = access.role;
+    const now = this.clock.now();
+    const parsed = parseMessage(message.text, { now, timeZone: shop.timeZone, catalogue: this.catalogue(shop.id), botNames: this.botNames });
+    if (parsed.kind === 'none') {
+      return message.chatType === 'private' ? { text: PRIVATE_HINT, entrySeqs: [], duplicate: false } : null;
+    }
+    if (parsed.kind === 'error') {
+      return { text: `❌ ${parsed.message}${parsed.example ? `\n例：${parsed.example}` : ''}`, entrySeqs: [], duplicate: false };
+    }
+    const command = parsed.command;
+    const reply = (text: string, entrySeqs: number[] = [], duplicate = false): BotReply => ({ text, intent: command.intent, entrySeqs, duplicate });
+    if (!can(role, command.intent)) {
+      return reply(`⛔ 你的身份是「${ROLE_LABELS[role]}」，这个操作需要「${ROLE_LABELS[neededRole(command.intent)]}」权限。`);
+    }
+    const seeCost = access.seeCost && can(role, 'seeCost');
+    const source: SourceInput = {
+      platform: message.platform,
+      chatId: message.chatId,
+      messageId: message.messageId,
+      text: message.text,
+      actorId: `${message.platform}:${message.userId}`,
+      actorName: message.userName,
+    };
+
+    if (WRITE_INTENTS.has(command.intent)) {
+      const c = command as Extract<Command, { intent: WriteKind }>;
+      const result = this.service.record(
+        shop.id,
+        {
+          kind: c.intent,
+          items: c.items,
+          occurredAt: c.occurredAt,
+          channel: c.channel,
+          counterparty: c.counterparty,
+          location: c.location,
+          to: c.intent === 'transfer' ? c.to : undefined,
+        },
+        source,
+      );
+      if (!result.ok) return reply(this.refusal(result, shop.id, c.intent));
+      if (result.value.createdProducts.length > 0) this.invalidate(shop.id);
+      return reply(writeReply(result.value, seeCost), result.value.entries.map((e) => e.seq), result.value.duplicate);
+    }
+
+    switch (command.intent) {
+      case 'undo': {
+        const replyTo = command.entryNo === undefined ? this.undoTarget(message) : undefined;
+        const result = this.service.undo(
+          shop.id,
+          { entryNo: command.entryNo ?? replyTo?.entryNo, replyTo: replyTo?.message, limit: access.limit },
+          source,
+        );
+        if (!result.ok) return reply(this.refusal(result, shop.id, 'undo'));
+        return reply(undoReply(result.value), result.value.reversals.map((e) => e.seq), result.value.duplicate);
+      }
+      case 'correct': {
+        const value = command.field === 'quantity' ? command.value : Math.round(command.value);
+        const result = this.service.correct(shop.id, { entryNo: command.entryNo, field: command.field, value, limit: access.limit }, source);
+        if (!result.ok) return reply(this.refusal(result, shop.id, 'correct'));
+        const v = result.value;
+        return reply(correctionReply(v, seeCost), [v.reversal.seq, v.replacement.seq], v.duplicate);
+      }
+      case 'query':
+        return reply(this.query(shop, command, seeCost));
+      case 'report':
+        return reply(this.report(shop, command, seeCost, now));
+      case 'setting':
+        return reply(this.setting(shop, command));
+      case 'alias': {
+        const product = this.service.stock(shop.id, command.product);
+        if (!product.ok) return reply(this.refusal(product, shop.id, 'query'));
+        const productId = product.value[0]?.productId as number;
+        const added = command.aliases.filter((a) => this.store.addAlias(shop.id, productId, a));
+        this.invalidate(shop.id);
+        const taken = command.aliases.filter((a) => !added.includes(a));
+        const all = this.store.aliases(shop.id).filter((a) => a.productId === productId).map((a) => a.alias);
+        return reply(
+          `✅ ${product.value[0]?.product} 的别名：${all.join('、') || '（无）'}` + (taken.length > 0 ? `\n（已被占用，未添加：${taken.join('、')}）` : ''),
+        );
+      }
+      case 'help':
+        return reply(helpText(command.topic));
+      default:
+        return null;
+    }
+  }
+
+  /** Replying 「撤销」 to a bot confirmation undoes the entries it names; to a user message, that message's entries. */
+  private undoTarget(message: IncomingMessage): { entryNo?: number; message?: { platform: string; chatId: string; messageId: string } } | undefined {
+    const target = message.replyTo;
+    if (!target) return undefined;
+    if (target.fromBot) {
+      const seq = /#(\d+)/.exec(target.text ?? '')?.[1];
+      return seq ? { entryNo: Number(seq) } : undefined;
+    }
+    return { message: { platform: message.platform, chatId: message.chatId, messageId: target.messageId } };
+  }
+
+  private refusal(result: Result<unknown> & { ok: false }, shopId: number, kind: FailureContext['kind']): string {
+    const failure = result.failure;
+    const suggestions = failure.code === 'UNKNOWN_PRODUCT' ? suggestProducts(failure.product, this.catalogue(shopId), 3) : undefined;
+    return failureReply(failure, { kind, suggestions });
+  }
+
+  private query(shop: ShopRecord, command: Extract<Command, { intent: 'query' }>, seeCost: boolean): string {
+    if (command.filter === 'shortage') {
+      const rows = this.service.shortages(shop.id);
+      if (rows.length === 0) return '✅ 没有缺货或低于预警的商品。';
+      return [`⚠️ 缺货/低库存 ${rows.length} 种：`, ...rows.slice(0, MAX_LIST).map((r) => `· ${r.product} ${qty(r.qtyMilli, r.unit)}（预警 ${r.reorderLevel}）`), ...more(rows.length)].join('\n');
+    }
+    if (command.filter === 'overstock') {
+      const rows = this.service.overstock(shop.id);
+      if (rows.length === 0) return '✅ 没有积压的商品。';
+      return [`📦 积压 ${rows.length} 种：`, ...rows.slice(0, MAX_LIST).map((r) => `· ${r.product} ${qty(r.qtyMilli, r.unit)}（上限 ${r.overstockLevel}）`), ...more(rows.length)].join('\n');
+    }
+    if (command.product !== undefined) {
+      const result = this.service.stock(shop.id, command.product);
+      if (!result.ok) return this.refusal(result, shop.id, 'query');
+      return `📦 ${stockLine(result.value, seeCost)}`;
+    }
+    const rows = this.store.stock(shop.id);
+    if (rows.length === 0) return '📦 还没有库存。先进货，例：进货 T恤 50 件 单价 20';
+    const byProduct = new Map<number, typeof rows>();
+    for (const r of rows) byProduct.set(r.productId, [...(byProduct.get(r.productId) ?? []), r]);
+    const lines = [...byProduct.values()].map((group) => `· ${stockLine(group, seeCost)}`);
+    const units = rows.reduce((s, r) => s + r.qtyMilli, 0);
+    const value = rows.reduce((s, r) => s + r.value, 0);
+    const head = `📦 库存 ${byProduct.size} 种，共 ${qty(units, '')} 个单位${seeCost ? `，金额 ${yuanGrouped(value)} 元` : ''}`;
+    return [head, ...lines.slice(0, MAX_LIST), ...more(lines.length)].join('\n');
+  }
+
+  private report(shop: ShopRecord, command: Extract<Command, { intent: 'report' }>, seeCost: boolean, now: Date): string {
+    if (command.kind === 'profit' && !seeCost) return `⛔ 利润只有「${ROLE_LABELS.owner}」可以查看。可以发「销量 本月」看销量。`;
+    const period = command.period ?? this.defaultPeriod(command.kind, shop, now);
+    const totals = this.store.totals(shop.id, period.from, period.to);
+    const span = `${period.label}（${localDay(period.from, shop.timeZone)}–${localDay(new Date(period.to.getTime() - 1), shop.timeZone)}）`;
+    const profitLine = (revenue: number, cost: number) =>
+      `毛利 ${yuanGrouped(revenue - cost)} 元（成本 ${yuanGrouped(cost)}，毛利率 ${percent(revenue - cost, revenue)}）`;
+    switch (command.kind) {
+      case 'profit':
+        return [`💰 利润 ${span}`, `销售额 ${yuanGrouped(totals.revenue)} 元，${totals.salesCount} 笔`, profitLine(totals.revenue, totals.cost)].join('\n');
+      case 'sales':
+      case 'top': {
+        const rows = this.store.salesByProduct(shop.id, period.from, period.to).filter((r) => r.soldMilli !== 0 || r.revenue !== 0);
+        const head = `📈 ${command.kind === 'top' ? '畅销' : '销量'} ${span}：销售额 ${yuanGrouped(totals.revenue)} 元，${totals.salesCount} 笔`;
+        if (rows.length === 0) return `${head}\n（这段时间没有销售）`;
+        const limit = command.kind === 'top' ? 10 : MAX_LIST;
+        const body = rows.slice(0, limit).map((r, i) => `${i + 1}. ${r.product} ${qty(r.soldMilli, r.unit)} ${yuanGrouped(r.revenue)}元${seeCost ? ` 毛利 ${yuanGrouped(r.revenue - r.cost)}` : ''}`);
+        return [head, ...body, ...(rows.length > limit ? [`…共 ${rows.length} 种`] : [])].join('\n');
+      }
+      case 'slow': {
+        const since = new Date(now.getTime() - 30 * 86_400_000);
+        const sold = new Set(this.store.salesByProduct(shop.id, since, now).filter((r) => r.soldMilli > 0).map((r) => r.productId));
+        const stock = new Map<number, { product: string; unit: string; qtyMilli: number; value: number }>();
+        for (const r of this.store.stock(shop.id)) {
+          const s = stock.get(r.productId) ?? { product: r.product, unit: r.unit, qtyMilli: 0, value: 0 };
+          stock.set(r.productId, { ...s, qtyMilli: s.qtyMilli + r.qtyMilli, value: s.value + r.value });
+        }
+        const slow = [...stock.entries()].filter(([id, s]) => s.qtyMilli > 0 && !sold.has(id)).map(([, s]) => s);
+        if (slow.length === 0) return '✅ 最近 30 天每种有库存的商品都有销售。';
+        return [
+          `🐢 滞销（30 天没卖出、仍有库存）${slow.length} 种：`,
+          ...slow.slice(0, MAX_LIST).map((s) => `· ${s.product} ${qty(s.qtyMilli, s.unit)}${seeCost ? ` 金额 ${yuanGrouped(s.value)}` : ''}`),
+          ...more(slow.length),
+        ].join('\n');
+      }
+      case 'daily': {
+        const lines = [`📋 日报 ${localDay(period.from, shop.timeZone)}`];
+        const rows = this.store.salesByProduct(shop.id, period.from, period.to);
+        if (totals.salesCount === 0 && rows.length === 0) lines.push('今天没有销售。');
+        else {
+          lines.push(`销售 ${totals.salesCount} 笔，销售额 ${yuanGrouped(totals.revenue)} 元`);
+          for (const r of rows.slice(0, 10)) lines.push(`· ${r.product} ${qty(r.soldMilli, r.unit)} ${yuanGrouped(r.revenue)}元`);
+          if (seeCost) lines.push(profitLine(totals.revenue, totals.cost));
+        }
+        const short = this.service.shortages(shop.id);
+        if (short.length > 0) lines.push(`⚠️ 缺货/低库存：${short.slice(0, 10).map((r) => `${r.product} ${qty(r.qtyMilli, r.unit)}`).join('，')}`);
+        const over = this.service.overstock(shop.id);
+        if (over.length > 0) lines.push(`📦 积压：${over.slice(0, 10).map((r) => `${r.product} ${qty(r.qtyMilli, r.unit)}`).join('，')}`);
+        return lines.join('\n');
+      }
+    }
+  }
+
+  private defaultPeriod(kind: Extract<Command, { intent: 'report' }>['kind'], shop: ShopRecord, now: Date): Period {
+    const word = kind === 'profit' ? '本月' : kind === 'top' ? '最近30天' : '今天';
+    const period = parsePeriod(word, now, shop.timeZone);
+    if (period) return period;
+    const from = startOfLocalDay(now, shop.timeZone);
+    return { from, to: new Date(from.getTime() + 86_400_000), label: '今天' };
+  }
+
+  private setting(shop: ShopRecord, command: Extract<Command, { intent: 'setting' }>): string {
+    if (command.key === 'digestTime') {
+      this.store.updateShop(shop.id, { digestTime: String(command.value) });
+      return `✅ 日报时间已设为每天 ${command.value}（${shop.timeZone}）`;
+    }
+    if (command.key === 'timeZone') {
+      this.store.updateShop(shop.id, { timeZone: String(command.value) });
+      return `✅ 时区已设为 ${command.value}`;
+    }
+    const name = command.product ?? '';
+    const found = this.service.stock(shop.id, name);
+    if (!found.ok) return this.refusal(found, shop.id, 'query');
+    const row = found.value[0];
+    if (!row) return failureReply({ code: 'UNKNOWN_PRODUCT', product: name });
+    const id = row.productId;
+    const n = typeof command.value === 'number' ? command.value : Number(command.value);
+    switch (command.key) {
+      case 'reorderLevel':
+        this.store.updateProduct(shop.id, id, { reorderLevel: Math.round(n) });
+        return `✅ ${row.product} 预警线：${Math.round(n)}${row.unit}（库存不高于它时提醒补货）`;
+      case 'overstockLevel':
+        this.store.updateProduct(shop.id, id, { overstockLevel: Math.round(n) });
+        return `✅ ${row.product} 积压线：${Math.round(n)}${row.unit}`;
+      case 'salePrice':
+        this.store.updateProduct(shop.id, id, { salePrice: Math.round(n) });
+        return `✅ ${row.product} 售价：${yuanGrouped(Math.round(n))} 元/${row.unit}`;
+      case 'leadTime':
+        this.store.updateProduct(shop.id, id, { leadTimeDays: Math.round(n) });
+        return `✅ ${row.product} 补货周期：${Math.round(n)} 天`;
+      case 'mode': {
+        const mode = String(command.value) as 'normal' | 'presale' | 'dropship';
+        this.store.updateProduct(shop.id, id, { mode });
+        const label = { normal: '普通（不许超卖）', presale: '预售（允许负库存，显示待发）', dropship: '一件代发（只记收入和成本，不动库存）' }[mode];
+        return `✅ ${row.product} 模式：${label ?? mode}`;
+      }
+      case 'sku': {
+        const taken = this.store.products(shop.id).find((p) => p.sku === String(command.value) && p.id !== id);
+        if (taken) return `❌ 编码 ${command.value} 已经属于 ${taken.name}。`;
+        this.store.updateProduct(shop.id, id, { sku: String(command.value) });
+        return `✅ ${row.product} 编码：${command.value}`;
+      }
+      case 'unitConversion': {
+        const base = String(command.value);
+        const unit = command.unit ?? '';
+        const factor = command.factor ?? 1;
+        if (row.unit !== base) this.store.updateProduct(shop.id, id, { unit: base });
+        this.store.setUnit(id, unit, Math.round(factor * MILLI));
+        this.invalidate(shop.id);
+        return `✅ ${row.product}：1${unit} = ${factor}${base}（库存按${base}计）`;
+      }
+    }
+  }
+}
+
+function more(total: number): string[] {
+  return total > MAX_LIST ? [`…共 ${total} 种，完整清单请导出：npx jxc export stock --format csv`] : [];
+}

@@ -1,0 +1,250 @@
+import type { AccessStore, Audience, PersonRecord } from '../core/access.ts';
+import type { Clock, ShopRecord } from '../core/ports.ts';
+import { formatQty } from '../core/quantity.ts';
+import { KIND_LABELS } from '../core/labels.ts';
+import { parseAdmin, type AdminCommand } from './admin.parser.ts';
+import { UNDO_HOURS, type BotReply, type ChatAccess, type ChatEngine, type IncomingMessage } from './engine.ts';
+import { localTime, yuan } from './format.ts';
+import { helpText } from './help.ts';
+import { parseMessage } from './parse/index.ts';
+import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
+
+/** A chat message with what the gateway needs to bind chats: the chat's title and the sender's @handle. */
+export interface GatewayMessage extends IncomingMessage {
+  chatTitle?: string | undefined;
+  userHandle?: string | undefined;
+}
+
+export interface GatewayOptions {
+  /** Platform ids allowed to open shops (`tg:123`, `wx:wxid_abc`); empty: the first person on a fresh database. */
+  owners: readonly string[];
+  /** How binding codes are made; tests pass a fixed one. */
+  codeGenerator?: () => string;
+}
+
+/** Binding codes stay valid this long. */
+export const CODE_MINUTES = 10;
+
+/** What strangers in an unbound chat are told, once per command they try. */
+export const UNBOUND_HINT = '本聊天还没有绑定店铺。请老板在这里发「开店 店名」，或在已绑定的聊天里发「绑定码」，再到这里发「绑定 码」。';
+
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+function randomCode(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(6));
+  return [...bytes].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+}
+
+/**
+ * The front door for chat platforms: finds the shop a chat is bound to and who the sender is, handles
+ * opening shops, binding chats and managing people, and passes everything else to the engine with the
+ * sender's role. Strangers in unbound chats get one line and nothing else.
+ */
+export class ChatGateway {
+  private readonly makeCode: () => string;
+
+  constructor(
+    readonly engine: ChatEngine,
+    private readonly access: AccessStore,
+    private readonly clock: Clock,
+    private readonly options: GatewayOptions,
+  ) {
+    this.makeCode = options.codeGenerator ?? randomCode;
+  }
+
+  /** Handles one message from any platform; null means stay silent. */
+  handle(message: GatewayMessage): BotReply | null {
+    const admin = parseAdmin(message.text);
+    const binding = this.access.bindingOf(message.platform, message.chatId);
+    const reply = (text: string, intent?: BotReply['intent']): BotReply => ({ text, intent, entrySeqs: [], duplicate: false });
+
+    if (!binding) {
+      if (admin.kind === 'command' && admin.command.intent === 'openShop') return reply(this.openShop(message, admin.command.name));
+      if (admin.kind === 'command' && admin.command.intent === 'bind') return reply(this.bind(message, admin.command.code));
+      if (admin.kind === 'error') return reply(`❌ ${admin.message}`);
+      return this.looksLikeCommand(message) ? reply(UNBOUND_HINT) : null;
+    }
+
+    const shop = this.engine.store.shopById(binding.shopId);
+    if (!shop) return null;
+    const person = this.identify(message, shop.id);
+    const role = this.roleOf(person, binding.audience, message, shop.id);
+    if (role === null) return this.looksLikeCommand(message) ? reply('⛔ 你已被移出本店，不能再操作。如有疑问请联系老板。') : null;
+    const access: ChatAccess = {
+      role,
+      seeCost: role === 'owner' && binding.audience === 'owner',
+      limit:
+        role === 'owner'
+          ? undefined
+          : {
+              actorIds: (this.access.people(shop.id).find((p) => p.id === person?.id)?.identities ?? []).map((i) => `${i.platform}:${i.platformUserId}`).concat(`${message.platform}:${message.userId}`),
+              notBefore: new Date(this.clock.now().getTime() - UNDO_HOURS * 3_600_000),
+              hours: UNDO_HOURS,
+            },
+    };
+
+    if (admin.kind === 'error') return reply(`❌ ${admin.message}`);
+    if (admin.kind === 'command') {
+      const c = admin.command;
+      // `/start` in a bound chat is a greeting: show what the bot can do.
+      if (c.intent === 'openShop' && /^\/start/.test(message.text.trim())) {
+        return reply(`👋 这里是「${shop.name}」的进销存机器人。\n${helpText()}`, 'help');
+      }
+      if (!can(role, c.intent)) return reply(`⛔ 你的身份是「${ROLE_LABELS[role]}」，这个操作需要「${ROLE_LABELS[neededRole(c.intent)]}」权限。`);
+      return reply(this.admin(c, message, shop, person, access));
+    }
+    return this.engine.handle(message, shop, access);
+  }
+
+  private looksLikeCommand(message: GatewayMessage): boolean {
+    if (message.chatType === 'private') return true;
+    const parsed = parseMessage(message.text, { now: this.clock.now(), timeZone: 'Asia/Shanghai', catalogue: this.engine.catalogue(-1) });
+    return parsed.kind !== 'none';
+  }
+
+  /** Records who wrote, so owners can name them in 授权 and the audit shows them. */
+  private identify(message: GatewayMessage, shopId: number): PersonRecord | undefined {
+    const found = this.access.personByIdentity(shopId, message.platform, message.userId);
+    if (found) {
+      if (message.userHandle) this.access.linkIdentity(found.id, { platform: message.platform, platformUserId: message.userId, handle: message.userHandle });
+      return found;
+    }
+    if (message.chatType !== 'group') return undefined;
+    return this.access.createPerson(
+      shopId,
+      message.userName ?? message.userHandle ?? message.userId,
+      'member',
+      { platform: message.platform, platformUserId: message.userId, handle: message.userHandle ?? null },
+      this.clock.now(),
+    );
+  }
+
+  private roleOf(person: PersonRecord | undefined, audience: Audience, message: GatewayMessage, shopId: number): Role | null {
+    if (person?.role === 'removed') return null;
+    if (person && person.role !== 'member') return person.role;
+    // Group members the owner has not named follow the shop's member rule; a stranger's private chat sees nothing more than a viewer.
+    if (message.chatType === 'group' && audience === 'staff') return this.access.memberRole(shopId);
+    return 'viewer';
+  }
+
+  private mayOpenShop(message: GatewayMessage): boolean {
+    const id = `${message.platform === 'telegram' ? 'tg' : message.platform === 'wechat' ? 'wx' : message.platform}:${message.userId}`;
+    if (this.options.owners.length > 0) return this.options.owners.includes(id) || this.options.owners.includes(`${message.platform}:${message.userId}`);
+    // Without JXC_OWNERS: the first person on a fresh database, and afterwards people who already own a shop.
+    return this.access.shopCount() === 0 || this.access.ownedShops(message.platform, message.userId).length > 0;
+  }
+
+  private openShop(message: GatewayMessage, requested: string | undefined): string {
+    if (!this.mayOpenShop(message)) return UNBOUND_HINT;
+    const name = requested ?? message.chatTitle ?? `${message.userName ?? '我'}的店`;
+    if (this.engine.store.shopByName(name)) return `❌ 店名「${name}」已被使用，请换一个。例：开店 ${name}2`;
+    const now = this.clock.now();
+    const shop = this.engine.store.createShop(name, now);
+    const audience: Audience = message.chatType === 'private' ? 'owner' : 'staff';
+    this.access.bind({ shopId: shop.id, platform: message.platform, chatId: message.chatId, audience, title: message.chatTitle ?? null }, now);
+    this.access.createPerson(
+      shop.id,
+      message.userName ?? message.userHandle ?? message.userId,
+      'owner',
+      { platform: message.platform, platformUserId: message.userId, handle: message.userHandle ?? null },
+      now,
+    );
+    const where = audience === 'owner' ? '这是老板私聊，能看到成本和利润。' : '这是店员群：群里不显示成本和利润。';
+    return `🎉 店铺「${name}」已开通，你是老板。${where}\n发「帮助」看用法；发「绑定码」可以把别的群或私聊接到同一个店。`;
+  }
+
+  private bind(message: GatewayMessage, code: string): string {
+    const now = this.clock.now();
+    const grant = this.access.redeemCode(code, now);
+    if (!grant) return '❌ 绑定码无效、已用过或已过期（10 分钟有效）。请老板重新发「绑定码」。';
+    const shop = this.engine.store.shopById(grant.shopId);
+    if (!shop) return '❌ 这个绑定码对应的店铺已不存在。';
+    const issuer = this.access.people(shop.id).find((p) => p.id === grant.personId);
+    const audience: Audience = message.chatType === 'private' && issuer?.role === 'owner' ? 'owner' : 'staff';
+    this.access.bind({ shopId: shop.id, platform: message.platform, chatId: message.chatId, audience, title: message.chatTitle ?? null }, now);
+    // The code was handed over by its issuer; in a private chat the redeemer is that same person on another account.
+    if (message.chatType === 'private' && issuer && !this.access.personByIdentity(shop.id, message.platform, message.userId)) {
+      this.access.linkIdentity(issuer.id, { platform: message.platform, platformUserId: message.userId, handle: message.userHandle ?? null });
+    }
+    return `✅ 已绑定到店铺「${shop.name}」（${audience === 'owner' ? '老板私聊' : '店员群'}）。发「帮助」看用法。`;
+  }
+
+  private admin(c: AdminCommand, message: GatewayMessage, shop: ShopRecord, person: PersonRecord | undefined, access: ChatAccess): string {
+    const now = this.clock.now();
+    switch (c.intent) {
+      case 'openShop':
+      case 'bind':
+        return `本聊天已经绑定店铺「${shop.name}」。要换店请先发「解绑」。`;
+      case 'bindCode': {
+        if (!person) return '⛔ 只有老板本人可以生成绑定码。';
+        const code = this.makeCode();
+        this.access.createCode(shop.id, person.id, code, now, new Date(now.getTime() + CODE_MINUTES * 60_000));
+        return `🔑 绑定码 ${code}（${CODE_MINUTES} 分钟内有效，只能用一次）。在要接入「${shop.name}」的群或私聊里发：绑定 ${code}`;
+      }
+      case 'unbind':
+        this.access.unbind(message.platform, message.chatId);
+        return `✅ 本聊天已与店铺「${shop.name}」解绑，账本数据都还在。`;
+      case 'members': {
+        const people = this.access.people(shop.id).filter((p) => p.role !== 'removed');
+        const memberRole = this.access.memberRole(shop.id);
+        const lines = people.map((p) => {
+          const role = p.role === 'member' ? `${ROLE_LABELS[memberRole]}（群成员默认）` : ROLE_LABELS[p.role as Role];
+          const handles = p.identities.map((i) => (i.handle ? `@${i.handle}` : `${i.platform}`)).join(' ');
+          return `· ${p.displayName} ${handles} — ${role}`;
+        });
+        return [`👥 「${shop.name}」成员 ${people.length} 人（群成员默认：${ROLE_LABELS[memberRole]}）`, ...lines].join('\n');
+      }
+      case 'grant':
+      case 'remove': {
+        const target = this.findPerson(shop.id, c.target);
+        if (!target) return `❌ 没找到 @${c.target}。请让 TA 先在已绑定的群里说一句话，再授权。`;
+        const owners = this.access.people(shop.id).filter((p) => p.role === 'owner');
+        const demotingLastOwner = target.role === 'owner' && owners.length <= 1 && (c.intent === 'remove' || c.role !== 'owner');
+        if (demotingLastOwner) return '❌ 不能移除或降级最后一位老板。请先授权另一位老板。';
+        if (c.intent === 'remove') {
+          this.access.setRole(target.id, 'removed');
+          return `✅ 已把 ${target.displayName} 移出「${shop.name}」。`;
+        }
+        this.access.setRole(target.id, c.role);
+        return `✅ ${target.displayName} 现在是「${ROLE_LABELS[c.role]}」。`;
+      }
+      case 'memberRole':
+        this.access.setMemberRole(shop.id, c.role);
+        return `✅ 群成员默认身份：${ROLE_LABELS[c.role]}${c.role === 'staff' ? '（可以记账和查库存，看不到成本和利润）' : '（只能查库存）'}`;
+      case 'audit':
+        return this.audit(c, shop, access);
+    }
+  }
+
+  private findPerson(shopId: number, target: string): PersonRecord | undefined {
+    const name = target.replace(/^@/, '').toLowerCase();
+    const people = this.access.people(shopId);
+    return (
+      people.find((p) => p.identities.some((i) => i.handle?.toLowerCase() === name)) ??
+      people.find((p) => p.displayName.toLowerCase() === name) ??
+      people.find((p) => p.identities.some((i) => i.platformUserId.toLowerCase() === name))
+    );
+  }
+
+  private audit(c: Extract<AdminCommand, { intent: 'audit' }>, shop: ShopRecord, access: ChatAccess): string {
+    let productId: number | undefined;
+    if (c.product !== undefined) {
+      const found = this.engine.service.stock(shop.id, c.product);
+      if (!found.ok || !found.value[0]) return `❌ 没有找到商品「${c.product}」。例：记录 T恤 或 记录 #12`;
+      productId = found.value[0].productId;
+    }
+    const rows = this.access.audit(shop.id, { productId, seq: c.entryNo, limit: c.entryNo ? 1 : 10 });
+    if (rows.length === 0) return c.entryNo ? `❌ 本店没有记录 #${c.entryNo}。` : '还没有记录。';
+    const lines = rows.map((r) => {
+      const qty = `${formatQty(Math.abs(r.qtyMilli))}${r.unit}`;
+      const isCost = r.kind === 'purchase' || r.kind === 'supplier_return';
+      const price = r.unitPrice !== null && (access.seeCost || !isCost) ? ` @${yuan(r.unitPrice)}` : '';
+      const what = r.kind === 'reversal' ? `撤销 #${r.reversesSeq} ${r.product} ${qty}` : `${KIND_LABELS[r.kind as keyof typeof KIND_LABELS] ?? r.kind} ${r.product} ${qty}${price}`;
+      const undone = r.reversedBySeq ? `（已被 #${r.reversedBySeq} 撤销）` : '';
+      const chat = r.chatTitle ?? (r.platform ? `${r.platform} ${r.chatId ?? ''}`.trim() : '');
+      const text = r.text ? `「${r.text.length > 40 ? `${r.text.slice(0, 40)}…` : r.text}」` : '';
+      return `#${r.seq} ${localTime(r.recordedAt, shop.timeZone)} ${r.actorName ?? r.actorId} ${what}${undone}\n   来自 ${chat} ${text}`;
+    });
+    return [`🧾 ${c.product ? `${c.product} 的` : ''}最近记录：`, ...lines].join('\n');
+  }
+}

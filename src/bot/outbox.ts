@@ -1,0 +1,36 @@
+/**
+ * Messages the bot sends on its own (the daily digest, low-stock alerts) rather than as a reply.
+ * Each running chat adapter registers a sender for its platform.
+ */
+
+/** `permanent` marks a chat that blocked or removed the bot: it is skipped from then on, not retried. */
+export type DeliveryResult = { ok: true } | { ok: false; permanent: boolean; error: string };
+
+export interface ChatSender {
+  /** The platform name used in chat bindings: `telegram`, `wechat`, `console`. */
+  readonly platform: string;
+  send(chatId: string, text: string): Promise<DeliveryResult>;
+}
+
+/** The senders of the adapters that are running, by platform. */
+export class Outbox {
+  private readonly senders = new Map<string, ChatSender>();
+
+  register(sender: ChatSender): void {
+    this.senders.set(sender.platform, sender);
+  }
+
+  has(platform: string): boolean {
+    return this.senders.has(platform);
+  }
+
+  async send(platform: string, chatId: string, text: string): Promise<DeliveryResult> {
+    const sender = this.senders.get(platform);
+    if (!sender) return { ok: false, permanent: false, error: `no running adapter for ${platform}` };
+    try {
+      return await sender.send(chatId, text);
+    } catch (error) {
+      return { ok: false, permanent: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}

@@ -1,0 +1,124 @@
+/** One product as the parser needs it: names to recognise and units to convert. */
+export interface CatalogueProduct {
+  /** Canonical name, returned in commands. */
+  name: string;
+  /** Other names staff use (`白T`, `tshirt`). */
+  aliases: readonly string[];
+  /** The unit stock is kept in (`件`, `瓶`, `斤`). */
+  unit: string;
+  /** Extra units -> factor in base units, e.g. {箱: 24}. */
+  units: Readonly<Record<string, number>>;
+}
+
+interface TrieNode {
+  next: Map<string, TrieNode>;
+  product?: CatalogueProduct;
+}
+
+/** A catalogue match inside a text: the product and where its name ends in that text. */
+export interface PrefixMatch {
+  product: CatalogueProduct;
+  /** Index in the searched text just after the last character of the name. */
+  end: number;
+}
+
+const WHITESPACE = /\s+/g;
+
+/**
+ * The form names are compared in: NFKC, lower-case, no whitespace — so `t恤白色l`, `T恤 白色 L`
+ * and `Ｔ恤 白色 Ｌ` are one name.
+ */
+export function compactKey(name: string): string {
+  return name.normalize('NFKC').toLowerCase().replace(WHITESPACE, '');
+}
+
+function isSpace(ch: string): boolean {
+  return ch === ' ' || ch === '\n' || ch === '\t';
+}
+
+function isAsciiLetter(ch: string | undefined): boolean {
+  if (ch === undefined) return false;
+  const c = ch.charCodeAt(0);
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function isAsciiDigit(ch: string | undefined): boolean {
+  return ch !== undefined && ch >= '0' && ch <= '9';
+}
+
+/**
+ * The shop's products indexed for the parser. Built once (`buildCatalogue`) and shared by every
+ * message, because names are looked up several times per message and shops have up to ~20,000 SKUs.
+ */
+export class Catalogue {
+  readonly products: readonly CatalogueProduct[];
+  /** Every unit word some product uses, so the lexer recognises custom units (`提`, `打`). */
+  readonly unitWords: ReadonlySet<string>;
+  private readonly root: TrieNode = { next: new Map() };
+  private readonly exact = new Map<string, CatalogueProduct>();
+
+  constructor(products: readonly CatalogueProduct[]) {
+    this.products = products;
+    const units = new Set<string>();
+    // Canonical names first so an alias can never shadow another product's real name.
+    for (const p of products) this.add(p.name, p);
+    for (const p of products) for (const a of p.aliases) this.add(a, p);
+    for (const p of products) {
+      units.add(p.unit);
+      for (const u of Object.keys(p.units)) units.add(u);
+    }
+    this.unitWords = units;
+  }
+
+  private add(name: string, product: CatalogueProduct): void {
+    const key = compactKey(name);
+    if (key.length === 0 || this.exact.has(key)) return;
+    this.exact.set(key, product);
+    let node = this.root;
+    for (const ch of key) {
+      let child = node.next.get(ch);
+      if (child === undefined) {
+        child = { next: new Map() };
+        node.next.set(ch, child);
+      }
+      node = child;
+    }
+    node.product = product;
+  }
+
+  /** The product whose name or alias is exactly `name` (ignoring case and spaces). */
+  resolve(name: string): CatalogueProduct | undefined {
+    return this.exact.get(compactKey(name));
+  }
+
+  /**
+   * The longest catalogue name or alias that `text` starts with at `from`, skipping spaces inside
+   * it (`T恤 白色 L 5件` matches `T恤 白色 L`, not `T恤`). A match must not end in the middle of
+   * an ASCII word or number (`T恤 白色 LL` does not match `…L`).
+   */
+  matchPrefix(text: string, from = 0): PrefixMatch | undefined {
+    let node = this.root;
+    let best: PrefixMatch | undefined;
+    let i = from;
+    while (i < text.length && isSpace(text[i] ?? '')) i++;
+    for (; i < text.length; i++) {
+      const raw = text[i] ?? '';
+      if (isSpace(raw)) continue;
+      const next = node.next.get(raw.toLowerCase());
+      if (next === undefined) break;
+      node = next;
+      if (node.product !== undefined) {
+        const after = text[i + 1];
+        const splitsWord =
+          (isAsciiLetter(raw) && isAsciiLetter(after)) || (isAsciiDigit(raw) && isAsciiDigit(after));
+        if (!splitsWord) best = { product: node.product, end: i + 1 };
+      }
+    }
+    return best;
+  }
+}
+
+/** Indexes the products once; the result is reused for every message of the shop. */
+export function buildCatalogue(products: readonly CatalogueProduct[]): Catalogue {
+  return new Catalogue(products);
+}

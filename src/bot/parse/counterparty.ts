@@ -1,0 +1,16 @@
+import type { FieldParser } from './field.ts';
+
+/**
+ * `供应商 老王` / `客户 张三`: who the goods came from or went to. The name is the next word;
+ * the keyword must start a word so product names containing 客户 are left alone.
+ */
+export const counterpartyParser: FieldParser = {
+  pattern: () => COUNTERPARTY,
+  extract(m, fields) {
+    const name = m[1];
+    if (name === undefined || name.length === 0) return false;
+    fields.counterparty ??= name;
+    return true;
+  },
+};
+const COUNTERPARTY = /(?<=^|\s)(?:供应商|供货商|厂家|厂商|客户|顾客|买家)\s*[:=]?\s*([^\s,;、:=]+)/g;

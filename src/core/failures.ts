@@ -1,0 +1,42 @@
+/**
+ * Expected refusals are values, not exceptions: the reply layer maps each code to Chinese.
+ */
+export type Failure =
+  | { code: 'UNKNOWN_PRODUCT'; product: string }
+  | { code: 'INSUFFICIENT_STOCK'; product: string; unit: string; location: string; onHandMilli: number; requestedMilli: number }
+  | { code: 'MISSING_PRICE'; product: string }
+  | { code: 'BAD_QUANTITY'; product: string; reason: 'zero' | 'negative' | 'too_large' | 'fractional' | 'precision' }
+  | { code: 'BAD_PRICE'; product: string; reason: 'negative' | 'precision' | 'too_large' }
+  | { code: 'ENTRY_NOT_FOUND'; entryNo?: number }
+  | { code: 'ALREADY_REVERSED'; entryNo: number; reversalNo: number }
+  | { code: 'NOT_REVERSIBLE'; entryNo: number }
+  | { code: 'NOTHING_TO_UNDO' }
+  | { code: 'NOT_YOUR_ENTRY'; entryNo: number }
+  | { code: 'UNDO_TOO_OLD'; entryNo: number; hours: number }
+  | { code: 'SAME_LOCATION'; location: string }
+  | { code: 'UNKNOWN_LOCATION'; location: string }
+  | { code: 'EMPTY_COMMAND' };
+
+export type FailureCode = Failure['code'];
+
+/** A use case's answer: either the value or the refusal. */
+export type Result<T> = { ok: true; value: T } | { ok: false; failure: Failure };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = <T = never>(failure: Failure): Result<T> => ({ ok: false, failure });
+
+/** Raised inside a store transaction to roll it back; carries the refusal out as a value. */
+export class Refusal extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.code);
+    this.name = 'Refusal';
+  }
+}
+
+/** An unexpected failure of a store or adapter, with its cause kept. */
+export class StoreError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * What the core needs from the outside world. Adapters (src/adapters/prisma) implement these.
+ */
+
+export type EntryKind =
+  | 'purchase'
+  | 'sale'
+  | 'customer_return'
+  | 'supplier_return'
+  | 'adjustment'
+  | 'transfer_out'
+  | 'transfer_in'
+  | 'reversal';
+
+export type ProductMode = 'normal' | 'presale' | 'dropship';
+
+export interface ProductRecord {
+  id: number;
+  shopId: number;
+  name: string;
+  sku: string | null;
+  unit: string;
+  salePrice: number | null;
+  lastCost: number | null;
+  reorderLevel: number | null;
+  overstockLevel: number | null;
+  leadTimeDays: number | null;
+  mode: ProductMode;
+}
+
+export interface LocationRecord {
+  id: number;
+  shopId: number;
+  name: string;
+  isDefault: boolean;
+}
+
+export interface BalanceRecord {
+  qtyMilli: number;
+  value: number;
+}
+
+export interface ShopRecord {
+  id: number;
+  name: string;
+  timeZone: string;
+  digestTime: string;
+}
+
+/** A ledger line as written; see prisma/schema.prisma for the meaning of each field. */
+export interface NewEntry {
+  shopId: number;
+  kind: EntryKind;
+  productId: number;
+  locationId: number | null;
+  qtyMilli: number;
+  unitPrice: number | null;
+  amount: number;
+  cost: number;
+  valueDelta: number;
+  channel: string | null;
+  counterparty: string | null;
+  occurredAt: Date;
+  recordedAt: Date;
+  actorId: string;
+  actorName: string | null;
+  messageId: number | null;
+  reversesId: number | null;
+  replacesId: number | null;
+  transferId: number | null;
+}
+
+export interface EntryRecord extends NewEntry {
+  id: number;
+  seq: number;
+}
+
+/** Where a write came from: one chat message (or console line, or import row). */
+export interface SourceInput {
+  platform: string;
+  chatId: string;
+  messageId: string;
+  text: string;
+  actorId: string;
+  actorName?: string | undefined;
+}
+
+/**
+ * The store's view inside one write transaction. It is synchronous on purpose: a write reads a
+ * balance, computes the cost and writes the result while holding the database's write lock, which
+ * is what keeps valuation exact and a message's items all-or-none. Throwing inside rolls back.
+ */
+export interface UnitOfWork {
+  findProduct(shopId: number, nameOrAlias: string): ProductRecord | undefined;
+  createProduct(shopId: number, name: string, unit: string, now: Date): ProductRecord;
+  setLastCost(productId: number, cents: number): void;
+  defaultLocation(shopId: number): LocationRecord;
+  findLocation(shopId: number, name: string): LocationRecord | undefined;
+  createLocation(shopId: number, name: string): LocationRecord;
+  balance(productId: number, locationId: number): BalanceRecord;
+  setBalance(productId: number, locationId: number, balance: BalanceRecord): void;
+  /** Hands out the shop's next entry number (#seq). */
+  nextSeq(shopId: number): number;
+  insertEntry(entry: NewEntry, seq: number): EntryRecord;
+  /** The message already applied with this platform + chat + message id, if any. */
+  findMessage(source: SourceInput): { id: number; shopId: number } | undefined;
+  insertMessage(shopId: number, source: SourceInput, now: Date): number;
+  entriesOfMessage(messageId: number): EntryRecord[];
+  entryBySeq(shopId: number, seq: number): EntryRecord | undefined;
+  entryById(id: number): EntryRecord | undefined;
+  /** The reversal of an entry, if it was undone. */
+  reversalOf(entryId: number): EntryRecord | undefined;
+  /** The actor's latest message in the shop that still has entries not undone. */
+  lastUndoableMessage(shopId: number, actorId: string): number | undefined;
+  productById(id: number): ProductRecord;
+  locationById(id: number): LocationRecord;
+}
+
+export interface StockRow {
+  productId: number;
+  product: string;
+  sku: string | null;
+  unit: string;
+  location: string;
+  qtyMilli: number;
+  value: number;
+  reorderLevel: number | null;
+  overstockLevel: number | null;
+  mode: ProductMode;
+}
+
+export interface EntryView extends EntryRecord {
+  product: string;
+  unit: string;
+  location: string | null;
+}
+
+export interface PeriodTotals {
+  /** Revenue in 分 (sales less refunds). */
+  revenue: number;
+  /** Cost of goods sold in 分. */
+  cost: number;
+  /** Units sold less units returned, in thousandths. */
+  soldMilli: number;
+  salesCount: number;
+}
+
+export interface ProductSales {
+  productId: number;
+  product: string;
+  unit: string;
+  soldMilli: number;
+  revenue: number;
+  cost: number;
+}
+
+/** The store as the core sees it: one write transaction plus read queries, all scoped to a shop. */
+export interface InventoryStore {
+  transaction<T>(work: (uow: UnitOfWork) => T): T;
+  shopByName(name: string): ShopRecord | undefined;
+  shopById(id: number): ShopRecord | undefined;
+  listShops(): ShopRecord[];
+  createShop(name: string, now: Date): ShopRecord;
+  stock(shopId: number, productId?: number): StockRow[];
+  entries(shopId: number, range?: { from?: Date; to?: Date }): EntryView[];
+  totals(shopId: number, from: Date, to: Date): PeriodTotals;
+  salesByProduct(shopId: number, from: Date, to: Date): ProductSales[];
+  products(shopId: number): ProductRecord[];
+  aliases(shopId: number): { productId: number; alias: string }[];
+  units(shopId: number): { productId: number; unit: string; factorMilli: number }[];
+  updateProduct(shopId: number, productId: number, patch: Partial<Pick<ProductRecord, 'sku' | 'salePrice' | 'reorderLevel' | 'overstockLevel' | 'leadTimeDays' | 'mode' | 'unit'>>): void;
+  addAlias(shopId: number, productId: number, alias: string): boolean;
+  setUnit(productId: number, unit: string, factorMilli: number): void;
+  updateShop(shopId: number, patch: Partial<Pick<ShopRecord, 'timeZone' | 'digestTime'>>): void;
+}
+
+/** The time source; tests inject a fixed one. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

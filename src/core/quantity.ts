@@ -1,0 +1,35 @@
+/**
+ * Quantities are stored as integer thousandths of a unit so that weight units (斤, kg) stay exact
+ * while counts remain integers.
+ */
+
+export const MILLI = 1000;
+
+/** The largest quantity one entry may carry: 10^9 units. */
+export const MAX_QUANTITY = 1_000_000_000;
+
+/** Units that count pieces; a fractional quantity in one of these is a typo, not a measurement. */
+export const COUNT_UNITS: ReadonlySet<string> = new Set([
+  '件', '个', '条', '双', '包', '箱', '盒', '瓶', '支', '台', '套', '只', '本', '张', '袋', '桶', '罐', '把', '顶', '副', '块', '片', '根', '卷', '对', '组', '份', '提', '听',
+]);
+
+/** 12.5 → 12500, or undefined when the quantity has more than three decimals. */
+export function toMilli(quantity: number): number | undefined {
+  const milli = Math.round(quantity * MILLI);
+  return Math.abs(milli - quantity * MILLI) < 1e-6 ? milli : undefined;
+}
+
+/** 12500 → "12.5"; 3000 → "3". */
+export function formatQty(milli: number): string {
+  const neg = milli < 0;
+  const abs = Math.abs(milli);
+  const whole = Math.trunc(abs / MILLI);
+  const frac = abs % MILLI;
+  const fracText = frac === 0 ? '' : `.${frac.toString().padStart(3, '0').replace(/0+$/, '')}`;
+  return `${neg ? '-' : ''}${whole}${fracText}`;
+}
+
+/** Quantity as a plain number of units (for JSON and arithmetic outside the ledger). */
+export function fromMilli(milli: number): number {
+  return milli / MILLI;
+}

@@ -1,0 +1,224 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteAccessStore } from '../../src/adapters/prisma/sqlite-access.ts';
+import { ChatEngine } from '../../src/bot/engine.ts';
+import { ChatGateway, UNBOUND_HINT, type GatewayMessage } from '../../src/bot/gateway.ts';
+import { PERMISSIONS, type Role } from '../../src/bot/permissions.ts';
+import { createTestDb, TestClock, type TestDb } from '../helpers/db.ts';
+
+let t: TestDb;
+let clock: TestClock;
+let access: SqliteAccessStore;
+let gateway: ChatGateway;
+let codes: string[];
+let n = 0;
+
+function setup(owners: string[] = []) {
+  t = createTestDb();
+  clock = new TestClock(new Date('2026-11-27T04:00:00Z'));
+  access = new SqliteAccessStore(t.db);
+  codes = ['CODE01', 'CODE02', 'CODE03', 'CODE04'];
+  gateway = new ChatGateway(new ChatEngine(t.store, clock), access, clock, { owners, codeGenerator: () => codes.shift() ?? 'LAST99' });
+}
+
+/** A message from a user in a chat; group chats are 'g…', private chats 'p…'. */
+function say(chatId: string, userId: string, text: string, extra: Partial<GatewayMessage> = {}) {
+  n += 1;
+  return gateway.handle({
+    platform: 'telegram',
+    chatId,
+    chatType: chatId.startsWith('p') ? 'private' : 'group',
+    messageId: String(n),
+    userId,
+    userName: userId,
+    userHandle: userId,
+    text,
+    ...extra,
+  });
+}
+
+/** Owner opens a shop in a private chat and binds group g1 as the staff group. */
+function openShopWithGroup(group = 'g1', shop = '小店', owner = 'boss') {
+  expect(say(`p-${owner}`, owner, `开店 ${shop}`)?.text).toContain(`店铺「${shop}」已开通`);
+  const code = say(`p-${owner}`, owner, '绑定码')?.text.match(/绑定码 (\w+)/)?.[1];
+  expect(say(group, owner, `绑定 ${code}`)?.text).toContain(`已绑定到店铺「${shop}」（店员群）`);
+}
+
+beforeEach(() => setup());
+afterEach(() => t.cleanup());
+
+describe('unbound chats and opening shops', () => {
+  it('stays silent on chatter and gives strangers one line for commands', () => {
+    expect(say('g9', 'x', '大家好')).toBeNull();
+    expect(say('g9', 'x', '进货 T恤 50 件 单价 20')?.text).toBe(UNBOUND_HINT);
+    expect(say('p-x', 'x', '你好')?.text).toBe(UNBOUND_HINT);
+    expect(t.store.listShops()).toEqual([]);
+  });
+
+  it('makes the first person on a fresh database the owner, and nobody else after', () => {
+    expect(say('g1', 'boss', '开店 小店')?.text).toContain('你是老板');
+    expect(say('g2', 'stranger', '开店 偷店')?.text).toBe(UNBOUND_HINT);
+    expect(t.store.listShops().map((s) => s.name)).toEqual(['小店']);
+    // An existing owner may open a second shop.
+    expect(say('g3', 'boss', '开店 二店')?.text).toContain('店铺「二店」已开通');
+  });
+
+  it('lets only JXC_OWNERS open shops when it is set', () => {
+    t.cleanup();
+    setup(['tg:boss']);
+    expect(say('g1', 'someone', '/start')?.text).toBe(UNBOUND_HINT);
+    expect(say('g1', 'boss', '/start', { chatTitle: '仓库群' })?.text).toContain('店铺「仓库群」已开通');
+  });
+});
+
+describe('binding codes', () => {
+  it('bind another chat once, within 10 minutes', () => {
+    say('p-boss', 'boss', '开店 小店');
+    const first = say('p-boss', 'boss', '绑定码')?.text;
+    expect(first).toContain('绑定码 CODE01（10 分钟内有效');
+    expect(say('g1', 'boss', '绑定 code01')?.text).toContain('已绑定到店铺「小店」');
+    expect(say('g2', 'boss', '绑定 CODE01')?.text).toContain('无效、已用过或已过期');
+    say('p-boss', 'boss', '绑定码');
+    clock.advance(10 * 60_000 + 1);
+    expect(say('g3', 'boss', '绑定 CODE02')?.text).toContain('已过期');
+    expect(access.bindingOf('telegram', 'g3')).toBeUndefined();
+  });
+
+  it('links the owner’s other account when the code is used in a private chat, and unbinds', () => {
+    say('p-boss', 'boss', '开店 小店');
+    say('p-boss', 'boss', '绑定码');
+    expect(say('wx-p', 'wxboss', '绑定 CODE01', { platform: 'wechat', chatType: 'private' })?.text).toContain('老板私聊');
+    const owner = access.people(1).find((p) => p.role === 'owner');
+    expect(owner?.identities.map((i) => i.platform).sort()).toEqual(['telegram', 'wechat']);
+    expect(say('p-boss', 'boss', '解绑')?.text).toContain('已与店铺「小店」解绑');
+    expect(say('p-boss', 'boss', '查 T恤')?.text).toBe(UNBOUND_HINT);
+  });
+});
+
+describe('roles', () => {
+  it('makes group members viewers until the owner lets members record', () => {
+    openShopWithGroup();
+    say('g1', 'boss', '进货 T恤 50 件 单价 20');
+    expect(say('g1', 'xiaoli', '出货 T恤 1 件 单价 59')?.text).toContain('⛔ 你的身份是「查看」');
+    expect(say('g1', 'boss', '设置 群成员 店员')?.text).toContain('群成员默认身份：店员');
+    expect(say('g1', 'xiaoli', '出货 T恤 1 件 单价 59')?.text).toContain('✅ #2 出货 T恤 1件');
+    expect(say('g1', 'boss', '授权 @xiaoli 查看')?.text).toBe('✅ xiaoli 现在是「查看」。');
+    expect(say('g1', 'xiaoli', '出货 T恤 1 件 单价 59')?.text).toContain('⛔');
+    expect(say('g1', 'boss', '移除 @xiaoli')?.text).toContain('已把 xiaoli 移出');
+    expect(say('g1', 'xiaoli', '查 T恤')?.text).toContain('你已被移出本店');
+    expect(say('g1', 'boss', '移除 @boss')?.text).toContain('不能移除或降级最后一位老板');
+    expect(say('g1', 'boss', '成员')?.text).toMatch(/成员 1 人[\s\S]*boss @boss — 老板/);
+  });
+
+  it('lets staff undo only their own entries, within 24 hours', () => {
+    openShopWithGroup();
+    say('g1', 'boss', '设置 群成员 店员');
+    say('g1', 'boss', '进货 T恤 50 件 单价 20');
+    say('g1', 'xiaoli', '出货 T恤 1 件 单价 59');
+    expect(say('g1', 'xiaoli', '撤销 #1')?.text).toContain('⛔ #1 不是你记的');
+    say('g1', 'xiaoli', '出货 T恤 2 件 单价 59');
+    expect(say('g1', 'xiaoli', '撤销 #3')?.text).toContain('↩️ 已撤销 #3');
+    clock.advance(25 * 3_600_000);
+    expect(say('g1', 'xiaoli', '撤销 #2')?.text).toContain('已超过 24 小时');
+    expect(say('g1', 'boss', '撤销 #2')?.text).toContain('↩️ 已撤销 #2');
+  });
+
+  const samples: Record<string, string> = {
+    purchase: '进货 T恤 1 件 单价 20',
+    sale: '出货 T恤 1 件 单价 59',
+    customerReturn: '退货 T恤 1 件',
+    supplierReturn: '退供 T恤 1 件',
+    stocktake: '盘点 T恤 100',
+    transfer: '调拨 T恤 1 件 到 天猫仓',
+    query: '查 T恤',
+    undo: '撤销 #1',
+    correct: '改 #1 数量 2',
+    report: '销量 本月',
+    setting: '设置 T恤 预警 5',
+    alias: '别名 T恤 白T',
+    help: '帮助',
+    openShop: '开店 新店',
+    bindCode: '绑定码',
+    bind: '绑定 ABCDEF',
+    unbind: '解绑',
+    members: '成员',
+    grant: '授权 @other 查看',
+    remove: '移除 @other',
+    audit: '记录',
+    memberRole: '设置 群成员 店员',
+  };
+  const roles: Role[] = ['owner', 'staff', 'viewer'];
+  const intents = Object.keys(PERMISSIONS).filter((k) => k !== 'seeCost' && k !== 'undoOthers');
+
+  it('has a sample message for every intent in the permission table', () => {
+    expect(Object.keys(samples).sort()).toEqual(intents.sort());
+  });
+
+  for (const role of roles) {
+    for (const intent of intents) {
+      const allowed = PERMISSIONS[intent as keyof typeof PERMISSIONS][role];
+      it(`${role} ${allowed ? 'may' : 'may not'} ${intent}`, () => {
+        openShopWithGroup();
+        say('g1', 'boss', '进货 T恤 50 件 单价 20');
+        say('g1', 'other', '你好');
+        say('g1', 'user', '你好');
+        const user = access.people(1).find((p) => p.displayName === 'user');
+        access.setRole(user?.id as number, role);
+        const reply = say('g1', 'user', samples[intent] as string);
+        expect(reply).not.toBeNull();
+        if (allowed) expect(reply?.text).not.toMatch(/这个操作需要/);
+        else expect(reply?.text).toMatch(/^⛔ 你的身份是「.+」，这个操作需要「(店员|老板)」权限。$/);
+      });
+    }
+  }
+});
+
+describe('cost and profit stay with owners', () => {
+  const COST = /均价|金额|成本|毛利|@20\.00|利润率|value/;
+  const probes = ['进货 T恤 5 件 单价 20', '查 T恤', '库存', '查 缺货', '利润 本月', '销量 本月', '畅销', '滞销', '日报', '记录', '记录 #1', '记录 T恤', '撤销', '改 #2 数量 3'];
+
+  it('never shows cost to staff, nor to the owner in a staff group, through any intent', () => {
+    openShopWithGroup();
+    say('p-boss', 'boss', '进货 T恤 50 件 单价 20');
+    say('p-boss', 'boss', '出货 T恤 1 件 单价 59');
+    say('g1', 'boss', '设置 群成员 店员');
+    for (const [who, text] of probes.flatMap((p) => [['xiaoli', p], ['boss', p]] as const)) {
+      const reply = say('g1', who, text);
+      expect(reply?.text ?? '', `${who}: ${text}`).not.toMatch(COST);
+    }
+  });
+
+  it('shows cost to the owner in the owner chat', () => {
+    openShopWithGroup();
+    say('p-boss', 'boss', '进货 T恤 50 件 单价 20');
+    expect(say('p-boss', 'boss', '查 T恤')?.text).toContain('均价 20.00');
+    expect(say('p-boss', 'boss', '记录 T恤')?.text).toContain('@20.00');
+  });
+});
+
+describe('shops are kept apart', () => {
+  it('never shows one shop’s products, entries or numbers to another', () => {
+    openShopWithGroup('g1', '甲店', 'boss');
+    say('p-boss', 'boss', '进货 T恤 50 件 单价 20');
+    expect(say('gB', 'boss', '开店 乙店')?.text).toContain('店铺「乙店」已开通');
+    expect(say('gB', 'boss', '查 T恤')?.text).toContain('没有找到商品「T恤」');
+    expect(say('gB', 'boss', '撤销 #1')?.text).toContain('本店没有记录 #1');
+    expect(say('gB', 'boss', '记录')?.text).toBe('还没有记录。');
+    expect(say('gB', 'boss', '库存')?.text).toContain('还没有库存');
+    expect(say('g1', 'boss', '查 T恤')?.text).toContain('T恤：50件');
+  });
+});
+
+describe('audit trail', () => {
+  it('shows who, when, from which chat and the original text, and who undid what', () => {
+    openShopWithGroup('g1', '小店', 'boss');
+    say('p-boss', 'boss', '进货 T恤 50 件 单价 20');
+    say('g1', 'boss', '设置 群成员 店员', { chatTitle: '仓库群' });
+    say('g1', 'xiaoli', '出货 T恤 2 件 单价 59');
+    say('p-boss', 'boss', '撤销 #2');
+    const text = say('p-boss', 'boss', '记录 T恤')?.text ?? '';
+    expect(text).toContain('#3 11-27 12:00 boss 撤销 #2 T恤 2件');
+    expect(text).toContain('#2 11-27 12:00 xiaoli 出货 T恤 2件 @59.00（已被 #3 撤销）');
+    expect(text).toContain('「出货 T恤 2 件 单价 59」');
+    expect(text).toContain('#1 11-27 12:00 boss 进货 T恤 50件 @20.00');
+  });
+});

@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { jxc } from '../helpers/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'jxc-e2e-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface StockJson {
+  product: string;
+  location: string;
+  quantity: number;
+  avgCost: string | null;
+  value: string;
+}
+interface EntryJson {
+  id: number;
+  kind: string;
+  product: string;
+  quantity: number;
+  unitPrice: string | null;
+  amount: string;
+  cost: string;
+  channel: string | null;
+  counterparty: string | null;
+  actor: string;
+  reverses: number | null;
+}
+
+describe('a conversation through the console chat on a real SQLite file', () => {
+  const databaseUrl = `file:${join(dir, 'shop.db')}`;
+  const lines = [
+    '进货 T恤 50 件 单价 20',
+    '入库 短裤 30条 15元，袜子 100双 共 250 元',
+    '出货 T恤 3 件 单价 59',
+    '卖了 T恤 2件 59元 淘宝',
+    '出货 T恤 100 件 单价 59',
+    '出货 T血 1 件 单价 59',
+    '今天天气不错',
+    '撤销',
+    '查 T恤',
+    '设置 T恤 预警 60',
+    '查 缺货',
+    '盘点 短裤 28',
+    '调拨 T恤 10 件 到 天猫仓',
+    '利润 本月',
+  ];
+  let out = '';
+
+  it('answers each line', () => {
+    const r = jxc(['chat', '--shop', '测试店', '--user', '小王'], { databaseUrl, input: `${lines.join('\n')}\n` });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    out = r.stdout;
+    const replies = out.trimEnd().split('\n');
+    expect(replies[0]).toBe('✅ #1 进货 T恤 50件 @20.00 → 库存 50件（回复「撤销」可撤回）');
+    expect(out).toContain('✅ #2 进货 短裤 30条 @15.00 → 库存 30条');
+    expect(out).toContain('✅ #3 进货 袜子 100双 @2.50 → 库存 100双');
+    expect(out).toContain('新商品已建档：短裤、袜子');
+    expect(out).toContain('✅ #4 出货 T恤 3件 @59.00 → 库存 47件');
+    expect(out).toContain('✅ #5 出货 T恤 2件 @59.00 淘宝 → 库存 45件');
+    expect(out).toContain('❌ T恤 库存不足：默认仓 现有 45件，需要 100件');
+    expect(out).toMatch(/❌ 没有找到商品「T血」。你是不是要找：T恤/);
+    expect(out).toContain('没看懂');
+    expect(out).toContain('↩️ 已撤销 #5 出货 T恤 2件（撤销记录 #6） → 库存 47件');
+    expect(out).toContain('📦 T恤：47件，均价 20.00，金额 940.00');
+    expect(out).toContain('✅ T恤 预警线：60件');
+    expect(out).toMatch(/缺货\/低库存 1 种：\n· T恤 47件/);
+    expect(out).toContain('✅ #7 盘点 短裤（盘亏 2条） → 库存 28条');
+    expect(out).toContain('✅ #8 调拨 T恤 10件 默认仓 → 天猫仓（默认仓 余 37件，天猫仓 10件）');
+    expect(out).toMatch(/💰 利润 本月.*\n销售额 177\.00 元，1 笔\n毛利 117\.00 元（成本 60\.00，毛利率 66\.1%）/);
+  });
+
+  it('leaves exactly the ledger the conversation describes', () => {
+    const stock = JSON.parse(jxc(['export', 'stock', '--format', 'json', '--shop', '测试店'], { databaseUrl }).stdout) as StockJson[];
+    expect(stock.map((s) => [s.product, s.location, s.quantity, s.avgCost, s.value])).toEqual([
+      ['T恤', '天猫仓', 10, '20.00', '200.00'],
+      ['T恤', '默认仓', 37, '20.00', '740.00'],
+      ['短裤', '默认仓', 28, '15.00', '420.00'],
+      ['袜子', '默认仓', 100, '2.50', '250.00'],
+    ]);
+    const entries = JSON.parse(jxc(['export', 'entries', '--format', 'json'], { databaseUrl }).stdout) as EntryJson[];
+    expect(entries.map((e) => [e.id, e.kind, e.product, e.quantity, e.amount, e.cost, e.reverses])).toEqual([
+      [1, 'purchase', 'T恤', 50, '1000.00', '0.00', null],
+      [2, 'purchase', '短裤', 30, '450.00', '0.00', null],
+      [3, 'purchase', '袜子', 100, '250.00', '0.00', null],
+      [4, 'sale', 'T恤', -3, '177.00', '60.00', null],
+      [5, 'sale', 'T恤', -2, '118.00', '40.00', null],
+      [6, 'reversal', 'T恤', 2, '-118.00', '-40.00', 5],
+      [7, 'adjustment', '短裤', -2, '0.00', '30.00', null],
+      [8, 'transfer_out', 'T恤', -10, '0.00', '0.00', null],
+      [9, 'transfer_in', 'T恤', 10, '0.00', '0.00', null],
+    ]);
+    expect(entries[4]?.channel).toBe('淘宝');
+    expect(new Set(entries.map((e) => e.actor))).toEqual(new Set(['小王']));
+  });
+
+  it('lets a staff member record but never shows cost', () => {
+    const r = jxc(['chat', '--shop', '测试店', '--user', '小李', '--role', 'staff'], {
+      databaseUrl,
+      input: '进货 T恤 5 件 单价 20\n查 T恤\n利润 本月\n库存\n',
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('✅ #10 进货 T恤 5件 → 库存 42件');
+    expect(r.stdout).not.toMatch(/@20\.00|均价|金额|毛利|成本/);
+    expect(r.stdout).toContain('⛔ 利润只有「老板」可以查看');
+  });
+
+  it('lets a viewer query but not record', () => {
+    const r = jxc(['chat', '--shop', '测试店', '--user', '访客', '--role', 'viewer'], { databaseUrl, input: '出货 T恤 1 件 单价 59\n查 T恤\n' });
+    expect(r.stdout).toContain('⛔ 你的身份是「查看」，这个操作需要「店员」权限。');
+    expect(r.stdout).toContain('📦 T恤：52件');
+  });
+});

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, type SqliteDatabase } from '../../src/adapters/prisma/database.ts';
+import { SqliteStore } from '../../src/adapters/prisma/sqlite-store.ts';
+import { InventoryService } from '../../src/core/inventory.service.ts';
+import type { Clock } from '../../src/core/ports.ts';
+
+/** A throwaway SQLite file built from the real migrations; call cleanup() when done. */
+export interface TestDb {
+  dir: string;
+  path: string;
+  db: SqliteDatabase;
+  store: SqliteStore;
+  cleanup(): void;
+}
+
+export function createTestDb(): TestDb {
+  const dir = mkdtempSync(join(tmpdir(), 'jxc-test-'));
+  const path = join(dir, 'jxc.db');
+  const db = openDatabase(path);
+  const store = new SqliteStore(db);
+  return {
+    dir,
+    path,
+    db,
+    store,
+    cleanup() {
+      if (db.open) db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A clock the test moves by hand. */
+export class TestClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(at: Date | string): void {
+    this.current = new Date(at);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export function createService(store: SqliteStore, clock: Clock): InventoryService {
+  return new InventoryService(store, clock);
+}
+
+let counter = 0;
+/** A fresh source message (unique id) from a user in a chat. */
+export function source(text = 'test', actor = 'console:alice', chatId = 'chat-1') {
+  counter += 1;
+  return { platform: 'test', chatId, messageId: `m${counter}`, text, actorId: actor, actorName: actor.split(':')[1] ?? actor };
+}

@@ -1,0 +1,28 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const eslint = new ESLint({ cwd: new URL('../..', import.meta.url).pathname });
+
+async function ruleIds(code: string, filePath: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).map((m) => m.ruleId ?? m.message);
+}
+
+describe('import rules keep the layers apart', () => {
+  it.each([
+    ["import { Bot } from 'grammy';", 'src/core/x.ts'],
+    ["import { PrismaClient } from '@prisma/client';", 'src/core/x.ts'],
+    ["import { readFileSync } from 'node:fs';", 'src/core/x.ts'],
+    ["import cron from 'node-cron';", 'src/core/x.ts'],
+    ["import { Wechaty } from 'wechaty';", 'src/core/x.ts'],
+    ["import { SqliteStore } from '../adapters/prisma/sqlite-store.ts';", 'src/core/x.ts'],
+    ["import { SqliteStore } from '../adapters/prisma/sqlite-store.ts';", 'src/bot/x.ts'],
+    ["import { Telegraf } from 'telegraf';", 'src/bot/x.ts'],
+  ])('refuses %s in %s', async (code, file) => {
+    expect(await ruleIds(`${code}\nexport const used = 1;\n`, file)).toContain('no-restricted-imports');
+  });
+
+  it('allows adapters to import the core', async () => {
+    expect(await ruleIds("import { InventoryService } from '../../core/inventory.service.ts';\nexport { InventoryService };\n", 'src/adapters/x/y.ts')).toEqual([]);
+  });
+});
