@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchLedger } from './ledger.bench.ts';
+import { benchConsole } from './console.bench.ts';
 
 interface Row {
   metric: string;
@@ -124,9 +125,29 @@ async function runParse(): Promise<void> {
   });
 }
 
+const TARGET_CONSOLE_MEDIAN_MS = 1.5;
+
+async function runConsole(): Promise<void> {
+  log('console: message to reply through the console adapter…');
+  const r = await benchConsole();
+  rows.push(
+    {
+      metric: `console: message to reply, median (${r.messages.toLocaleString('en-US')} messages)`,
+      value: ms(r.medianMs),
+      floor: ms(r.floorMedianMs),
+      ratio: times(r.medianMs / r.floorMedianMs),
+      target: `≤ ${TARGET_CONSOLE_MEDIAN_MS} ms`,
+      result: verdict(r.medianMs <= TARGET_CONSOLE_MEDIAN_MS),
+    },
+    { metric: 'console: message to reply, p99', value: ms(r.p99Ms), floor: ms(r.floorP99Ms), ratio: times(r.p99Ms / r.floorP99Ms), target: '—', result: '' },
+  );
+  notes.push('console: floor = the same lines read by readline, written with raw prepared statements, answered with a fixed reply.');
+}
+
 for (const [name, bench] of [
   ['ledger', runLedger],
   ['parse', runParse],
+  ['console', runConsole],
 ] as const) {
   try {
     await bench();

@@ -6,7 +6,7 @@ import { parseAdmin, type AdminCommand } from './admin.parser.ts';
 import { UNDO_HOURS, type BotReply, type ChatAccess, type ChatEngine, type IncomingMessage } from './engine.ts';
 import { localTime, yuan } from './format.ts';
 import { helpText } from './help.ts';
-import { parseMessage } from './parse/index.ts';
+import { buildCatalogue, parseMessage } from './parse/index.ts';
 import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
 
 /** A chat message with what the gateway needs to bind chats: the chat's title and the sender's @handle. */
@@ -27,6 +27,9 @@ export const CODE_MINUTES = 10;
 
 /** What strangers in an unbound chat are told, once per command they try. */
 export const UNBOUND_HINT = '本聊天还没有绑定店铺。请老板在这里发「开店 店名」，或在已绑定的聊天里发「绑定码」，再到这里发「绑定 码」。';
+
+/** Deciding whether a stranger's line is a command needs no shop's products. */
+const NO_PRODUCTS = buildCatalogue([]);
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -98,7 +101,7 @@ export class ChatGateway {
 
   private looksLikeCommand(message: GatewayMessage): boolean {
     if (message.chatType === 'private') return true;
-    const parsed = parseMessage(message.text, { now: this.clock.now(), timeZone: 'Asia/Shanghai', catalogue: this.engine.catalogue(-1) });
+    const parsed = parseMessage(message.text, { now: this.clock.now(), timeZone: 'Asia/Shanghai', catalogue: NO_PRODUCTS });
     return parsed.kind !== 'none';
   }
 
