@@ -31,11 +31,13 @@ export const aliasParser: IntentParser = {
       known = true;
       rest = text.slice(prefix.end);
     } else {
-      const first = text.split(SEPARATORS)[0] ?? '';
+      const lead = text.replace(/^[\s,;、=]+/, '');
+      const first = lead.split(SEPARATORS)[0] ?? '';
+      if (first.length === 0) return isWordChar(after[0]) ? null : parseError('MISSING_PRODUCT', '要写给哪个商品起别名。', '别名 T恤 白T tshirt');
       const product = input.ctx.catalogue.resolve(first);
       name = product?.name ?? first;
       known = product !== undefined;
-      rest = text.slice(first.length);
+      rest = lead.slice(first.length);
     }
     const seen = new Set<string>([name.toLowerCase()]);
     const aliases: string[] = [];

@@ -11,8 +11,11 @@ export function readEntryNo(text: string, example: string): { entryNo: number; r
   const m = ENTRY.exec(text);
   const n = m === null ? NaN : Number(m[1]);
   if (m === null || !Number.isSafeInteger(n) || n <= 0) {
-    const shown = text.split(/\s/)[0] ?? text;
-    return parseError('BAD_ENTRY_NO', `单号「${shown.length > 0 ? shown : '（空）'}」不对，应该是 # 加上回复里的数字。`, example);
+    const shown = text.split(/\s/)[0] ?? '';
+    if (shown.length === 0 || !/^[#\d]/.test(shown)) {
+      return parseError('BAD_ENTRY_NO', '缺少单号：要写 # 加上回复里的数字。', example);
+    }
+    return parseError('BAD_ENTRY_NO', `单号「${shown}」不对，应该是 # 加上回复里的数字。`, example);
   }
   return { entryNo: n, rest: text.slice(m[0].length).trim() };
 }

@@ -17,6 +17,8 @@ export interface ItemSpec {
   catalogue: Catalogue;
   /** A corrected example message for this intent, built from a product name and unit. */
   example: (name: string, unit: string) => string;
+  /** A stocktake may count zero (`盘点 T恤 0`: everything is gone); every other write needs a positive quantity. */
+  zeroAllowed?: boolean;
 }
 
 /** The result for one segment. */
@@ -54,22 +56,37 @@ export function parseItem(text: string, spec: ItemSpec): ItemOutcome {
   const prefix = catalogue.matchPrefix(text);
   const tokens = lexItem(text, prefix?.end ?? 0, catalogue.unitWords);
 
-  const quantities = tokens.filter((t) => t.role === 'quantity');
-  const bare = tokens.filter((t) => t.role === 'bare');
-  let qty = quantities.find((t) => t.marked) ?? quantities[0];
-  if (qty === undefined && bare.length > 0) qty = bare[0];
+  // One pass: the quantity is the first marked one (数量/x), else the first with a unit, else
+  // the first bare number; bare numbers after it are prices; more quantities after it are noise.
+  let qty: ItemToken | undefined;
+  let firstUnit: ItemToken | undefined;
+  let firstBare: ItemToken | undefined;
+  let bad: ItemToken | undefined;
+  for (const t of tokens) {
+    if (t.role === 'quantity') {
+      if (t.marked && qty === undefined) qty = t;
+      firstUnit ??= t;
+    } else if (t.role === 'bare') firstBare ??= t;
+    else if (t.role === 'badUnit') bad ??= t;
+  }
+  qty ??= firstUnit ?? firstBare;
   const qtyStart = qty?.start ?? text.length;
-  const prices = tokens.filter((t) => t.role === 'price' || (t.role === 'bare' && t !== qty && t.start > qtyStart));
-  const totals = tokens.filter((t) => t.role === 'total');
-  const consumed = tokens.filter(
-    (t) =>
-      t === qty ||
-      prices.includes(t) ||
-      totals.includes(t) ||
-      (t.role === 'quantity' && t.start > qtyStart) ||
-      (t.role === 'badUnit' && qty === undefined),
-  );
-  const rest = blank(text, consumed);
+  const prices: ItemToken[] = [];
+  const totals: ItemToken[] = [];
+  const consumed: ItemToken[] = [];
+  for (const t of tokens) {
+    if (t === qty) consumed.push(t);
+    else if (t.role === 'price' || (t.role === 'bare' && t.start > qtyStart)) {
+      prices.push(t);
+      consumed.push(t);
+    } else if (t.role === 'total') {
+      totals.push(t);
+      consumed.push(t);
+    } else if ((t.role === 'quantity' && t.start > qtyStart) || (t.role === 'badUnit' && qty === undefined)) {
+      consumed.push(t);
+    }
+  }
+  const rest = consumed.length === 0 ? text : blank(text, consumed);
 
   // Name: the catalogue prefix if nothing but spaces separates it from the quantity; otherwise
   // the words before the quantity (or after it, for `3件 T恤`).
@@ -81,7 +98,8 @@ export function parseItem(text: string, spec: ItemSpec): ItemOutcome {
   } else {
     let raw = cleanName(rest.slice(0, qtyStart));
     if (raw.length === 0 && qty !== undefined) {
-      const next = consumed.filter((t) => t.start >= qty.end).reduce((m, t) => Math.min(m, t.start), text.length);
+      let next = text.length;
+      for (const t of consumed) if (t.start >= qty.end && t.start < next) next = t.start;
       raw = cleanName(rest.slice(qty.end, next));
     }
     product = raw.length > 0 ? catalogue.resolve(raw) : undefined;
@@ -95,7 +113,6 @@ export function parseItem(text: string, spec: ItemSpec): ItemOutcome {
       if (prices.length > 0 || totals.length > 0) return { kind: 'priceOnly' };
       return { kind: 'empty' };
     }
-    const bad = tokens.find((t) => t.role === 'badUnit');
     if (bad !== undefined) {
       return parseError('UNKNOWN_UNIT', `不认识的单位「${bad.unit ?? ''}」（${bad.reading.raw}${bad.unit ?? ''}）。可用：件 个 条 双 包 箱 盒 瓶 支 台 套 斤 公斤 kg 克 米 …`, example);
     }
@@ -105,7 +122,7 @@ export function parseItem(text: string, spec: ItemSpec): ItemOutcome {
 
   // Quantity.
   const written = qty.reading.value;
-  if (qty.negative || written <= 0) return parseError('ZERO_QUANTITY', `「${name}」的数量必须大于 0（写的是 ${qty.negative ? '-' : ''}${qty.reading.raw}）。`, example);
+  if (qty.negative || (written <= 0 && !(spec.zeroAllowed && written === 0))) return parseError('ZERO_QUANTITY', `「${name}」的数量必须大于 0（写的是 ${qty.negative ? '-' : ''}${qty.reading.raw}）。`, example);
   const unit = qty.unit;
   let factor = 1;
   if (product !== undefined && unit !== undefined) {
@@ -119,7 +136,7 @@ export function parseItem(text: string, spec: ItemSpec): ItemOutcome {
   }
   const quantity = Math.round(written * factor * 1e6) / 1e6;
   if (!Number.isFinite(quantity) || quantity > MAX_QUANTITY) return tooLarge('数量', qty.reading.raw, example);
-  if (quantity <= 0) return parseError('ZERO_QUANTITY', `「${name}」的数量必须大于 0。`, example);
+  if (quantity < 0 || (quantity === 0 && !spec.zeroAllowed)) return parseError('ZERO_QUANTITY', `「${name}」的数量必须大于 0。`, example);
 
   // Prices.
   if (prices.length > 1 || totals.length > 1) {
@@ -131,13 +148,13 @@ export function parseItem(text: string, spec: ItemSpec): ItemOutcome {
   const total = totals[0];
   if (total !== undefined) {
     const c = toCents(total.reading, total.tail, total.negative);
-    if (!c.ok) return moneyRefusal(c.code, total.reading.raw, example);
+    if (!c.ok) return moneyRefusal(c.code, `${total.negative ? '-' : ''}${total.reading.raw}`, example);
     item.total = c.cents;
   }
   const price = prices[0];
   if (price !== undefined) {
     const c = toCents(price.reading, price.tail, price.negative);
-    if (!c.ok) return moneyRefusal(c.code, price.reading.raw, example);
+    if (!c.ok) return moneyRefusal(c.code, `${price.negative ? '-' : ''}${price.reading.raw}`, example);
     // Prices are per the unit written (`2箱 单价 48` is 48 a box); the command stores them per
     // base unit, or as an exact total when that would need fractions of a 分.
     const per = price.perUnit ?? unit;

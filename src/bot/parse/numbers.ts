@@ -11,7 +11,7 @@ const SMALL_UNITS: Readonly<Record<string, number>> = { 十: 10, 拾: 10, 百: 1
 const BIG_UNITS: Readonly<Record<string, number>> = { 万: 1e4, 亿: 1e8 };
 
 /** Characters that can appear in a Chinese numeral (without 点/半, which need context). */
-export const CHINESE_NUMERAL_CHARS = '零〇一壹二贰两三叁四肆五伍六陆七柒八捌九玖十拾百佰千仟万亿';
+const CHINESE_NUMERAL_CHARS = '零〇一壹二贰两三叁四肆五伍六陆七柒八捌九玖十拾百佰千仟万亿';
 const CHINESE_NUMERAL_SET = new Set(CHINESE_NUMERAL_CHARS);
 
 /** True for a character that can start or continue a Chinese numeral. */

@@ -1,5 +1,6 @@
 import * as chrono from 'chrono-node';
-import { localParts, offsetMinutes, zonedTimeToUtc } from './time-zone.ts';
+import { chronoReference } from './chrono-reference.ts';
+import { localParts, zonedTimeToUtc } from './time-zone.ts';
 
 /**
  * When a write happened (`昨天`, `上周五`, `3月5日`, `前天下午3点`). Date words are found with a
@@ -90,7 +91,7 @@ function readDate(token: string, now: Date, timeZone: string, todayKey: number):
   const hit = cache.get(key);
   if (hit !== undefined) return hit ?? undefined;
   const text = token.replace(/(\d{4})[/.](\d{1,2})[/.](\d{1,2})/, '$1-$2-$3');
-  const r = chrono.zh.hans.parse(text, { instant: now, timezone: offsetMinutes(timeZone, now) })[0];
+  const r = chrono.zh.hans.parse(text, chronoReference(now, timeZone))[0];
   let parts: DateParts | null = null;
   if (r !== undefined) {
     const year = r.start.get('year');

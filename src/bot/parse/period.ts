@@ -1,7 +1,8 @@
 import * as chrono from 'chrono-node';
 import type { Period } from '../command.ts';
 import { parseNumber } from './numbers.ts';
-import { isRealDate, isoWeekday, localParts, offsetMinutes, startOfLocalDay } from './time-zone.ts';
+import { chronoReference } from './chrono-reference.ts';
+import { isRealDate, isoWeekday, localParts, startOfLocalDay } from './time-zone.ts';
 
 /**
  * Report periods (`本月`, `上周`, `最近7天`, `去年12月`, `11月1日到11月20日`). chrono reads single
@@ -53,13 +54,25 @@ export function parsePeriod(text: string, now: Date, timeZone: string): Period |
   if (compact.length === 0 || compact.length > 40) return undefined;
   const t = localParts(now, timeZone);
   const today: Day = { year: t.year, month: t.month, day: t.day };
-  const span = readSpan(compact, today) ?? readRange(compact, today) ?? readWithChrono(compact, now, timeZone);
-  if (span === undefined) return undefined;
-  const from = startOfLocalDay(timeZone, span.from.year, span.from.month, span.from.day);
-  const to = startOfLocalDay(timeZone, span.to.year, span.to.month, span.to.day);
-  if (!(to.getTime() > from.getTime())) return undefined;
-  return { from, to, label };
+  const key = `${timeZone}|${t.year}-${t.month}-${t.day}|${compact}`;
+  let bounds = cache.get(key);
+  if (bounds === undefined) {
+    bounds = null;
+    const span = readSpan(compact, today) ?? readRange(compact, today) ?? readWithChrono(compact, now, timeZone);
+    if (span !== undefined) {
+      const from = startOfLocalDay(timeZone, span.from.year, span.from.month, span.from.day).getTime();
+      const to = startOfLocalDay(timeZone, span.to.year, span.to.month, span.to.day).getTime();
+      if (to > from) bounds = [from, to];
+    }
+    if (cache.size > 2048) cache.clear();
+    cache.set(key, bounds);
+  }
+  // Fresh Date objects each time: callers may mutate what they get.
+  return bounds === null ? undefined : { from: new Date(bounds[0]), to: new Date(bounds[1]), label };
 }
+
+// A period depends only on the shop's local day, so each wording is computed once a day.
+const cache = new Map<string, readonly [number, number] | null>();
 
 function shift(d: Day, days: number): Day {
   const x = new Date(Date.UTC(d.year, d.month - 1, d.day + days));
@@ -178,7 +191,7 @@ function readRange(t: string, today: Day): Span | undefined {
 
 /** Single days chrono knows and we do not spell out (上周五, 3天前, 周一). */
 function readWithChrono(t: string, now: Date, timeZone: string): Span | undefined {
-  const results = chrono.zh.hans.parse(t, { instant: now, timezone: offsetMinutes(timeZone, now) });
+  const results = chrono.zh.hans.parse(t, chronoReference(now, timeZone));
   const r = results[0];
   if (results.length !== 1 || r === undefined || r.index !== 0 || r.text.length !== t.length) return undefined;
   const from = { year: r.start.get('year') ?? 0, month: r.start.get('month') ?? 0, day: r.start.get('day') ?? 0 };

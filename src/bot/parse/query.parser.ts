@@ -9,19 +9,25 @@ import { INTENT_VERBS } from './verbs.ts';
  */
 
 const ASK = '还有多少|还剩多少|剩多少|库存多少|有多少|库存';
+// `还有多少瓶`: a unit word after the question.
+const UNIT = '(?:件|个|条|双|包|箱|盒|瓶|支|台|套|只|斤|公斤|货)?';
 const PATTERN = new RegExp(
-  `^(?:(?<verb>查询|查看|查|库存|还有多少|还剩多少)|(?<name>.+?)\\s*(?<ask>${ASK})(?:件|个|货)?\\s*[?吗呢]*$)`,
+  `^(?:(?<verb>查询|查看|查|库存|还有多少|还剩多少)|(?<name>.+?)\\s*(?<ask>${ASK})${UNIT}\\s*[?吗呢]*$)`,
 );
-const HINT = new RegExp(`(?:${ASK})(?:件|个|货)?\\s*[?吗呢]*$`);
+const HINT = new RegExp(`(?:${ASK})${UNIT}\\s*[?吗呢]*$`);
 const FILLER_START = /^(?:一下|下)\s*/;
-const ASK_END = new RegExp(`\\s*的?\\s*(?:(?:${ASK}|多少)(?:件|个|货)?)?\\s*[?吗呢]*$`);
+const ASK_END = new RegExp(`\\s*的?\\s*(?:(?:${ASK}|多少)${UNIT})?\\s*[?吗呢]*$`);
 const ALL = /^(?:全部|所有|全部库存|所有库存|库存|所有商品|全部商品|总库存|)$/;
 const SHORTAGE = /^(?:缺货|低库存|库存不足|要补货|补货|快没了|缺什么|缺货的)$/;
 const OVERSTOCK = /^(?:积压|压货|库存积压|积压的|太多|超储)$/;
 // Sentences rather than product names in the question form: `我们还有多少`, `你的还剩多少`.
 const SENTENCE = /[我你他她它们的了吗呢吧啊]/;
 
-function query(input: ParserInput, text: string, glued: boolean): ParseResult | null {
+function query(input: ParserInput, raw: string, glued: boolean): ParseResult | null {
+  // Filters first: `低库存` must not lose its 库存 to the question-word trimming below.
+  if (SHORTAGE.test(raw)) return commandResult({ intent: 'query', filter: 'shortage' });
+  if (OVERSTOCK.test(raw)) return commandResult({ intent: 'query', filter: 'overstock' });
+  const text = raw.replace(ASK_END, '').trim();
   if (ALL.test(text)) return commandResult({ intent: 'query' });
   if (SHORTAGE.test(text)) return commandResult({ intent: 'query', filter: 'shortage' });
   if (OVERSTOCK.test(text)) return commandResult({ intent: 'query', filter: 'overstock' });
@@ -41,7 +47,7 @@ export const queryParser: IntentParser = {
     const verb = match.groups?.['verb'];
     if (verb !== undefined) {
       const rest = input.body.slice(verb.length);
-      const text = rest.trim().replace(FILLER_START, '').replace(ASK_END, '').trim();
+      const text = rest.trim().replace(FILLER_START, '').replace(/[?吗呢]+$/, '').trim();
       return query(input, text, isWordChar(rest[0]));
     }
     const name = (match.groups?.['name'] ?? '').trim();

@@ -93,7 +93,7 @@ function setting(key: Key, target: Target | undefined, value: number | string, e
 const CLOCK = /^(凌晨|早上|早晨|上午|中午|下午|傍晚|晚上)?\s*(\d{1,2}|[零一二两三四五六七八九十]{1,3})\s*(?:[:点时]\s*(\d{1,2}|半|[零一二三四五六七八九十]{1,3})?\s*分?)?$/;
 
 /** `21:00`, `21点`, `晚上9点半` → `21:00`-style; undefined when not a time of day. */
-export function parseClock(text: string): string | undefined {
+function parseClock(text: string): string | undefined {
   const m = CLOCK.exec(text.trim());
   if (m === null) return undefined;
   let hour = parseNumber(m[2] ?? '');

@@ -47,16 +47,6 @@ export function allowsFraction(unit: string): boolean {
   return !COUNT_UNITS.has(unit);
 }
 
-/** True for a measured unit (斤, kg, 米, 升 …). */
-export function isMeasureUnit(unit: string): boolean {
-  return MEASURES[unit] !== undefined;
-}
-
-/** The built-in unit words plus any unit named in the catalogue. */
-export function isUnitWord(word: string, extra: ReadonlySet<string>): boolean {
-  return KNOWN_UNITS.has(word) || extra.has(word);
-}
-
 const ASCII_LETTERS = /[A-Za-z]+/y;
 
 /** Unit words arranged for reading at a position without building substrings. */

@@ -38,7 +38,7 @@ export function writeParser(spec: WriteSpec): IntentParser {
 /**
  * Splits on item separators, except a comma inside a number (`1,000件`).
  */
-export function splitSegments(text: string): string[] {
+function splitSegments(text: string): string[] {
   const out: string[] = [];
   let start = 0;
   for (let i = 0; i < text.length; i++) {
@@ -62,6 +62,17 @@ export function splitSegments(text: string): string[] {
 const QUESTION_END = /(?:[?吗呢么嘛啊吧呀]|没有?|了)$/;
 const DIGIT = /\d/;
 
+function isChatter(ctx: ParserInput['ctx'], trimmed: string, glued: boolean): boolean {
+  if (ctx.catalogue.matchPrefix(trimmed) !== undefined) return false;
+  return glued || (QUESTION_END.test(trimmed) && !DIGIT.test(trimmed));
+}
+
+/**
+ * Parses the text after a write verb. Returns null (chatter) instead of a refusal when the verb
+ * only starts a sentence: run straight into other words (`到货了吗`, `卖了好多`) or a question
+ * without any number — unless a known product is named, which makes it a botched command worth
+ * answering.
+ */
 function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb: string): ParseResult | null {
   const { ctx } = input;
   let rest = afterVerb;
@@ -69,9 +80,7 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
   if (rest.startsWith('了 ') || rest.startsWith('了\n')) rest = rest.slice(1);
   const glued = isWordChar(rest[0]);
   const trimmed = rest.trim();
-  const knownInside = (): boolean => ctx.catalogue.matchPrefix(trimmed) !== undefined;
-  const chatter = (): boolean =>
-    !knownInside() && (glued || (QUESTION_END.test(trimmed) && !DIGIT.test(trimmed)));
+  const chatter = (): boolean => isChatter(ctx, trimmed, glued);
 
   // Date: before the verb, or anywhere after it. The first one counts; all are removed.
   const dates = findDateTokens(rest);
@@ -92,7 +101,7 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
 
   const fields: WriteFields = {};
   const items: Item[] = [];
-  const itemSpec: ItemSpec = { catalogue: ctx.catalogue, example: spec.example };
+  const itemSpec: ItemSpec = { catalogue: ctx.catalogue, example: spec.example, zeroAllowed: spec.intent === 'stocktake' };
   let previous: string | undefined;
   for (const raw of splitSegments(rest)) {
     let segment = raw.trim();
