@@ -184,7 +184,7 @@ export class ChatEngine {
         const replyTo = command.entryNo === undefined ? this.undoTarget(message) : undefined;
         const result = this.service.undo(
           shop.id,
-          { entryNo: command.entryNo ?? replyTo?.entryNo, replyTo: replyTo?.message, limit: access.limit },
+          { entryNo: command.entryNo, messageOfEntry: replyTo?.entryNo, replyTo: replyTo?.message, limit: access.limit },
           source,
         );
         if (!result.ok) return reply(this.refusal(result, shop.id, 'undo'));
@@ -222,7 +222,7 @@ export class ChatEngine {
     }
   }
 
-  /** Replying 「撤销」 to a bot confirmation undoes the entries it names; to a user message, that message's entries. */
+  /** Replying 「撤销」 to a bot confirmation undoes the message it confirms (all its entries); to a user message, that message's entries. */
   private undoTarget(message: IncomingMessage): { entryNo?: number; message?: { platform: string; chatId: string; messageId: string } } | undefined {
     const target = message.replyTo;
     if (!target) return undefined;

@@ -56,6 +56,8 @@ export interface WriteOutcome {
 export interface UndoRequest {
   /** `撤销 #123`. */
   entryNo?: number | undefined;
+  /** Undo every entry of the message that wrote entry #n (replying 「撤销」 to a confirmation). */
+  messageOfEntry?: number | undefined;
   /** The message being replied to, when the user replied 「撤销」 to it. */
   replyTo?: { platform: string; chatId: string; messageId: string } | undefined;
   /** When set, only entries recorded by these actors may be undone (staff undo their own). */
@@ -435,7 +437,15 @@ export class InventoryService {
       }
     } else {
       let messageId: number | undefined;
-      if (req.replyTo) {
+      if (req.messageOfEntry !== undefined) {
+        const entry = ctx.uow.entryBySeq(ctx.shopId, req.messageOfEntry);
+        if (!entry) throw new Refusal({ code: 'ENTRY_NOT_FOUND', entryNo: req.messageOfEntry });
+        if (entry.messageId === null) {
+          checkLimit(entry, req.limit);
+          return [entry];
+        }
+        messageId = entry.messageId;
+      } else if (req.replyTo) {
         const found = ctx.uow.findMessage({ ...req.replyTo, text: '', actorId: '' });
         if (!found || found.shopId !== ctx.shopId) throw new Refusal({ code: 'ENTRY_NOT_FOUND' });
         messageId = found.id;
@@ -511,12 +521,93 @@ export class InventoryService {
   }
 
   /**
-   * Records many source messages in one outer store transaction, for imports: each message is still
-   * applied all-or-none and at most once exactly as record() applies it (a refused one rolls back to
-   * its own savepoint and the rest go on), but the commit is paid once per batch instead of per message.
+   * Records many source messages in one outer store transaction, for imports: each message is
+   * applied exactly as record() applies it (all-or-none, at most once), but the commit is paid once
+   * per batch. The batch first runs without a savepoint per message, with the batch's product,
+   * location and balance reads cached and each balance written once at the end; if any message is
+   * refused, that attempt is rolled back and
+   * the batch is replayed message by message with savepoints, so a refused message leaves nothing
+   * behind and the others still apply.
    */
   recordBatch(shopId: number, items: readonly { req: WriteRequest; source: SourceInput }[]): Result<WriteOutcome>[] {
-    return this.store.transaction(() => items.map(({ req, source }) => this.record(shopId, req, source)));
+    const store = this.store;
+    class Retry extends Error {}
+    try {
+      return store.transaction((uow) => {
+        const products = new Map<string, ProductRecord>();
+        const productsById = new Map<number, ProductRecord>();
+        const locations = new Map<number, LocationRecord>();
+        const balances = new Map<string, BalanceRecord>();
+        const dirty = new Map<string, { productId: number; locationId: number }>();
+        const forget = (productId: number) => {
+          productsById.delete(productId);
+          for (const [name, p] of products) if (p.id === productId) products.delete(name);
+        };
+        // Reads are cached for the batch only; every write goes through and updates or drops what it changes.
+        const cached: UnitOfWork = {
+          ...uow,
+          findProduct: (sid, name) => {
+            let p = products.get(name);
+            if (!p) {
+              p = uow.findProduct(sid, name);
+              if (p) products.set(name, p);
+            }
+            return p;
+          },
+          createProduct: (sid, name, unit, now) => uow.createProduct(sid, name, unit, now),
+          setLastCost: (productId, cents) => {
+            forget(productId);
+            uow.setLastCost(productId, cents);
+          },
+          productById: (id) => {
+            let p = productsById.get(id);
+            if (!p) {
+              p = uow.productById(id);
+              productsById.set(id, p);
+            }
+            return p;
+          },
+          locationById: (id) => {
+            let l = locations.get(id);
+            if (!l) {
+              l = uow.locationById(id);
+              locations.set(id, l);
+            }
+            return l;
+          },
+          balance: (productId, locationId) => {
+            const key = `${productId}:${locationId}`;
+            let b = balances.get(key);
+            if (!b) {
+              b = uow.balance(productId, locationId);
+              balances.set(key, b);
+            }
+            return b;
+          },
+          // Balances are written back once per product and location at the end of the batch.
+          setBalance: (productId, locationId, balance) => {
+            const key = `${productId}:${locationId}`;
+            balances.set(key, balance);
+            dirty.set(key, { productId, locationId });
+          },
+        };
+        const direct = new Proxy(store, {
+          get: (target, key) => {
+            if (key === 'transaction') return <T>(work: (u: UnitOfWork) => T): T => work(cached);
+            const value = Reflect.get(target, key) as unknown;
+            return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+          },
+        });
+        const fast = new InventoryService(direct, this.clock);
+        const results = items.map(({ req, source }) => fast.record(shopId, req, source));
+        if (results.some((r) => !r.ok)) throw new Retry();
+        for (const [key, { productId, locationId }] of dirty) uow.setBalance(productId, locationId, balances.get(key) as BalanceRecord);
+        return results;
+      });
+    } catch (error) {
+      if (!(error instanceof Retry)) throw error;
+      return store.transaction(() => items.map(({ req, source }) => this.record(shopId, req, source)));
+    }
   }
 }
 

@@ -206,6 +206,17 @@ describe('undo and correction', () => {
     expect(svc.undo(shop, {}, source('撤销', 'console:bob'))).toEqual({ ok: false, failure: { code: 'NOTHING_TO_UNDO' } });
   });
 
+  it('undoes the whole message a confirmation names when asked by its first entry', () => {
+    svc.record(
+      shop,
+      { kind: 'purchase', items: [{ product: 'T恤', quantity: 5, unitPrice: 2000 }, { product: '短裤', quantity: 3, unitPrice: 1500 }] },
+      source(),
+    );
+    const r = svc.undo(shop, { messageOfEntry: 1 }, source());
+    expect(r.ok && r.value.undone.map((e) => e.seq).sort()).toEqual([1, 2]);
+    expect(svc.undo(shop, { messageOfEntry: 1 }, source())).toMatchObject({ ok: false, failure: { code: 'ALREADY_REVERSED' } });
+  });
+
   it('refuses to undo a purchase whose goods were already sold', () => {
     buy('T恤', 5, 2000);
     sell('T恤', 3, 5900);
