@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { benchDigest } from './digest.bench.ts';
 import { benchLedger } from './ledger.bench.ts';
 import { benchConsole } from './console.bench.ts';
 
@@ -26,6 +27,7 @@ interface ParseBenchResult {
 const TARGET_MEDIAN_MS = 1;
 const TARGET_RATIO = 10;
 const TARGET_PARSE_PER_SECOND = 50_000;
+const TARGET_DIGEST_MS = 200;
 
 const rows: Row[] = [];
 const notes: string[] = [];
@@ -144,10 +146,30 @@ async function runConsole(): Promise<void> {
   notes.push('console: floor = the same lines read by readline, written with raw prepared statements, answered with a fixed reply.');
 }
 
+async function runDigest(): Promise<void> {
+  const r = await benchDigest({ onProgress: log });
+  rows.push({
+    metric: `digest: build for ${r.products.toLocaleString('en-US')} products, ${r.entries.toLocaleString('en-US')} entries (median of ${r.runs})`,
+    value: ms(r.ms),
+    floor: ms(r.floorMs),
+    ratio: times(r.ms / r.floorMs),
+    target: `≤ ${TARGET_DIGEST_MS} ms`,
+    result: verdict(r.ms <= TARGET_DIGEST_MS),
+  });
+  const p = r.parts;
+  notes.push(
+    `digest: ${r.entries.toLocaleString('en-US')} entries over ${r.days} days, ${r.recentEntries.toLocaleString('en-US')} of them in the month so far or the last 30 days (what the digest reads); ` +
+      `${r.shortages} short and ${r.overstock} piling-up products found.`,
+    `digest: parts (medians) — products and stock ${ms(p.products)}, today ${ms(p.today)}, 30-day and month sales ${ms(p.sales)}, rules ${ms(p.rules)}, wording ${ms(p.render)}.`,
+    'digest: floor = the same sums as plain GROUP BYs on the same index, raw rows, reversals not matched, nothing judged or worded.',
+  );
+}
+
 for (const [name, bench] of [
   ['ledger', runLedger],
   ['parse', runParse],
   ['console', runConsole],
+  ['digest', runDigest],
 ] as const) {
   try {
     await bench();

@@ -5,6 +5,8 @@ import { MILLI } from '../core/quantity.ts';
 import type { Command, Period } from './command.ts';
 import { localDay, percent, qty, startOfLocalDay, yuanGrouped } from './format.ts';
 import { helpText } from './help.ts';
+import { digestReply, localDate } from './digest.ts';
+import type { DigestQueries } from '../core/digest-queries.ts';
 import { buildCatalogue, parseMessage, parsePeriod, suggestProducts, type Catalogue } from './parse/index.ts';
 import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
 import { correctionReply, failureReply, stockLine, undoReply, writeReply, type FailureContext } from './replies.ts';
@@ -74,12 +76,16 @@ export class ChatEngine {
   constructor(
     readonly store: InventoryStore,
     readonly clock: Clock,
-    options: { logger?: BotLogger; botNames?: readonly string[] } = {},
+    options: { logger?: BotLogger; botNames?: readonly string[]; digest?: DigestQueries } = {},
   ) {
     this.service = new InventoryService(store, clock);
     this.logger = options.logger ?? silentLogger;
     this.botNames = options.botNames ?? [];
+    this.digest = options.digest;
   }
+
+  /** The daily digest's queries; `日报` answers with the full digest when they are given. */
+  private readonly digest: DigestQueries | undefined;
 
   private readonly botNames: readonly string[];
 
@@ -302,6 +308,9 @@ export class ChatEngine {
         ].join('\n');
       }
       case 'daily': {
+        // 日报 for one day is the digest itself (not counted as the scheduled one); 周报/月报 keep the summary below.
+        const oneDay = period.to.getTime() - period.from.getTime() <= 25 * 3_600_000;
+        if (this.digest && oneDay) return digestReply(this.digest, shop, seeCost, now, localDate(period.from, shop.timeZone));
         const lines = [`📋 日报 ${localDay(period.from, shop.timeZone)}`];
         const rows = this.store.salesByProduct(shop.id, period.from, period.to);
         if (totals.salesCount === 0 && rows.length === 0) lines.push('今天没有销售。');

@@ -55,6 +55,13 @@ export class ChatGateway {
     this.makeCode = options.codeGenerator ?? randomCode;
   }
 
+  private readonly listeners: ((shopId: number, reply: BotReply) => void)[] = [];
+
+  /** Called after each reply in a bound chat (the low-stock alert listens here). */
+  onReply(listener: (shopId: number, reply: BotReply) => void): void {
+    this.listeners.push(listener);
+  }
+
   /** Handles one message from any platform; null means stay silent. */
   handle(message: GatewayMessage): BotReply | null {
     const admin = parseAdmin(message.text);
@@ -96,7 +103,9 @@ export class ChatGateway {
       if (!can(role, c.intent)) return reply(`⛔ 你的身份是「${ROLE_LABELS[role]}」，这个操作需要「${ROLE_LABELS[neededRole(c.intent)]}」权限。`);
       return reply(this.admin(c, message, shop, person, access));
     }
-    return this.engine.handle(message, shop, access);
+    const answer = this.engine.handle(message, shop, access);
+    if (answer) for (const listener of this.listeners) listener(shop.id, answer);
+    return answer;
   }
 
   private looksLikeCommand(message: GatewayMessage): boolean {

@@ -1,36 +1,55 @@
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { entriesCsv, entriesJson, stockCsv, stockJson } from '../adapters/files/export.ts';
+import { exportReport, type ExportFormat, type ExportWhat } from '../adapters/files/export.ts';
+import { SqliteReports } from '../adapters/prisma/sqlite-reports.ts';
 import { zonedMidnight } from '../bot/format.ts';
 import { parsePeriod } from '../bot/parse/index.ts';
 import type { App } from '../main.ts';
 import { USAGE } from './usage.ts';
 
-/** `jxc export stock|entries --format json|csv [--from] [--to] [--shop]`: prints to stdout. */
+const WHAT: readonly ExportWhat[] = ['stock', 'entries', 'profit'];
+const FORMATS: readonly ExportFormat[] = ['json', 'csv', 'xlsx'];
+
+/**
+ * `jxc export stock|entries|profit --format json|csv|xlsx [--from] [--to] [--shop] [--out FILE]`:
+ * writes the file, or prints it to stdout (xlsx only when stdout is not a terminal).
+ */
 export async function exportCommand(app: App, args: string[], stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { format: { type: 'string', default: 'json' }, shop: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
+      options: {
+        format: { type: 'string' },
+        shop: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        out: { type: 'string', short: 'o' },
+      },
     });
   } catch (error) {
     stderr.write(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
-  const what = parsed.positionals[0];
-  const format = parsed.values.format;
-  if (what !== 'stock' && what !== 'entries') {
-    stderr.write(`要导出什么？stock（库存）或 entries（流水）。\n${USAGE}`);
+  const what = parsed.positionals[0] as ExportWhat | undefined;
+  const out = parsed.values.out;
+  const format = (parsed.values.format ?? (out?.toLowerCase().endsWith('.xlsx') ? 'xlsx' : out?.toLowerCase().endsWith('.csv') ? 'csv' : 'json')) as ExportFormat;
+  if (what === undefined || !WHAT.includes(what)) {
+    stderr.write(`要导出什么？stock（库存）、entries（流水）或 profit（利润）。\n${USAGE}`);
     return 2;
   }
-  if (format !== 'json' && format !== 'csv') {
-    stderr.write(`--format 只能是 json 或 csv（收到「${format}」）\n`);
+  if (!FORMATS.includes(format)) {
+    stderr.write(`--format 只能是 json、csv 或 xlsx（收到「${format}」）\n`);
+    return 2;
+  }
+  if (format === 'xlsx' && out === undefined && (stdout as NodeJS.WriteStream).isTTY) {
+    stderr.write('xlsx 是二进制文件，请用 --out 文件名.xlsx 保存。\n');
     return 2;
   }
   const reader = app.reader();
   const shops = await reader.shops();
-  let shop: { id: number; timeZone: string } | undefined;
+  let shop: { id: number; name: string; timeZone: string } | undefined;
   if (parsed.values.shop !== undefined) {
     shop = shops.find((s) => s.name === parsed.values.shop);
     if (!shop) {
@@ -46,11 +65,6 @@ export async function exportCommand(app: App, args: string[], stdout: NodeJS.Wri
     }
   }
   const timeZone = shop?.timeZone ?? app.config.timeZone;
-  if (what === 'stock') {
-    const rows = shop ? await reader.stockRows(shop.id) : [];
-    stdout.write(format === 'json' ? `${JSON.stringify(stockJson(rows), null, 2)}\n` : stockCsv(rows));
-    return 0;
-  }
   const range: { from?: Date; to?: Date } = {};
   for (const key of ['from', 'to'] as const) {
     const text = parsed.values[key];
@@ -63,8 +77,18 @@ export async function exportCommand(app: App, args: string[], stdout: NodeJS.Wri
     // --from takes the start of the day or period; --to includes the whole of it.
     range[key] = key === 'from' ? period.from : period.to;
   }
-  const rows = shop ? await reader.entryRows(shop.id, range.from, range.to) : [];
-  stdout.write(format === 'json' ? `${JSON.stringify(entriesJson(rows), null, 2)}\n` : entriesCsv(rows, timeZone));
+  const file = await exportReport({ reader, queries: new SqliteReports(app.db) }, { what, format, shop, ...range });
+  if (out === undefined) {
+    stdout.write(file.buffer);
+    return 0;
+  }
+  try {
+    writeFileSync(out, file.buffer);
+  } catch (error) {
+    stderr.write(`写不了文件「${out}」：${(error as Error).message}\n`);
+    return 1;
+  }
+  stderr.write(`已导出到 ${out}\n`);
   return 0;
 }
 

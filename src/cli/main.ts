@@ -5,7 +5,9 @@ import { createConfig, ConfigError, type Config } from '../config.ts';
 import { createApp, type App } from '../main.ts';
 import { runConsoleChat } from '../adapters/console/console-chat.ts';
 import { exportCommand } from './export-command.ts';
+import { importCommand } from './import-command.ts';
 import { backupCommand } from './backup-command.ts';
+import { digestCommand } from './digest-command.ts';
 import { USAGE } from './usage.ts';
 import type { Role } from '../bot/permissions.ts';
 
@@ -38,6 +40,10 @@ export async function runCli(argv: string[], io: { stdout?: NodeJS.WritableStrea
       return withApp(config, (app) => backupCommand(app, rest, stdout, stderr));
     case 'export':
       return withApp(config, (app) => exportCommand(app, rest, stdout, stderr));
+    case 'import':
+      return withApp(config, (app) => importCommand(app, rest, stdout, stderr));
+    case 'digest':
+      return withApp(config, (app) => digestCommand(app, rest, stdout, stderr));
     default:
       stderr.write(`未知命令「${command}」。\n\n${USAGE}`);
       return 2;
@@ -55,8 +61,62 @@ async function withApp(config: Config, run: (app: App) => Promise<number>): Prom
 
 async function start(app: App, stderr: NodeJS.WritableStream): Promise<number> {
   app.logger.info({ database: app.config.databaseUrl }, 'jxc-bot starting');
-  stderr.write('未配置聊天平台，进入控制台聊天。\n');
-  return chat(app, [], stderr);
+  if (!app.config.telegram && !app.config.wechat) {
+    stderr.write('未配置聊天平台，进入控制台聊天。\n');
+    return chat(app, [], stderr);
+  }
+  const running: { name: string; stop(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const r of running.reverse()) await r.stop();
+  };
+  let telegramFailed: Promise<Error> | undefined;
+  // Chat libraries are loaded here so that the other commands never load them.
+  if (app.config.wechat) {
+    const { startWechat } = await import('../adapters/wechat/start-wechat.ts');
+    try {
+      running.push({ name: 'wechat', ...(await startWechat(app, app.config.wechat)) });
+    } catch (error) {
+      stderr.write(`微信机器人启动失败：${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
+    }
+    stderr.write(`微信机器人已启动（${app.config.wechat.puppet}），未登录时请用机器人的微信扫终端里的二维码；按 Ctrl-C 停止。\n`);
+  }
+  if (app.config.telegram) {
+    const { startTelegram } = await import('../adapters/telegram/start.ts');
+    try {
+      const telegram = await startTelegram(app, app.config.telegram);
+      running.push({ name: 'telegram', stop: () => telegram.stop() });
+      telegramFailed = telegram.failed;
+      stderr.write(`Telegram 机器人 @${telegram.bot.botInfo.username} 已启动，按 Ctrl-C 停止。\n`);
+    } catch (error) {
+      await stopAll();
+      stderr.write(`Telegram 机器人启动失败：${error instanceof Error ? error.message : String(error)}\n请检查 TELEGRAM_BOT_TOKEN 和网络（或 TELEGRAM_API_ROOT）。\n`);
+      return 1;
+    }
+  }
+  // The digest goes out through whichever adapters registered on the outbox above.
+  const { startDigestScheduler } = await import('../adapters/cron/index.ts');
+  const digest = startDigestScheduler(app);
+  app.gateway.onReply((shopId, reply) => {
+    digest.lowStock.afterReply(shopId, reply).catch((error: unknown) => app.logger.warn({ err: error, shop: shopId }, 'low-stock alert failed'));
+  });
+  let stop: (received: NodeJS.Signals) => void = () => {};
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+    stop = (received) => resolve(received);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  const outcome = await Promise.race(telegramFailed ? [signalled, telegramFailed] : [signalled]);
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
+  digest.stop();
+  await stopAll();
+  if (outcome instanceof Error) {
+    stderr.write(`Telegram 机器人停止了：${outcome.message}\n`);
+    return 1;
+  }
+  app.logger.info({ signal: outcome }, 'jxc-bot stopped');
+  return 0;
 }
 
 async function chat(app: App, args: string[], stderr: NodeJS.WritableStream): Promise<number> {

@@ -8,6 +8,18 @@ export const USAGE = `jxc — 进销存机器人 / inventory chat-bot
   jxc export stock   --format json|csv [--shop 店名]
   jxc export entries --format json|csv [--from 日期] [--to 日期] [--shop 店名]
                                     导出到标准输出（日期如 2026-11-01、本月、上周）
+  jxc export profit  --format json|csv|xlsx [--from 日期] [--to 日期] [--shop 店名]
+                                    按商品、按渠道的销售额、销售成本、毛利和毛利率
+  jxc export stock|entries|profit --format xlsx --out 文件.xlsx
+                                    写入文件（xlsx：中文表头、冻结首行、金额和日期格式）
+  jxc import stock   文件.xlsx|文件.csv [--shop 店名] [--dry-run] [--skip-bad] [--date 日期]
+                                    导入期初库存：商品、编码、单位、数量、成本、售价、预警、积压、仓库
+                                    （表头中英文都认，顺序不限；新店名会自动建店；重复导入不会重复记账）
+  jxc import entries 文件.xlsx|文件.csv [--shop 店名] [--dry-run] [--skip-bad]
+                                    导入进货/出货/退货流水（从别的系统搬历史）
+                                    有问题的行逐行列出，除非加 --skip-bad，否则什么都不写入
+  jxc digest [--shop 店名] [--date 2026-11-27] [--audience owner|staff]
+                                    在终端打印日报（默认老板版；不算当天的定时日报）
   jxc backup 文件名.db                一致的在线备份（机器人运行时也可以），文件权限 600
   jxc help                          显示本帮助
 `;

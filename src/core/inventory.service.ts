@@ -473,6 +473,9 @@ export class InventoryService {
   }
 
   private reverse(ctx: Ctx, original: EntryRecord): EntryView {
+    if (original.kind === 'reversal') throw new Refusal({ code: 'NOT_REVERSIBLE', entryNo: original.seq });
+    const earlier = ctx.uow.reversalOf(original.id);
+    if (earlier) throw new Refusal({ code: 'ALREADY_REVERSED', entryNo: original.seq, reversalNo: earlier.seq });
     const balance = original.locationId === null ? null : ctx.uow.balance(original.productId, original.locationId);
     if (balance && original.qtyMilli > 0) {
       const product = ctx.uow.productById(original.productId);

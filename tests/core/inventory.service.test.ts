@@ -223,6 +223,17 @@ describe('undo and correction', () => {
     expect(svc.undo(shop, { entryNo: 1 }, source())).toMatchObject({ ok: false, failure: { code: 'INSUFFICIENT_STOCK', onHandMilli: 2000 } });
   });
 
+  it('refuses to correct an entry twice; the replacement is what to correct next', () => {
+    buy('T恤', 10, 2000);
+    expect(svc.correct(shop, { entryNo: 1, field: 'quantity', value: 8 }, source()).ok).toBe(true);
+    expect(svc.correct(shop, { entryNo: 1, field: 'quantity', value: 7 }, source())).toEqual({
+      ok: false,
+      failure: { code: 'ALREADY_REVERSED', entryNo: 1, reversalNo: 2 },
+    });
+    expect(svc.correct(shop, { entryNo: 3, field: 'quantity', value: 7 }, source()).ok).toBe(true);
+    expect(onHand('T恤')).toEqual({ qty: 7, value: 14_000 });
+  });
+
   it('corrects a quantity by reversing and re-recording', () => {
     buy('T恤', 10, 2000);
     sell('T恤', 3, 5900);

@@ -1,0 +1,80 @@
+/**
+ * The digest's clock: node-cron ticks once a minute and the scheduler decides per shop, in the shop's
+ * own zone, whether a digest is due. Ticking every minute rather than one cron job per shop keeps
+ * setting changes (`设置 日报 21:00`, `设置 时区 …`) effective at once with nothing to reschedule.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import cron from 'node-cron';
+import type { SqliteDatabase } from '../prisma/database.ts';
+import { SqliteDigestStore } from '../prisma/sqlite-digest.ts';
+import type { Clock, ShopRecord } from '../../core/ports.ts';
+import { DigestScheduler, type DigestOutbox, type SchedulerLogger } from './digest-scheduler.ts';
+import { createLowStockAlerts, type LowStockAlerts } from './low-stock.ts';
+
+export { DigestScheduler } from './digest-scheduler.ts';
+export { createLowStockAlerts } from './low-stock.ts';
+
+/** What the scheduler takes from the running app (src/main.ts App satisfies it). */
+export interface DigestApp {
+  config: { digest: boolean };
+  db: SqliteDatabase;
+  store: { listShops(): ShopRecord[] };
+  outbox: DigestOutbox;
+  clock: Clock;
+  logger: SchedulerLogger;
+}
+
+export interface DigestSchedulerHandle {
+  /** Stops the minute tick; a pass already running finishes on its own. */
+  stop(): void;
+  /** The startup pass (catch-up of a missed digest, pending retries). */
+  readonly started: Promise<void>;
+  /** Runs a pass now, as the minute tick does. */
+  tick(): Promise<void>;
+  /** The optional low-stock alert, for the chat adapters to call after each reply. */
+  readonly lowStock: LowStockAlerts;
+}
+
+/** A scheduler's name in claims: which host and process sent a digest, unique per start. */
+export function instanceId(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * Starts the daily digest: one pass at once (sending a digest missed while the process was down,
+ * within 12 hours, marked late) and then a pass at the start of every minute. With JXC_DIGEST=off
+ * nothing is scheduled, but the returned handle still works for the low-stock alert.
+ */
+export function startDigestScheduler(
+  app: DigestApp,
+  options: { schedule?: (task: () => Promise<void>) => { stop(): void } } = {},
+): DigestSchedulerHandle {
+  const store = new SqliteDigestStore(app.db);
+  const scheduler = new DigestScheduler({
+    shops: () => app.store.listShops(),
+    queries: store,
+    runs: store,
+    outbox: app.outbox,
+    clock: app.clock,
+    logger: app.logger,
+    instanceId: instanceId(),
+  });
+  const lowStock = createLowStockAlerts({ queries: store, runs: store, outbox: app.outbox, clock: app.clock, logger: app.logger });
+  const tick = async (): Promise<void> => {
+    try {
+      await scheduler.tick();
+    } catch (error) {
+      app.logger.error({ err: error }, 'digest tick failed');
+    }
+  };
+  if (!app.config.digest) return { stop() {}, started: Promise.resolve(), tick, lowStock };
+  const schedule =
+    options.schedule ??
+    ((task: () => Promise<void>) => {
+      const job = cron.schedule('* * * * *', task, { name: 'jxc-digest', noOverlap: true });
+      return { stop: () => void job.stop() };
+    });
+  const job = schedule(tick);
+  return { stop: () => job.stop(), started: tick(), tick, lowStock };
+}

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import type { Failure } from '../../core/failures.ts';
+import type { WriteKind, WriteRequest } from '../../core/inventory.service.ts';
+import type { ProductRecord } from '../../core/ports.ts';
+import { formatQty } from '../../core/quantity.ts';
+import type { ProductRef } from './import-catalogue.ts';
+import type { Table } from './table.ts';
+
+/** What an import file holds. */
+export type ImportKind = 'stock' | 'entries';
+
+/** A row that cannot be imported, with the row number Excel shows and the reason in Chinese. */
+export interface RowProblem {
+  row: number;
+  reason: string;
+}
+
+export type ProductPatch = Partial<Pick<ProductRecord, 'sku' | 'salePrice' | 'reorderLevel' | 'overstockLevel' | 'leadTimeDays'>>;
+
+/** A product the import creates, or an existing one whose settings it updates. */
+export interface ProductChange {
+  ref: ProductRef;
+  create: boolean;
+  patch: ProductPatch;
+}
+
+/**
+ * One write: a single source message to the inventory service. Its `key` identifies the content, so
+ * importing the same rows again finds the message already applied and writes nothing.
+ */
+export interface PlannedWrite {
+  /** Data rows of the items, in item order. */
+  rows: number[];
+  key: string;
+  text: string;
+  req: WriteRequest;
+  /** Document number (单号) the rows share, if the file has one. */
+  docNo?: string | undefined;
+}
+
+/** Everything an import will do, worked out before anything is written. */
+export interface ImportPlan {
+  kind: ImportKind;
+  file: string;
+  table: Pick<Table, 'format' | 'encoding' | 'sheet' | 'headerRow'>;
+  columns: { header: string; field: string }[];
+  ignoredColumns: string[];
+  /** Data rows read (blank rows not counted). */
+  rows: number;
+  problems: RowProblem[];
+  /** Rows that will not be imported: bad ones and the rest of a document that has a bad one. */
+  skippedRows: Set<number>;
+  products: ProductChange[];
+  writes: PlannedWrite[];
+  notes: string[];
+  /** Set when the file as a whole cannot be imported (no quantity column, unreadable file). */
+  fatal?: string | undefined;
+}
+
+/** A short stable id for a write's content. */
+export function contentKey(parts: unknown): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 22);
+}
+
+/** Appends #2, #3 … to keys seen before in the same file, so identical rows stay distinct writes. */
+export class KeyCounter {
+  private readonly seen = new Map<string, number>();
+  next(key: string): string {
+    const n = (this.seen.get(key) ?? 0) + 1;
+    this.seen.set(key, n);
+    return n === 1 ? key : `${key}#${n}`;
+  }
+}
+
+/** The refusal of the inventory service as a row reason. */
+export function failureReason(failure: Failure): string {
+  switch (failure.code) {
+    case 'INSUFFICIENT_STOCK':
+      return `${failure.product} 库存不足：${failure.location} 现有 ${formatQty(failure.onHandMilli)}${failure.unit}，需要 ${formatQty(failure.requestedMilli)}${failure.unit}`;
+    case 'UNKNOWN_PRODUCT':
+      return `没有商品「${failure.product}」`;
+    case 'MISSING_PRICE':
+      return `${failure.product} 没有单价，也没有设置售价`;
+    case 'BAD_QUANTITY':
+      return `${failure.product}：${{ zero: '数量不能为 0', negative: '数量不能为负数', too_large: '数量太大', fractional: '按件计的商品数量必须是整数', precision: '数量最多三位小数' }[failure.reason]}`;
+    case 'BAD_PRICE':
+      return `${failure.product}：${{ negative: '价格不能为负数', precision: '价格最多两位小数（到分）', too_large: '金额太大' }[failure.reason]}`;
+    case 'UNKNOWN_LOCATION':
+      return `没有仓库「${failure.location}」`;
+    default:
+      return failure.code;
+  }
+}
+
+export const KIND_WORDS: Readonly<Record<WriteKind, string>> = {
+  purchase: '进货',
+  sale: '出货',
+  customerReturn: '客退',
+  supplierReturn: '退供',
+  stocktake: '盘点',
+  transfer: '调拨',
+};

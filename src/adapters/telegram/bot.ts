@@ -1,0 +1,86 @@
+import { autoRetry, type AutoRetryOptions } from '@grammyjs/auto-retry';
+import { sequentialize } from '@grammyjs/runner';
+import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
+import { Bot, Composer, type Api, type ApiClientOptions, type Context } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { TelegramConfig } from '../../config.ts';
+import { apiFailure } from './api-failure.ts';
+import { RecentMap } from './recent.ts';
+import { TelegramChat, type TelegramApp, type TelegramCalls } from './telegram-chat.ts';
+
+/** Extra knobs for `createTelegramBot`; production needs none of them. */
+export interface TelegramBotOptions {
+  /** The bot's identity when already known; skips getMe (tests feed updates with a preset one). */
+  botInfo?: UserFromGetMe | undefined;
+  /** More Bot API client options (timeouts, a custom fetch). */
+  client?: ApiClientOptions | undefined;
+  /** Limits for outgoing calls (default: Telegram's published limits); false turns throttling off. */
+  throttle?: APIThrottlerOptions | false | undefined;
+  /** How 429s and network errors are retried. */
+  retry?: Partial<AutoRetryOptions> | undefined;
+}
+
+/** Updates the bot asks Telegram for: everything else (channel posts, reactions…) is never fetched. */
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query'] as const;
+
+/** Update ids remembered to drop a redelivered update before it is handled twice. */
+const SEEN_UPDATES = 2_000;
+
+/** The Bot API port of the conversation, on grammY's `Api`. */
+export function grammyCalls(api: Api): TelegramCalls {
+  return {
+    sendMessage: (chatId, text, options) => api.sendMessage(chatId, text, { reply_parameters: options.reply_parameters, reply_markup: options.reply_markup }),
+    editMessageText: (chatId, messageId, text, options) => api.editMessageText(chatId, messageId, text, { reply_markup: options.reply_markup }),
+    answerCallbackQuery: (id, options) => api.answerCallbackQuery(id, options),
+  };
+}
+
+/** Telegram's own server unless a self-hosted Bot API server is configured (grammY wants no trailing slash). */
+export function apiRootOf(config: Pick<TelegramConfig, 'apiRoot'>): string | undefined {
+  return config.apiRoot?.replace(/\/+$/, '');
+}
+
+/**
+ * The conversation as grammY middleware: messages, edits and 「撤销」 buttons, handled in order per
+ * chat (so a sale never overtakes the purchase before it), with redelivered updates dropped.
+ */
+export function telegramComposer(app: TelegramApp, chat = new TelegramChat(app)): Composer<Context> {
+  const composer = new Composer<Context>();
+  const seen = new RecentMap<number, true>(SEEN_UPDATES);
+  composer.use(async (ctx, next) => {
+    if (seen.has(ctx.update.update_id)) return;
+    seen.set(ctx.update.update_id, true);
+    await next();
+  });
+  composer.use(sequentialize((ctx: Context) => (ctx.chat ? String(ctx.chat.id) : undefined)));
+  composer.on('message', async (ctx) => {
+    await chat.onMessage(ctx.message, ctx.me, grammyCalls(ctx.api));
+  });
+  composer.on('edited_message', async (ctx) => {
+    await chat.onEditedMessage(ctx.editedMessage, ctx.me, grammyCalls(ctx.api));
+  });
+  composer.on('callback_query:data', async (ctx) => {
+    await chat.onCallbackQuery(ctx.callbackQuery, grammyCalls(ctx.api));
+  });
+  return composer;
+}
+
+/**
+ * Builds the grammY bot for one token, with no module state: outgoing calls are throttled to
+ * Telegram's limits and retried on 429 and network errors, so a digest to many groups arrives
+ * whole. Start it with `startTelegram`, or feed it updates with `bot.handleUpdate` in tests.
+ */
+export function createTelegramBot(app: TelegramApp, config: TelegramConfig, options: TelegramBotOptions = {}): Bot {
+  const bot = new Bot(config.token, {
+    botInfo: options.botInfo,
+    client: { apiRoot: apiRootOf(config), ...options.client },
+  });
+  // Installed first, so it runs closest to the network: retries re-enter the throttle.
+  if (options.throttle !== false) bot.api.config.use(apiThrottler(options.throttle ?? {}));
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300, ...options.retry }));
+  bot.use(telegramComposer(app));
+  bot.catch((error) => {
+    app.logger.error({ err: apiFailure(error.error), update: error.ctx.update.update_id }, 'telegram update failed');
+  });
+  return bot;
+}

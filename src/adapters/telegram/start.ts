@@ -1,0 +1,131 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { run } from '@grammyjs/runner';
+import { Api, webhookCallback, type Bot } from 'grammy';
+import type { BotLogger } from '../../bot/engine.ts';
+import type { Outbox } from '../../bot/outbox.ts';
+import type { TelegramConfig } from '../../config.ts';
+import { apiFailure } from './api-failure.ts';
+import { ALLOWED_UPDATES, apiRootOf, createTelegramBot, type TelegramBotOptions } from './bot.ts';
+import { telegramSender } from './sender.ts';
+import type { TelegramApp } from './telegram-chat.ts';
+
+/** A running bot: `stop()` ends polling or closes the webhook server. */
+export interface RunningTelegram {
+  bot: Bot;
+  /**
+   * Settles with the reason if the bot stops by itself: Telegram refused polling for good (the token
+   * was revoked, or another process polls with the same token), or the webhook server failed.
+   */
+  failed: Promise<Error>;
+  stop(): Promise<void>;
+}
+
+/** The slash commands Telegram offers in its menu; each maps onto the chat language. */
+export const BOT_COMMANDS = [
+  { command: 'start', description: '开店 / 打招呼' },
+  { command: 'stock', description: '查库存，例：/stock T恤' },
+  { command: 'digest', description: '今天的日报' },
+  { command: 'help', description: '用法' },
+] as const;
+
+/** How long Telegram waits for a webhook answer is not published; answer well before a minute. */
+const WEBHOOK_ANSWER_MS = 50_000;
+
+/** Runs a start-up call the server may not support (a test server lacks setMyCommands): log and go on. */
+async function optional(logger: BotLogger, method: string, call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    logger.warn({ method, err: apiFailure(error) }, 'telegram start-up call failed; continuing');
+  }
+}
+
+/**
+ * Starts the Telegram bot: checks the token (getMe), registers the command menu, registers the
+ * outbox sender for digests, then long-polls with grammY's runner or serves the webhook on
+ * `config.port`, refusing requests without Telegram's secret header (401). Logs never show the token.
+ */
+export async function startTelegram(
+  app: TelegramApp & { outbox: Outbox },
+  config: TelegramConfig,
+  options: TelegramBotOptions = {},
+): Promise<RunningTelegram> {
+  const bot = createTelegramBot(app, config, options);
+  if (!bot.isInited()) {
+    // Asked without the retrying transformers, so a wrong token or no route to Telegram fails now, clearly.
+    bot.botInfo = await new Api(config.token, { apiRoot: apiRootOf(config), ...options.client }).getMe();
+  }
+  const logger = app.logger;
+  await optional(logger, 'setMyCommands', () => bot.api.setMyCommands(BOT_COMMANDS));
+  app.outbox.register(telegramSender((chatId, text) => bot.api.sendMessage(chatId, text), app));
+  const about = { bot: bot.botInfo.username, mode: config.mode, apiRoot: apiRootOf(config) ?? 'https://api.telegram.org' };
+
+  if (config.mode === 'polling') {
+    // getUpdates is refused while a webhook is set, e.g. by an earlier webhook deployment.
+    await optional(logger, 'deleteWebhook', () => bot.api.deleteWebhook());
+    // Silent: a refusal that stops polling is logged below, structured; network errors are retried by auto-retry.
+    const runner = run(bot, { runner: { silent: true, fetch: { allowed_updates: ALLOWED_UPDATES } } });
+    const failed = new Promise<Error>((resolve) => {
+      runner.task()?.catch((error: unknown) => {
+        const conflict = typeof error === 'object' && error !== null && (error as { error_code?: unknown }).error_code === 409;
+        logger.error({ err: apiFailure(error) }, conflict ? 'telegram polling stopped: another process polls with this token' : 'telegram polling stopped');
+        resolve(error instanceof Error ? error : new Error(String(error)));
+      });
+    });
+    logger.info(about, 'telegram bot started (long polling)');
+    return {
+      bot,
+      failed,
+      async stop() {
+        if (runner.isRunning()) await runner.stop();
+      },
+    };
+  }
+
+  const path = new URL(config.url).pathname || '/';
+  const handle = webhookCallback(bot, 'http', { secretToken: config.secret, onTimeout: 'return', timeoutMilliseconds: WEBHOOK_ANSWER_MS });
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && url.pathname === '/healthz') {
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+      return;
+    }
+    if (req.method !== 'POST' || url.pathname !== path) {
+      res.writeHead(404).end();
+      return;
+    }
+    handle(req, res).catch((error: unknown) => {
+      logger.error({ err: apiFailure(error) }, 'telegram webhook update failed');
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await listen(server, config.port);
+  const failed = new Promise<Error>((resolve) => {
+    server.on('error', (error) => {
+      logger.error({ err: apiFailure(error) }, 'telegram webhook server failed');
+      resolve(error);
+    });
+  });
+  try {
+    await bot.api.setWebhook(config.url, { secret_token: config.secret, allowed_updates: ALLOWED_UPDATES });
+  } catch (error) {
+    // Telegram keeps an earlier registration; the server stays up so that one still works.
+    logger.error({ err: apiFailure(error), url: config.url }, 'setWebhook failed; check TELEGRAM_WEBHOOK_URL');
+  }
+  logger.info({ ...about, url: config.url, port: config.port, path }, 'telegram bot started (webhook)');
+  return {
+    bot,
+    failed,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,178 @@
+import { dirname, isAbsolute, join } from 'node:path';
+import qrcodeTerminal from 'qrcode-terminal';
+import { qrcodeValueToImageUrl, ScanStatus } from 'wechaty';
+import type { BotLogger } from '../../bot/engine.ts';
+import type { Outbox } from '../../bot/outbox.ts';
+import type { WechatConfig } from '../../config.ts';
+import type { Pacing } from './pacer.ts';
+import { createWechatBot, type WechatApp, type WechatBot, type WechatPuppet } from './wechat-bot.ts';
+
+/** What `npm start` needs from the application to run WeChat. */
+export interface WechatStartApp extends WechatApp {
+  outbox: Outbox;
+  config: { databaseUrl: string };
+}
+
+/** What tests and embedders may change about how `npm start` runs WeChat. */
+export interface StartWechatOptions {
+  /** Where the login QR code is drawn; the terminal (stderr) by default. */
+  output?: NodeJS.WritableStream | undefined;
+  pacing?: Pacing | undefined;
+}
+
+/** A started WeChat bot. stop() sends the replies in hand and disconnects; the login session is kept for the next start. */
+export interface WechatHandle {
+  bot: WechatBot;
+  stop(): Promise<void>;
+}
+
+/** The puppet named in WECHATY_PUPPET cannot be used; the message says what to do, in Chinese and English. */
+export class WechatPuppetError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'WechatPuppetError';
+  }
+}
+
+const PACKAGE_NAME = /^(?:@[a-z0-9~][a-z0-9._~-]*\/)?[a-z0-9~][a-z0-9._~-]*$/;
+
+/** A puppet class as packages export it: constructed with options such as `{ token }`. */
+type PuppetConstructor = new (options: { token?: string }) => WechatPuppet;
+
+/**
+ * Loads the puppet package the user installed (it is not a dependency of jxc-bot: which puppet works
+ * depends on the user's WeChat account and provider) and makes an instance with the token, if any.
+ */
+export async function loadPuppet(packageName: string, token?: string): Promise<WechatPuppet> {
+  const install = `npm install ${packageName}`;
+  if (!PACKAGE_NAME.test(packageName)) {
+    throw new WechatPuppetError(
+      `WECHATY_PUPPET「${packageName}」不是 npm 包名，例：wechaty-puppet-service\n` + `WECHATY_PUPPET="${packageName}" is not an npm package name, e.g. wechaty-puppet-service`,
+    );
+  }
+  let module: unknown;
+  try {
+    module = await import(packageName);
+  } catch (error) {
+    const missing = (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(`'${packageName}'`);
+    if (missing) {
+      throw new WechatPuppetError(
+        `没有安装微信 puppet「${packageName}」。请在 jxc-bot 目录运行：${install}\n` + `WeChat puppet "${packageName}" is not installed. Run: ${install}`,
+        { cause: error },
+      );
+    }
+    throw new WechatPuppetError(
+      `微信 puppet「${packageName}」加载失败：${(error as Error).message}。可以重新安装：${install}\n` + `Could not load WeChat puppet "${packageName}"; try reinstalling: ${install}`,
+      { cause: error },
+    );
+  }
+  const Puppet = puppetClass(module);
+  if (!Puppet) {
+    throw new WechatPuppetError(
+      `「${packageName}」不是 Wechaty puppet（没有默认导出的 Puppet 类）。\n` + `"${packageName}" is not a Wechaty puppet: it has no default export of a Puppet class.`,
+    );
+  }
+  const puppet = new Puppet(token ? { token } : {});
+  if (typeof puppet.start !== 'function' || typeof puppet.messageSendText !== 'function') {
+    throw new WechatPuppetError(
+      `「${packageName}」不是 Wechaty puppet（默认导出的类不能收发消息）。\n` + `"${packageName}" is not a Wechaty puppet: its default export cannot send messages.`,
+    );
+  }
+  return puppet;
+}
+
+/** ES modules export the class as `default`; CommonJS ones compiled to ESM nest it one level deeper. */
+function puppetClass(module: unknown): PuppetConstructor | undefined {
+  let candidate: unknown = module;
+  for (let depth = 0; depth < 4 && candidate !== null && typeof candidate === 'object'; depth++) {
+    candidate = (candidate as { default?: unknown }).default;
+  }
+  return typeof candidate === 'function' ? (candidate as PuppetConstructor) : undefined;
+}
+
+/**
+ * Wechaty keeps the login session in a file named after the bot. It is a credential, so it goes next
+ * to the database (which is kept private) rather than wherever the process was started.
+ */
+export function sessionPath(databaseUrl: string, name: string): string {
+  if (isAbsolute(name) || name.includes('/') || name.includes('\\')) return name;
+  const file = databaseUrl.replace(/^file:/, '').replace(/\?.*$/, '');
+  if (file === '' || file === ':memory:') return name;
+  return join(dirname(file), name);
+}
+
+/**
+ * Runs the WeChat bot `npm start` asks for: loads the configured puppet, shows the login QR code in
+ * the terminal and logs its URL, logs logins, logouts and reconnects (never the token), and lets the
+ * daily digest reach WeChat rooms through the paced sender.
+ */
+export async function startWechat(app: WechatStartApp, config: WechatConfig, options: StartWechatOptions = {}): Promise<WechatHandle> {
+  const output = options.output ?? process.stderr;
+  const secret = config.puppetToken;
+  // Puppet errors sometimes quote the token they were given; no log line may carry it.
+  const logger = secret ? redactingLogger(app.logger, secret) : app.logger;
+  const puppet = await loadPuppet(config.puppet, secret);
+  const bot = createWechatBot(app, { puppet, logger, name: sessionPath(app.config.databaseUrl, config.name), pacing: options.pacing });
+  let loggedInBefore = false;
+
+  bot.wechaty.on('scan', (qrcode, status) => {
+    if (status === ScanStatus.Waiting || status === ScanStatus.Timeout) {
+      const url = qrcodeValueToImageUrl(qrcode);
+      qrcodeTerminal.generate(qrcode, { small: true }, (drawing) => {
+        output.write(`\n请用机器人的微信扫码登录 / Scan with the bot's WeChat to log in:\n${drawing}\n${url}\n`);
+      });
+      logger.info({ platform: 'wechat', status: ScanStatus[status], qrcode, url }, 'wechat login QR code');
+    } else {
+      logger.info({ platform: 'wechat', status: ScanStatus[status] }, 'wechat scan status');
+    }
+  });
+  bot.wechaty.on('login', (user) => {
+    logger.info({ platform: 'wechat', user: user.name(), userId: user.id }, loggedInBefore ? 'wechat reconnected' : 'wechat logged in');
+    loggedInBefore = true;
+  });
+  bot.wechaty.on('logout', (user, reason) => {
+    logger.warn({ platform: 'wechat', user: user.name(), userId: user.id, reason }, 'wechat logged out');
+  });
+  puppet.on('reset', ({ data }) => {
+    logger.warn({ platform: 'wechat', reason: data }, 'wechat connection reset, reconnecting');
+  });
+
+  try {
+    await bot.start();
+  } catch (error) {
+    throw new WechatPuppetError(
+      `微信 puppet「${config.puppet}」启动失败：${redact((error as Error).message, secret)}。请检查 token 和网络。\n` + `WeChat puppet "${config.puppet}" failed to start; check its token and the network.`,
+      { cause: error },
+    );
+  }
+  app.outbox.register(bot.sender);
+  logger.info({ platform: 'wechat', puppet: config.puppet }, 'wechat started');
+  return {
+    bot,
+    async stop() {
+      await bot.stop();
+      logger.info({ platform: 'wechat' }, 'wechat stopped');
+    },
+  };
+}
+
+function redact(text: string, secret: string | undefined): string {
+  return secret ? text.split(secret).join('[redacted]') : text;
+}
+
+/** Replaces `secret` in every string of a log record, including error messages. */
+function redactValue(value: unknown, secret: string, depth = 0): unknown {
+  if (typeof value === 'string') return redact(value, secret);
+  if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return { name: value.name, message: redact(value.message, secret), stack: value.stack && redact(value.stack, secret) };
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, secret, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, secret, depth + 1)]));
+}
+
+function redactingLogger(logger: BotLogger, secret: string): BotLogger {
+  const wrap =
+    (level: keyof BotLogger) =>
+    (obj: object, msg?: string): void =>
+      logger[level](redactValue(obj, secret) as object, msg === undefined ? undefined : redact(msg, secret));
+  return { info: wrap('info'), warn: wrap('warn'), error: wrap('error'), debug: wrap('debug') };
+}

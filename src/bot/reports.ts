@@ -1,0 +1,219 @@
+import { grossProfit, margin, overstocked, shortages, slowMovers, topProducts } from '../core/analysis.ts';
+import type { ShopRecord, StockRow } from '../core/ports.ts';
+import type { ChannelSalesRow, ProductSalesRow, ReportQueries } from '../core/report-queries.ts';
+import type { Command, Period } from './command.ts';
+import { localDay, percent, qty, startOfLocalDay, yuanGrouped } from './format.ts';
+import { parsePeriod } from './parse/index.ts';
+import { ROLE_LABELS } from './permissions.ts';
+
+/**
+ * The analysis replies (销量 / 利润 / 畅销 / 滞销 / 日报, each optionally 按渠道) as compact text tables
+ * that fit a phone screen. Cost, gross profit and stock value appear only when `seeCost` is true.
+ */
+
+type ReportCommand = Extract<Command, { intent: 'report' }>;
+
+/** Columns of a table line; lines stay within this many half-width characters where possible. */
+const WIDTH = 32;
+/** Rows of a product list before it is cut. */
+const LIST = 10;
+/** 滞销 without a period means no sale in this many days. */
+const SLOW_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+/** Renders one report command for a shop. `stockRows` is the shop's stock (for 滞销 and 日报). */
+export function renderReport(queries: ReportQueries, stockRows: readonly StockRow[], shop: ShopRecord, command: ReportCommand, seeCost: boolean, now: Date): string {
+  if (command.kind === 'profit' && !seeCost) return `⛔ 利润只有「${ROLE_LABELS.owner}」可以查看。可以发「销量 本月」看销量。`;
+  const period = command.period ?? defaultPeriod(command.kind, shop, now);
+  switch (command.kind) {
+    case 'slow':
+      return slowReport(queries, stockRows, shop, command.period, seeCost, now);
+    case 'daily':
+      return dailyReport(queries, stockRows, shop, period, seeCost);
+    default:
+      if (command.byChannel) return channelReport(queries, shop, command.kind, period, seeCost);
+      if (command.kind === 'profit') return profitReport(queries, shop, period);
+      if (command.kind === 'top') return topReport(queries, shop, period, seeCost);
+      return salesReport(queries, shop, period, seeCost);
+  }
+}
+
+function span(period: Period, shop: ShopRecord): string {
+  return `${period.label}（${localDay(period.from, shop.timeZone)}–${localDay(new Date(period.to.getTime() - 1), shop.timeZone)}）`;
+}
+
+function salesReport(queries: ReportQueries, shop: ShopRecord, period: Period, seeCost: boolean): string {
+  const totals = queries.salesTotals(shop.id, period.from, period.to);
+  const rows = queries.salesByProduct(shop.id, period.from, period.to).filter((r) => r.soldMilli !== 0 || r.revenue !== 0);
+  const lines = [`📈 销量 ${span(period, shop)}`, `销售额 ${yuanGrouped(totals.revenue)} 元，${totals.sales} 笔${totals.refunds > 0 ? `（已扣退款 ${yuanGrouped(totals.refunds)}）` : ''}`];
+  if (seeCost && totals.revenue !== 0) lines.push(profitLine(totals.revenue, totals.cost));
+  if (rows.length === 0) return [...lines, '（这段时间没有销售）'].join('\n');
+  lines.push(
+    ...table(
+      ['商品', '数量', '销售额'],
+      rows.slice(0, LIST).map((r) => [r.product, qty(r.soldMilli, r.unit), yuanGrouped(r.revenue)]),
+    ),
+  );
+  if (rows.length > LIST) lines.push(`…共 ${rows.length} 种。发「畅销 ${period.label}」看排行，完整清单请导出`);
+  return lines.join('\n');
+}
+
+function profitReport(queries: ReportQueries, shop: ShopRecord, period: Period): string {
+  const totals = queries.salesTotals(shop.id, period.from, period.to);
+  const lines = [`💰 利润 ${span(period, shop)}`, `销售额 ${yuanGrouped(totals.revenue)} 元，${totals.sales} 笔`, profitLine(totals.revenue, totals.cost)];
+  const rows = queries.salesByProduct(shop.id, period.from, period.to).filter((r) => r.revenue !== 0 || r.cost !== 0);
+  if (rows.length === 0) return lines.join('\n');
+  const ranked = [...rows].sort((a, b) => grossProfit(b) - grossProfit(a) || b.revenue - a.revenue);
+  lines.push(
+    ...table(
+      ['商品', '毛利', '毛利率'],
+      ranked.slice(0, LIST).map((r) => [r.product, yuanGrouped(grossProfit(r)), marginText(r)]),
+    ),
+  );
+  if (ranked.length > LIST) lines.push(`…共 ${ranked.length} 种。按渠道看：利润 ${period.label} 按渠道`);
+  return lines.join('\n');
+}
+
+function topReport(queries: ReportQueries, shop: ShopRecord, period: Period, seeCost: boolean): string {
+  const rows = queries.salesByProduct(shop.id, period.from, period.to);
+  const byQty = topProducts(rows, 'quantity', LIST);
+  const lines = [`🔥 畅销 ${span(period, shop)}`];
+  if (byQty.length === 0) return [...lines, '（这段时间没有销售）'].join('\n');
+  lines.push('按销量：', ...ranking(byQty.map((r) => [r.product, qty(r.soldMilli, r.unit)])));
+  if (seeCost) {
+    const byProfit = topProducts(rows, 'profit', LIST);
+    if (byProfit.length > 0) lines.push('按毛利：', ...ranking(byProfit.map((r) => [r.product, yuanGrouped(grossProfit(r))])));
+  }
+  return lines.join('\n');
+}
+
+function channelReport(queries: ReportQueries, shop: ShopRecord, kind: ReportCommand['kind'], period: Period, seeCost: boolean): string {
+  const rows = queries.salesByChannel(shop.id, period.from, period.to).filter((r) => r.sales !== 0 || r.revenue !== 0);
+  const title = { sales: '📈 销量', profit: '💰 利润', top: '🔥 畅销', daily: '📋 日报', slow: '🐢 滞销' }[kind];
+  const lines = [`${title} 按渠道 ${span(period, shop)}`];
+  if (rows.length === 0) return [...lines, '（这段时间没有销售）'].join('\n');
+  const total = rows.reduce(
+    (t, r) => ({ ...t, sales: t.sales + r.sales, revenue: t.revenue + r.revenue, cost: t.cost + r.cost }),
+    { channel: '合计', sales: 0, revenue: 0, cost: 0 },
+  );
+  const name = (r: Pick<ChannelSalesRow, 'channel'>) => r.channel ?? '未填';
+  const all = rows.length > 1 ? [...rows, total] : rows;
+  if (seeCost) {
+    lines.push(...table(['渠道', '笔数', '销售额', '毛利', '毛利率'], all.map((r) => [name(r), String(r.sales), yuanGrouped(r.revenue), yuanGrouped(r.revenue - r.cost), marginText(r)])));
+  } else {
+    lines.push(...table(['渠道', '笔数', '销售额'], all.map((r) => [name(r), String(r.sales), yuanGrouped(r.revenue)])));
+  }
+  return lines.join('\n');
+}
+
+function slowReport(queries: ReportQueries, stockRows: readonly StockRow[], shop: ShopRecord, period: Period | undefined, seeCost: boolean, now: Date): string {
+  const days = period ? Math.max(1, Math.round((period.to.getTime() - period.from.getTime()) / DAY_MS)) : SLOW_DAYS;
+  const slow = slowMovers(stockRows, queries.lastSales(shop.id, now), now, days);
+  if (slow.length === 0) return `✅ 最近 ${days} 天每种有库存的商品都有销售。`;
+  const value = slow.reduce((s, p) => s + p.value, 0);
+  const lines = [`🐢 滞销：${days} 天没卖出、仍有库存 ${slow.length} 种${seeCost ? `，压着 ${yuanGrouped(value)} 元` : ''}`];
+  const idle = (d: number | null) => (d === null ? '从未卖出' : `${d}天前`);
+  if (seeCost) lines.push(...table(['商品', '库存', '金额', '上次卖出'], slow.slice(0, LIST).map((p) => [p.product, qty(p.qtyMilli, p.unit), yuanGrouped(p.value), idle(p.idleDays)])));
+  else lines.push(...table(['商品', '库存', '上次卖出'], slow.slice(0, LIST).map((p) => [p.product, qty(p.qtyMilli, p.unit), idle(p.idleDays)])));
+  if (slow.length > LIST) lines.push(`…共 ${slow.length} 种，完整清单请导出：npx jxc export stock --format xlsx`);
+  return lines.join('\n');
+}
+
+function dailyReport(queries: ReportQueries, stockRows: readonly StockRow[], shop: ShopRecord, period: Period, seeCost: boolean): string {
+  const totals = queries.salesTotals(shop.id, period.from, period.to);
+  const rows = queries.salesByProduct(shop.id, period.from, period.to).filter((r) => r.soldMilli !== 0 || r.revenue !== 0);
+  const lines = [`📋 日报 ${localDay(period.from, shop.timeZone)}`];
+  if (totals.sales === 0 && rows.length === 0) lines.push('今天没有销售。');
+  else {
+    lines.push(`销售 ${totals.sales} 笔，销售额 ${yuanGrouped(totals.revenue)} 元`);
+    lines.push(...table(['商品', '数量', '销售额'], rows.slice(0, LIST).map((r) => [r.product, qty(r.soldMilli, r.unit), yuanGrouped(r.revenue)])));
+    if (seeCost) lines.push(profitLine(totals.revenue, totals.cost));
+  }
+  const short = shortages(stockRows);
+  if (short.length > 0) lines.push(`⚠️ 缺货/低库存：${short.slice(0, LIST).map((r) => `${r.product} ${qty(r.qtyMilli, r.unit)}`).join('，')}`);
+  const over = overstocked(stockRows);
+  if (over.length > 0) lines.push(`📦 积压：${over.slice(0, LIST).map((r) => `${r.product} ${qty(r.qtyMilli, r.unit)}`).join('，')}`);
+  return lines.join('\n');
+}
+
+function profitLine(revenue: number, cost: number): string {
+  return `毛利 ${yuanGrouped(revenue - cost)} 元（成本 ${yuanGrouped(cost)}，毛利率 ${percent(revenue - cost, revenue)}）`;
+}
+
+function marginText(r: Pick<ProductSalesRow, 'revenue' | 'cost'>): string {
+  const m = margin(r.revenue, r.cost);
+  return m === null ? '—' : `${(m * 100).toFixed(1)}%`;
+}
+
+/** The period a report covers when the message names none. */
+function defaultPeriod(kind: ReportCommand['kind'], shop: ShopRecord, now: Date): Period {
+  const word = kind === 'profit' ? '本月' : kind === 'top' ? '最近30天' : '今天';
+  const period = parsePeriod(word, now, shop.timeZone);
+  if (period) return period;
+  const from = startOfLocalDay(now, shop.timeZone);
+  return { from, to: new Date(from.getTime() + DAY_MS), label: '今天' };
+}
+
+/** Width on a monospace screen: CJK and full-width characters take two columns. */
+export function displayWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) w += wide(ch.codePointAt(0) ?? 0) ? 2 : 1;
+  return w;
+}
+
+function wide(code: number): boolean {
+  return (
+    (code >= 0x1100 && code <= 0x115f) ||
+    (code >= 0x2e80 && code <= 0xa4cf) ||
+    (code >= 0xac00 && code <= 0xd7a3) ||
+    (code >= 0xf900 && code <= 0xfaff) ||
+    (code >= 0xfe30 && code <= 0xfe4f) ||
+    (code >= 0xff00 && code <= 0xff60) ||
+    (code >= 0xffe0 && code <= 0xffe6) ||
+    code >= 0x1f300
+  );
+}
+
+/** Cuts text to a display width, marking the cut with an ellipsis. */
+function fit(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  let out = '';
+  let w = 0;
+  for (const ch of text) {
+    const cw = wide(ch.codePointAt(0) ?? 0) ? 2 : 1;
+    if (w + cw > width - 1) break;
+    out += ch;
+    w += cw;
+  }
+  return `${out}…`;
+}
+
+function pad(text: string, width: number, right: boolean): string {
+  const gap = ' '.repeat(Math.max(0, width - displayWidth(text)));
+  return right ? gap + text : text + gap;
+}
+
+/**
+ * A text table: the first column (names) is left-aligned and cut to what the line width leaves,
+ * the other columns are right-aligned numbers.
+ */
+function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = headers.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
+  const rest = widths.slice(1).reduce((s, w) => s + w + 1, 0);
+  widths[0] = Math.min(widths[0] ?? 0, Math.max(6, WIDTH - rest));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? pad(fit(c, widths[0] as number), widths[0] as number, false) : pad(c, widths[i] as number, true)))
+      .join(' ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)];
+}
+
+/** "1 T恤 30件" with the rank, name and figure aligned. */
+function ranking(rows: readonly (readonly [string, string])[]): string[] {
+  const figure = Math.max(...rows.map((r) => displayWidth(r[1])));
+  const rank = String(rows.length).length;
+  const nameWidth = Math.max(6, WIDTH - figure - rank - 2);
+  const longest = Math.min(nameWidth, Math.max(...rows.map((r) => displayWidth(r[0]))));
+  return rows.map(([name, value], i) => `${String(i + 1).padStart(rank)} ${pad(fit(name, longest), longest, false)} ${pad(value, figure, true)}`.trimEnd());
+}

@@ -1,0 +1,121 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportReport, profitReport } from '../../../src/adapters/files/export.ts';
+import { PrismaReader } from '../../../src/adapters/prisma/prisma-reader.ts';
+import { SqliteReports } from '../../../src/adapters/prisma/sqlite-reports.ts';
+import { InventoryService } from '../../../src/core/inventory.service.ts';
+import type { ShopRecord } from '../../../src/core/ports.ts';
+import { createTestDb, source, TestClock, type TestDb } from '../../helpers/db.ts';
+
+let t: TestDb;
+let reader: PrismaReader;
+let shop: ShopRecord;
+const clock = new TestClock(new Date('2026-11-10T02:00:00Z'));
+
+beforeAll(() => {
+  t = createTestDb();
+  reader = new PrismaReader(t.path);
+  shop = t.store.createShop('测试店', clock.now());
+  const service = new InventoryService(t.store, clock);
+  const write = (req: Parameters<InventoryService['record']>[1]) => {
+    const r = service.record(shop.id, req, source());
+    if (!r.ok) throw new Error(JSON.stringify(r.failure));
+  };
+  write({ kind: 'purchase', items: [{ product: 'T恤', quantity: 50, unitPrice: 2000 }, { product: '短裤', quantity: 30, unitPrice: 1500 }] });
+  clock.advance(3_600_000);
+  write({ kind: 'sale', items: [{ product: 'T恤', quantity: 3, unitPrice: 5900 }], channel: '淘宝' });
+  write({ kind: 'sale', items: [{ product: '短裤', quantity: 2, unitPrice: 3900 }], channel: '抖音' });
+  write({ kind: 'sale', items: [{ product: 'T恤', quantity: 1, unitPrice: 5900 }] });
+  write({ kind: 'customerReturn', items: [{ product: 'T恤', quantity: 1, unitPrice: 5900 }], channel: '淘宝' });
+  write({ kind: 'sale', items: [{ product: '短裤', quantity: 5, unitPrice: 3900 }], channel: '抖音' });
+  const undo = service.undo(shop.id, {}, { ...source(), actorId: 'console:alice' });
+  if (!undo.ok) throw new Error(JSON.stringify(undo.failure));
+});
+afterAll(async () => {
+  await reader.close();
+  t.cleanup();
+});
+
+const sources = () => ({ reader, queries: new SqliteReports(t.db) });
+
+describe('profit by product and by channel', () => {
+  it('nets returns and undone sales out of revenue, cost and counts', () => {
+    const report = profitReport(new SqliteReports(t.db), shop.id);
+    // T恤: two sales of 4 @59 less 1 returned; 短裤: 2 sold (the sale of 5 was undone).
+    expect(report.totals).toEqual({ soldMilli: 5000, returnedMilli: 1000, revenue: 25500, refunds: 5900, cost: 9000, sales: 3 });
+    expect(report.byProduct.map((r) => [r.product, r.soldMilli / 1000, r.returnedMilli / 1000, r.revenue, r.cost, r.sales])).toEqual([
+      ['T恤', 3, 1, 17700, 6000, 2],
+      ['短裤', 2, 0, 7800, 3000, 1],
+    ]);
+    expect(report.byChannel.map((r) => [r.channel, r.revenue, r.cost, r.sales])).toEqual([
+      ['淘宝', 11800, 4000, 1],
+      ['抖音', 7800, 3000, 1],
+      [null, 5900, 2000, 1],
+    ]);
+  });
+
+  it('exports as JSON with money strings and margins', async () => {
+    const file = await exportReport(sources(), { what: 'profit', format: 'json', shop });
+    const json = JSON.parse(file.buffer.toString('utf8'));
+    expect(json.totals).toEqual({ sales: 3, revenue: '255.00', cost: '90.00', grossProfit: '165.00', margin: 0.6471, quantity: 5, refunds: '59.00' });
+    expect(json.byChannel[2]).toEqual({ channel: null, quantity: 1, returned: 0, sales: 1, revenue: '59.00', cost: '20.00', grossProfit: '39.00', margin: 0.661 });
+    expect(file.filename).toMatch(/^测试店-利润-\d{4}-\d{2}-\d{2}\.json$/);
+  });
+
+  it('exports as one CSV with a dimension column', async () => {
+    const file = await exportReport(sources(), { what: 'profit', format: 'csv', shop });
+    const lines = file.buffer.toString('utf8').split('\r\n');
+    expect(lines[0]).toBe('\uFEFF维度,名称,编码,单位,笔数,销量,销售额,销售成本,毛利,毛利率');
+    expect(lines).toContain('商品,T恤,,件,2,3,177.00,60.00,117.00,66.1%');
+    expect(lines).toContain('渠道,未填渠道,,,1,1,59.00,20.00,39.00,66.1%');
+    expect(lines).toContain('合计,合计,,,3,5,255.00,90.00,165.00,64.7%');
+  });
+});
+
+describe('xlsx export', () => {
+  async function open(what: 'stock' | 'entries' | 'profit') {
+    const file = await exportReport(sources(), { what, format: 'xlsx', shop });
+    expect(file.contentType).toContain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(file.buffer as unknown as ExcelJS.Buffer);
+    return wb;
+  }
+
+  it('has Chinese headers in a frozen first row and money formats (stock)', async () => {
+    const ws = (await open('stock')).getWorksheet('库存') as ExcelJS.Worksheet;
+    expect(ws.getRow(1).values).toEqual([undefined, '商品', '编码', '单位', '仓库', '数量', '平均成本', '金额']);
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(ws.getRow(2).values).toEqual([undefined, 'T恤', undefined, '件', '默认仓', 47, 20, 940]);
+    expect(ws.getCell('G2').numFmt).toBe('#,##0.00');
+    expect(ws.getRow(4).values).toEqual([undefined, '合计', undefined, undefined, undefined, undefined, undefined, 940 + 420]);
+  });
+
+  it('writes entry times as Excel dates in the shop time zone', async () => {
+    const ws = (await open('entries')).getWorksheet('流水') as ExcelJS.Worksheet;
+    expect(ws.getCell('B1').value).toBe('时间');
+    // 02:00 and 03:00 UTC are 10:00 and 11:00 in Asia/Shanghai; Excel dates carry the wall-clock time.
+    expect(ws.getCell('B2').value).toEqual(new Date('2026-11-10T10:00:00Z'));
+    expect(ws.getCell('B4').value).toEqual(new Date('2026-11-10T11:00:00Z'));
+    expect(ws.getCell('B4').numFmt).toBe('yyyy-mm-dd hh:mm');
+    expect(ws.getCell('C4').value).toBe('出货');
+    expect(ws.getCell('H4').value).toBe(177);
+    expect(ws.getColumn(13).values.filter(Boolean)).toEqual(['撤销的编号', '#7']);
+  });
+
+  it('puts profit by product and by channel on their own sheets', async () => {
+    const wb = await open('profit');
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['利润-按商品', '利润-按渠道']);
+    const byChannel = wb.getWorksheet('利润-按渠道') as ExcelJS.Worksheet;
+    expect(byChannel.getRow(1).values).toEqual([undefined, '渠道', '笔数', '销量', '销售额', '销售成本', '毛利', '毛利率']);
+    expect(byChannel.getRow(2).values).toEqual([undefined, '淘宝', 1, 2, 118, 40, 78, 0.661]);
+    expect(byChannel.getCell('G2').numFmt).toBe('0.0%');
+    expect(byChannel.getRow(5).values).toEqual([undefined, '合计', 3, 5, 255, 90, 165, 0.6471]);
+  });
+
+  it('keeps the JSON and CSV formats of stock and entries', async () => {
+    const stock = JSON.parse((await exportReport(sources(), { what: 'stock', format: 'json', shop })).buffer.toString('utf8'));
+    expect(stock[0]).toEqual({ product: 'T恤', sku: null, unit: '件', location: '默认仓', quantity: 47, avgCost: '20.00', value: '940.00' });
+    const csv = (await exportReport(sources(), { what: 'entries', format: 'csv', shop })).buffer.toString('utf8');
+    expect(csv.startsWith('\uFEFF编号,时间,类型,商品,仓库,数量,单价,金额,成本,渠道,往来单位,经办人,撤销的编号\r\n')).toBe(true);
+  });
+});
