@@ -7,7 +7,7 @@ import type { ProductMode } from './ports.ts';
 
 /**
  * A shop's digest thresholds. Defaults (in the migration) are 14, 7, 7, 90, 30, 30 and off; the
- * shortage and overstock rules that use them are in docs/digest.md.
+ * shortage and overstock rules that use them are in the README (日报 — the daily digest).
  */
 export interface DigestSettings {
   /** Days of sales averaged for the daily rate. */
