@@ -11,7 +11,9 @@ import { PassThrough, Writable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { openDatabase } from '../src/adapters/prisma/database.ts';
 import { SqliteStore } from '../src/adapters/prisma/sqlite-store.ts';
-import { runConsoleChat } from '../src/adapters/console/console-chat.ts';
+import { consoleChatId, runConsoleChat } from '../src/adapters/console/console-chat.ts';
+import { SqliteAccessStore } from '../src/adapters/prisma/sqlite-access.ts';
+import { ChatGateway } from '../src/bot/gateway.ts';
 import { ChatEngine } from '../src/bot/engine.ts';
 import { systemClock } from '../src/core/ports.ts';
 
@@ -73,8 +75,13 @@ export async function benchConsole(options: { messages?: number; products?: numb
     const store = new SqliteStore(db);
     const engine = new ChatEngine(store, systemClock);
     const shop = store.createShop('bench', new Date());
+    // As `jxc chat` does: the terminal is a chat bound to the shop, its user the owner.
+    const access = new SqliteAccessStore(db);
+    access.bind({ shopId: shop.id, platform: 'console', chatId: consoleChatId(shop), audience: 'owner', title: null }, new Date());
+    access.createPerson(shop.id, 'bench', 'owner', { platform: 'console', platformUserId: 'bench', handle: null }, new Date());
+    const gateway = new ChatGateway(engine, access, systemClock, { owners: [] });
     const core = await timeLines(lines, (input, output) =>
-      runConsoleChat({ engine, shop, user: 'bench', role: 'owner', input, output, interactive: false }),
+      runConsoleChat({ handle: (m) => gateway.handle(m), shop, user: 'bench', input, output, interactive: false }),
     );
     db.close();
 

@@ -15,6 +15,11 @@ export const adminCommandSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('remove'), target: z.string() }),
   z.object({ intent: z.literal('audit'), product: z.string().optional(), entryNo: z.number().int().positive().optional() }),
   z.object({ intent: z.literal('memberRole'), role: z.enum(['staff', 'viewer']) }),
+  z.object({
+    intent: z.literal('shopSetting'),
+    key: z.enum(['lowStockAlert', 'salesWindowDays', 'leadTimeDays', 'safetyDays', 'overstockCoverDays', 'noSaleDays', 'expiryWarnDays']),
+    value: z.union([z.boolean(), z.number().int().min(1).max(3650)]),
+  }),
 ]);
 export type AdminCommand = z.infer<typeof adminCommandSchema>;
 export type AdminIntent = AdminCommand['intent'];
@@ -36,11 +41,24 @@ const ROLE_WORDS: Record<string, 'owner' | 'staff' | 'viewer'> = {
 
 const NAME_MAX = 30;
 
+/** Shop-wide digest settings: `设置 滞销天数 60`. */
+const SHOP_DAYS: Record<string, 'salesWindowDays' | 'leadTimeDays' | 'safetyDays' | 'overstockCoverDays' | 'noSaleDays' | 'expiryWarnDays'> = {
+  销量天数: 'salesWindowDays',
+  统计天数: 'salesWindowDays',
+  默认交期: 'leadTimeDays',
+  安全天数: 'safetyDays',
+  积压天数: 'overstockCoverDays',
+  滞销天数: 'noSaleDays',
+  临期天数: 'expiryWarnDays',
+};
+const ON = new Set(['开', '开启', '打开', 'on', '是']);
+const OFF = new Set(['关', '关闭', 'off', '否']);
+
 /** Recognises an administration message, or says it is none of them. */
 export function parseAdmin(raw: string): AdminParse {
   let text = raw.normalize('NFKC').replace(/[\u200B-\u200D\uFEFF]/g, '').replace(/\s+/g, ' ').trim();
   // A leading @bot mention is addressing, not content.
-  text = text.replace(/^@\S+\s+(?=(开店|绑定|解绑|成员|授权|移除|记录|设置 ?群成员|\/start))/, '');
+  text = text.replace(/^@\S+\s+(?=(开店|绑定|解绑|成员|授权|移除|记录|设置 ?(群成员|缺货提醒|销量天数|统计天数|默认交期|安全天数|积压天数|滞销天数|临期天数)|\/start))/, '');
   if (text.length > 200) return { kind: 'none' };
   let m: RegExpExecArray | null;
   if ((m = /^\/start(?:@\S+)?(?:\s+(.*))?$/.exec(text))) return cmd({ intent: 'openShop', name: m[1]?.trim() || undefined });
@@ -65,6 +83,16 @@ export function parseAdmin(raw: string): AdminParse {
     const role = ROLE_WORDS[(m[1] as string).toLowerCase()];
     if (role !== 'staff' && role !== 'viewer') return { kind: 'error', message: '群成员默认身份只能是「店员」或「查看」。例：设置 群成员 店员' };
     return cmd({ intent: 'memberRole', role });
+  }
+  if ((m = /^设置\s*缺货提醒\s*(\S+)$/.exec(text))) {
+    const word = (m[1] as string).toLowerCase();
+    if (!ON.has(word) && !OFF.has(word)) return { kind: 'error', message: '缺货提醒只能「开」或「关」。例：设置 缺货提醒 开' };
+    return cmd({ intent: 'shopSetting', key: 'lowStockAlert', value: ON.has(word) });
+  }
+  if ((m = /^设置\s*(销量天数|统计天数|默认交期|安全天数|积压天数|滞销天数|临期天数)\s*(\S+)$/.exec(text))) {
+    const days = /^\d{1,4}$/.test(m[2] as string) ? Number(m[2]) : NaN;
+    if (!(days >= 1 && days <= 3650)) return { kind: 'error', message: `${m[1]}要写 1 到 3650 之间的整数天。例：设置 ${m[1]} 30` };
+    return cmd({ intent: 'shopSetting', key: SHOP_DAYS[m[1] as string] as 'noSaleDays', value: days });
   }
   if ((m = /^记录(?:\s+(.*))?$/.exec(text))) {
     const arg = m[1]?.trim();

@@ -87,6 +87,11 @@ export class ChatEngine {
   /** The daily digest's queries; `日报` answers with the full digest when they are given. */
   private readonly digest: DigestQueries | undefined;
 
+  /** The digest's queries and settings, when the digest is wired in. */
+  get digestQueries(): DigestQueries | undefined {
+    return this.digest;
+  }
+
   private readonly botNames: readonly string[];
 
   /** Handles one message for a shop; null means stay silent (group chatter). */

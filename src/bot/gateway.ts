@@ -225,6 +225,21 @@ export class ChatGateway {
         return `✅ 群成员默认身份：${ROLE_LABELS[c.role]}${c.role === 'staff' ? '（可以记账和查库存，看不到成本和利润）' : '（只能查库存）'}`;
       case 'audit':
         return this.audit(c, shop, access);
+      case 'shopSetting': {
+        const digest = this.engine.digestQueries;
+        if (!digest) return '❌ 这个设置要在启用日报时使用。';
+        digest.updateSettings(shop.id, { [c.key]: c.value });
+        const label = {
+          lowStockAlert: '缺货提醒',
+          salesWindowDays: '销量统计天数',
+          leadTimeDays: '默认交期',
+          safetyDays: '安全天数',
+          overstockCoverDays: '积压天数（库存够卖超过这么多天算积压）',
+          noSaleDays: '滞销天数（这么多天没卖出算滞销）',
+          expiryWarnDays: '临期天数',
+        }[c.key];
+        return `✅ ${label}：${typeof c.value === 'boolean' ? (c.value ? '开（卖到预警线时立即提醒）' : '关') : `${c.value} 天`}`;
+      }
     }
   }
 

@@ -92,6 +92,7 @@ function general(): string {
     lines.push(`• ${INTENT_LABELS[intent]}：${t.examples[0] ?? ''}  — ${t.summary}`);
   }
   lines.push('一条可以记多件商品，用逗号或换行隔开。发「帮助 进货」看详细说明。');
+  lines.push('店铺管理（老板）：开店 店名 · 绑定码 / 绑定 码 · 解绑 · 成员 · 授权 @某人 店员|查看|老板 · 移除 @某人 · 设置 群成员 店员 · 记录 T恤 · 设置 缺货提醒 开 · 设置 滞销天数 30');
   return lines.join('\n');
 }
 

@@ -33,6 +33,7 @@ export const PERMISSIONS: Record<Capability, Record<Role, boolean>> = {
   remove: { owner: true, staff: false, viewer: false },
   audit: { owner: true, staff: true, viewer: false },
   memberRole: { owner: true, staff: false, viewer: false },
+  shopSetting: { owner: true, staff: false, viewer: false },
   seeCost: { owner: true, staff: false, viewer: false },
   undoOthers: { owner: true, staff: false, viewer: false },
 };

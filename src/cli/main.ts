@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
 import { createConfig, ConfigError, type Config } from '../config.ts';
 import { createApp, type App } from '../main.ts';
-import { runConsoleChat } from '../adapters/console/console-chat.ts';
+import { consoleChatId, runConsoleChat } from '../adapters/console/console-chat.ts';
+import type { ShopRecord } from '../core/ports.ts';
 import { exportCommand } from './export-command.ts';
 import { importCommand } from './import-command.ts';
 import { backupCommand } from './backup-command.ts';
@@ -60,10 +61,28 @@ async function withApp(config: Config, run: (app: App) => Promise<number>): Prom
 }
 
 async function start(app: App, stderr: NodeJS.WritableStream): Promise<number> {
+  const consoleOnly = !app.config.telegram && !app.config.wechat;
+  // On a terminal the chat is the interface: keep routine log lines out of it unless asked for.
+  if (consoleOnly && process.stdin.isTTY && !process.env.LOG_LEVEL) app.logger.level = 'warn';
   app.logger.info({ database: app.config.databaseUrl }, 'jxc-bot starting');
-  if (!app.config.telegram && !app.config.wechat) {
+  if (consoleOnly) {
     stderr.write('未配置聊天平台，进入控制台聊天。\n');
-    return chat(app, [], stderr);
+    if (!process.stdin.isTTY) return chat(app, [], stderr);
+    // On a terminal the daily digest arrives in the console chat, like in a group.
+    app.outbox.register({
+      platform: 'console',
+      send: async (_chatId, text) => {
+        process.stdout.write(`\n${text}\n> `);
+        return { ok: true };
+      },
+    });
+    const { startDigestScheduler } = await import('../adapters/cron/index.ts');
+    const digest = startDigestScheduler(app);
+    try {
+      return await chat(app, [], stderr);
+    } finally {
+      digest.stop();
+    }
   }
   const running: { name: string; stop(): Promise<void> }[] = [];
   const stopAll = async () => {
@@ -136,19 +155,27 @@ async function chat(app: App, args: string[], stderr: NodeJS.WritableStream): Pr
     return 2;
   }
   const shop = app.shop(values.shop);
+  const user = values.user ?? safeUserName();
+  enterConsole(app, shop, user, role);
   const interactive = Boolean(process.stdin.isTTY);
   // On a terminal the chat is the interface: keep routine log lines out of it unless asked for.
   if (interactive && !process.env.LOG_LEVEL) app.logger.level = 'warn';
-  await runConsoleChat({
-    engine: app.engine,
-    shop,
-    user: values.user ?? safeUserName(),
-    role,
-    input: process.stdin,
-    output: process.stdout,
-    interactive,
-  });
+  await runConsoleChat({ handle: (m) => app.gateway.handle(m), shop, user, input: process.stdin, output: process.stdout, interactive });
   return 0;
+}
+
+/**
+ * The terminal is a chat bound to the shop as the owner's, and whoever runs it is trusted with the
+ * role `--role` gives (owner by default): they already hold the database file.
+ */
+function enterConsole(app: App, shop: ShopRecord, user: string, role: Role): void {
+  const chatId = consoleChatId(shop);
+  if (app.access.bindingOf('console', chatId)?.shopId !== shop.id) {
+    app.access.bind({ shopId: shop.id, platform: 'console', chatId, audience: 'owner', title: '控制台' }, app.clock.now());
+  }
+  const person = app.access.personByIdentity(shop.id, 'console', user);
+  if (!person) app.access.createPerson(shop.id, user, role, { platform: 'console', platformUserId: user, handle: user }, app.clock.now());
+  else if (person.role !== role) app.access.setRole(person.id, role);
 }
 
 function safeUserName(): string {

@@ -106,4 +106,6 @@ export interface DigestQueries {
   channelSales(shopId: number, from: Date, to: Date): ChannelRow[];
   productSales(shopId: number, ranges: SalesRanges): ProductSalesRow[];
   expiringBatches(shopId: number, before: Date): ExpiringBatchRow[];
+  /** Changes a shop's digest thresholds (whole days from 1 to 3650) or its low-stock alert. */
+  updateSettings(shopId: number, patch: Partial<DigestSettings>): void;
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteAccessStore } from '../../src/adapters/prisma/sqlite-access.ts';
+import { SqliteDigestStore } from '../../src/adapters/prisma/sqlite-digest.ts';
 import { ChatEngine } from '../../src/bot/engine.ts';
 import { ChatGateway, UNBOUND_HINT, type GatewayMessage } from '../../src/bot/gateway.ts';
 import { PERMISSIONS, type Role } from '../../src/bot/permissions.ts';
@@ -17,7 +18,7 @@ function setup(owners: string[] = []) {
   clock = new TestClock(new Date('2026-11-27T04:00:00Z'));
   access = new SqliteAccessStore(t.db);
   codes = ['CODE01', 'CODE02', 'CODE03', 'CODE04'];
-  gateway = new ChatGateway(new ChatEngine(t.store, clock), access, clock, { owners, codeGenerator: () => codes.shift() ?? 'LAST99' });
+  gateway = new ChatGateway(new ChatEngine(t.store, clock, { digest: new SqliteDigestStore(t.db) }), access, clock, { owners, codeGenerator: () => codes.shift() ?? 'LAST99' });
 }
 
 /** A message from a user in a chat; group chats are 'g…', private chats 'p…'. */
@@ -145,6 +146,7 @@ describe('roles', () => {
     remove: '移除 @other',
     audit: '记录',
     memberRole: '设置 群成员 店员',
+    shopSetting: '设置 滞销天数 60',
   };
   const roles: Role[] = ['owner', 'staff', 'viewer'];
   const intents = Object.keys(PERMISSIONS).filter((k) => k !== 'seeCost' && k !== 'undoOthers');
@@ -170,6 +172,17 @@ describe('roles', () => {
       });
     }
   }
+});
+
+describe('shop settings for the digest', () => {
+  it('lets the owner turn on the low-stock alert and change the day thresholds', () => {
+    openShopWithGroup();
+    const digest = new SqliteDigestStore(t.db);
+    expect(say('g1', 'boss', '设置 缺货提醒 开')?.text).toContain('缺货提醒：开');
+    expect(say('g1', 'boss', '设置 滞销天数 60')?.text).toContain('滞销天数（这么多天没卖出算滞销）：60 天');
+    expect(say('g1', 'boss', '设置 积压天数 0')?.text).toMatch(/^❌ 积压天数要写 1 到 3650/);
+    expect(digest.settings(1)).toMatchObject({ lowStockAlert: true, noSaleDays: 60, overstockCoverDays: 90 });
+  });
 });
 
 describe('cost and profit stay with owners', () => {

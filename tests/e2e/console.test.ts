@@ -112,4 +112,12 @@ describe('a conversation through the console chat on a real SQLite file', () => 
     expect(r.stdout).toContain('⛔ 你的身份是「查看」，这个操作需要「店员」权限。');
     expect(r.stdout).toContain('📦 T恤：52件');
   });
+
+  it('runs shop administration and the audit trail from the terminal', () => {
+    const r = jxc(['chat', '--shop', '测试店', '--user', '小王'], { databaseUrl, input: '成员\n记录 #1\n设置 缺货提醒 开\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/成员 3 人[\s\S]*小王 @小王 — 老板[\s\S]*小李 @小李 — 店员[\s\S]*访客 @访客 — 查看/);
+    expect(r.stdout).toMatch(/#1 \d\d-\d\d \d\d:\d\d 小王 进货 T恤 50件 @20\.00\n {3}来自 控制台 「进货 T恤 50 件 单价 20」/);
+    expect(r.stdout).toContain('✅ 缺货提醒：开');
+  });
 });

@@ -1,14 +1,17 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { ChatEngine } from '../../bot/engine.ts';
-import type { Role } from '../../bot/permissions.ts';
+import type { BotReply } from '../../bot/engine.ts';
+import type { GatewayMessage } from '../../bot/gateway.ts';
 import type { ShopRecord } from '../../core/ports.ts';
 
+/** The console's chat id for a shop: the terminal is one more chat bound to it. */
+export const consoleChatId = (shop: Pick<ShopRecord, 'id'>): string => `console:${shop.id}`;
+
 export interface ConsoleChatOptions {
-  engine: ChatEngine;
+  /** The gateway (or anything that answers like it). */
+  handle: (message: GatewayMessage) => BotReply | null;
   shop: ShopRecord;
   user: string;
-  role: Role;
   input: Readable;
   output: Writable;
   /** Show a prompt and a welcome line (an interactive terminal). */
@@ -21,7 +24,7 @@ export interface ConsoleChatOptions {
  * trail work as they do in a group chat. Resolves at end of input (or Ctrl-C).
  */
 export async function runConsoleChat(options: ConsoleChatOptions): Promise<number> {
-  const { engine, shop, input, output } = options;
+  const { shop, input, output } = options;
   const session = Date.now().toString(36);
   const rl = createInterface({ input, output: options.interactive ? output : undefined, terminal: options.interactive });
   if (options.interactive) {
@@ -39,19 +42,16 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<numbe
       if (options.interactive) rl.prompt();
       continue;
     }
-    const reply = engine.handle(
-      {
-        platform: 'console',
-        chatId: `console:${shop.id}`,
-        chatType: 'private',
-        messageId: `${session}-${lineNo}`,
-        userId: options.user,
-        userName: options.user,
-        text,
-      },
-      shop,
-      options.role,
-    );
+    const reply = options.handle({
+      platform: 'console',
+      chatId: consoleChatId(shop),
+      chatType: 'private',
+      messageId: `${session}-${lineNo}`,
+      userId: options.user,
+      userName: options.user,
+      chatTitle: '控制台',
+      text,
+    });
     handled += 1;
     if (reply) output.write(`${reply.text}\n`);
     if (options.interactive) rl.prompt();

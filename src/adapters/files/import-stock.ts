@@ -1,3 +1,4 @@
+import type { WriteItem } from '../../core/inventory.service.ts';
 import { MAX_CENTS } from '../../core/money.ts';
 import { MAX_QUANTITY, MILLI } from '../../core/quantity.ts';
 import { mulDivRound } from '../../core/money.ts';
@@ -129,12 +130,9 @@ export function planStock(table: Table, file: string, catalogue: ImportCatalogue
 }
 
 function openingWrite(line: StockLine, ref: ProductRef, qtyMilli: number, asOf: Date): PlannedWrite {
-  const item = {
-    product: ref.name,
-    quantity: qtyMilli / MILLI,
-    unit: ref.unit,
-    ...(line.totalCost !== undefined ? { total: line.totalCost } : { unitPrice: line.unitCost ?? 0 }),
-  };
+  const item: WriteItem = { product: ref.name, quantity: qtyMilli / MILLI, unit: ref.unit };
+  if (line.totalCost !== undefined) item.total = line.totalCost;
+  else item.unitPrice = line.unitCost ?? 0;
   return {
     rows: [line.row],
     key: contentKey(['stock', ref.sku ?? ref.name, line.location ?? '', qtyMilli, line.unitCost ?? null, line.totalCost ?? null]),
