@@ -23,7 +23,7 @@ export function percent(part: number, whole: number): string {
 export function localDay(date: Date, timeZone: string): string {
   const parts = new Intl.DateTimeFormat('en-CA', { timeZone, month: 'numeric', day: 'numeric' }).formatToParts(date);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('month')}月${get('day')}日`;
+  return `${Number(get('month'))}月${Number(get('day'))}日`;
 }
 
 /** "11-27 14:05" in the shop's zone. */
@@ -61,18 +61,25 @@ export function zonedMidnight(year: number, month: number, day: number, timeZone
   return new Date(instant);
 }
 
-/** The zone's offset from UTC at an instant, in milliseconds. */
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's offset from UTC at an instant, in milliseconds; formatters are cached per zone since digests and dates ask often. */
 export function offsetMs(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-    hourCycle: 'h23',
-  }).formatToParts(at);
+  let format = offsetFormatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      hourCycle: 'h23',
+    });
+    offsetFormatters.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return asUtc - Math.floor(at.getTime() / 1000) * 1000;

@@ -2,6 +2,7 @@
  * When a shop's digest is due, as pure functions of the shop's settings and an instant, so the
  * schedule is tested with an injected clock across time zones and DST changes without waiting.
  */
+import { offsetMs } from '../../bot/format.ts';
 import { isoDate, localDate } from '../../bot/digest.ts';
 
 const MINUTE_MS = 60_000;
@@ -15,29 +16,8 @@ export const LATE_AFTER_MS = 10 * MINUTE_MS;
 /** The digest time of a shop whose setting cannot be read. */
 export const DEFAULT_DIGEST_TIME = '21:00';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The zone's offset from UTC at an instant, in ms; formatters are cached since every tick asks per shop. */
-export function offsetMs(at: Date, timeZone: string): number {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, format);
-  }
-  const parts = format.formatToParts(at);
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
-}
+/** The zone's offset from UTC at an instant, in ms (shared with the chat's date wording). */
+export { offsetMs };
 
 /** The digest a shop should have sent by now. */
 export interface DueDigest {
