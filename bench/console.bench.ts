@@ -13,6 +13,8 @@ import { openDatabase } from '../src/adapters/prisma/database.ts';
 import { SqliteStore } from '../src/adapters/prisma/sqlite-store.ts';
 import { consoleChatId, runConsoleChat } from '../src/adapters/console/console-chat.ts';
 import { SqliteAccessStore } from '../src/adapters/prisma/sqlite-access.ts';
+import { SqliteDigestStore } from '../src/adapters/prisma/sqlite-digest.ts';
+import { SqliteReports } from '../src/adapters/prisma/sqlite-reports.ts';
 import { ChatGateway } from '../src/bot/gateway.ts';
 import { ChatEngine } from '../src/bot/engine.ts';
 import { systemClock } from '../src/core/ports.ts';
@@ -73,7 +75,7 @@ export async function benchConsole(options: { messages?: number; products?: numb
   try {
     const db = openDatabase(join(dir, 'core.db'));
     const store = new SqliteStore(db);
-    const engine = new ChatEngine(store, systemClock);
+    const engine = new ChatEngine(store, systemClock, { reports: new SqliteReports(db), digest: new SqliteDigestStore(db) });
     const shop = store.createShop('bench', new Date());
     // As `jxc chat` does: the terminal is a chat bound to the shop, its user the owner.
     const access = new SqliteAccessStore(db);

@@ -8,6 +8,7 @@ import { openDatabase, sqlitePathFromUrl, type SqliteDatabase } from './adapters
 import { PrismaReader } from './adapters/prisma/prisma-reader.ts';
 import { SqliteStore } from './adapters/prisma/sqlite-store.ts';
 import { SqliteDigestStore } from './adapters/prisma/sqlite-digest.ts';
+import { SqliteReports } from './adapters/prisma/sqlite-reports.ts';
 import { systemClock, type Clock, type ShopRecord } from './core/ports.ts';
 
 export interface App {
@@ -39,7 +40,7 @@ export function createApp(config: Config, options: { clock?: Clock; logger?: pin
   const db = openDatabase(path);
   const store = new SqliteStore(db);
   const clock = options.clock ?? systemClock;
-  const engine = new ChatEngine(store, clock, { logger, digest: new SqliteDigestStore(db) });
+  const engine = new ChatEngine(store, clock, { logger, digest: new SqliteDigestStore(db), reports: new SqliteReports(db) });
   const access = new SqliteAccessStore(db);
   const gateway = new ChatGateway(engine, access, clock, { owners: config.owners });
   let reader: PrismaReader | undefined;

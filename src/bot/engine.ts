@@ -2,12 +2,14 @@ import type { Result } from '../core/failures.ts';
 import { InventoryService, type ActorLimit, type WriteKind } from '../core/inventory.service.ts';
 import type { Clock, InventoryStore, ShopRecord, SourceInput } from '../core/ports.ts';
 import { MILLI } from '../core/quantity.ts';
-import type { Command, Period } from './command.ts';
-import { localDay, percent, qty, startOfLocalDay, yuanGrouped } from './format.ts';
+import type { Command } from './command.ts';
+import { qty, yuanGrouped } from './format.ts';
 import { helpText } from './help.ts';
 import { digestReply, localDate } from './digest.ts';
+import { renderReport } from './reports.ts';
+import type { ReportQueries } from '../core/report-queries.ts';
 import type { DigestQueries } from '../core/digest-queries.ts';
-import { buildCatalogue, parseMessage, parsePeriod, suggestProducts, type Catalogue } from './parse/index.ts';
+import { buildCatalogue, parseMessage, suggestProducts, type Catalogue } from './parse/index.ts';
 import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
 import { correctionReply, failureReply, stockLine, undoReply, writeReply, type FailureContext } from './replies.ts';
 
@@ -76,19 +78,22 @@ export class ChatEngine {
   constructor(
     readonly store: InventoryStore,
     readonly clock: Clock,
-    options: { logger?: BotLogger; botNames?: readonly string[]; digest?: DigestQueries } = {},
+    options: { reports: ReportQueries; digest: DigestQueries; logger?: BotLogger; botNames?: readonly string[] },
   ) {
     this.service = new InventoryService(store, clock);
     this.logger = options.logger ?? silentLogger;
     this.botNames = options.botNames ?? [];
     this.digest = options.digest;
+    this.reports = options.reports;
   }
 
-  /** The daily digest's queries; `日报` answers with the full digest when they are given. */
-  private readonly digest: DigestQueries | undefined;
+  /** The daily digest's queries; `日报` for a day answers with the full digest. */
+  private readonly digest: DigestQueries;
+  /** Sales and profit reads for 销量, 利润, 畅销, 滞销. */
+  private readonly reports: ReportQueries;
 
-  /** The digest's queries and settings, when the digest is wired in. */
-  get digestQueries(): DigestQueries | undefined {
+  /** The digest's queries and settings (shop-wide digest settings are changed through them). */
+  get digestQueries(): DigestQueries {
     return this.digest;
   }
 
@@ -278,67 +283,13 @@ export class ChatEngine {
   }
 
   private report(shop: ShopRecord, command: Extract<Command, { intent: 'report' }>, seeCost: boolean, now: Date): string {
-    if (command.kind === 'profit' && !seeCost) return `⛔ 利润只有「${ROLE_LABELS.owner}」可以查看。可以发「销量 本月」看销量。`;
-    const period = command.period ?? this.defaultPeriod(command.kind, shop, now);
-    const totals = this.store.totals(shop.id, period.from, period.to);
-    const span = `${period.label}（${localDay(period.from, shop.timeZone)}–${localDay(new Date(period.to.getTime() - 1), shop.timeZone)}）`;
-    const profitLine = (revenue: number, cost: number) =>
-      `毛利 ${yuanGrouped(revenue - cost)} 元（成本 ${yuanGrouped(cost)}，毛利率 ${percent(revenue - cost, revenue)}）`;
-    switch (command.kind) {
-      case 'profit':
-        return [`💰 利润 ${span}`, `销售额 ${yuanGrouped(totals.revenue)} 元，${totals.salesCount} 笔`, profitLine(totals.revenue, totals.cost)].join('\n');
-      case 'sales':
-      case 'top': {
-        const rows = this.store.salesByProduct(shop.id, period.from, period.to).filter((r) => r.soldMilli !== 0 || r.revenue !== 0);
-        const head = `📈 ${command.kind === 'top' ? '畅销' : '销量'} ${span}：销售额 ${yuanGrouped(totals.revenue)} 元，${totals.salesCount} 笔`;
-        if (rows.length === 0) return `${head}\n（这段时间没有销售）`;
-        const limit = command.kind === 'top' ? 10 : MAX_LIST;
-        const body = rows.slice(0, limit).map((r, i) => `${i + 1}. ${r.product} ${qty(r.soldMilli, r.unit)} ${yuanGrouped(r.revenue)}元${seeCost ? ` 毛利 ${yuanGrouped(r.revenue - r.cost)}` : ''}`);
-        return [head, ...body, ...(rows.length > limit ? [`…共 ${rows.length} 种`] : [])].join('\n');
-      }
-      case 'slow': {
-        const since = new Date(now.getTime() - 30 * 86_400_000);
-        const sold = new Set(this.store.salesByProduct(shop.id, since, now).filter((r) => r.soldMilli > 0).map((r) => r.productId));
-        const stock = new Map<number, { product: string; unit: string; qtyMilli: number; value: number }>();
-        for (const r of this.store.stock(shop.id)) {
-          const s = stock.get(r.productId) ?? { product: r.product, unit: r.unit, qtyMilli: 0, value: 0 };
-          stock.set(r.productId, { ...s, qtyMilli: s.qtyMilli + r.qtyMilli, value: s.value + r.value });
-        }
-        const slow = [...stock.entries()].filter(([id, s]) => s.qtyMilli > 0 && !sold.has(id)).map(([, s]) => s);
-        if (slow.length === 0) return '✅ 最近 30 天每种有库存的商品都有销售。';
-        return [
-          `🐢 滞销（30 天没卖出、仍有库存）${slow.length} 种：`,
-          ...slow.slice(0, MAX_LIST).map((s) => `· ${s.product} ${qty(s.qtyMilli, s.unit)}${seeCost ? ` 金额 ${yuanGrouped(s.value)}` : ''}`),
-          ...more(slow.length),
-        ].join('\n');
-      }
-      case 'daily': {
-        // 日报 for one day is the digest itself (not counted as the scheduled one); 周报/月报 keep the summary below.
-        const oneDay = period.to.getTime() - period.from.getTime() <= 25 * 3_600_000;
-        if (this.digest && oneDay) return digestReply(this.digest, shop, seeCost, now, localDate(period.from, shop.timeZone));
-        const lines = [`📋 日报 ${localDay(period.from, shop.timeZone)}`];
-        const rows = this.store.salesByProduct(shop.id, period.from, period.to);
-        if (totals.salesCount === 0 && rows.length === 0) lines.push('今天没有销售。');
-        else {
-          lines.push(`销售 ${totals.salesCount} 笔，销售额 ${yuanGrouped(totals.revenue)} 元`);
-          for (const r of rows.slice(0, 10)) lines.push(`· ${r.product} ${qty(r.soldMilli, r.unit)} ${yuanGrouped(r.revenue)}元`);
-          if (seeCost) lines.push(profitLine(totals.revenue, totals.cost));
-        }
-        const short = this.service.shortages(shop.id);
-        if (short.length > 0) lines.push(`⚠️ 缺货/低库存：${short.slice(0, 10).map((r) => `${r.product} ${qty(r.qtyMilli, r.unit)}`).join('，')}`);
-        const over = this.service.overstock(shop.id);
-        if (over.length > 0) lines.push(`📦 积压：${over.slice(0, 10).map((r) => `${r.product} ${qty(r.qtyMilli, r.unit)}`).join('，')}`);
-        return lines.join('\n');
-      }
+    // 日报 for one day is the digest itself (not counted as the scheduled one); other periods get the report tables.
+    const period = command.period;
+    const oneDay = period === undefined || period.to.getTime() - period.from.getTime() <= 25 * 3_600_000;
+    if (command.kind === 'daily' && oneDay) {
+      return digestReply(this.digest, shop, seeCost, now, period ? localDate(period.from, shop.timeZone) : undefined);
     }
-  }
-
-  private defaultPeriod(kind: Extract<Command, { intent: 'report' }>['kind'], shop: ShopRecord, now: Date): Period {
-    const word = kind === 'profit' ? '本月' : kind === 'top' ? '最近30天' : '今天';
-    const period = parsePeriod(word, now, shop.timeZone);
-    if (period) return period;
-    const from = startOfLocalDay(now, shop.timeZone);
-    return { from, to: new Date(from.getTime() + 86_400_000), label: '今天' };
+    return renderReport(this.reports, this.store.stock(shop.id), shop, command, seeCost, now);
   }
 
   private setting(shop: ShopRecord, command: Extract<Command, { intent: 'setting' }>): string {

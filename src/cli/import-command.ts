@@ -80,7 +80,7 @@ export async function importCommand(app: App, args: string[], stdout: NodeJS.Wri
         kind as ImportKind,
         read.table,
         name,
-        { dryRun, skipBad, asOf, onProgress: progress },
+        { dryRun, skipBad, asOf, onProgress: progress, releaseRows: true },
       );
     if (found.shop) summary = run(found.shop);
     else if (!dryRun) summary = run(app.shop(found.create));

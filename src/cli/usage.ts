@@ -5,9 +5,9 @@ export const USAGE = `jxc — 进销存机器人 / inventory chat-bot
   jxc start                         启动机器人（未配置聊天平台时进入控制台聊天）
   jxc chat [--shop 店名] [--user 名字] [--role owner|staff|viewer]
                                     在终端里聊天记账；也可以用管道输入多行
-  jxc export stock   --format json|csv [--shop 店名]
-  jxc export entries --format json|csv [--from 日期] [--to 日期] [--shop 店名]
-                                    导出到标准输出（日期如 2026-11-01、本月、上周）
+  jxc export stock   --format json|csv|xlsx [--shop 店名] [--out 文件]
+  jxc export entries --format json|csv|xlsx [--from 日期] [--to 日期] [--shop 店名] [--out 文件]
+                                    导出到标准输出或文件（日期如 2026-11-01、本月、上周）
   jxc export profit  --format json|csv|xlsx [--from 日期] [--to 日期] [--shop 店名]
                                     按商品、按渠道的销售额、销售成本、毛利和毛利率
   jxc export stock|entries|profit --format xlsx --out 文件.xlsx

@@ -318,7 +318,7 @@ export class InventoryService {
     switch (kind) {
       case 'purchase': {
         const { unitPrice, amount } = price(item, qtyMilli, undefined, product.name);
-        entry = { ...base, kind: 'purchase', qtyMilli, unitPrice, amount, cost: 0, valueDelta: amount };
+        entry = Object.assign(base, { kind: 'purchase' as const, qtyMilli, unitPrice, amount, cost: 0, valueDelta: amount });
         ctx.uow.setLastCost(product.id, unitPrice);
         break;
       }
@@ -326,7 +326,7 @@ export class InventoryService {
         const { unitPrice, amount } = price(item, qtyMilli, product.salePrice ?? undefined, product.name);
         if (!dropship) this.ensureStock(product, location as LocationRecord, balance, qtyMilli, product.mode === 'presale');
         const cost = dropship ? valueAt(fallbackCost, qtyMilli) : costOut(balance, qtyMilli, fallbackCost);
-        entry = { ...base, kind: 'sale', qtyMilli: -qtyMilli, unitPrice, amount, cost, valueDelta: dropship ? 0 : -cost };
+        entry = Object.assign(base, { kind: 'sale' as const, qtyMilli: -qtyMilli, unitPrice, amount, cost, valueDelta: dropship ? 0 : -cost });
         break;
       }
       case 'customerReturn': {
@@ -335,22 +335,22 @@ export class InventoryService {
           amount: product.salePrice === null ? 0 : valueAt(product.salePrice, qtyMilli),
         };
         const value = dropship ? valueAt(fallbackCost, qtyMilli) : valueIn(balance, qtyMilli, fallbackCost);
-        entry = {
-          ...base,
-          kind: 'customer_return',
+        // Object.assign on the item's own base object: spreads are measurably slower on the hot path.
+        entry = Object.assign(base, {
+          kind: 'customer_return' as const,
           qtyMilli,
           unitPrice: refund.unitPrice,
           amount: -refund.amount,
           cost: -value,
           valueDelta: dropship ? 0 : value,
-        };
+        });
         break;
       }
       case 'supplierReturn': {
         this.ensureStock(product, location as LocationRecord, balance, qtyMilli, false);
         const value = costOut(balance, qtyMilli, fallbackCost);
         const refund = optionalPrice(item, qtyMilli) ?? { unitPrice: null, amount: value };
-        entry = { ...base, kind: 'supplier_return', qtyMilli: -qtyMilli, unitPrice: refund.unitPrice, amount: -refund.amount, cost: value, valueDelta: -value };
+        entry = Object.assign(base, { kind: 'supplier_return' as const, qtyMilli: -qtyMilli, unitPrice: refund.unitPrice, amount: -refund.amount, cost: value, valueDelta: -value });
         break;
       }
       case 'stocktake': {
@@ -359,7 +359,7 @@ export class InventoryService {
         if (delta > 0) valueDelta = valueIn(balance, delta, fallbackCost);
         else if (delta < 0) valueDelta = qtyMilli === 0 ? -balance.value : -costOut(balance, -delta, fallbackCost);
         else valueDelta = 0;
-        entry = { ...base, kind: 'adjustment', qtyMilli: delta, unitPrice: null, amount: 0, cost: -valueDelta, valueDelta };
+        entry = Object.assign(base, { kind: 'adjustment' as const, qtyMilli: delta, unitPrice: null, amount: 0, cost: -valueDelta, valueDelta });
         break;
       }
     }
@@ -418,7 +418,7 @@ export class InventoryService {
     }
     const view = this.view(ctx.uow, record);
     ctx.out.entries.push(view);
-    ctx.out.after.push({ entrySeq: record.seq, ...after });
+    ctx.out.after.push({ entrySeq: record.seq, qtyMilli: after.qtyMilli, value: after.value });
     return view;
   }
 
@@ -520,7 +520,7 @@ export class InventoryService {
 
   private view(uow: UnitOfWork, e: EntryRecord): EntryView {
     const product = uow.productById(e.productId);
-    return { ...e, product: product.name, unit: product.unit, location: e.locationId === null ? null : uow.locationById(e.locationId).name };
+    return Object.assign({}, e, { product: product.name, unit: product.unit, location: e.locationId === null ? null : uow.locationById(e.locationId).name });
   }
 
   /**
@@ -528,9 +528,8 @@ export class InventoryService {
    * applied exactly as record() applies it (all-or-none, at most once), but the commit is paid once
    * per batch. The batch first runs without a savepoint per message, with the batch's product,
    * location and balance reads cached and each balance written once at the end; if any message is
-   * refused, that attempt is rolled back and
-   * the batch is replayed message by message with savepoints, so a refused message leaves nothing
-   * behind and the others still apply.
+   * refused, that attempt is rolled back and the batch is replayed message by message with
+   * savepoints, so a refused message leaves nothing behind and the others still apply.
    */
   recordBatch(shopId: number, items: readonly { req: WriteRequest; source: SourceInput }[]): Result<WriteOutcome>[] {
     const store = this.store;
@@ -540,8 +539,10 @@ export class InventoryService {
         const products = new Map<string, ProductRecord>();
         const productsById = new Map<number, ProductRecord>();
         const locations = new Map<number, LocationRecord>();
-        const balances = new Map<string, BalanceRecord>();
-        const dirty = new Map<string, { productId: number; locationId: number }>();
+        const balances = new Map<number, BalanceRecord>();
+        const dirty = new Map<number, { productId: number; locationId: number }>();
+        // One exact number per product and location (location ids stay below 2^26, product ids below 2^27).
+        const slot = (productId: number, locationId: number) => productId * 67_108_864 + locationId;
         const forget = (productId: number) => {
           productsById.delete(productId);
           for (const [name, p] of products) if (p.id === productId) products.delete(name);
@@ -579,7 +580,7 @@ export class InventoryService {
             return l;
           },
           balance: (productId, locationId) => {
-            const key = `${productId}:${locationId}`;
+            const key = slot(productId, locationId);
             let b = balances.get(key);
             if (!b) {
               b = uow.balance(productId, locationId);
@@ -589,7 +590,7 @@ export class InventoryService {
           },
           // Balances are written back once per product and location at the end of the batch.
           setBalance: (productId, locationId, balance) => {
-            const key = `${productId}:${locationId}`;
+            const key = slot(productId, locationId);
             balances.set(key, balance);
             dirty.set(key, { productId, locationId });
           },

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatEngine } from '../../src/bot/engine.ts';
-import { createTestDb, TestClock, type TestDb } from '../helpers/db.ts';
+import { createTestDb, TestClock, type TestDb, engineDeps } from '../helpers/db.ts';
 
 let t: TestDb;
 let engine: ChatEngine;
@@ -11,7 +11,7 @@ let n = 0;
 beforeAll(() => {
   t = createTestDb();
   const clock = new TestClock(new Date('2026-11-27T04:00:00Z'));
-  engine = new ChatEngine(t.store, clock);
+  engine = new ChatEngine(t.store, clock, engineDeps(t.db));
   shop = t.store.createShop('店', clock.now());
   for (const line of ['进货 T恤 50 件 单价 20', '进货 短裤 30 条 单价 15', '设置 T恤 售价 59']) say(line);
 });

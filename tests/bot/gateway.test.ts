@@ -4,7 +4,7 @@ import { SqliteDigestStore } from '../../src/adapters/prisma/sqlite-digest.ts';
 import { ChatEngine } from '../../src/bot/engine.ts';
 import { ChatGateway, UNBOUND_HINT, type GatewayMessage } from '../../src/bot/gateway.ts';
 import { PERMISSIONS, type Role } from '../../src/bot/permissions.ts';
-import { createTestDb, TestClock, type TestDb } from '../helpers/db.ts';
+import { createTestDb, TestClock, type TestDb, engineDeps } from '../helpers/db.ts';
 
 let t: TestDb;
 let clock: TestClock;
@@ -18,7 +18,7 @@ function setup(owners: string[] = []) {
   clock = new TestClock(new Date('2026-11-27T04:00:00Z'));
   access = new SqliteAccessStore(t.db);
   codes = ['CODE01', 'CODE02', 'CODE03', 'CODE04'];
-  gateway = new ChatGateway(new ChatEngine(t.store, clock, { digest: new SqliteDigestStore(t.db) }), access, clock, { owners, codeGenerator: () => codes.shift() ?? 'LAST99' });
+  gateway = new ChatGateway(new ChatEngine(t.store, clock, engineDeps(t.db)), access, clock, { owners, codeGenerator: () => codes.shift() ?? 'LAST99' });
 }
 
 /** A message from a user in a chat; group chats are 'g…', private chats 'p…'. */

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type SqliteDatabase } from '../../src/adapters/prisma/database.ts';
 import { SqliteStore } from '../../src/adapters/prisma/sqlite-store.ts';
+import { SqliteDigestStore } from '../../src/adapters/prisma/sqlite-digest.ts';
+import { SqliteReports } from '../../src/adapters/prisma/sqlite-reports.ts';
 import { InventoryService } from '../../src/core/inventory.service.ts';
 import type { Clock } from '../../src/core/ports.ts';
 
@@ -55,4 +57,9 @@ let counter = 0;
 export function source(text = 'test', actor = 'console:alice', chatId = 'chat-1') {
   counter += 1;
   return { platform: 'test', chatId, messageId: `m${counter}`, text, actorId: actor, actorName: actor.split(':')[1] ?? actor };
+}
+
+/** The read ports a ChatEngine needs, on the same SQLite file. */
+export function engineDeps(db: SqliteDatabase) {
+  return { reports: new SqliteReports(db), digest: new SqliteDigestStore(db) };
 }

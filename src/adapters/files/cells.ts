@@ -80,7 +80,7 @@ export function parseMoney(cell: Cell | undefined): CellResult<number> {
 
 /** A quantity cell, optionally with a unit written after the number ("50件", "2.5 kg"). */
 export function parseQuantity(cell: Cell | undefined): CellResult<{ milli: number; unit?: string | undefined }> {
-  if (typeof cell === 'string') {
+  if (typeof cell === 'string' && !PLAIN_DECIMAL.test(cell)) {
     const m = /^\s*([-+(]?[\d.,\s\uFF10-\uFF19\uFF0E]+\)?)\s*([^\d\s.,()+-][^\d]*)$/.exec(cell);
     if (m && m[1] !== undefined && m[2] !== undefined) {
       const n = parseScaled(m[1], 3);
@@ -110,6 +110,20 @@ const ZONED_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\
  * (01/11/2026) are refused: they are ambiguous.
  */
 export function parseDate(cell: Cell | undefined, timeZone: string): CellResult<Date> {
+  // Invoice lines repeat their document's date; the last answer is reused (dates are never mutated).
+  if (typeof cell === 'string' && cell === lastDate.text && timeZone === lastDate.timeZone) return lastDate.result;
+  const result = parseDateCell(cell, timeZone);
+  if (typeof cell === 'string') {
+    lastDate.text = cell;
+    lastDate.timeZone = timeZone;
+    lastDate.result = result;
+  }
+  return result;
+}
+
+const lastDate: { text: string | undefined; timeZone: string; result: CellResult<Date> } = { text: undefined, timeZone: '', result: { ok: false, reason: 'empty' } };
+
+function parseDateCell(cell: Cell | undefined, timeZone: string): CellResult<Date> {
   if (cell === null || cell === undefined) return { ok: false, reason: 'empty' };
   if (cell instanceof Date) {
     // exceljs gives the wall-clock time in the sheet as if it were UTC.

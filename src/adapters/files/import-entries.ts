@@ -67,7 +67,7 @@ export function planEntries(table: Table, file: string, catalogue: ImportCatalog
   const plan: ImportPlan = {
     kind: 'entries',
     file,
-    table,
+    table: { format: table.format, encoding: table.encoding, sheet: table.sheet, headerRow: table.headerRow },
     columns: (Object.entries(col) as [EntryField, number][]).sort((a, b) => a[1] - b[1]).map(([field, i]) => ({ header: table.headers[i] ?? '', field: FIELD_LABELS[field] })),
     ignoredColumns: [...match.ignored, ...match.repeated],
     rows: table.rows.length,
@@ -101,15 +101,10 @@ export function planEntries(table: Table, file: string, catalogue: ImportCatalog
     if (line) parsed.push(line);
   }
   // Purchases first, so a sale listed before the purchase that brings the product in still finds it.
-  const resolved = new Map<ParsedLine, EntryLine>();
   for (const pass of [true, false]) {
-    for (const line of parsed) {
-      if ((line.kind === 'purchase') !== pass) continue;
-      const entry = resolveLine(line, catalogue, changes, bad);
-      if (entry) resolved.set(line, entry);
-    }
+    for (const line of parsed) if ((line.kind === 'purchase') === pass) resolveLine(line, catalogue, changes, bad);
   }
-  const lines = parsed.map((l) => resolved.get(l)).filter((l): l is EntryLine => l !== undefined);
+  const lines = parsed.filter((l): l is EntryLine => l.ref !== undefined);
   plan.products = [...changes.values()];
 
   // Documents: lines with the same 单号, type, date and parties, else one per line.
@@ -162,15 +157,9 @@ function toWrite(doc: EntryLine[], keys: KeyCounter): PlannedWrite {
     else if (l.unitPrice !== undefined) item.unitPrice = l.unitPrice;
     return item;
   });
-  const key = contentKey([
-    first.kind,
-    first.occurredAt.getTime(),
-    first.docNo ?? null,
-    first.channel ?? null,
-    first.counterparty ?? null,
-    first.location ?? null,
-    doc.map((l) => [l.ref.sku ?? l.ref.name, l.qtyMilli, l.unitPrice ?? null, l.amount ?? null]),
-  ]);
+  let content = `entries\u0001${first.kind}\u0001${first.occurredAt.getTime()}\u0001${first.docNo ?? ''}\u0001${first.channel ?? ''}\u0001${first.counterparty ?? ''}\u0001${first.location ?? ''}`;
+  for (const l of doc) content += `\u0002${l.ref.sku ?? l.ref.name}\u0001${l.qtyMilli}\u0001${l.unitPrice ?? ''}\u0001${l.amount ?? ''}`;
+  const key = contentKey(content);
   const rows = doc.map((l) => l.row);
   return {
     rows,
@@ -190,14 +179,13 @@ function cleanName(name: string): string {
 }
 
 function parseLine(row: number, cells: Cell[], col: Partial<Record<EntryField, number>>, timeZone: string, bad: (row: number, reason: string) => void): ParsedLine | undefined {
-  const get = (f: EntryField): Cell | undefined => cellAt(cells, col[f]);
-  const name = cleanName(cellText(get('product')));
-  const sku = cellText(get('sku'));
+  const name = cleanName(cellText(cellAt(cells, col.product)));
+  const sku = cellText(cellAt(cells, col.sku));
   if (name === '' && sku === '') return void bad(row, '缺少商品名称');
-  const date = parseDate(get('date'), timeZone);
-  if (!date.ok) return void bad(row, cellProblem('日期', get('date'), date.reason, 0));
-  const quantity = parseQuantity(get('quantity'));
-  if (!quantity.ok) return void bad(row, cellProblem('数量', get('quantity'), quantity.reason, 3));
+  const date = parseDate(cellAt(cells, col.date), timeZone);
+  if (!date.ok) return void bad(row, cellProblem('日期', cellAt(cells, col.date), date.reason, 0));
+  const quantity = parseQuantity(cellAt(cells, col.quantity));
+  if (!quantity.ok) return void bad(row, cellProblem('数量', cellAt(cells, col.quantity), quantity.reason, 3));
   let qtyMilli = quantity.value.milli;
   if (qtyMilli === 0) return void bad(row, '数量不能为 0');
   if (Math.abs(qtyMilli) > MAX_QUANTITY * MILLI) return void bad(row, '数量太大（最多 10 亿）');
@@ -205,22 +193,22 @@ function parseLine(row: number, cells: Cell[], col: Partial<Record<EntryField, n
   let kind: LedgerKind;
   if (col.kind === undefined) kind = qtyMilli > 0 ? 'sale' : 'customerReturn';
   else {
-    const word = cellText(get('kind'));
+    const word = cellText(cellAt(cells, col.kind));
     if (word === '') return void bad(row, '缺少类型（进货、出货、客退或退供）');
     const found = KINDS[word.normalize('NFKC').toLowerCase().replace(/\s+/g, '')];
     if (found === undefined) return void bad(row, `类型「${word}」不能导入（可以是 进货、出货、客退、退供）`);
     kind = found;
-    if (qtyMilli < 0 && !OUTGOING.has(kind)) return void bad(row, `${KIND_WORDS[kind]}数量不能为负数（${cellText(get('quantity'))}）`);
+    if (qtyMilli < 0 && !OUTGOING.has(kind)) return void bad(row, `${KIND_WORDS[kind]}数量不能为负数（${cellText(cellAt(cells, col.quantity))}）`);
   }
   qtyMilli = Math.abs(qtyMilli);
 
-  const unitText = cellText(get('unit')) || quantity.value.unit || '';
+  const unitText = cellText(cellAt(cells, col.unit)) || quantity.value.unit || '';
   let unit: string | undefined;
   if (unitText !== '') {
     unit = normalizeUnit(unitText);
     if (unit === undefined) return void bad(row, `不认识的单位「${unitText}」`);
   }
-  const price = get('unitPrice');
+  const price = cellAt(cells, col.unitPrice);
   let unitPrice: number | undefined;
   if (cellText(price) !== '') {
     const r = parseMoney(price);
@@ -229,7 +217,7 @@ function parseLine(row: number, cells: Cell[], col: Partial<Record<EntryField, n
     if (r.value > MAX_CENTS) return void bad(row, '单价太大');
     unitPrice = r.value;
   }
-  const total = get('amount');
+  const total = cellAt(cells, col.amount);
   let amount: number | undefined;
   if (cellText(total) !== '') {
     const r = parseMoney(total);
@@ -251,10 +239,10 @@ function parseLine(row: number, cells: Cell[], col: Partial<Record<EntryField, n
     qtyMilli,
     unitPrice,
     amount,
-    channel: cellText(get('channel')) || undefined,
-    counterparty: cellText(get('counterparty')) || undefined,
-    location: cellText(get('location')) || undefined,
-    docNo: cellText(get('docNo')) || undefined,
+    channel: cellText(cellAt(cells, col.channel)) || undefined,
+    counterparty: cellText(cellAt(cells, col.counterparty)) || undefined,
+    location: cellText(cellAt(cells, col.location)) || undefined,
+    docNo: cellText(cellAt(cells, col.docNo)) || undefined,
     ref: undefined,
   };
 }

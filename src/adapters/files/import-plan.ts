@@ -57,9 +57,9 @@ export interface ImportPlan {
   fatal?: string | undefined;
 }
 
-/** A short stable id for a write's content. */
-export function contentKey(parts: unknown): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 22);
+/** A short stable id for a write's content (what it is, not where in which file it was). */
+export function contentKey(text: string): string {
+  return createHash('sha1').update(text).digest('base64url');
 }
 
 /** Appends #2, #3 … to keys seen before in the same file, so identical rows stay distinct writes. */

@@ -35,7 +35,7 @@ export function planStock(table: Table, file: string, catalogue: ImportCatalogue
   const plan: ImportPlan = {
     kind: 'stock',
     file,
-    table,
+    table: { format: table.format, encoding: table.encoding, sheet: table.sheet, headerRow: table.headerRow },
     columns: (Object.entries(col) as [StockField, number][]).sort((a, b) => a[1] - b[1]).map(([field, i]) => ({ header: table.headers[i] ?? '', field: FIELD_LABELS[field] })),
     ignoredColumns: [...match.ignored, ...match.repeated],
     rows: table.rows.length,
@@ -77,7 +77,7 @@ export function planStock(table: Table, file: string, catalogue: ImportCatalogue
     if (first) {
       const conflict = productConflict(first, line);
       if (conflict) {
-        bad(line.row, `${describe(ref)}与第 ${first.row} 行的${conflict}`);
+        bad(line.row, `${describe(ref)}：与第 ${first.row} 行的${conflict}`);
         continue;
       }
     }
@@ -89,7 +89,7 @@ export function planStock(table: Table, file: string, catalogue: ImportCatalogue
         plan.skippedRows.add(line.row);
         continue;
       }
-      bad(line.row, `${describe(ref)}在${line.location ? `「${line.location}」` : '默认仓'}重复，与第 ${earlier.row} 行数据不同`);
+      bad(line.row, `${describe(ref)}：在${line.location ? `「${line.location}」` : '默认仓'}重复，与第 ${earlier.row} 行数据不同`);
       continue;
     }
 
@@ -135,7 +135,7 @@ function openingWrite(line: StockLine, ref: ProductRef, qtyMilli: number, asOf: 
   else item.unitPrice = line.unitCost ?? 0;
   return {
     rows: [line.row],
-    key: contentKey(['stock', ref.sku ?? ref.name, line.location ?? '', qtyMilli, line.unitCost ?? null, line.totalCost ?? null]),
+    key: contentKey(`stock\u0001${ref.sku ?? ref.name}\u0001${line.location ?? ''}\u0001${qtyMilli}\u0001${line.unitCost ?? ''}\u0001${line.totalCost ?? ''}`),
     text: `期初库存 ${ref.name} ${qtyMilli / MILLI}${ref.unit}`,
     req: { kind: 'purchase', items: [item], location: line.location, occurredAt: asOf, counterparty: OPENING_COUNTERPARTY },
   };

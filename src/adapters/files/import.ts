@@ -1,10 +1,10 @@
 import type { WriteKind } from '../../core/inventory.service.ts';
 import type { InventoryService } from '../../core/inventory.service.ts';
 import type { InventoryStore, ShopRecord, SourceInput } from '../../core/ports.ts';
-import { ENTRY_FIELDS, looksLikeHeader, STOCK_FIELDS } from './headers.ts';
+import { ENTRY_FIELDS, looksLikeHeader, matchHeaders, STOCK_FIELDS } from './headers.ts';
 import { ImportCatalogue } from './import-catalogue.ts';
 import { planEntries } from './import-entries.ts';
-import { failureReason, type ImportKind, type ImportPlan, type RowProblem } from './import-plan.ts';
+import { failureReason, type ImportKind, type ImportPlan, type PlannedWrite, type RowProblem } from './import-plan.ts';
 import { planStock } from './import-stock.ts';
 import { readTable, TableError, type Table } from './table.ts';
 
@@ -31,6 +31,11 @@ export interface ImportOptions {
   onProgress?: ((done: number, total: number) => void) | undefined;
   /** Messages per inner transaction; the default suits files of any size. */
   batchSize?: number | undefined;
+  /**
+   * Empty `table.rows` once the rows are planned, so a big file is not held in memory while the
+   * ledger is written (which makes the writing measurably faster). For callers done with the table.
+   */
+  releaseRows?: boolean | undefined;
 }
 
 /** What an import did (or, for a dry run or a refused file, would do). */
@@ -85,7 +90,7 @@ export async function importFile(target: ImportTarget, kind: ImportKind, bytes: 
   const started = performance.now();
   const read = await readImportTable(kind, bytes, filename);
   if ('fatal' in read) return fatalSummary(kind, filename, read.fatal, options, started);
-  return importTable(target, kind, read.table, filename, options, started);
+  return importTable(target, kind, read.table, filename, { ...options, releaseRows: true }, started);
 }
 
 /** Reads an import file into a table, finding the header row by the column names of `kind`. */
@@ -96,6 +101,16 @@ export async function readImportTable(kind: ImportKind, bytes: Uint8Array, filen
     if (error instanceof TableError) return { fatal: error.message };
     throw error;
   }
+}
+
+/**
+ * Which import a file is, for a file sent without saying: a ledger has a date column, a stock
+ * list does not. Undefined when the file cannot be read.
+ */
+export async function detectImportKind(bytes: Uint8Array, filename: string): Promise<ImportKind | undefined> {
+  const read = await readImportTable('entries', bytes, filename);
+  if ('fatal' in read) return undefined;
+  return matchHeaders(read.table.headers, ENTRY_FIELDS).columns.date === undefined ? 'stock' : 'entries';
 }
 
 /** The summary of a file that could not be read at all. */
@@ -116,6 +131,7 @@ export function importTable(target: ImportTarget, kind: ImportKind, table: Table
   const plan =
     kind === 'stock' ? planStock(table, filename, catalogue, options.asOf ?? now()) : planEntries(table, filename, catalogue, target.shop.timeZone);
   if (plan.fatal) return fatalSummary(kind, filename, plan.fatal, options, started, table, plan);
+  if (options.releaseRows) table.rows = [];
   return applyPlan(target, plan, options, started);
 }
 
@@ -144,8 +160,11 @@ function applyPlan(target: ImportTarget, plan: ImportPlan, options: ImportOption
         } else summary.updatedProducts += 1;
         if (Object.keys(change.patch).length > 0) store.updateProduct(shop.id, change.ref.id as number, change.patch);
       }
-      for (let i = 0; i < plan.writes.length; i += batch) {
-        const chunk = plan.writes.slice(i, i + batch);
+      // Written chunks are let go as the import goes, so memory does not grow with the file.
+      const writes: (PlannedWrite | undefined)[] = plan.writes;
+      for (let i = 0; i < writes.length; i += batch) {
+        const chunk = writes.slice(i, i + batch) as PlannedWrite[];
+        writes.fill(undefined, i, i + batch);
         const results = service.recordBatch(
           shop.id,
           chunk.map((w) => ({ req: w.req, source: sourceOf(target, plan, w.key, w.text) })),

@@ -3,10 +3,10 @@ import type { ChannelSalesRow, LastSale, ProductSalesRow, ReportQueries, SalesTo
 
 /**
  * Sales and returns in a period, with each reversal counted under the kind of the entry it reverses
- * (and dated like it), so undone sales net out. `k` is that effective kind.
+ * (reversals are dated like their original), so undone sales net out.
  */
-const SALES = `FROM Entry e LEFT JOIN Entry o ON o.id = e.reversesId
-  WHERE e.shopId = @shopId AND e.occurredAt >= @from AND e.occurredAt < @to AND COALESCE(o.kind, e.kind) IN ('sale', 'customer_return')`;
+const FROM = 'FROM Entry e LEFT JOIN Entry o ON o.id = e.reversesId';
+const WHERE = `WHERE e.shopId = @shopId AND e.occurredAt >= @from AND e.occurredAt < @to AND COALESCE(o.kind, e.kind) IN ('sale', 'customer_return')`;
 
 const FIGURES = `-SUM(e.qtyMilli) AS soldMilli,
   COALESCE(SUM(CASE WHEN COALESCE(o.kind, e.kind) = 'customer_return' THEN e.qtyMilli END), 0) AS returnedMilli,
@@ -21,17 +21,17 @@ export class SqliteReports implements ReportQueries {
   constructor(db: Database.Database) {
     this.s = {
       byProduct: db.prepare(`SELECT e.productId, p.name AS product, p.sku, p.unit, ${FIGURES}
-        ${SALES.replace('WHERE', 'JOIN Product p ON p.id = e.productId WHERE')}
+        ${FROM} JOIN Product p ON p.id = e.productId ${WHERE}
         GROUP BY e.productId ORDER BY soldMilli DESC, p.name`),
       byChannel: db.prepare(`SELECT e.channel, ${FIGURES}, COUNT(DISTINCT e.productId) AS products
-        ${SALES} GROUP BY e.channel ORDER BY revenue DESC, e.channel`),
+        ${FROM} ${WHERE} GROUP BY e.channel ORDER BY revenue DESC, e.channel`),
       totals: db.prepare(`SELECT COALESCE(-SUM(e.qtyMilli), 0) AS soldMilli,
           COALESCE(SUM(CASE WHEN COALESCE(o.kind, e.kind) = 'customer_return' THEN e.qtyMilli END), 0) AS returnedMilli,
           COALESCE(SUM(e.amount), 0) AS revenue,
           COALESCE(-SUM(CASE WHEN COALESCE(o.kind, e.kind) = 'customer_return' THEN e.amount END), 0) AS refunds,
           COALESCE(SUM(e.cost), 0) AS cost,
           COALESCE(SUM(CASE WHEN e.kind = 'sale' THEN 1 WHEN o.kind = 'sale' THEN -1 ELSE 0 END), 0) AS sales
-        ${SALES}`),
+        ${FROM} ${WHERE}`),
       lastSales: db.prepare(`SELECT e.productId, MAX(e.occurredAt) AS at FROM Entry e
         WHERE e.shopId = ? AND e.kind = 'sale' AND e.occurredAt < ?
           AND NOT EXISTS (SELECT 1 FROM Entry r WHERE r.reversesId = e.id)

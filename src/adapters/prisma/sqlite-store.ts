@@ -305,7 +305,7 @@ export class SqliteStore implements InventoryStore {
           entry.replacesId,
           entry.transferId,
         );
-        return { ...entry, id: Number(info.lastInsertRowid), seq };
+        return Object.assign(entry as EntryRecord, { id: Number(info.lastInsertRowid), seq });
       },
       findMessage(source: SourceInput) {
         return s.findMessage.get(source.platform, source.chatId, source.messageId) as { id: number; shopId: number } | undefined;

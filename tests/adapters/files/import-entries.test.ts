@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { entriesCsv } from '../../../src/adapters/files/export.ts';
-import { importFile, type ImportTarget } from '../../../src/adapters/files/import.ts';
+import { detectImportKind, importFile, type ImportTarget } from '../../../src/adapters/files/import.ts';
 import { InventoryService } from '../../../src/core/inventory.service.ts';
 import { createTestDb, TestClock, type TestDb } from '../../helpers/db.ts';
 
@@ -153,5 +153,10 @@ describe('importing a ledger of purchases, sales and returns', () => {
     const s = await importFile(target, 'entries', csv(['日期,类型,商品,单位,数量,单价', '2026-11-02,出货,CL-01,箱,1,60']), 'b.csv');
     expect(s.problems).toEqual([]);
     expect(ledger()[1]).toEqual(['sale', '可乐', -24, 250, 6000, 4800, null]);
+  });
+
+  it('tells a ledger from a stock list by its date column', async () => {
+    expect(await detectImportKind(csv(LEDGER), '流水.csv')).toBe('entries');
+    expect(await detectImportKind(csv(['商品,数量,成本', 'A,1,1']), '库存.csv')).toBe('stock');
   });
 });

@@ -85,7 +85,7 @@ describe('importing opening stock', () => {
       { row: 4, reason: '数量「很多」不是数字' },
       { row: 5, reason: '成本不能为负数（-3）' },
       { row: 6, reason: '不认识的单位「筐」' },
-      { row: 7, reason: '编码 TS-01与第 2 行的名称不同（「T恤」/「T恤 黑」）' },
+      { row: 7, reason: '编码 TS-01：与第 2 行的名称不同（「T恤」/「T恤 黑」）' },
       { row: 8, reason: '数量不能为负数（-2）' },
       { row: 9, reason: '缺少成本（期初库存要有进价才能算利润；不知道可以先填 0）' },
       { row: 10, reason: '「毛巾」按条计，数量必须是整数' },
@@ -108,7 +108,7 @@ describe('importing opening stock', () => {
 
   it('counts a row repeated exactly once, and refuses a repeat with other figures', async () => {
     const s = await importFile(target, 'stock', csv(['商品,编码,数量,成本', 'A,a1,5,1', 'A,a1,5,1', 'B,b1,5,1', 'B,b1,6,1']), 'x.csv');
-    expect(s.problems).toEqual([{ row: 5, reason: '编码 b1在默认仓重复，与第 4 行数据不同' }]);
+    expect(s.problems).toEqual([{ row: 5, reason: '编码 b1：在默认仓重复，与第 4 行数据不同' }]);
     expect(s.notes).toContain('1 行与前面的行完全相同，只计一次');
   });
 
