@@ -1,3 +1,4 @@
+import { offsetMs } from '../../bot/format.ts';
 import { MILLI } from '../../core/quantity.ts';
 import type { Cell } from './table.ts';
 
@@ -158,7 +159,6 @@ function wallClock(y: number, mo: number, d: number, h: number, mi: number, s: n
   return { ok: true, value: localToUtc(y, mo, d, h, mi, s, timeZone) };
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsets = new Map<string, Map<number, number>>();
 
 /** The UTC instant of a wall-clock time in a zone; offsets are cached per zone and hour (imports repeat them). */
@@ -178,23 +178,7 @@ export function localToUtc(y: number, mo: number, d: number, h: number, mi: numb
   return new Date(hour + mi * 60_000 + s * 1000 - offset);
 }
 
+/** The zone's offset at an instant, in ms (the same helper the chat wording and the digest use). */
 function offsetAt(instant: number, timeZone: string): number {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, f);
-  }
-  const parts = f.formatToParts(new Date(instant));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return asUtc - Math.floor(instant / 1000) * 1000;
+  return offsetMs(new Date(instant), timeZone);
 }
