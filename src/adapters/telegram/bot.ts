@@ -5,6 +5,7 @@ import { Bot, Composer, type Api, type ApiClientOptions, type Context } from 'gr
 import type { UserFromGetMe } from 'grammy/types';
 import type { TelegramConfig } from '../../config.ts';
 import { apiFailure } from './api-failure.ts';
+import { filesComposer, hasFiles, type DownloadFile } from './documents.ts';
 import { RecentMap } from './recent.ts';
 import { TelegramChat, type TelegramApp, type TelegramCalls } from './telegram-chat.ts';
 
@@ -18,6 +19,8 @@ export interface TelegramBotOptions {
   throttle?: APIThrottlerOptions | false | undefined;
   /** How 429s and network errors are retried. */
   retry?: Partial<AutoRetryOptions> | undefined;
+  /** Replaces downloading documents from the Bot API (tests hand over the bytes). */
+  download?: DownloadFile | undefined;
 }
 
 /** Updates the bot asks Telegram for: everything else (channel posts, reactions…) is never fetched. */
@@ -42,9 +45,14 @@ export function apiRootOf(config: Pick<TelegramConfig, 'apiRoot'>): string | und
 
 /**
  * The conversation as grammY middleware: messages, edits and 「撤销」 buttons, handled in order per
- * chat (so a sale never overtakes the purchase before it), with redelivered updates dropped.
+ * chat (so a sale never overtakes the purchase before it), with redelivered updates dropped. With
+ * `files` (and an app that can read reports), owners also import and export spreadsheets.
  */
-export function telegramComposer(app: TelegramApp, chat = new TelegramChat(app)): Composer<Context> {
+export function telegramComposer(
+  app: TelegramApp,
+  chat = new TelegramChat(app),
+  files?: { token: string; apiRoot?: string | undefined; download?: DownloadFile | undefined },
+): Composer<Context> {
   const composer = new Composer<Context>();
   const seen = new RecentMap<number, true>(SEEN_UPDATES);
   composer.use(async (ctx, next) => {
@@ -53,6 +61,7 @@ export function telegramComposer(app: TelegramApp, chat = new TelegramChat(app))
     await next();
   });
   composer.use(sequentialize((ctx: Context) => (ctx.chat ? String(ctx.chat.id) : undefined)));
+  if (files && hasFiles(app)) composer.use(filesComposer(app, files));
   composer.on('message', async (ctx) => {
     await chat.onMessage(ctx.message, ctx.me, grammyCalls(ctx.api));
   });
@@ -78,7 +87,7 @@ export function createTelegramBot(app: TelegramApp, config: TelegramConfig, opti
   // Installed first, so it runs closest to the network: retries re-enter the throttle.
   if (options.throttle !== false) bot.api.config.use(apiThrottler(options.throttle ?? {}));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300, ...options.retry }));
-  bot.use(telegramComposer(app));
+  bot.use(telegramComposer(app, undefined, { token: config.token, apiRoot: apiRootOf(config), download: options.download }));
   bot.catch((error) => {
     app.logger.error({ err: apiFailure(error.error), update: error.ctx.update.update_id }, 'telegram update failed');
   });
