@@ -2,9 +2,9 @@ import type { WriteItem, WriteKind } from '../../core/inventory.service.ts';
 import { MAX_CENTS, mulDivRound } from '../../core/money.ts';
 import { MAX_QUANTITY, MILLI } from '../../core/quantity.ts';
 import { parseDate, parseMoney, parseQuantity } from './cells.ts';
-import { ENTRY_FIELDS, FIELD_LABELS, matchHeaders, type EntryField } from './headers.ts';
+import { ENTRY_FIELDS, matchHeaders, type EntryField } from './headers.ts';
 import type { ImportCatalogue, ProductRef } from './import-catalogue.ts';
-import { contentKey, KeyCounter, KIND_WORDS, type ImportPlan, type PlannedWrite, type ProductChange } from './import-plan.ts';
+import { contentKey, KeyCounter, KIND_WORDS, newPlan, type ImportPlan, type PlannedWrite, type ProductChange } from './import-plan.ts';
 import { cellProblem } from './import-stock.ts';
 import { cellText, type Cell, type Table } from './table.ts';
 import { isCountUnit, normalizeUnit } from './units.ts';
@@ -64,19 +64,7 @@ interface EntryLine extends ParsedLine {
 export function planEntries(table: Table, file: string, catalogue: ImportCatalogue, timeZone: string): ImportPlan {
   const match = matchHeaders(table.headers, ENTRY_FIELDS);
   const col = match.columns;
-  const plan: ImportPlan = {
-    kind: 'entries',
-    file,
-    table: { format: table.format, encoding: table.encoding, sheet: table.sheet, headerRow: table.headerRow },
-    columns: (Object.entries(col) as [EntryField, number][]).sort((a, b) => a[1] - b[1]).map(([field, i]) => ({ header: table.headers[i] ?? '', field: FIELD_LABELS[field] })),
-    ignoredColumns: [...match.ignored, ...match.repeated],
-    rows: table.rows.length,
-    problems: [],
-    skippedRows: new Set(),
-    products: [],
-    writes: [],
-    notes: [],
-  };
+  const plan = newPlan('entries', table, file, match);
   if (col.product === undefined && col.sku === undefined) {
     plan.fatal = '找不到商品列。表头要有「商品」「品名」或「编码」「SKU」之一。';
     return plan;

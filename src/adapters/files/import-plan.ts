@@ -5,6 +5,7 @@ import type { ProductRecord } from '../../core/ports.ts';
 import { formatQty } from '../../core/quantity.ts';
 import type { ProductRef } from './import-catalogue.ts';
 import type { Table } from './table.ts';
+import { FIELD_LABELS, type EntryField, type HeaderMatch, type StockField } from './headers.ts';
 
 /** What an import file holds. */
 export type ImportKind = 'stock' | 'entries';
@@ -100,3 +101,22 @@ export const KIND_WORDS: Readonly<Record<WriteKind, string>> = {
   stocktake: '盘点',
   transfer: '调拨',
 };
+
+/** An empty plan for a table whose headers were matched: what was recognised, what was ignored. */
+export function newPlan<F extends StockField | EntryField>(kind: ImportPlan['kind'], table: Table, file: string, match: HeaderMatch<F>): ImportPlan {
+  return {
+    kind,
+    file,
+    table: { format: table.format, encoding: table.encoding, sheet: table.sheet, headerRow: table.headerRow },
+    columns: (Object.entries(match.columns) as [F, number][])
+      .sort((a, b) => a[1] - b[1])
+      .map(([field, i]) => ({ header: table.headers[i] ?? '', field: FIELD_LABELS[field] })),
+    ignoredColumns: [...match.ignored, ...match.repeated],
+    rows: table.rows.length,
+    problems: [],
+    skippedRows: new Set(),
+    products: [],
+    writes: [],
+    notes: [],
+  };
+}

@@ -5,7 +5,7 @@ import { mulDivRound } from '../../core/money.ts';
 import { parseCount, parseMoney, parseQuantity, type CellResult } from './cells.ts';
 import { FIELD_LABELS, matchHeaders, STOCK_FIELDS, type StockField } from './headers.ts';
 import { ImportCatalogue, type ProductRef } from './import-catalogue.ts';
-import { contentKey, type ImportPlan, type PlannedWrite, type ProductChange, type ProductPatch } from './import-plan.ts';
+import { contentKey, newPlan, type ImportPlan, type PlannedWrite, type ProductChange, type ProductPatch } from './import-plan.ts';
 import { cellText, type Cell, type Table } from './table.ts';
 import { isCountUnit, normalizeUnit } from './units.ts';
 
@@ -32,19 +32,7 @@ interface StockLine {
 export function planStock(table: Table, file: string, catalogue: ImportCatalogue, asOf: Date): ImportPlan {
   const match = matchHeaders(table.headers, STOCK_FIELDS);
   const col = match.columns;
-  const plan: ImportPlan = {
-    kind: 'stock',
-    file,
-    table: { format: table.format, encoding: table.encoding, sheet: table.sheet, headerRow: table.headerRow },
-    columns: (Object.entries(col) as [StockField, number][]).sort((a, b) => a[1] - b[1]).map(([field, i]) => ({ header: table.headers[i] ?? '', field: FIELD_LABELS[field] })),
-    ignoredColumns: [...match.ignored, ...match.repeated],
-    rows: table.rows.length,
-    problems: [],
-    skippedRows: new Set(),
-    products: [],
-    writes: [],
-    notes: [],
-  };
+  const plan = newPlan('stock', table, file, match);
   if (col.product === undefined && col.sku === undefined) {
     plan.fatal = '找不到商品列。表头要有「商品」「品名」「名称」或「编码」「SKU」之一。';
     return plan;
