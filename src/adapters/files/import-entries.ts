@@ -46,13 +46,6 @@ interface ParsedLine {
 /** A row ready to write: its product found, its quantity in the product's unit. */
 interface EntryLine extends ParsedLine {
   ref: ProductRef;
-  qtyMilli: number;
-  unitPrice: number | undefined;
-  amount: number | undefined;
-  channel: string | undefined;
-  counterparty: string | undefined;
-  location: string | undefined;
-  docNo: string | undefined;
 }
 
 /**
