@@ -5,6 +5,7 @@ import { KIND_LABELS } from '../core/labels.ts';
 import { parseAdmin, type AdminCommand } from './admin.parser.ts';
 import { UNDO_HOURS, type BotReply, type ChatAccess, type ChatEngine, type IncomingMessage } from './engine.ts';
 import { localTime, yuan } from './format.ts';
+import { maskCost } from './mask-cost.ts';
 import { helpText } from './help.ts';
 import { buildCatalogue, parseMessage } from './parse/index.ts';
 import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
@@ -27,6 +28,9 @@ export const CODE_MINUTES = 10;
 
 /** What strangers in an unbound chat are told, once per command they try. */
 export const UNBOUND_HINT = '本聊天还没有绑定店铺。请老板在这里发「开店 店名」，或在已绑定的聊天里发「绑定码」，再到这里发「绑定 码」。';
+
+/** How the audit trail names a platform when the chat has no title. */
+const UNTITLED_CHAT: Record<string, string> = { telegram: 'Telegram 私聊', wechat: '微信私聊', console: '控制台' };
 
 /** A link code seen in a group is spent; this says so and what to do instead. */
 export const LINK_CODE_IN_GROUP =
@@ -363,8 +367,10 @@ export class ChatGateway {
       const price = r.unitPrice !== null && (access.seeCost || !isCost) ? ` @${yuan(r.unitPrice)}` : '';
       const what = r.kind === 'reversal' ? `撤销 #${r.reversesSeq} ${r.product} ${qty}` : `${KIND_LABELS[r.kind as keyof typeof KIND_LABELS] ?? r.kind} ${r.product} ${qty}${price}`;
       const undone = r.reversedBySeq ? `（已被 #${r.reversedBySeq} 撤销）` : '';
-      const chat = r.chatTitle ?? (r.platform ? `${r.platform} ${r.chatId ?? ''}`.trim() : '');
-      const text = r.text ? `「${r.text.length > 40 ? `${r.text.slice(0, 40)}…` : r.text}」` : '';
+      // A chat without a title is a private chat (or the console): its id is someone's account, never shown.
+      const chat = r.chatTitle ?? (r.platform ? (UNTITLED_CHAT[r.platform] ?? `${r.platform} 私聊`) : '');
+      const quoted = r.text === null ? null : access.seeCost ? r.text : maskCost(r.text);
+      const text = quoted ? `「${quoted.length > 40 ? `${quoted.slice(0, 40)}…` : quoted}」` : '';
       return `#${r.seq} ${localTime(r.recordedAt, shop.timeZone)} ${r.actorName ?? r.actorId} ${what}${undone}\n   来自 ${chat} ${text}`;
     });
     return [`🧾 ${c.product ? `${c.product} 的` : ''}最近记录：`, ...lines].join('\n');

@@ -327,3 +327,30 @@ describe('audit trail', () => {
     expect(text).toContain('#1 11-27 12:00 boss 进货 T恤 50件 @20.00');
   });
 });
+
+describe('the audit trail keeps cost and private chats to the owner', () => {
+  const PRICES = /123\.45|2,?469|1000|二十|@20|¥99/;
+
+  it('masks prices and amounts in quoted lines for staff and in any staff group, and never shows a private chat’s id', () => {
+    openShopWithGroup('g1', '小店', 'boss');
+    say('p-boss', 'boss', '进货 T恤 20 件 单价 123.45');
+    say('p-boss', 'boss', '进货 短裤 10 条 共 1000 元，袜子 5双 二十块五');
+    say('p-boss', 'boss', '进货 帽子 x3 @20 ¥99');
+    say('g1', 'boss', '设置 群成员 店员', { chatTitle: '仓库群' });
+    say('g1', 'xiaoli', '出货 T恤 2 件 单价 59');
+    const owner = say('p-boss', 'boss', '记录')?.text ?? '';
+    expect(owner).toContain('「进货 T恤 20 件 单价 123.45」');
+    for (const [who, chat] of [['xiaoli', 'g1'], ['boss', 'g1']] as const) {
+      const text = say(chat, who, '记录')?.text ?? '';
+      expect(text, `${who} in ${chat}`).not.toMatch(PRICES);
+      expect(text).toContain('「进货 T恤 20 件 单价 **」');
+      expect(text).toContain('来自 Telegram 私聊');
+      expect(text).not.toContain('p-boss');
+      expect(say(chat, who, '记录 #1')?.text).not.toMatch(PRICES);
+      expect(say(chat, who, '记录 T恤')?.text).not.toMatch(PRICES);
+    }
+    // A viewer may not read the trail at all.
+    say('g1', 'boss', '授权 @xiaoli 查看');
+    expect(say('g1', 'xiaoli', '记录')?.text).toMatch(/^⛔/);
+  });
+});
