@@ -1,6 +1,7 @@
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegram, type RunningTelegram } from '../../../src/adapters/telegram/start.ts';
+import { createConfig } from '../../../src/config.ts';
 import { boss, createTestApp, freePort, now, TOKEN, type TestApp } from './harness.ts';
 
 const SECRET = 'webhook_secret_0123456789';
@@ -31,7 +32,7 @@ beforeAll(async () => {
   endpoint = `http://127.0.0.1:${port}`;
   running = await startTelegram(
     t.app,
-    { mode: 'webhook', token: TOKEN, apiRoot: server.config.apiURL, url: `${endpoint}/telegram/hook`, secret: SECRET, port },
+    { mode: 'webhook', token: TOKEN, apiRoot: server.config.apiURL, url: `${endpoint}/telegram/hook`, secret: SECRET, port, host: '127.0.0.1' },
     { throttle: false },
   );
 });
@@ -48,6 +49,12 @@ describe('webhook mode', () => {
     expect(hooks[TOKEN]).toMatchObject({ url: `${endpoint}/telegram/hook`, secret_token: SECRET });
     expect(t.logs.some((l) => l.method === 'setMyCommands' && l.level === 40)).toBe(true);
     expect(t.logs.some((l) => l.msg === 'telegram bot started (webhook)')).toBe(true);
+  });
+
+  it('listens on the loopback interface only, as HOST says by default', () => {
+    expect(createConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_URL: endpoint, TELEGRAM_WEBHOOK_SECRET: SECRET }).telegram).toMatchObject({ host: '127.0.0.1' });
+    expect(running.listening?.host).toBe('127.0.0.1');
+    expect(t.logs.find((l) => l.msg === 'telegram bot started (webhook)')).toMatchObject({ host: '127.0.0.1' });
   });
 
   it('refuses requests without the secret header (401) and changes nothing', async () => {
