@@ -422,3 +422,37 @@ describe('binding codes through Telegram', () => {
     expect(textOf(dmCode[0])).toMatch(/关联码 \w{6}/);
   });
 });
+
+describe('malformed updates', () => {
+  it('are logged and dropped, and the next update is handled as usual', async () => {
+    await openShop();
+    const malformed: unknown[] = [
+      null,
+      update({ message: { message_id: nextMessageId(), date: now(), chat: warehouse, text: '进货 T恤 5 件 单价 20' } }),
+      update({ message: { message_id: nextMessageId(), date: now(), chat: warehouse, from: li, text: 12345 } }),
+      update({ message: { message_id: nextMessageId(), date: now(), chat: warehouse, from: li, text: { bold: '进货' } } }),
+      update({ message: { message_id: nextMessageId(), date: now(), from: li, text: '查 T恤' } }),
+      update({ edited_message: { message_id: nextMessageId(), date: now(), chat: warehouse, text: '进货 T恤 5 件' } }),
+      update({ callback_query: { id: 'q1', data: 'undo:1' } }),
+      update({ message: { message_id: nextMessageId(), date: now(), chat: { id: li.id, type: 'private' }, from: li, text: '导入', document: { file_name: 'x.xlsx' } } }),
+    ];
+    const before = calls.length;
+    for (const u of malformed) await expect(bot.handleUpdate(u as never)).resolves.toBeUndefined();
+    expect(calls.slice(before)).toEqual([]);
+    expect(entryCount(t.app, '小店')).toBe(0);
+    const warnings = t.logs.filter((l) => l.msg === 'malformed telegram update ignored');
+    expect(warnings).toHaveLength(malformed.length);
+    expect(warnings.map((w) => w.problem)).toEqual([
+      'the update is null',
+      'message.from is missing',
+      'message.text is not text',
+      'message.text is not text',
+      'message.chat is missing',
+      'edited_message.from is missing',
+      'callback_query.from is not a user',
+      'message.document is malformed',
+    ]);
+    expect(JSON.stringify(warnings)).not.toContain('进货');
+    expect(textOf((await say(li, '进货 T恤 5 件 单价 20')).sent[0])).toContain('✅ #1 进货 T恤 5件');
+  });
+});

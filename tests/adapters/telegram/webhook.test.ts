@@ -77,4 +77,23 @@ describe('webhook mode', () => {
     expect((await fetch(`${endpoint}/healthz`)).status).toBe(200);
     expect((await post(privateMessage('库存'), { 'X-Telegram-Bot-Api-Secret-Token': SECRET }, '/elsewhere')).status).toBe(404);
   });
+
+  it('answers malformed updates that carry the secret with 200, logs them and keeps serving', async () => {
+    const headers = { 'X-Telegram-Bot-Api-Secret-Token': SECRET };
+    const before = t.logs.length;
+    const bodies: unknown[] = [
+      null,
+      { update_id: updateId++, message: { message_id: 1, date: now(), chat: { id: boss.id, type: 'private' }, text: '查 T恤' } },
+      { update_id: updateId++, message: { message_id: 2, date: now(), chat: { id: boss.id, type: 'private' }, from: boss, text: ['查'] } },
+    ];
+    for (const body of bodies) expect((await post(body, headers)).status).toBe(200);
+    const logged = t.logs.slice(before);
+    expect(logged.filter((l) => l.msg === 'malformed telegram update ignored').map((l) => l.problem)).toEqual([
+      'the update is null',
+      'message.from is missing',
+      'message.text is not text',
+    ]);
+    expect(logged.some((l) => l.msg === 'telegram webhook update failed')).toBe(false);
+    expect((await post(privateMessage('帮助'), headers)).status).toBe(200);
+  });
 });
