@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, createConfig, maskUrlPassword } from '../src/config.ts';
+import { ConfigError, createConfig, envSchema, maskUrlPassword } from '../src/config.ts';
 import { jxc } from './helpers/cli.ts';
 
 describe('createConfig', () => {
@@ -61,6 +61,11 @@ describe('createConfig', () => {
     expect(() => createConfig({ ...webhook, HOST: 'http://example.com' })).toThrow(/HOST="http:\/\/example.com": expected the address to listen on/);
     expect(() => createConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: 'https://shop.example.com/tg' })).toThrow(/TELEGRAM_WEBHOOK_SECRET/);
     expect(() => createConfig({ TELEGRAM_BOT_TOKEN: 'nonsense' })).toThrow(/TELEGRAM_BOT_TOKEN \(value hidden\): .*BotFather/);
+  });
+
+  it('lists every variable in .env.example', () => {
+    const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    for (const key of Object.keys(envSchema.shape)) expect(example, key).toMatch(new RegExp(`^${key}=`, 'm'));
   });
 
   it('reads the WeChat puppet', () => {
