@@ -232,7 +232,7 @@ export class ChatGateway {
     }
     const holder = people.find((p) => p.id !== asker.id && p.identities.some((i) => i.platform === message.platform && i.platformUserId === message.userId));
     if (holder && !(holder.role === 'member' && holder.identities.length === 1)) {
-      const role = holder.role === 'member' || holder.role === 'removed' ? holder.role === 'removed' ? '已移出' : '群成员' : ROLE_LABELS[holder.role];
+      const role = holder.role === 'removed' ? '已移出' : holder.role === 'member' ? '群成员' : ROLE_LABELS[holder.role];
       return `❌ 这个账号在「${shop.name}」已经是 ${holder.displayName}（${role}），不能再关联到 ${asker.displayName}。`;
     }
     if (!this.access.redeemCode(code, now)) return '❌ 关联码无效、已用过或已过期（10 分钟有效）。请在和我的私聊里重新发「关联码」。';
