@@ -371,7 +371,7 @@ export class ChatGateway {
       const chat = r.chatTitle ?? (r.platform ? (UNTITLED_CHAT[r.platform] ?? `${r.platform} 私聊`) : '');
       const quoted = r.text === null ? null : access.seeCost ? r.text : maskCost(r.text);
       const text = quoted ? `「${quoted.length > 40 ? `${quoted.slice(0, 40)}…` : quoted}」` : '';
-      return `#${r.seq} ${localTime(r.recordedAt, shop.timeZone)} ${r.actorName ?? r.actorId} ${what}${undone}\n   来自 ${chat} ${text}`;
+      return `#${r.seq} ${localTime(r.recordedAt, shop.timeZone)} ${r.actorName ?? '未署名'} ${what}${undone}\n   来自 ${chat} ${text}`;
     });
     return [`🧾 ${c.product ? `${c.product} 的` : ''}最近记录：`, ...lines].join('\n');
   }

@@ -349,6 +349,10 @@ describe('the audit trail keeps cost and private chats to the owner', () => {
       expect(say(chat, who, '记录 #1')?.text).not.toMatch(PRICES);
       expect(say(chat, who, '记录 T恤')?.text).not.toMatch(PRICES);
     }
+    // An account id is a private chat's id on Telegram: a line written without a name shows no id either.
+    say('g1', '424242', '出货 T恤 1 件 单价 59', { userName: undefined, userHandle: undefined });
+    expect(say('g1', 'xiaoli', '记录')?.text).toMatch(/未署名 出货 T恤 1件/);
+    expect(say('g1', 'xiaoli', '记录')?.text).not.toContain('424242');
     // A viewer may not read the trail at all.
     say('g1', 'boss', '授权 @xiaoli 查看');
     expect(say('g1', 'xiaoli', '记录')?.text).toMatch(/^⛔/);
