@@ -42,16 +42,30 @@ export const envSchema = z.object({
     .optional(),
   TELEGRAM_API_ROOT: z.url({ message: 'expected the URL of a Bot API server, like http://127.0.0.1:8081' }).optional(),
   PORT: z.coerce.number({ message: 'expected a port number' }).int().min(1).max(65535).default(8080),
+  HOST: z
+    .string()
+    .trim()
+    .regex(/^(?:[0-9.]+|[0-9A-Fa-f:]+|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/, { message: 'expected the address to listen on, such as 127.0.0.1 (behind a reverse proxy) or 0.0.0.0 (all interfaces)' })
+    .default('127.0.0.1'),
   WECHATY_PUPPET: z.string().min(1).optional(),
   WECHATY_PUPPET_SERVICE_TOKEN: z.string().min(1).optional(),
   WECHATY_NAME: z.string().min(1).default('jxc-bot'),
   JXC_DIGEST: z.enum(['on', 'off'], { message: 'expected on or off' }).default('on'),
 });
 
-/** Telegram: long polling by default, a webhook served on PORT when TELEGRAM_WEBHOOK_URL is set. */
+/** Telegram: long polling by default, a webhook served on HOST:PORT when TELEGRAM_WEBHOOK_URL is set. */
 export type TelegramConfig =
   | { mode: 'polling'; token: string; apiRoot?: string | undefined }
-  | { mode: 'webhook'; token: string; apiRoot?: string | undefined; url: string; secret: string; port: number };
+  | {
+      mode: 'webhook';
+      token: string;
+      apiRoot?: string | undefined;
+      url: string;
+      secret: string;
+      port: number;
+      /** Address the webhook server listens on: loopback by default, for a reverse proxy in front. */
+      host: string;
+    };
 
 export interface WechatConfig {
   /** Puppet package name, e.g. wechaty-puppet-service; installed by the user. */
@@ -85,14 +99,26 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables whose value is a credential: an error names them and says what is expected, never what was given. */
+const SECRET_KEYS = new Set(['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'WECHATY_PUPPET_SERVICE_TOKEN']);
+
+/** `KEY="value"` for an error line, with credentials left out and a URL's password masked. */
+function shown(key: string, value: string | undefined): string {
+  if (SECRET_KEYS.has(key)) return `${key} (value hidden)`;
+  return `${key}=${JSON.stringify(key === 'DATABASE_URL' ? maskUrlPassword(value ?? '') : (value ?? ''))}`;
+}
+
+/** `postgresql://jxc:s3cret@db/jxc?password=x` → `postgresql://jxc:***@db/jxc?password=***`. */
+export function maskUrlPassword(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*):[^/?#]*@/i, '$1:***@').replace(/([?&](?:password|pass|pwd|secret|token)=)[^&#]*/gi, '$1***');
+}
+
 /** Reads the configuration from an environment object; pure, so tests pass their own. */
 export function createConfig(env: Record<string, string | undefined>): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}=${JSON.stringify(cleaned[String(issue.path[0])] ?? '')}: ${issue.message}`),
-    );
+    throw new ConfigError(parsed.error.issues.map((issue) => `${shown(String(issue.path[0]), cleaned[String(issue.path[0])])}: ${issue.message}`));
   }
   const e = parsed.data;
   const problems: string[] = [];
@@ -105,7 +131,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
   if (e.TELEGRAM_BOT_TOKEN) {
     telegram =
       e.TELEGRAM_WEBHOOK_URL && e.TELEGRAM_WEBHOOK_SECRET
-        ? { mode: 'webhook', token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET, port: e.PORT }
+        ? { mode: 'webhook', token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET, port: e.PORT, host: e.HOST }
         : { mode: 'polling', token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT };
   }
   return {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createConfig } from '../src/config.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, createConfig, envSchema, maskUrlPassword } from '../src/config.ts';
+import { jxc } from './helpers/cli.ts';
 
 describe('createConfig', () => {
   it('has working defaults for a fresh clone', () => {
@@ -50,9 +54,18 @@ describe('createConfig', () => {
     expect(
       createConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: 'https://shop.example.com/tg', TELEGRAM_WEBHOOK_SECRET: 's3cret-s3cret-s3cret', PORT: '9000' })
         .telegram,
-    ).toEqual({ mode: 'webhook', token, apiRoot: undefined, url: 'https://shop.example.com/tg', secret: 's3cret-s3cret-s3cret', port: 9000 });
+    ).toEqual({ mode: 'webhook', token, apiRoot: undefined, url: 'https://shop.example.com/tg', secret: 's3cret-s3cret-s3cret', port: 9000, host: '127.0.0.1' });
+    const webhook = { TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: 'https://shop.example.com/tg', TELEGRAM_WEBHOOK_SECRET: 's3cret-s3cret-s3cret' };
+    expect(createConfig({ ...webhook, HOST: '0.0.0.0' }).telegram).toMatchObject({ host: '0.0.0.0' });
+    expect(createConfig({ ...webhook, HOST: '::1' }).telegram).toMatchObject({ host: '::1' });
+    expect(() => createConfig({ ...webhook, HOST: 'http://example.com' })).toThrow(/HOST="http:\/\/example.com": expected the address to listen on/);
     expect(() => createConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: 'https://shop.example.com/tg' })).toThrow(/TELEGRAM_WEBHOOK_SECRET/);
-    expect(() => createConfig({ TELEGRAM_BOT_TOKEN: 'nonsense' })).toThrow(/TELEGRAM_BOT_TOKEN="nonsense".*BotFather/);
+    expect(() => createConfig({ TELEGRAM_BOT_TOKEN: 'nonsense' })).toThrow(/TELEGRAM_BOT_TOKEN \(value hidden\): .*BotFather/);
+  });
+
+  it('lists every variable in .env.example', () => {
+    const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    for (const key of Object.keys(envSchema.shape)) expect(example, key).toMatch(new RegExp(`^${key}=`, 'm'));
   });
 
   it('reads the WeChat puppet', () => {
@@ -70,5 +83,45 @@ describe('createConfig', () => {
     } catch (error) {
       expect((error as ConfigError).problems).toHaveLength(2);
     }
+  });
+
+  describe('never prints a credential', () => {
+    const cases: [string, Record<string, string>, string][] = [
+      ['a malformed bot token', { TELEGRAM_BOT_TOKEN: '123456789:Sup3r-S3cret token with spaces' }, 'Sup3r-S3cret'],
+      ['a short bot token', { TELEGRAM_BOT_TOKEN: '123456789:Sup3rS3cret' }, 'Sup3rS3cret'],
+      ['a malformed webhook secret', { TELEGRAM_BOT_TOKEN: '123456789:AAbbccddeeffgghhiijjkkll', TELEGRAM_WEBHOOK_URL: 'https://x.example/tg', TELEGRAM_WEBHOOK_SECRET: 'hunter2 hunter2 hunter2' }, 'hunter2'],
+      ['a password in DATABASE_URL', { DATABASE_URL: 'postgresql://jxc:Sup3rS3cret@db.example:5432/jxc' }, 'Sup3rS3cret'],
+      ['a password parameter in DATABASE_URL', { DATABASE_URL: 'postgresql://db.example/jxc?user=jxc&password=Sup3rS3cret' }, 'Sup3rS3cret'],
+    ];
+    it.each(cases)('%s', (_what, env, secret) => {
+      let message = '';
+      try {
+        createConfig(env);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^配置错误/);
+      expect(message).not.toContain(secret);
+      expect(message).toMatch(/(TELEGRAM_BOT_TOKEN|TELEGRAM_WEBHOOK_SECRET) \(value hidden\): expected|DATABASE_URL="postgresql:\/\/.*\*\*\*.*": expected an SQLite file URL/);
+    });
+
+    it('masks a URL’s password and keeps the rest readable', () => {
+      expect(maskUrlPassword('postgresql://jxc:p@ss@db:5432/jxc')).toBe('postgresql://jxc:***@db:5432/jxc');
+      expect(maskUrlPassword('postgresql://jxc:pw@db/jxc?sslmode=require&password=x')).toBe('postgresql://jxc:***@db/jxc?sslmode=require&password=***');
+      expect(maskUrlPassword('file:./data/jxc.db')).toBe('file:./data/jxc.db');
+    });
+
+    it('on the command line either', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'jxc-config-'));
+      try {
+        const r = jxc(['export', 'stock'], { databaseUrl: 'postgresql://jxc:Sup3rS3cret@db.example/jxc', env: { TELEGRAM_BOT_TOKEN: '1:Sup3rS3cretToken' } });
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain('TELEGRAM_BOT_TOKEN (value hidden)');
+        expect(r.stderr).toContain('DATABASE_URL=');
+        expect(r.stderr + r.stdout).not.toContain('Sup3rS3cret');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });

@@ -9,6 +9,7 @@ export const adminCommandSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('openShop'), name: z.string().optional() }),
   z.object({ intent: z.literal('bindCode') }),
   z.object({ intent: z.literal('bind'), code: z.string() }),
+  z.object({ intent: z.literal('linkCode') }),
   z.object({ intent: z.literal('unbind') }),
   z.object({ intent: z.literal('members') }),
   z.object({ intent: z.literal('grant'), target: z.string(), role: z.enum(['owner', 'staff', 'viewer']) }),
@@ -58,7 +59,7 @@ const OFF = new Set(['关', '关闭', 'off', '否']);
 export function parseAdmin(raw: string): AdminParse {
   let text = raw.normalize('NFKC').replace(/[\u200B-\u200D\uFEFF]/g, '').replace(/\s+/g, ' ').trim();
   // A leading @bot mention is addressing, not content.
-  text = text.replace(/^@\S+\s+(?=(开店|绑定|解绑|成员|授权|移除|记录|设置 ?(群成员|缺货提醒|销量天数|统计天数|默认交期|安全天数|积压天数|滞销天数|临期天数)|\/start))/, '');
+  text = text.replace(/^@\S+\s+(?=(开店|绑定|关联|解绑|成员|授权|移除|记录|设置 ?(群成员|缺货提醒|销量天数|统计天数|默认交期|安全天数|积压天数|滞销天数|临期天数)|\/start))/, '');
   if (text.length > 200) return { kind: 'none' };
   let m: RegExpExecArray | null;
   if ((m = /^\/start(?:@\S+)?(?:\s+(.*))?$/.exec(text))) return cmd({ intent: 'openShop', name: m[1]?.trim() || undefined });
@@ -68,8 +69,11 @@ export function parseAdmin(raw: string): AdminParse {
     return cmd({ intent: 'openShop', name: name || undefined });
   }
   if (/^绑定码$/.test(text)) return cmd({ intent: 'bindCode' });
-  if ((m = /^绑定\s*([A-Za-z0-9]+)$/.exec(text))) return cmd({ intent: 'bind', code: (m[1] as string).toUpperCase() });
+  if (/^(关联码|关联账号)$/.test(text)) return cmd({ intent: 'linkCode' });
+  // One way to use either kind of code: what it does is stored with the code, not in the verb.
+  if ((m = /^(?:绑定|关联)\s*([A-Za-z0-9]+)$/.exec(text))) return cmd({ intent: 'bind', code: (m[1] as string).toUpperCase() });
   if (/^绑定$/.test(text)) return { kind: 'error', message: '缺少绑定码。先在已绑定的聊天里发「绑定码」，再到这里发：绑定 ABC123' };
+  if (/^关联$/.test(text)) return { kind: 'error', message: '缺少关联码。先在和我的私聊里发「关联码」，再到另一个平台和我的私聊里发：关联 ABC123' };
   if (/^解绑$/.test(text)) return cmd({ intent: 'unbind' });
   if (/^(成员|成员列表|人员)$/.test(text)) return cmd({ intent: 'members' });
   if ((m = /^授权\s*@?(\S+)\s+(\S+)$/.exec(text))) {

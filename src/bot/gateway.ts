@@ -1,10 +1,11 @@
-import type { AccessStore, Audience, PersonRecord } from '../core/access.ts';
+import type { AccessStore, Audience, BindingRecord, CodeGrant, PersonRecord } from '../core/access.ts';
 import type { Clock, ShopRecord } from '../core/ports.ts';
 import { formatQty } from '../core/quantity.ts';
 import { KIND_LABELS } from '../core/labels.ts';
 import { parseAdmin, type AdminCommand } from './admin.parser.ts';
 import { UNDO_HOURS, type BotReply, type ChatAccess, type ChatEngine, type IncomingMessage } from './engine.ts';
 import { localTime, yuan } from './format.ts';
+import { maskCost } from './mask-cost.ts';
 import { helpText } from './help.ts';
 import { buildCatalogue, parseMessage } from './parse/index.ts';
 import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
@@ -27,6 +28,13 @@ export const CODE_MINUTES = 10;
 
 /** What strangers in an unbound chat are told, once per command they try. */
 export const UNBOUND_HINT = '本聊天还没有绑定店铺。请老板在这里发「开店 店名」，或在已绑定的聊天里发「绑定码」，再到这里发「绑定 码」。';
+
+/** How the audit trail names a platform when the chat has no title. */
+const UNTITLED_CHAT: Record<string, string> = { telegram: 'Telegram 私聊', wechat: '微信私聊', console: '控制台' };
+
+/** A link code seen in a group is spent; this says so and what to do instead. */
+export const LINK_CODE_IN_GROUP =
+  '❌ 关联码只能在和我的私聊里用，发在群里的已经作废。请在和我的私聊里重新发「关联码」，再到另一个平台和我的私聊里发「关联 码」。';
 
 /** Deciding whether a stranger's line is a command needs no shop's products. */
 const NO_PRODUCTS = buildCatalogue([]);
@@ -68,9 +76,13 @@ export class ChatGateway {
     const binding = this.access.bindingOf(message.platform, message.chatId);
     const reply = (text: string, intent?: BotReply['intent']): BotReply => ({ text, intent, entrySeqs: [], duplicate: false });
 
+    // A code used in a private chat: anyone may, whatever the chat's binding; what it grants is decided by the code.
+    if (admin.kind === 'command' && admin.command.intent === 'bind' && (!binding || message.chatType === 'private')) {
+      return reply(this.redeem(message, admin.command.code, binding));
+    }
     if (!binding) {
       if (admin.kind === 'command' && admin.command.intent === 'openShop') return reply(this.openShop(message, admin.command.name));
-      if (admin.kind === 'command' && admin.command.intent === 'bind') return reply(this.bind(message, admin.command.code));
+      if (admin.kind === 'command' && admin.command.intent === 'linkCode' && message.chatType === 'private') return reply(this.linkCodeUnbound(message));
       if (admin.kind === 'error') return reply(`❌ ${admin.message}`);
       return this.looksLikeCommand(message) ? reply(UNBOUND_HINT) : null;
     }
@@ -96,6 +108,11 @@ export class ChatGateway {
     if (admin.kind === 'error') return reply(`❌ ${admin.message}`);
     if (admin.kind === 'command') {
       const c = admin.command;
+      // A link code posted in a group is spent whoever posted it: everyone there has seen it.
+      if (c.intent === 'bind' && this.access.findCode(c.code, this.clock.now())?.purpose === 'link') {
+        this.access.redeemCode(c.code, this.clock.now());
+        return reply(LINK_CODE_IN_GROUP);
+      }
       // `/start` in a bound chat is a greeting: show what the bot can do.
       if (c.intent === 'openShop' && /^\/start/.test(message.text.trim())) {
         return reply(`👋 这里是「${shop.name}」的进销存机器人。\n${helpText()}`, 'help');
@@ -165,34 +182,116 @@ export class ChatGateway {
     return `🎉 店铺「${name}」已开通，你是老板。${where}\n发「帮助」看用法；发「绑定码」可以把别的群或私聊接到同一个店。`;
   }
 
-  private bind(message: GatewayMessage, code: string): string {
+  /** `绑定 码` / `关联 码` in an unbound chat or in a private chat: the code's purpose decides what happens. */
+  private redeem(message: GatewayMessage, code: string, binding: BindingRecord | undefined): string {
     const now = this.clock.now();
-    const grant = this.access.redeemCode(code, now);
-    if (!grant) return '❌ 绑定码无效、已用过或已过期（10 分钟有效）。请老板重新发「绑定码」。';
+    const grant = this.access.findCode(code, now);
+    if (!grant) {
+      return binding ? this.alreadyBound(binding) : '❌ 绑定码无效、已用过或已过期（10 分钟有效）。请老板重新发「绑定码」。';
+    }
+    if (grant.purpose === 'link') return this.link(message, code, grant, binding);
+    if (binding) return this.alreadyBound(binding);
+    if (!this.access.redeemCode(code, now)) return '❌ 绑定码无效、已用过或已过期（10 分钟有效）。请老板重新发「绑定码」。';
     const shop = this.engine.store.shopById(grant.shopId);
     if (!shop) return '❌ 这个绑定码对应的店铺已不存在。';
-    const issuer = this.access.people(shop.id).find((p) => p.id === grant.personId);
-    const audience: Audience = message.chatType === 'private' && issuer?.role === 'owner' ? 'owner' : 'staff';
+    // The code binds the chat and nothing else: the redeemer keeps whatever role their own account has.
+    const self = message.chatType === 'private' ? this.access.personByIdentity(shop.id, message.platform, message.userId) : undefined;
+    const audience: Audience = self?.role === 'owner' ? 'owner' : 'staff';
     this.access.bind({ shopId: shop.id, platform: message.platform, chatId: message.chatId, audience, title: message.chatTitle ?? null }, now);
-    // The code was handed over by its issuer; in a private chat the redeemer is that same person on another account.
-    if (message.chatType === 'private' && issuer && !this.access.personByIdentity(shop.id, message.platform, message.userId)) {
-      this.access.linkIdentity(issuer.id, { platform: message.platform, platformUserId: message.userId, handle: message.userHandle ?? null });
+    if (message.chatType === 'group') return `✅ 已绑定到店铺「${shop.name}」（店员群）。发「帮助」看用法。`;
+    if (audience === 'owner') return `✅ 已绑定到店铺「${shop.name}」（老板私聊）。发「帮助」看用法。`;
+    return `✅ 已绑定到店铺「${shop.name}」（私聊，不显示成本和利润）。发「帮助」看用法。\n老板要在这个账号看成本：在原来和我的私聊里发「关联码」，再到这里发「关联 码」。`;
+  }
+
+  private alreadyBound(binding: BindingRecord): string {
+    const shop = this.engine.store.shopById(binding.shopId);
+    return `本聊天已经绑定店铺「${shop?.name ?? ''}」。要换店请先发「解绑」。`;
+  }
+
+  /**
+   * Adds the redeemer's account to the person who asked for the code. Only in a private chat (a link
+   * code seen in a group is spent, so nobody else there can use it), and never taking an account
+   * that is already someone else's or replacing the asker's own account on this platform.
+   */
+  private link(message: GatewayMessage, code: string, grant: CodeGrant, binding: BindingRecord | undefined): string {
+    const now = this.clock.now();
+    if (message.chatType !== 'private') {
+      this.access.redeemCode(code, now);
+      return LINK_CODE_IN_GROUP;
     }
-    return `✅ 已绑定到店铺「${shop.name}」（${audience === 'owner' ? '老板私聊' : '店员群'}）。发「帮助」看用法。`;
+    const shop = this.engine.store.shopById(grant.shopId);
+    if (!shop) return '❌ 这个关联码对应的店铺已不存在。';
+    if (binding && binding.shopId !== shop.id) return `❌ 本聊天已经绑定店铺「${this.engine.store.shopById(binding.shopId)?.name ?? ''}」，不能关联到「${shop.name}」。`;
+    const people = this.access.people(shop.id);
+    const asker = people.find((p) => p.id === grant.personId);
+    if (!asker || asker.role === 'removed' || asker.role === 'member') return '❌ 发这个关联码的人已不在本店，关联码作废。';
+    const identity = { platform: message.platform, platformUserId: message.userId, handle: message.userHandle ?? null };
+    const own = asker.identities.find((i) => i.platform === message.platform);
+    if (own && own.platformUserId !== message.userId) {
+      return `❌ ${asker.displayName} 在这个平台已经关联了另一个账号，不能替换。请用原来的账号和我私聊。`;
+    }
+    const holder = people.find((p) => p.id !== asker.id && p.identities.some((i) => i.platform === message.platform && i.platformUserId === message.userId));
+    if (holder && !(holder.role === 'member' && holder.identities.length === 1)) {
+      const role = holder.role === 'removed' ? '已移出' : holder.role === 'member' ? '群成员' : ROLE_LABELS[holder.role];
+      return `❌ 这个账号在「${shop.name}」已经是 ${holder.displayName}（${role}），不能再关联到 ${asker.displayName}。`;
+    }
+    if (!this.access.redeemCode(code, now)) return '❌ 关联码无效、已用过或已过期（10 分钟有效）。请在和我的私聊里重新发「关联码」。';
+    if (holder) {
+      // The asker had only spoken in a group from this account: the same person, now proven by the code.
+      if (!this.access.moveMemberIdentity(holder.id, asker.id, identity)) return '❌ 关联没有成功，请重新发「关联码」再试。';
+    } else if (!own) {
+      this.access.linkIdentity(asker.id, identity);
+    }
+    const audience: Audience = asker.role === 'owner' ? 'owner' : 'staff';
+    this.access.bind({ shopId: shop.id, platform: message.platform, chatId: message.chatId, audience, title: binding?.title ?? message.chatTitle ?? null }, now);
+    const sees = audience === 'owner' ? '这里是老板私聊，能看到成本和利润。' : '这里是私聊，不显示成本和利润。';
+    return `✅ 已把这个账号关联到「${shop.name}」的 ${asker.displayName}（${ROLE_LABELS[asker.role]}）。${sees}发「帮助」看用法。`;
+  }
+
+  /** Hands out a link code in the asker's private chat only: a group would show it to everyone there. */
+  private linkCode(message: GatewayMessage, shop: ShopRecord, person: PersonRecord | undefined): string {
+    if (message.chatType !== 'private') {
+      return '🔒 关联码只在私聊里发。请点开我的头像，在和我的私聊里发「关联码」。\n（要把别的群接到本店，发「绑定码」。）';
+    }
+    if (!person) return '⛔ 只有老板本人可以生成关联码。';
+    const now = this.clock.now();
+    const code = this.makeCode();
+    this.access.createCode(shop.id, person.id, code, now, new Date(now.getTime() + CODE_MINUTES * 60_000), 'link');
+    return [
+      `🔑 关联码 ${code}（${CODE_MINUTES} 分钟内有效，只能用一次，只关联你本人 ${person.displayName}）。`,
+      `在另一个平台（微信或 Telegram）和我的私聊里发：关联 ${code}`,
+      '⚠️ 不要转发或发到群里：拿到它的人能以你的身份看账、记账。',
+    ].join('\n');
+  }
+
+  /** `关联码` in a private chat not bound yet: an owner of exactly one shop gets their own chat bound as an owner chat first. */
+  private linkCodeUnbound(message: GatewayMessage): string {
+    const shops = this.access.ownedShops(message.platform, message.userId);
+    const shop = shops.length === 1 ? this.engine.store.shopById(shops[0] as number) : undefined;
+    if (!shop) return '这个私聊还没有绑定店铺。请先在店里的群发「绑定码」，再到这里发「绑定 码」，然后在这里发「关联码」。';
+    const person = this.access.personByIdentity(shop.id, message.platform, message.userId);
+    this.access.bind({ shopId: shop.id, platform: message.platform, chatId: message.chatId, audience: 'owner', title: null }, this.clock.now());
+    return this.linkCode(message, shop, person);
   }
 
   private admin(c: AdminCommand, message: GatewayMessage, shop: ShopRecord, person: PersonRecord | undefined, access: ChatAccess): string {
     const now = this.clock.now();
     switch (c.intent) {
       case 'openShop':
+        return `本聊天已经绑定店铺「${shop.name}」。要换店请先发「解绑」。`;
       case 'bind':
         return `本聊天已经绑定店铺「${shop.name}」。要换店请先发「解绑」。`;
       case 'bindCode': {
         if (!person) return '⛔ 只有老板本人可以生成绑定码。';
         const code = this.makeCode();
-        this.access.createCode(shop.id, person.id, code, now, new Date(now.getTime() + CODE_MINUTES * 60_000));
-        return `🔑 绑定码 ${code}（${CODE_MINUTES} 分钟内有效，只能用一次）。在要接入「${shop.name}」的群或私聊里发：绑定 ${code}`;
+        this.access.createCode(shop.id, person.id, code, now, new Date(now.getTime() + CODE_MINUTES * 60_000), 'chat');
+        return [
+          `🔑 绑定码 ${code}（${CODE_MINUTES} 分钟内有效，只能用一次）。在要接入「${shop.name}」的群或私聊里发：绑定 ${code}`,
+          '它只接入聊天，不给任何人身份。要关联你在另一个平台的账号，请在和我的私聊里发「关联码」。',
+        ].join('\n');
       }
+      case 'linkCode':
+        return this.linkCode(message, shop, person);
       case 'unbind':
         this.access.unbind(message.platform, message.chatId);
         return `✅ 本聊天已与店铺「${shop.name}」解绑，账本数据都还在。`;
@@ -268,9 +367,11 @@ export class ChatGateway {
       const price = r.unitPrice !== null && (access.seeCost || !isCost) ? ` @${yuan(r.unitPrice)}` : '';
       const what = r.kind === 'reversal' ? `撤销 #${r.reversesSeq} ${r.product} ${qty}` : `${KIND_LABELS[r.kind as keyof typeof KIND_LABELS] ?? r.kind} ${r.product} ${qty}${price}`;
       const undone = r.reversedBySeq ? `（已被 #${r.reversedBySeq} 撤销）` : '';
-      const chat = r.chatTitle ?? (r.platform ? `${r.platform} ${r.chatId ?? ''}`.trim() : '');
-      const text = r.text ? `「${r.text.length > 40 ? `${r.text.slice(0, 40)}…` : r.text}」` : '';
-      return `#${r.seq} ${localTime(r.recordedAt, shop.timeZone)} ${r.actorName ?? r.actorId} ${what}${undone}\n   来自 ${chat} ${text}`;
+      // A chat without a title is a private chat (or the console): its id is someone's account, never shown.
+      const chat = r.chatTitle ?? (r.platform ? (UNTITLED_CHAT[r.platform] ?? `${r.platform} 私聊`) : '');
+      const quoted = r.text === null ? null : access.seeCost ? r.text : maskCost(r.text);
+      const text = quoted ? `「${quoted.length > 40 ? `${quoted.slice(0, 40)}…` : quoted}」` : '';
+      return `#${r.seq} ${localTime(r.recordedAt, shop.timeZone)} ${r.actorName ?? '未署名'} ${what}${undone}\n   来自 ${chat} ${text}`;
     });
     return [`🧾 ${c.product ? `${c.product} 的` : ''}最近记录：`, ...lines].join('\n');
   }

@@ -27,6 +27,7 @@ export const PERMISSIONS: Record<Capability, Record<Role, boolean>> = {
   openShop: { owner: true, staff: false, viewer: false },
   bindCode: { owner: true, staff: false, viewer: false },
   bind: { owner: true, staff: false, viewer: false },
+  linkCode: { owner: true, staff: false, viewer: false },
   unbind: { owner: true, staff: false, viewer: false },
   members: { owner: true, staff: true, viewer: false },
   grant: { owner: true, staff: false, viewer: false },

@@ -1,5 +1,6 @@
-import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
+import { chmodSync, closeSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { openPrivateFile, PrivateFileError } from '../adapters/files/private-file.ts';
 import type { App } from '../main.ts';
 
 /**
@@ -13,11 +14,12 @@ export async function backupCommand(app: App, args: string[], stdout: NodeJS.Wri
     return 2;
   }
   const path = resolve(target);
-  if (existsSync(path)) {
-    stderr.write(`文件已存在，不会覆盖：${path}\n`);
-    return 2;
+  try {
+    closeSync(openPrivateFile(path));
+  } catch (error) {
+    stderr.write(`${(error as Error).message}\n`);
+    return error instanceof PrivateFileError && error.reason !== 'io' ? 2 : 1;
   }
-  closeSync(openSync(path, 'wx', 0o600));
   await app.db.backup(path);
   chmodSync(path, 0o600);
   stdout.write(`✅ 已备份到 ${path}\n`);

@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { exportReport, type ExportFormat, type ExportWhat } from '../adapters/files/export.ts';
+import { PrivateFileError, writePrivateFile } from '../adapters/files/private-file.ts';
 import { SqliteReports } from '../adapters/prisma/sqlite-reports.ts';
 import { zonedMidnight } from '../bot/format.ts';
 import { parsePeriod } from '../bot/parse/index.ts';
@@ -83,10 +83,11 @@ export async function exportCommand(app: App, args: string[], stdout: NodeJS.Wri
     return 0;
   }
   try {
-    writeFileSync(out, file.buffer);
+    // Mode 600, never over an existing file or through a link: exports carry cost.
+    writePrivateFile(out, file.buffer);
   } catch (error) {
-    stderr.write(`写不了文件「${out}」：${(error as Error).message}\n`);
-    return 1;
+    stderr.write(error instanceof PrivateFileError ? `${error.message}\n` : `写不了文件「${out}」：${(error as Error).message}\n`);
+    return error instanceof PrivateFileError && error.reason !== 'io' ? 2 : 1;
   }
   stderr.write(`已导出到 ${out}\n`);
   return 0;

@@ -49,6 +49,21 @@ export interface AuditRow {
   text: string | null;
 }
 
+/**
+ * What a binding code is for. `chat` binds the chat it is used in, as a staff chat (a private chat of
+ * someone who is already an owner becomes an owner chat); it never changes anyone's account or role,
+ * so a code shown in a group grants no more than the group does. `link` adds the asker's account on
+ * another platform to the asker; it is only handed out in the asker's private chat.
+ */
+export type CodePurpose = 'chat' | 'link';
+
+export interface CodeGrant {
+  shopId: number;
+  /** Who asked for the code. */
+  personId: number;
+  purpose: CodePurpose;
+}
+
 /** Storage of shops' people, identities, chat bindings and binding codes. */
 export interface AccessStore {
   shopCount(): number;
@@ -65,8 +80,15 @@ export interface AccessStore {
   setRole(personId: number, role: PersonRole): void;
   setMemberRole(shopId: number, role: 'staff' | 'viewer'): void;
   memberRole(shopId: number): 'staff' | 'viewer';
-  createCode(shopId: number, personId: number, code: string, now: Date, expiresAt: Date): void;
+  createCode(shopId: number, personId: number, code: string, now: Date, expiresAt: Date, purpose: CodePurpose): void;
+  /** What an unexpired, unused code grants, without using it; undefined otherwise. */
+  findCode(code: string, now: Date): CodeGrant | undefined;
   /** Marks an unexpired, unused code used and returns what it grants; undefined otherwise. */
-  redeemCode(code: string, now: Date): { shopId: number; personId: number } | undefined;
+  redeemCode(code: string, now: Date): CodeGrant | undefined;
+  /**
+   * Moves an account from a person the shop only knows as a group member (no role given, no codes) to
+   * another person, and forgets the emptied member. False, changing nothing, for anyone else.
+   */
+  moveMemberIdentity(fromPersonId: number, toPersonId: number, identity: Omit<IdentityRecord, 'personId'>): boolean;
   audit(shopId: number, filter: { productId?: number; seq?: number; limit: number }): AuditRow[];
 }

@@ -84,14 +84,105 @@ describe('binding codes', () => {
     expect(access.bindingOf('telegram', 'g3')).toBeUndefined();
   });
 
-  it('links the owner’s other account when the code is used in a private chat, and unbinds', () => {
+  it('links the owner’s other account with a link code from the private chat, and unbinds', () => {
     say('p-boss', 'boss', '开店 小店');
-    say('p-boss', 'boss', '绑定码');
-    expect(say('wx-p', 'wxboss', '绑定 CODE01', { platform: 'wechat', chatType: 'private' })?.text).toContain('老板私聊');
+    expect(say('p-boss', 'boss', '关联码')?.text).toContain('关联码 CODE01（10 分钟内有效，只能用一次，只关联你本人 boss）');
+    expect(say('wx-p', 'wxboss', '关联 CODE01', { platform: 'wechat', chatType: 'private' })?.text).toContain('已把这个账号关联到「小店」的 boss（老板）。这里是老板私聊');
     const owner = access.people(1).find((p) => p.role === 'owner');
-    expect(owner?.identities.map((i) => i.platform).sort()).toEqual(['telegram', 'wechat']);
+    expect(owner?.identities.map((i) => `${i.platform}:${i.platformUserId}`).sort()).toEqual(['telegram:boss', 'wechat:wxboss']);
+    expect(say('wx-p', 'wxboss', '查 T恤', { platform: 'wechat', chatType: 'private' })?.text).toContain('没有找到商品「T恤」');
     expect(say('p-boss', 'boss', '解绑')?.text).toContain('已与店铺「小店」解绑');
     expect(say('p-boss', 'boss', '查 T恤')?.text).toBe(UNBOUND_HINT);
+  });
+});
+
+describe('no owner takeover through a code', () => {
+  const COST = /均价|金额|成本|毛利|@20\.00|单价 20|value/;
+  type Who = { platform: string; userId: string };
+  const ownerAccounts = () =>
+    access
+      .people(1)
+      .filter((p) => p.role === 'owner')
+      .flatMap((p) => p.identities.map((i) => `${i.platform}:${i.platformUserId}`))
+      .sort();
+  const sayAs = (who: Who, chatId: string, text: string) =>
+    say(chatId, who.userId, text, { platform: who.platform, chatType: chatId.startsWith('p') ? 'private' : 'group' });
+
+  /** The owner opens 小店 in a group and shows a 绑定码 there; another member redeems it in their private chat. */
+  function takeover(owner: Who, other: Who) {
+    expect(sayAs(owner, 'g1', '开店 小店')?.text).toContain('你是老板');
+    sayAs(owner, 'g1', '进货 T恤 50 件 单价 20');
+    sayAs(other, 'g1', '大家好');
+    const code = sayAs(owner, 'g1', '绑定码')?.text.match(/绑定码 (\w+)/)?.[1] as string;
+    const redeemed = sayAs(other, `p-${other.userId}`, `绑定 ${code}`)?.text;
+    // The code binds the other person's private chat as what the group gives them: no cost, no owner.
+    expect(redeemed).toContain('已绑定到店铺「小店」（私聊，不显示成本和利润）');
+    expect(ownerAccounts()).toEqual([`${owner.platform}:${owner.userId}`]);
+    expect(access.personByIdentity(1, other.platform, other.userId)?.role ?? 'none').not.toBe('owner');
+    expect(sayAs(other, `p-${other.userId}`, '查 T恤')?.text).not.toMatch(COST);
+    expect(sayAs(other, `p-${other.userId}`, '记录')?.text).not.toMatch(COST);
+    expect(sayAs(other, `p-${other.userId}`, '授权 @boss 查看')?.text).toMatch(/^⛔/);
+    expect(sayAs(other, 'g1', '移除 @boss')?.text).toMatch(/^⛔/);
+    // The real owner is still the owner, with cost in their private chat.
+    expect(sayAs(owner, 'g1', '成员')?.text).toContain('— 老板');
+    const ownerCode = sayAs(owner, 'g1', '绑定码')?.text.match(/绑定码 (\w+)/)?.[1] as string;
+    expect(sayAs(owner, `p-${owner.userId}`, `绑定 ${ownerCode}`)?.text).toContain('（老板私聊）');
+    expect(sayAs(owner, `p-${owner.userId}`, '查 T恤')?.text).toContain('均价 20.00');
+  }
+
+  it('Telegram: a member who redeems the group’s code stays a member', () => {
+    takeover({ platform: 'telegram', userId: 'boss' }, { platform: 'telegram', userId: 'xiaoli' });
+  });
+
+  it('WeChat: a member who redeems the room’s code stays a member', () => {
+    takeover({ platform: 'wechat', userId: 'wxboss' }, { platform: 'wechat', userId: 'wxli' });
+  });
+
+  it('across platforms: a WeChat account that redeems a Telegram group’s code is no owner', () => {
+    expect(say('g1', 'boss', '开店 小店')?.text).toContain('你是老板');
+    say('g1', 'boss', '进货 T恤 50 件 单价 20');
+    const code = say('g1', 'boss', '绑定码')?.text.match(/绑定码 (\w+)/)?.[1] as string;
+    expect(say('p-wx', 'wxstranger', `绑定 ${code}`, { platform: 'wechat', chatType: 'private' })?.text).toContain('私聊，不显示成本和利润');
+    expect(ownerAccounts()).toEqual(['telegram:boss']);
+    expect(access.personByIdentity(1, 'wechat', 'wxstranger')).toBeUndefined();
+    expect(say('p-wx', 'wxstranger', '查 T恤', { platform: 'wechat', chatType: 'private' })?.text).not.toMatch(COST);
+  });
+
+  it('hands out link codes only in a private chat, and spends one shown in a group', () => {
+    expect(say('g1', 'boss', '开店 小店')?.text).toContain('你是老板');
+    const asked = say('g1', 'boss', '关联码')?.text ?? '';
+    expect(asked).toContain('关联码只在私聊里发');
+    expect(asked).not.toMatch(/CODE\d\d/);
+    // The owner's private chat is not bound yet: asking there binds it as the owner chat.
+    expect(say('p-boss', 'boss', '关联码')?.text).toContain('关联码 CODE01');
+    expect(access.bindingOf('telegram', 'p-boss')?.audience).toBe('owner');
+    expect(say('g1', 'boss', '关联 CODE01')?.text).toContain('发在群里的已经作废');
+    expect(say('p-wx', 'wxli', '关联 CODE01', { platform: 'wechat', chatType: 'private' })?.text).toContain('无效、已用过或已过期');
+    expect(ownerAccounts()).toEqual(['telegram:boss']);
+    expect(say('g1', 'xiaoli', '关联码')?.text).toMatch(/^⛔/);
+  });
+
+  it('never replaces an account: not the asker’s own on the same platform, not another person’s', () => {
+    expect(say('p-boss', 'boss', '开店 小店')?.text).toContain('你是老板');
+    // Another Telegram account cannot take the owner's place on Telegram.
+    expect(say('p-boss', 'boss', '关联码')?.text).toContain('关联码 CODE01');
+    expect(say('p-li', 'xiaoli', '关联 CODE01')?.text).toContain('已经关联了另一个账号，不能替换');
+    expect(ownerAccounts()).toEqual(['telegram:boss']);
+    // A WeChat account the owner made staff stays that person's.
+    const wx = (userId: string, chatId: string, text: string) => say(chatId, userId, text, { platform: 'wechat', chatType: chatId.startsWith('p') ? 'private' : 'group' });
+    expect(say('p-boss', 'boss', '绑定码')?.text).toContain('绑定码 CODE02');
+    expect(wx('wxli', 'wg', '绑定 CODE02')?.text).toContain('（店员群）');
+    wx('wxli', 'wg', '大家好');
+    expect(say('p-boss', 'boss', '授权 @wxli 店员')?.text).toContain('现在是「店员」');
+    expect(wx('wxli', 'p-wxli', '关联 CODE01')?.text).toContain('已经是 wxli（店员），不能再关联到 boss');
+    expect(ownerAccounts()).toEqual(['telegram:boss']);
+    expect(access.personByIdentity(1, 'wechat', 'wxli')?.role).toBe('staff');
+    // The owner's own WeChat account, known so far only as a room member, joins the owner.
+    wx('wxboss', 'wg', '大家好');
+    expect(wx('wxboss', 'p-wxboss', '关联 CODE01')?.text).toContain('已把这个账号关联到「小店」的 boss（老板）');
+    expect(ownerAccounts()).toEqual(['telegram:boss', 'wechat:wxboss']);
+    expect(say('p-boss', 'boss', '成员')?.text).toMatch(/成员 2 人[\s\S]*· boss @boss @wxboss — 老板\n· wxli @wxli — 店员$/);
+    expect(wx('wxboss', 'wg', '设置 群成员 店员')?.text).toContain('群成员默认身份：店员');
   });
 });
 
@@ -140,6 +231,7 @@ describe('roles', () => {
     openShop: '开店 新店',
     bindCode: '绑定码',
     bind: '绑定 ABCDEF',
+    linkCode: '关联码',
     unbind: '解绑',
     members: '成员',
     grant: '授权 @other 查看',
@@ -233,5 +325,36 @@ describe('audit trail', () => {
     expect(text).toContain('#2 11-27 12:00 xiaoli 出货 T恤 2件 @59.00（已被 #3 撤销）');
     expect(text).toContain('「出货 T恤 2 件 单价 59」');
     expect(text).toContain('#1 11-27 12:00 boss 进货 T恤 50件 @20.00');
+  });
+});
+
+describe('the audit trail keeps cost and private chats to the owner', () => {
+  const PRICES = /123\.45|2,?469|1000|二十|@20|¥99/;
+
+  it('masks prices and amounts in quoted lines for staff and in any staff group, and never shows a private chat’s id', () => {
+    openShopWithGroup('g1', '小店', 'boss');
+    say('p-boss', 'boss', '进货 T恤 20 件 单价 123.45');
+    say('p-boss', 'boss', '进货 短裤 10 条 共 1000 元，袜子 5双 二十块五');
+    say('p-boss', 'boss', '进货 帽子 x3 @20 ¥99');
+    say('g1', 'boss', '设置 群成员 店员', { chatTitle: '仓库群' });
+    say('g1', 'xiaoli', '出货 T恤 2 件 单价 59');
+    const owner = say('p-boss', 'boss', '记录')?.text ?? '';
+    expect(owner).toContain('「进货 T恤 20 件 单价 123.45」');
+    for (const [who, chat] of [['xiaoli', 'g1'], ['boss', 'g1']] as const) {
+      const text = say(chat, who, '记录')?.text ?? '';
+      expect(text, `${who} in ${chat}`).not.toMatch(PRICES);
+      expect(text).toContain('「进货 T恤 20 件 单价 **」');
+      expect(text).toContain('来自 Telegram 私聊');
+      expect(text).not.toContain('p-boss');
+      expect(say(chat, who, '记录 #1')?.text).not.toMatch(PRICES);
+      expect(say(chat, who, '记录 T恤')?.text).not.toMatch(PRICES);
+    }
+    // An account id is a private chat's id on Telegram: a line written without a name shows no id either.
+    say('g1', '424242', '出货 T恤 1 件 单价 59', { userName: undefined, userHandle: undefined });
+    expect(say('g1', 'xiaoli', '记录')?.text).toMatch(/未署名 出货 T恤 1件/);
+    expect(say('g1', 'xiaoli', '记录')?.text).not.toContain('424242');
+    // A viewer may not read the trail at all.
+    say('g1', 'boss', '授权 @xiaoli 查看');
+    expect(say('g1', 'xiaoli', '记录')?.text).toMatch(/^⛔/);
   });
 });

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,5 +35,16 @@ describe('jxc backup', () => {
     // Never overwrites.
     expect(jxc(['backup', target], { databaseUrl: `file:${path}` }).code).toBe(2);
     db.close();
+  });
+
+  it('refuses a symbolic link, even one pointing nowhere, and writes nothing through it', () => {
+    const path = join(dir, 'live2.db');
+    openDatabase(path).close();
+    const link = join(dir, 'link.db');
+    symlinkSync(join(dir, 'planted.db'), link);
+    const r = jxc(['backup', link], { databaseUrl: `file:${path}` });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`这是一个符号链接，不会写入：${link}`);
+    expect(existsSync(join(dir, 'planted.db'))).toBe(false);
   });
 });

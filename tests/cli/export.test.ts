@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,5 +30,43 @@ describe('jxc export on a new database', () => {
     const env = jxc(['export', 'stock'], { databaseUrl, env: { LOG_LEVEL: 'loud' } });
     expect(env.code).toBe(2);
     expect(env.stderr).toContain('LOG_LEVEL');
+  });
+});
+
+describe('jxc export --out', () => {
+  const databaseUrl = `file:${join(dir, 'out.db')}`;
+
+  it('creates the file readable by its owner only', () => {
+    const out = join(dir, 'stock.csv');
+    const r = jxc(['export', 'stock', '--out', out], { databaseUrl });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('已导出到');
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(readFileSync(out, 'utf8').startsWith('\uFEFF')).toBe(true);
+  });
+
+  it('refuses an existing file and leaves it as it was', () => {
+    const out = join(dir, 'existing.csv');
+    writeFileSync(out, 'mine');
+    const r = jxc(['export', 'entries', '--out', out], { databaseUrl });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`文件已存在，不会覆盖：${out}`);
+    expect(readFileSync(out, 'utf8')).toBe('mine');
+  });
+
+  it('refuses a symbolic link, dangling or not, and writes nothing through it', () => {
+    const target = join(dir, 'elsewhere.csv');
+    writeFileSync(target, 'theirs');
+    const link = join(dir, 'link.csv');
+    symlinkSync(target, link);
+    const r = jxc(['export', 'entries', '--out', link], { databaseUrl });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`这是一个符号链接，不会写入：${link}`);
+    expect(readFileSync(target, 'utf8')).toBe('theirs');
+    const dangling = join(dir, 'dangling.csv');
+    symlinkSync(join(dir, 'not-there.csv'), dangling);
+    expect(jxc(['export', 'entries', '--out', dangling], { databaseUrl }).code).toBe(2);
+    expect(lstatSync(dangling).isSymbolicLink()).toBe(true);
+    expect(() => statSync(join(dir, 'not-there.csv'))).toThrow();
   });
 });

@@ -219,6 +219,56 @@ describe('one shop from Telegram and WeChat', () => {
   });
 });
 
+describe('binding codes in WeChat', () => {
+  const owners = (app: App) =>
+    app.access
+      .people(1)
+      .filter((p) => p.role === 'owner')
+      .flatMap((p) => p.identities.map((i) => `${i.platform}:${i.platformUserId}`));
+
+  it('a room member who redeems the room’s 绑定码 privately does not become the owner', async () => {
+    const { w, boss, wang, room } = await shopInRoom();
+    await w.say(boss, '进货 T恤 50 件 单价 20', room);
+    const code = /绑定码 (\w+)/.exec((await w.say(boss, '绑定码', room)).replies[0] ?? '')?.[1];
+    expect((await w.say(wang, `绑定 ${code}`, w.me)).replies).toEqual([expect.stringContaining('私聊，不显示成本和利润')]);
+    expect(owners(w.app)).toEqual([`wechat:${boss.id}`]);
+    expect((await w.say(wang, '查 T恤', w.me)).replies).toEqual(['📦 T恤：50件']);
+    expect((await w.say(wang, '记录', w.me)).replies.join('\n')).not.toMatch(/单价 20|@20\.00/);
+    expect((await w.say(wang, '移除 @老板', room)).replies).toEqual([expect.stringMatching(/^⛔/)]);
+  });
+
+  it('links the owner’s WeChat account to the Telegram owner only with a code from the owner’s private chat', async () => {
+    const w = await start();
+    let n = 0;
+    const telegram = (text: string, chatType: 'group' | 'private' = 'private') =>
+      w.app.gateway.handle({
+        platform: 'telegram',
+        chatId: chatType === 'private' ? '42' : '-1001',
+        chatType,
+        messageId: String(++n),
+        userId: '42',
+        userName: '老板',
+        userHandle: 'boss',
+        text,
+      } satisfies GatewayMessage)?.text;
+    expect(telegram('开店 网店')).toContain('店铺「网店」已开通');
+    expect(telegram('进货 T恤 10 件 单价 20')).toContain('✅ #1');
+    const boss = w.contact('老板');
+    const wang = w.contact('小王');
+    // A link code pasted into a room is spent there, so nobody in the room can use it.
+    const stolen = /关联码 (\w+)/.exec(telegram('关联码') ?? '')?.[1];
+    const room = w.room('网店仓库', [boss, wang]);
+    expect((await w.say(boss, `关联 ${stolen}`, room)).replies).toEqual([expect.stringContaining('发在群里的已经作废')]);
+    expect((await w.say(wang, `关联 ${stolen}`, w.me)).replies).toEqual([expect.stringContaining('无效、已用过或已过期')]);
+    expect(owners(w.app)).toEqual(['telegram:42']);
+    const code = /关联码 (\w+)/.exec(telegram('关联码') ?? '')?.[1];
+    expect((await w.say(boss, `关联 ${code}`, w.me)).replies).toEqual([expect.stringContaining('已把这个账号关联到「网店」的 老板（老板）。这里是老板私聊')]);
+    expect(owners(w.app).sort()).toEqual(['telegram:42', `wechat:${boss.id}`]);
+    expect((await w.say(boss, '查 T恤', w.me)).replies[0]).toContain('均价 20.00');
+    expect((await w.say(wang, `关联 ${code}`, w.me)).replies).toEqual([expect.stringContaining('无效、已用过或已过期')]);
+  });
+});
+
 describe('sending', () => {
   it('splits long replies into numbered parts that fit a phone screen', async () => {
     const { w, boss, room } = await shopInRoom({ maxChars: 120 });

@@ -8,7 +8,7 @@ import type { Cell } from './table.ts';
  * those are accepted when they are within rounding noise of a value with the allowed decimals.
  */
 
-export type CellResult<T> = { ok: true; value: T } | { ok: false; reason: 'empty' | 'not_number' | 'precision' | 'bad_date' };
+export type CellResult<T> = { ok: true; value: T } | { ok: false; reason: 'empty' | 'not_number' | 'precision' | 'bad_date' | 'date_range' };
 
 const CURRENCY = /^(?:[¥￥$£€]|RMB|CNY|人民币)\s*|\s*(?:元|块|RMB|CNY)$/gi;
 
@@ -144,7 +144,9 @@ function parseDateCell(cell: Cell | undefined, timeZone: string): CellResult<Dat
   if (text === '') return { ok: false, reason: 'empty' };
   if (ZONED_ISO.test(text)) {
     const at = new Date(text);
-    return Number.isNaN(at.getTime()) ? { ok: false, reason: 'bad_date' } : { ok: true, value: at };
+    if (Number.isNaN(at.getTime())) return { ok: false, reason: 'bad_date' };
+    const year = at.getUTCFullYear();
+    return year < MIN_YEAR || year > maxYear() ? { ok: false, reason: 'date_range' } : { ok: true, value: at };
   }
   const m = DATE_TEXT.exec(text) ?? COMPACT_DATE.exec(text);
   if (!m) return { ok: false, reason: 'bad_date' };
@@ -152,8 +154,28 @@ function parseDateCell(cell: Cell | undefined, timeZone: string): CellResult<Dat
   return wallClock(n(1), n(2), n(3), n(4), n(5), n(6), timeZone);
 }
 
+/** The earliest year a spreadsheet date may have: older ones are typos (2206 for 2026, 1926…), not history. */
+export const MIN_YEAR = 2000;
+
+/** The latest year a spreadsheet date may have: next year (a few entries dated ahead, never decades). */
+export function maxYear(): number {
+  return new Date().getUTCFullYear() + 1;
+}
+
+/** The longest product name an import accepts, in characters. */
+export const MAX_NAME_CHARS = 100;
+
+/** Whether a product name from a file is longer than MAX_NAME_CHARS (counted in characters, not UTF-16 units). */
+export function nameTooLong(name: string): boolean {
+  if (name.length <= MAX_NAME_CHARS) return false;
+  let n = 0;
+  for (const _ of name) if (++n > MAX_NAME_CHARS) return true;
+  return false;
+}
+
 function wallClock(y: number, mo: number, d: number, h: number, mi: number, s: number, timeZone: string): CellResult<Date> {
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return { ok: false, reason: 'bad_date' };
+  if (y < MIN_YEAR || y > maxYear()) return { ok: false, reason: 'date_range' };
   const probe = new Date(Date.UTC(y, mo - 1, d));
   if (probe.getUTCDate() !== d || probe.getUTCMonth() !== mo - 1) return { ok: false, reason: 'bad_date' };
   return { ok: true, value: localToUtc(y, mo, d, h, mi, s, timeZone) };

@@ -1,7 +1,7 @@
 import type { WriteItem, WriteKind } from '../../core/inventory.service.ts';
 import { MAX_CENTS, mulDivRound } from '../../core/money.ts';
 import { MAX_QUANTITY, MILLI } from '../../core/quantity.ts';
-import { parseDate, parseMoney, parseQuantity } from './cells.ts';
+import { MAX_NAME_CHARS, nameTooLong, parseDate, parseMoney, parseQuantity } from './cells.ts';
 import { ENTRY_FIELDS, matchHeaders, type EntryField } from './headers.ts';
 import type { ImportCatalogue, ProductRef } from './import-catalogue.ts';
 import { contentKey, KeyCounter, KIND_WORDS, newPlan, type ImportPlan, type PlannedWrite, type ProductChange } from './import-plan.ts';
@@ -163,6 +163,7 @@ function parseLine(row: number, cells: Cell[], col: Partial<Record<EntryField, n
   const name = cleanName(cellText(cellAt(cells, col.product)));
   const sku = cellText(cellAt(cells, col.sku));
   if (name === '' && sku === '') return void bad(row, '缺少商品名称');
+  if (nameTooLong(name)) return void bad(row, `商品名称太长（最多 ${MAX_NAME_CHARS} 个字）：${[...name].slice(0, 20).join('')}…`);
   const date = parseDate(cellAt(cells, col.date), timeZone);
   if (!date.ok) return void bad(row, cellProblem('日期', cellAt(cells, col.date), date.reason, 0));
   const quantity = parseQuantity(cellAt(cells, col.quantity));

@@ -2,7 +2,7 @@ import type { WriteItem } from '../../core/inventory.service.ts';
 import { MAX_CENTS } from '../../core/money.ts';
 import { MAX_QUANTITY, MILLI } from '../../core/quantity.ts';
 import { mulDivRound } from '../../core/money.ts';
-import { parseCount, parseMoney, parseQuantity, type CellResult } from './cells.ts';
+import { MAX_NAME_CHARS, maxYear, MIN_YEAR, nameTooLong, parseCount, parseMoney, parseQuantity, type CellResult } from './cells.ts';
 import { FIELD_LABELS, matchHeaders, STOCK_FIELDS, type StockField } from './headers.ts';
 import { ImportCatalogue, type ProductRef } from './import-catalogue.ts';
 import { contentKey, newPlan, type ImportPlan, type PlannedWrite, type ProductChange, type ProductPatch } from './import-plan.ts';
@@ -134,6 +134,7 @@ function parseLine(row: number, cells: Cell[], col: Partial<Record<StockField, n
   const name = cellText(get('product')).replace(/\s+/g, ' ');
   const skuText = cellText(get('sku'));
   if (name === '' && skuText === '') return void bad(row, '缺少商品名称');
+  if (nameTooLong(name)) return void bad(row, `商品名称太长（最多 ${MAX_NAME_CHARS} 个字）：${[...name].slice(0, 20).join('')}…`);
   const quantity = parseQuantity(get('quantity'));
   if (!quantity.ok) return void bad(row, cellProblem('数量', get('quantity'), quantity.reason, 3));
   const qtyMilli = quantity.value.milli;
@@ -190,6 +191,8 @@ export function cellProblem(label: string, cell: Cell | undefined, reason: Extra
       return decimals === 0 ? `${label}必须是整数（${text}）` : `${label}最多 ${decimals} 位小数（${text}）`;
     case 'bad_date':
       return `${label}「${text}」看不懂（例：2026-11-01 或 2026-11-01 10:30）`;
+    case 'date_range':
+      return `${label}「${text}」不在 ${MIN_YEAR} 年到 ${maxYear()} 年之间，请检查年份（例：2026-11-01）`;
     case 'not_number':
       return `${label}「${text}」不是数字`;
   }

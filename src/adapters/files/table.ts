@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { decodeText, type TextEncoding } from './decode.ts';
+import { declaredUnpackedBytes, lineCount, TABLE_LIMITS, tooBigMessage, type TableLimits } from './limits.ts';
 
 /** One spreadsheet cell as read: CSV gives text, xlsx also numbers, dates and booleans. */
 export type Cell = string | number | boolean | Date | null;
@@ -38,12 +39,26 @@ const HEADER_SEARCH_ROWS = 10;
  * that `isHeader` accepts (templates often have a title row above it); without one, the first
  * non-empty row.
  */
-export async function readTable(bytes: Uint8Array, filename: string, isHeader: (cells: string[]) => boolean = () => true): Promise<Table> {
+export async function readTable(
+  bytes: Uint8Array,
+  filename: string,
+  isHeader: (cells: string[]) => boolean = () => true,
+  limits: TableLimits = TABLE_LIMITS,
+): Promise<Table> {
   const lower = filename.toLowerCase();
-  if (lower.endsWith('.xlsx') || lower.endsWith('.xlsm') || isZip(bytes)) return readXlsx(bytes, isHeader);
+  if (lower.endsWith('.xlsx') || lower.endsWith('.xlsm') || isZip(bytes)) {
+    // Checked before exceljs inflates anything: a small zip can hold gigabytes.
+    const unpacked = declaredUnpackedBytes(bytes);
+    if (unpacked === undefined) throw new TableError('读不了这个 xlsx 文件（文件损坏或不是 Excel 表格）。');
+    if (unpacked > limits.maxUnpackedBytes) throw new TableError(tooBigMessage({ unpackedBytes: unpacked }, limits));
+    return readXlsx(bytes, isHeader, limits);
+  }
   if (lower.endsWith('.xls') && isOle(bytes)) {
     throw new TableError('这是旧版 Excel（.xls）文件。请在 Excel 里「另存为」.xlsx 或 CSV 后再导入。');
   }
+  if (bytes.length > limits.maxCsvBytes) throw new TableError(tooBigMessage({ csvBytes: bytes.length }, limits));
+  // A header and a title row above it come on top of the data rows.
+  if (lineCount(bytes) > limits.maxRows + HEADER_SEARCH_ROWS) throw new TableError(tooBigMessage({ rows: limits.maxRows }, limits));
   return readCsv(bytes, isHeader);
 }
 
@@ -64,7 +79,7 @@ function readCsv(bytes: Uint8Array, isHeader: (cells: string[]) => boolean): Tab
   return csvTable(text, isHeader, encoding);
 }
 
-async function readXlsx(bytes: Uint8Array, isHeader: (cells: string[]) => boolean): Promise<Table> {
+async function readXlsx(bytes: Uint8Array, isHeader: (cells: string[]) => boolean, limits: TableLimits): Promise<Table> {
   const workbook = new ExcelJS.Workbook();
   try {
     // exceljs declares its own Buffer type; a Node Buffer view of the same bytes is what it reads.
@@ -74,6 +89,7 @@ async function readXlsx(bytes: Uint8Array, isHeader: (cells: string[]) => boolea
   }
   let fallback: Table | undefined;
   for (const sheet of workbook.worksheets) {
+    if (sheet.actualRowCount > limits.maxRows + HEADER_SEARCH_ROWS) throw new TableError(tooBigMessage({ rows: limits.maxRows }, limits));
     const rows: TableRow[] = [];
     sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
       const values = row.values as unknown[];

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AccessStore, AuditRow, Audience, BindingRecord, IdentityRecord, PersonRecord, PersonRole } from '../../core/access.ts';
+import type { AccessStore, AuditRow, Audience, BindingRecord, CodeGrant, CodePurpose, IdentityRecord, PersonRecord, PersonRole } from '../../core/access.ts';
 
 /** People, identities, chat bindings and binding codes on SQLite. */
 export class SqliteAccessStore implements AccessStore {
@@ -30,8 +30,15 @@ export class SqliteAccessStore implements AccessStore {
       setRole: p('UPDATE Person SET role = ? WHERE id = ?'),
       setMemberRole: p('UPDATE Shop SET memberRole = ? WHERE id = ?'),
       memberRole: p('SELECT memberRole FROM Shop WHERE id = ?'),
-      createCode: p('INSERT INTO BindingCode (shopId, personId, code, createdAt, expiresAt) VALUES (?, ?, ?, ?, ?)'),
-      redeemCode: p('UPDATE BindingCode SET usedAt = ? WHERE code = ? AND usedAt IS NULL AND expiresAt > ? RETURNING shopId, personId'),
+      createCode: p('INSERT INTO BindingCode (shopId, personId, code, createdAt, expiresAt, purpose) VALUES (?, ?, ?, ?, ?, ?)'),
+      findCode: p('SELECT shopId, personId, purpose FROM BindingCode WHERE code = ? AND usedAt IS NULL AND expiresAt > ?'),
+      redeemCode: p('UPDATE BindingCode SET usedAt = ? WHERE code = ? AND usedAt IS NULL AND expiresAt > ? RETURNING shopId, personId, purpose'),
+      moveIdentity: p(
+        "UPDATE Identity SET personId = @to WHERE personId = @from AND platform = @platform AND platformUserId = @platformUserId AND EXISTS (SELECT 1 FROM Person WHERE id = @from AND role = 'member') AND NOT EXISTS (SELECT 1 FROM BindingCode WHERE personId = @from) AND NOT EXISTS (SELECT 1 FROM Identity WHERE personId = @to AND platform = @platform)",
+      ),
+      dropEmptyMember: p(
+        "DELETE FROM Person WHERE id = ? AND role = 'member' AND NOT EXISTS (SELECT 1 FROM Identity WHERE personId = Person.id) AND NOT EXISTS (SELECT 1 FROM BindingCode WHERE personId = Person.id)",
+      ),
       audit: p(`SELECT e.seq, e.kind, pr.name AS product, pr.unit, l.name AS location, e.qtyMilli, e.unitPrice, e.channel, e.counterparty,
           e.occurredAt, e.recordedAt, e.actorName, e.actorId, o.seq AS reversesSeq, r.seq AS reversedBySeq,
           m.platform, m.chatId, b.title AS chatTitle, m.text
@@ -103,12 +110,24 @@ export class SqliteAccessStore implements AccessStore {
     return ((this.s.memberRole.get(shopId) as { memberRole: string } | undefined)?.memberRole === 'staff' ? 'staff' : 'viewer');
   }
 
-  createCode(shopId: number, personId: number, code: string, now: Date, expiresAt: Date): void {
-    this.s.createCode.run(shopId, personId, code, now.getTime(), expiresAt.getTime());
+  createCode(shopId: number, personId: number, code: string, now: Date, expiresAt: Date, purpose: CodePurpose): void {
+    this.s.createCode.run(shopId, personId, code, now.getTime(), expiresAt.getTime(), purpose);
   }
 
-  redeemCode(code: string, now: Date): { shopId: number; personId: number } | undefined {
-    return this.s.redeemCode.get(now.getTime(), code, now.getTime()) as { shopId: number; personId: number } | undefined;
+  findCode(code: string, now: Date): CodeGrant | undefined {
+    return grantOf(this.s.findCode.get(code, now.getTime()));
+  }
+
+  redeemCode(code: string, now: Date): CodeGrant | undefined {
+    return grantOf(this.s.redeemCode.get(now.getTime(), code, now.getTime()));
+  }
+
+  moveMemberIdentity(fromPersonId: number, toPersonId: number, identity: Omit<IdentityRecord, 'personId'>): boolean {
+    return this.db.transaction(() => {
+      const moved = this.s.moveIdentity.run({ from: fromPersonId, to: toPersonId, platform: identity.platform, platformUserId: identity.platformUserId }).changes > 0;
+      if (moved) this.s.dropEmptyMember.run(fromPersonId);
+      return moved;
+    })();
   }
 
   audit(shopId: number, filter: { productId?: number; seq?: number; limit: number }): AuditRow[] {
@@ -118,6 +137,13 @@ export class SqliteAccessStore implements AccessStore {
     > & { occurredAt: number; recordedAt: number })[];
     return rows.map((r) => ({ ...r, occurredAt: new Date(r.occurredAt), recordedAt: new Date(r.recordedAt) }));
   }
+}
+
+/** Codes made before purposes existed only ever bound chats. */
+function grantOf(row: unknown): CodeGrant | undefined {
+  if (!row) return undefined;
+  const r = row as { shopId: number; personId: number; purpose: string };
+  return { shopId: r.shopId, personId: r.personId, purpose: r.purpose === 'link' ? 'link' : 'chat' };
 }
 
 export type { Audience };

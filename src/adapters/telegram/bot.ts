@@ -8,6 +8,7 @@ import { apiFailure } from './api-failure.ts';
 import { filesComposer, hasFiles, type DownloadFile } from './documents.ts';
 import { RecentMap } from './recent.ts';
 import { TelegramChat, type TelegramApp, type TelegramCalls } from './telegram-chat.ts';
+import { malformedUpdate } from './telegram-update.ts';
 
 /** Extra knobs for `createTelegramBot`; production needs none of them. */
 export interface TelegramBotOptions {
@@ -87,6 +88,18 @@ export function createTelegramBot(app: TelegramApp, config: TelegramConfig, opti
   // Installed first, so it runs closest to the network: retries re-enter the throttle.
   if (options.throttle !== false) bot.api.config.use(apiThrottler(options.throttle ?? {}));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300, ...options.retry }));
+  // Every way in (polling, webhook, tests) goes through handleUpdate: an update the bot cannot read is
+  // logged and dropped here, so the webhook answers 200 instead of failing with a TypeError.
+  const handleUpdate = bot.handleUpdate.bind(bot);
+  bot.handleUpdate = async (update, webhookReplyEnvelope) => {
+    const problem = malformedUpdate(update);
+    if (problem !== undefined) {
+      const id = typeof update === 'object' && update !== null ? (update as { update_id?: unknown }).update_id : undefined;
+      app.logger.warn({ update: typeof id === 'number' ? id : null, problem }, 'malformed telegram update ignored');
+      return;
+    }
+    await handleUpdate(update, webhookReplyEnvelope);
+  };
   bot.use(telegramComposer(app, undefined, { token: config.token, apiRoot: apiRootOf(config), download: options.download }));
   bot.catch((error) => {
     app.logger.error({ err: apiFailure(error.error), update: error.ctx.update.update_id }, 'telegram update failed');

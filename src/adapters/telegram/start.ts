@@ -17,6 +17,8 @@ export interface RunningTelegram {
    * was revoked, or another process polls with the same token), or the webhook server failed.
    */
   failed: Promise<Error>;
+  /** Where the webhook server listens (webhook mode only). */
+  listening?: { host: string; port: number } | undefined;
   stop(): Promise<void>;
 }
 
@@ -43,7 +45,7 @@ async function optional(logger: BotLogger, method: string, call: () => Promise<u
 /**
  * Starts the Telegram bot: checks the token (getMe), registers the command menu, registers the
  * outbox sender for digests, then long-polls with grammY's runner or serves the webhook on
- * `config.port`, refusing requests without Telegram's secret header (401). Logs never show the token.
+ * `config.host`:`config.port` (loopback by default, for a reverse proxy in front), refusing requests without Telegram's secret header (401). Logs never show the token.
  */
 export async function startTelegram(
   app: TelegramApp & { outbox: Outbox },
@@ -99,7 +101,7 @@ export async function startTelegram(
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
-  await listen(server, config.port);
+  await listen(server, config.port, config.host);
   const failed = new Promise<Error>((resolve) => {
     server.on('error', (error) => {
       logger.error({ err: apiFailure(error) }, 'telegram webhook server failed');
@@ -112,18 +114,21 @@ export async function startTelegram(
     // Telegram keeps an earlier registration; the server stays up so that one still works.
     logger.error({ err: apiFailure(error), url: config.url }, 'setWebhook failed; check TELEGRAM_WEBHOOK_URL');
   }
-  logger.info({ ...about, url: config.url, port: config.port, path }, 'telegram bot started (webhook)');
+  const address = server.address();
+  const listening = typeof address === 'object' && address !== null ? { host: address.address, port: address.port } : undefined;
+  logger.info({ ...about, url: config.url, host: config.host, port: config.port, path }, 'telegram bot started (webhook)');
   return {
     bot,
     failed,
+    listening,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
-function listen(server: Server, port: number): Promise<void> {
+function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });

@@ -148,3 +148,89 @@ export function toGatewayMessage(message: TgMessage, me: BotIdentity): Mapped {
     },
   };
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInt = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v);
+const optionalString = (v: unknown): boolean => v === undefined || typeof v === 'string';
+
+function userProblem(user: unknown, where: string): string | undefined {
+  if (!isObject(user)) return `${where} is not a user`;
+  if (!isInt(user.id)) return `${where}.id is not an integer`;
+  if (user.is_bot !== undefined && typeof user.is_bot !== 'boolean') return `${where}.is_bot is not a boolean`;
+  if (!optionalString(user.first_name) || !optionalString(user.last_name) || !optionalString(user.username)) return `${where} has a name that is not text`;
+  return undefined;
+}
+
+function chatProblem(chat: unknown, where: string): string | undefined {
+  if (!isObject(chat)) return `${where} is missing`;
+  if (!isInt(chat.id)) return `${where}.id is not an integer`;
+  if (typeof chat.type !== 'string') return `${where}.type is not text`;
+  if (!optionalString(chat.title)) return `${where}.title is not text`;
+  return undefined;
+}
+
+function messageProblem(message: unknown, where: string): string | undefined {
+  if (!isObject(message)) return `${where} is not an object`;
+  if (!isInt(message.message_id)) return `${where}.message_id is not an integer`;
+  if (!isInt(message.date)) return `${where}.date is not an integer`;
+  const chat = chatProblem(message.chat, `${where}.chat`);
+  if (chat) return chat;
+  // Only posts in channels come without a sender; the bot reads `from` of everything else.
+  if (message.from === undefined && (message.chat as { type: string }).type !== 'channel') return `${where}.from is missing`;
+  if (message.from !== undefined) {
+    const from = userProblem(message.from, `${where}.from`);
+    if (from) return from;
+  }
+  if (!optionalString(message.text)) return `${where}.text is not text`;
+  if (!optionalString(message.caption)) return `${where}.caption is not text`;
+  for (const key of ['sender_chat', 'via_bot', 'document', 'reply_markup'] as const) {
+    if (message[key] !== undefined && !isObject(message[key])) return `${where}.${key} is not an object`;
+  }
+  if (message.sender_chat !== undefined) {
+    const problem = chatProblem(message.sender_chat, `${where}.sender_chat`);
+    if (problem) return problem;
+  }
+  if (isObject(message.document)) {
+    const d = message.document;
+    if (typeof d.file_id !== 'string' || !optionalString(d.file_name) || (d.file_size !== undefined && !isInt(d.file_size))) return `${where}.document is malformed`;
+  }
+  if (message.reply_to_message !== undefined) {
+    const replied = message.reply_to_message;
+    if (!isObject(replied) || !isInt(replied.message_id)) return `${where}.reply_to_message is malformed`;
+    if (!optionalString(replied.text) || !optionalString(replied.caption)) return `${where}.reply_to_message has text that is not text`;
+    if (replied.from !== undefined && userProblem(replied.from, `${where}.reply_to_message.from`)) return `${where}.reply_to_message.from is malformed`;
+    if (replied.reply_markup !== undefined && !isObject(replied.reply_markup)) return `${where}.reply_to_message.reply_markup is malformed`;
+  }
+  return undefined;
+}
+
+/**
+ * Says what is wrong with an update whose shape the bot cannot read — `null`, a message without a
+ * sender or with text that is not text — or undefined when it is well formed. Such an update passed
+ * Telegram's secret check yet cannot have come from Telegram as documented; it is dropped and logged
+ * rather than failing deep inside a handler (which a webhook would answer with 500, to be sent again).
+ */
+export function malformedUpdate(update: unknown): string | undefined {
+  if (!isObject(update)) return update === null ? 'the update is null' : 'the update is not an object';
+  if (!isInt(update.update_id)) return 'update_id is not an integer';
+  for (const key of ['message', 'edited_message', 'channel_post', 'edited_channel_post'] as const) {
+    if (update[key] !== undefined) {
+      const problem = messageProblem(update[key], key);
+      if (problem) return problem;
+    }
+  }
+  if (update.callback_query !== undefined) {
+    const query = update.callback_query;
+    if (!isObject(query) || typeof query.id !== 'string') return 'callback_query.id is not text';
+    const from = userProblem(query.from, 'callback_query.from');
+    if (from) return from;
+    if (!optionalString(query.data)) return 'callback_query.data is not text';
+    if (query.message !== undefined) {
+      if (!isObject(query.message) || !isInt(query.message.message_id) || !isInt(query.message.date)) return 'callback_query.message is malformed';
+      const chat = chatProblem(query.message.chat, 'callback_query.message.chat');
+      if (chat) return chat;
+      if (!optionalString(query.message.text)) return 'callback_query.message.text is not text';
+    }
+  }
+  return undefined;
+}

@@ -1,9 +1,11 @@
-import { dirname, isAbsolute, join } from 'node:path';
+import { chmodSync, lstatSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import qrcodeTerminal from 'qrcode-terminal';
 import { qrcodeValueToImageUrl, ScanStatus } from 'wechaty';
 import type { BotLogger } from '../../bot/engine.ts';
 import type { Outbox } from '../../bot/outbox.ts';
 import type { WechatConfig } from '../../config.ts';
+import { PrivateFileError, writePrivateFile } from '../files/private-file.ts';
 import type { Pacing } from './pacer.ts';
 import { createWechatBot, type WechatApp, type WechatBot, type WechatPuppet } from './wechat-bot.ts';
 
@@ -101,6 +103,36 @@ export function sessionPath(databaseUrl: string, name: string): string {
   return join(dirname(file), name);
 }
 
+/** The file Wechaty's memory card keeps the session in, for a name: it appends `.memory-card.json`, relative to the working directory. */
+export function sessionFile(name: string): string {
+  return resolve(/\.memory-card\.json$/.test(name) ? name : `${name}.memory-card.json`);
+}
+
+/**
+ * The session file logs the bot's WeChat account in: mode 600. The memory card writes it with
+ * `fs.writeFile`, which keeps the mode of a file that exists, so it is created private here first
+ * (or made private, when an older version left it readable by others). A link is refused.
+ */
+export function keepSessionPrivate(name: string): void {
+  const file = sessionFile(name);
+  let existing;
+  try {
+    existing = lstatSync(file);
+  } catch {
+    existing = undefined;
+  }
+  try {
+    if (existing?.isSymbolicLink()) throw new PrivateFileError(file, 'symlink');
+    if (existing) chmodSync(file, 0o600);
+    else writePrivateFile(file, '{}');
+  } catch (error) {
+    throw new WechatPuppetError(
+      `微信登录文件不能设为只有本人可读：${(error as Error).message}\n` + `The WeChat session file ${file} cannot be made private (mode 600).`,
+      { cause: error },
+    );
+  }
+}
+
 /**
  * Runs the WeChat bot `npm start` asks for: loads the configured puppet, shows the login QR code in
  * the terminal and logs its URL, logs logins, logouts and reconnects (never the token), and lets the
@@ -112,7 +144,9 @@ export async function startWechat(app: WechatStartApp, config: WechatConfig, opt
   // Puppet errors sometimes quote the token they were given; no log line may carry it.
   const logger = secret ? redactingLogger(app.logger, secret) : app.logger;
   const puppet = await loadPuppet(config.puppet, secret);
-  const bot = createWechatBot(app, { puppet, logger, name: sessionPath(app.config.databaseUrl, config.name), pacing: options.pacing });
+  const session = sessionPath(app.config.databaseUrl, config.name);
+  keepSessionPrivate(session);
+  const bot = createWechatBot(app, { puppet, logger, name: session, pacing: options.pacing });
   let loggedInBefore = false;
 
   bot.wechaty.on('scan', (qrcode, status) => {

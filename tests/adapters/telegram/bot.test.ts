@@ -388,3 +388,71 @@ describe('a group upgraded to a supergroup', () => {
     expect(t.app.access.bindingOf('telegram', '-4001')).toBeUndefined();
   });
 });
+
+describe('binding codes through Telegram', () => {
+  const dm = (user: TestUser) => ({ id: user.id, type: 'private' });
+  const owners = () =>
+    t.app.access
+      .people(1)
+      .filter((p) => p.role === 'owner')
+      .flatMap((p) => p.identities.map((i) => `${i.platform}:${i.platformUserId}`));
+
+  it('a member who redeems the group’s 绑定码 in a private chat does not become the owner', async () => {
+    await openShop();
+    await say(boss, '进货 T恤 50 件 单价 20');
+    await say(li, '大家好');
+    const code = /绑定码 (\w+)/.exec(textOf((await say(boss, '绑定码')).sent[0]))?.[1];
+    expect(textOf((await say(li, `绑定 ${code}`, {}, dm(li))).sent[0])).toContain('私聊，不显示成本和利润');
+    expect(owners()).toEqual([`telegram:${boss.id}`]);
+    expect(textOf((await say(li, '查 T恤', {}, dm(li))).sent[0])).toBe('📦 T恤：50件');
+    expect(textOf((await say(li, '授权 @laowang 查看')).sent[0])).toMatch(/^⛔/);
+    // The owner still sees cost in a private chat bound with a code of the same kind.
+    const again = /绑定码 (\w+)/.exec(textOf((await say(boss, '绑定码')).sent[0]))?.[1];
+    expect(textOf((await say(boss, `绑定 ${again}`, {}, dm(boss))).sent[0])).toContain('（老板私聊）');
+    expect(textOf((await say(boss, '查 T恤', {}, dm(boss))).sent[0])).toContain('均价 20.00');
+  });
+
+  it('关联码 asked in the group is not shown there', async () => {
+    await openShop();
+    const sent = (await say(boss, '关联码')).sent;
+    expect(sent.map(textOf)).toEqual([expect.stringContaining('关联码只在私聊里发')]);
+    expect(sent[0]?.payload.chat_id).toBe(warehouse.id);
+    const dmCode = (await say(boss, '关联码', {}, dm(boss))).sent;
+    expect(dmCode[0]?.payload.chat_id).toBe(boss.id);
+    expect(textOf(dmCode[0])).toMatch(/关联码 \w{6}/);
+  });
+});
+
+describe('malformed updates', () => {
+  it('are logged and dropped, and the next update is handled as usual', async () => {
+    await openShop();
+    const malformed: unknown[] = [
+      null,
+      update({ message: { message_id: nextMessageId(), date: now(), chat: warehouse, text: '进货 T恤 5 件 单价 20' } }),
+      update({ message: { message_id: nextMessageId(), date: now(), chat: warehouse, from: li, text: 12345 } }),
+      update({ message: { message_id: nextMessageId(), date: now(), chat: warehouse, from: li, text: { bold: '进货' } } }),
+      update({ message: { message_id: nextMessageId(), date: now(), from: li, text: '查 T恤' } }),
+      update({ edited_message: { message_id: nextMessageId(), date: now(), chat: warehouse, text: '进货 T恤 5 件' } }),
+      update({ callback_query: { id: 'q1', data: 'undo:1' } }),
+      update({ message: { message_id: nextMessageId(), date: now(), chat: { id: li.id, type: 'private' }, from: li, text: '导入', document: { file_name: 'x.xlsx' } } }),
+    ];
+    const before = calls.length;
+    for (const u of malformed) await expect(bot.handleUpdate(u as never)).resolves.toBeUndefined();
+    expect(calls.slice(before)).toEqual([]);
+    expect(entryCount(t.app, '小店')).toBe(0);
+    const warnings = t.logs.filter((l) => l.msg === 'malformed telegram update ignored');
+    expect(warnings).toHaveLength(malformed.length);
+    expect(warnings.map((w) => w.problem)).toEqual([
+      'the update is null',
+      'message.from is missing',
+      'message.text is not text',
+      'message.text is not text',
+      'message.chat is missing',
+      'edited_message.from is missing',
+      'callback_query.from is not a user',
+      'message.document is malformed',
+    ]);
+    expect(JSON.stringify(warnings)).not.toContain('进货');
+    expect(textOf((await say(li, '进货 T恤 5 件 单价 20')).sent[0])).toContain('✅ #1 进货 T恤 5件');
+  });
+});

@@ -96,6 +96,15 @@ describe('importing a document', () => {
     expect(textOf(await say(boss, '确认导入'))).toContain(NOTHING_PENDING);
   });
 
+  it('refuses a file over the row limit with the limits, before parsing it', async () => {
+    await openShop();
+    const rows = ['商品,数量,成本', ...Array.from({ length: 300_011 }, (_, i) => `商品${i % 9},1,2`)].join('\n');
+    const reply = textOf(await sendDocument(boss, '期初库存.csv', Buffer.from(rows, 'utf8')));
+    expect(reply).toContain('❌ 表格有 300,000 行以上，太多了。上限：最多 300,000 行，xlsx 解压后最多 128 MB，CSV 最多 64 MB。');
+    expect(textOf(await say(boss, '确认导入'))).not.toContain('✅');
+    expect(entryCount(t.app, '小店')).toBe(0);
+  });
+
   it('取消 drops the pending import', async () => {
     await openShop();
     await sendDocument(boss, 'stock.csv', Buffer.from(STOCK_CSV, 'utf8'));

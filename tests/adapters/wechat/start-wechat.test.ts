@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -56,11 +56,12 @@ describe('startWechat', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function boot() {
+  async function boot(before?: (dir: string) => void) {
     dir = mkdtempSync(join(tmpdir(), 'jxc-wx-start-'));
     lines = [];
     const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
     app = createApp(createConfig({ DATABASE_URL: `file:${join(dir, 'jxc.db')}` }), { logger });
+    before?.(dir);
     const output = new PassThrough();
     let drawn = '';
     output.on('data', (chunk: Buffer) => (drawn += chunk.toString()));
@@ -125,5 +126,27 @@ describe('startWechat', () => {
     await puppet.memory.save();
     expect(readdirSync(dir).filter((f) => f.endsWith('.memory-card.json'))).toEqual(['jxc-bot.memory-card.json']);
     expect(existsSync(join(process.cwd(), 'jxc-bot.memory-card.json'))).toBe(false);
+  });
+
+  it('keeps the login session file readable by its owner only, also one an older version left open', async () => {
+    const { puppet } = await boot();
+    await puppet.memory.set('session', { cookie: 'x' });
+    await puppet.memory.save();
+    const file = join(dir, 'jxc-bot.memory-card.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    await handle?.stop();
+    handle = undefined;
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+
+    await boot((d) => writeFileSync(join(d, 'jxc-bot.memory-card.json'), JSON.stringify({ session: { cookie: 'old' } }), { mode: 0o644 }));
+    expect(statSync(join(dir, 'jxc-bot.memory-card.json')).mode & 0o777).toBe(0o600);
+    // The session survives: no new QR code is needed.
+    expect(readFileSync(join(dir, 'jxc-bot.memory-card.json'), 'utf8')).toContain('"old"');
+  });
+
+  it('refuses to start when the session file is a symbolic link', async () => {
+    await expect(boot((d) => symlinkSync(join(d, 'elsewhere.json'), join(d, 'jxc-bot.memory-card.json')))).rejects.toThrow(/符号链接/);
+    expect(existsSync(join(dir, 'elsewhere.json'))).toBe(false);
   });
 });
