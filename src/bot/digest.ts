@@ -104,7 +104,8 @@ function digestLines(d: Digest, late: boolean): Line[] {
   return lines;
 }
 
-function shortageText(s: ShortageLine): string {
+/** One 缺货 line: stock, why, and what to buy (the digest and `查 缺货` share it). */
+export function shortageText(s: ShortageLine): string {
   const notes: string[] = [];
   if (s.reorderLevel !== null) notes.push(`预警${s.reorderLevel}`);
   if (s.qtyMilli <= 0) notes.push('已断货');
@@ -113,7 +114,8 @@ function shortageText(s: ShortageLine): string {
   return `· ${s.product} ${qty(s.qtyMilli, s.unit)}（${notes.join('，')}）${suggest}`;
 }
 
-function overstockText(o: OverstockLine, noSaleDays: number): string {
+/** One 积压 line: stock and why (the digest and `查 积压` share it). */
+export function overstockText(o: OverstockLine, noSaleDays: number): string {
   const notes: string[] = [];
   if (o.reasons.includes('overstockLevel') && o.overstockLevel !== null) notes.push(`积压线${o.overstockLevel}`);
   if (o.reasons.includes('cover') && o.coverDays !== null) notes.push(`够卖${days(o.coverDays)}天`);
@@ -208,12 +210,19 @@ export function digestReply(
   return renderDigest(digest, { seeCost });
 }
 
-/** The low-stock alert after a sale; null when the sale crossed no reorder level. */
+/** The low-stock alert after a sale; null when the sale made no product short. */
 export function lowStockAlertText(crossings: readonly ReorderCrossing[]): string | null {
   if (crossings.length === 0) return null;
   if (crossings.length === 1) {
     const c = crossings[0] as ReorderCrossing;
-    return `⚠️ 低库存：${c.product} 只剩 ${qty(c.afterMilli, c.unit)}，已到预警线 ${c.reorderLevel}${c.unit}，该补货了。`;
+    return `⚠️ 低库存：${c.product} 只剩 ${qty(c.afterMilli, c.unit)}，${crossingWhy(c, true)}，该补货了。`;
   }
-  return [`⚠️ 低库存 ${crossings.length} 种，已到预警线：`, ...crossings.map((c) => `· ${c.product} 剩${qty(c.afterMilli, c.unit)}（预警${c.reorderLevel}）`)].join('\n');
+  return [`⚠️ 低库存 ${crossings.length} 种：`, ...crossings.map((c) => `· ${c.product} 剩${qty(c.afterMilli, c.unit)}（${crossingWhy(c, false)}）`)].join('\n');
+}
+
+/** Why a product just became short: its reorder level, or days of cover below the lead time. */
+function crossingWhy(c: ReorderCrossing, long: boolean): string {
+  if (c.reasons.includes('reorderLevel') && c.reorderLevel !== null) return long ? `已到预警线 ${c.reorderLevel}${c.unit}` : `预警${c.reorderLevel}`;
+  const cover = c.coverDays === null ? '' : `${days(c.coverDays)}天`;
+  return long ? `按最近销量只够卖${cover}` : `够卖${cover}`;
 }
