@@ -3,7 +3,8 @@ import type { StockHealthNow } from '../core/digest.ts';
 import type { ShopRecord, StockRow } from '../core/ports.ts';
 import type { ChannelSalesRow, ProductSalesRow, ReportQueries } from '../core/report-queries.ts';
 import type { Command, Period } from './command.ts';
-import { localDay, percent, qty, startOfLocalDay, yuanGrouped } from './format.ts';
+import { percent, qty, yuanGrouped } from './format.ts';
+import { localDay, startOfDayAt } from '../core/zoned-time.ts';
 import { parsePeriod } from './parse/index.ts';
 import { ROLE_LABELS } from './permissions.ts';
 
@@ -170,7 +171,7 @@ function defaultPeriod(kind: ReportCommand['kind'], shop: ShopRecord, now: Date)
   const word = kind === 'profit' ? '本月' : kind === 'top' ? '最近30天' : '今天';
   const period = parsePeriod(word, now, shop.timeZone);
   if (period) return period;
-  const from = startOfLocalDay(now, shop.timeZone);
+  const from = startOfDayAt(now, shop.timeZone);
   return { from, to: new Date(from.getTime() + DAY_MS), label: '今天' };
 }
 

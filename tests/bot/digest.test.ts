@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteDigestStore } from '../../src/adapters/prisma/sqlite-digest.ts';
-import { digestReply, digestWindow, lowStockAlertText, parseIsoDate, renderDigest } from '../../src/bot/digest.ts';
+import { digestReply, digestWindow, lowStockAlertText, renderDigest } from '../../src/bot/digest.ts';
+import { parseIsoDate } from '../../src/core/zoned-time.ts';
 import { buildDigest, DEFAULT_DIGEST_SETTINGS, type DigestInput } from '../../src/core/digest.ts';
 import type { ProductStockRow } from '../../src/core/digest-queries.ts';
 import { createService, createTestDb, source, TestClock, type TestDb } from '../helpers/db.ts';
