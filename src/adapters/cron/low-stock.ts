@@ -2,7 +2,7 @@ import { reorderCrossings, salesRanges } from '../../core/digest.ts';
 import type { DigestQueries } from '../../core/digest-queries.ts';
 import type { Clock } from '../../core/ports.ts';
 import { lowStockAlertText } from '../../bot/digest.ts';
-import type { DigestRunStore } from './digest-runs.ts';
+import type { DigestRunStore } from '../../core/digest-runs.ts';
 import type { DigestOutbox, SchedulerLogger } from './digest-scheduler.ts';
 
 /** The part of a chat reply the alert looks at (src/bot/engine.ts BotReply). */
