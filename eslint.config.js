@@ -2,6 +2,8 @@ import tseslint from 'typescript-eslint';
 
 const adapters = ['**/adapters/**', '../adapters/*', '../../adapters/*'];
 const infrastructure = ['grammy', 'grammy/*', '@grammyjs/*', 'telegraf', 'telegraf/*', 'wechaty', 'wechaty/*', 'wechaty-*', '@prisma/*', 'prisma', 'node-cron', 'better-sqlite3', 'pino', 'exceljs'];
+// Files that still reach into a sibling adapter, until their feature goes through a port.
+const ADAPTER_SIBLING_EXCEPTIONS = ['src/adapters/telegram/documents.ts', 'src/adapters/telegram/telegraf.ts', 'src/adapters/prisma/prisma-reader.ts'];
 const io = ['fs', 'fs/*', 'node:fs', 'node:fs/*', 'net', 'node:net', 'http', 'node:http', 'child_process', 'node:child_process'];
 
 export default tseslint.config(
@@ -41,6 +43,24 @@ export default tseslint.config(
             { group: adapters, message: 'src/bot must not import adapters; adapters depend inward.' },
             { group: infrastructure, message: 'src/bot must stay chat- and database-agnostic.' },
             { group: io, message: 'src/bot must not do I/O directly.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Adapters are siblings: each translates one kind of I/O and depends only inward (core, bot,
+    // config). Wiring them together is the job of src/main.ts and the command line.
+    files: ['src/adapters/**/*.ts'],
+    ignores: ADAPTER_SIBLING_EXCEPTIONS,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.\\./(?!\\.\\.)[^/]+/', message: 'An adapter must not import another adapter; declare a port in src/core or src/bot and wire it in src/main.ts.' },
+            { regex: '^(\\.\\./)+adapters/', message: 'An adapter must not import another adapter; declare a port in src/core or src/bot and wire it in src/main.ts.' },
+            { regex: '^(\\.\\./)+(main|cli/[^/]+)(\\.ts)?$', message: 'An adapter must not import the wiring (src/main.ts, src/cli); take what it needs as a parameter.' },
           ],
         },
       ],

@@ -234,7 +234,7 @@ export async function benchDigest(options: DigestBenchOptions = {}): Promise<Dig
       const channels = queries.channelSales(shopId, window.dayFrom, window.dayTo);
       parts.today.push(since(start));
       start = process.hrtime.bigint();
-      const sales = queries.productSales(shopId, salesRanges(window, settings));
+      const sales = queries.productSales(shopId, salesRanges(settings, window.asOf, { from: window.monthFrom, to: window.dayTo }));
       const batches = queries.expiringBatches(shopId, new Date(window.asOf.getTime() + settings.expiryWarnDays * DAY_MS));
       parts.sales.push(since(start));
       start = process.hrtime.bigint();

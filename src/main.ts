@@ -19,6 +19,8 @@ export interface App {
   /** The front door for chat platforms: bindings, people and roles. */
   gateway: ChatGateway;
   access: SqliteAccessStore;
+  /** The digest's queries and run records. */
+  digestStore: SqliteDigestStore;
   /** Where unprompted messages (digests, alerts) go: each running chat adapter registers here. */
   outbox: Outbox;
   clock: Clock;
@@ -40,7 +42,8 @@ export function createApp(config: Config, options: { clock?: Clock; logger?: pin
   const db = openDatabase(path);
   const store = new SqliteStore(db);
   const clock = options.clock ?? systemClock;
-  const engine = new ChatEngine(store, clock, { logger, digest: new SqliteDigestStore(db), reports: new SqliteReports(db) });
+  const digestStore = new SqliteDigestStore(db);
+  const engine = new ChatEngine(store, clock, { logger, digest: digestStore, reports: new SqliteReports(db) });
   const access = new SqliteAccessStore(db);
   const gateway = new ChatGateway(engine, access, clock, { owners: config.owners });
   let reader: PrismaReader | undefined;
@@ -51,6 +54,7 @@ export function createApp(config: Config, options: { clock?: Clock; logger?: pin
     engine,
     gateway,
     access,
+    digestStore,
     outbox: new Outbox(),
     clock,
     logger,

@@ -6,7 +6,8 @@
 import { collectDigest, type Digest, type DigestWindow, type ReorderCrossing, type ShortageLine, type OverstockLine } from '../core/digest.ts';
 import type { DigestQueries } from '../core/digest-queries.ts';
 import type { ShopRecord } from '../core/ports.ts';
-import { percent, qty, yuanGrouped, zonedMidnight } from './format.ts';
+import { percent, qty, yuanGrouped } from './format.ts';
+import { isoDate, localClock, localDate, localDay, parseIsoDate, startOfLocalDay } from '../core/zoned-time.ts';
 
 /** Lines per list before it is cut. */
 const MAX_LINES = 10;
@@ -38,8 +39,8 @@ function digestLines(d: Digest, late: boolean): Line[] {
   const current = d.asOf < d.dayTo;
   // A digest read after its day is over (a late one, a past date) speaks of 当日, not 今日.
   const dayWord = current ? '今' : '当';
-  const until = current ? `（截至 ${clockTime(d.asOf, zone)}）` : '';
-  add(`📋 ${d.shop.name} 日报 ${monthDay(d.dayFrom, zone)}${until}`);
+  const until = current ? `（截至 ${localClock(d.asOf, zone)}）` : '';
+  add(`📋 ${d.shop.name} 日报 ${localDay(d.dayFrom, zone)}${until}`);
   if (late) add('⏰ 补发：预定发送时机器人不在线。');
 
   if (d.quiet) add(`${current ? '今天' : '这天'}没有进出库记录。`);
@@ -97,14 +98,15 @@ function digestLines(d: Digest, late: boolean): Line[] {
   if (d.expiring.length > 0) {
     add(`⏳ 临期 ${d.expiring.length} 批：`);
     for (const e of d.expiring.slice(0, MAX_LINES)) {
-      add(`· ${e.product}${e.code ? ` 批次${e.code}` : ''} ${qty(e.qtyMilli, e.unit)} ${e.expired ? '已过期' : `${monthDay(e.expiresAt, zone)}到期`}`);
+      add(`· ${e.product}${e.code ? ` 批次${e.code}` : ''} ${qty(e.qtyMilli, e.unit)} ${e.expired ? '已过期' : `${localDay(e.expiresAt, zone)}到期`}`);
     }
     more(add, d.expiring.length);
   }
   return lines;
 }
 
-function shortageText(s: ShortageLine): string {
+/** One 缺货 line: stock, why, and what to buy (the digest and `查 缺货` share it). */
+export function shortageText(s: ShortageLine): string {
   const notes: string[] = [];
   if (s.reorderLevel !== null) notes.push(`预警${s.reorderLevel}`);
   if (s.qtyMilli <= 0) notes.push('已断货');
@@ -113,7 +115,8 @@ function shortageText(s: ShortageLine): string {
   return `· ${s.product} ${qty(s.qtyMilli, s.unit)}（${notes.join('，')}）${suggest}`;
 }
 
-function overstockText(o: OverstockLine, noSaleDays: number): string {
+/** One 积压 line: stock and why (the digest and `查 积压` share it). */
+export function overstockText(o: OverstockLine, noSaleDays: number): string {
   const notes: string[] = [];
   if (o.reasons.includes('overstockLevel') && o.overstockLevel !== null) notes.push(`积压线${o.overstockLevel}`);
   if (o.reasons.includes('cover') && o.coverDays !== null) notes.push(`够卖${days(o.coverDays)}天`);
@@ -131,48 +134,6 @@ function days(n: number): string {
   return n < 10 ? String(Math.floor(n * 10) / 10) : String(Math.floor(n));
 }
 
-/** "12月2日" in the zone (no leading zeros, which some ICU builds add for en-CA). */
-function monthDay(at: Date, timeZone: string): string {
-  const [, month, day] = localDate(at, timeZone).split('-').map(Number);
-  return `${month}月${day}日`;
-}
-
-/** "21:00" in the zone. */
-function clockTime(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
-  return `${get('hour')}:${get('minute')}`;
-}
-
-/** A calendar date: 2026-11-27 → { year, month, day }, or undefined for anything else (also 2026-02-30). */
-export function parseIsoDate(text: string): { year: number; month: number; day: number } | undefined {
-  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text.trim());
-  if (!m) return undefined;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const check = new Date(Date.UTC(year, month - 1, day));
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
-  return { year, month, day };
-}
-
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The calendar date of an instant in a zone, as YYYY-MM-DD; formatters are cached per zone for the minute tick. */
-export function localDate(at: Date, timeZone: string): string {
-  let format = dateFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dateFormats.set(timeZone, format);
-  }
-  const parts = format.formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
-
-/** YYYY-MM-DD of a (possibly overflowing) calendar day, e.g. day 0 is the last of the month before. */
-export function isoDate(year: number, month: number, day: number): string {
-  return new Date(Date.UTC(year, month - 1, day)).toISOString().slice(0, 10);
-}
-
 /**
  * The instants a digest covers in the shop's zone: the local date (today, or `date` as YYYY-MM-DD),
  * its midnight-to-midnight span (23 or 25 hours on DST days), the month so far, and `asOf`: now, or
@@ -182,13 +143,13 @@ export function digestWindow(now: Date, timeZone: string, date?: string): Digest
   const ymd = parseIsoDate(date ?? localDate(now, timeZone));
   if (!ymd) throw new RangeError(`not a calendar date: ${date}`);
   const { year, month, day } = ymd;
-  const dayFrom = zonedMidnight(year, month, day, timeZone);
-  const dayTo = zonedMidnight(year, month, day + 1, timeZone);
+  const dayFrom = startOfLocalDay(timeZone, year, month, day);
+  const dayTo = startOfLocalDay(timeZone, year, month, day + 1);
   return {
     date: isoDate(year, month, day),
     dayFrom,
     dayTo,
-    monthFrom: zonedMidnight(year, month, 1, timeZone),
+    monthFrom: startOfLocalDay(timeZone, year, month, 1),
     asOf: now < dayTo ? now : dayTo,
   };
 }
@@ -208,12 +169,19 @@ export function digestReply(
   return renderDigest(digest, { seeCost });
 }
 
-/** The low-stock alert after a sale; null when the sale crossed no reorder level. */
+/** The low-stock alert after a sale; null when the sale made no product short. */
 export function lowStockAlertText(crossings: readonly ReorderCrossing[]): string | null {
   if (crossings.length === 0) return null;
   if (crossings.length === 1) {
     const c = crossings[0] as ReorderCrossing;
-    return `⚠️ 低库存：${c.product} 只剩 ${qty(c.afterMilli, c.unit)}，已到预警线 ${c.reorderLevel}${c.unit}，该补货了。`;
+    return `⚠️ 低库存：${c.product} 只剩 ${qty(c.afterMilli, c.unit)}，${crossingWhy(c, true)}，该补货了。`;
   }
-  return [`⚠️ 低库存 ${crossings.length} 种，已到预警线：`, ...crossings.map((c) => `· ${c.product} 剩${qty(c.afterMilli, c.unit)}（预警${c.reorderLevel}）`)].join('\n');
+  return [`⚠️ 低库存 ${crossings.length} 种：`, ...crossings.map((c) => `· ${c.product} 剩${qty(c.afterMilli, c.unit)}（${crossingWhy(c, false)}）`)].join('\n');
+}
+
+/** Why a product just became short: its reorder level, or days of cover below the lead time. */
+function crossingWhy(c: ReorderCrossing, long: boolean): string {
+  if (c.reasons.includes('reorderLevel') && c.reorderLevel !== null) return long ? `已到预警线 ${c.reorderLevel}${c.unit}` : `预警${c.reorderLevel}`;
+  const cover = c.coverDays === null ? '' : `${days(c.coverDays)}天`;
+  return long ? `按最近销量只够卖${cover}` : `够卖${cover}`;
 }

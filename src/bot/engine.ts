@@ -5,7 +5,9 @@ import { MILLI } from '../core/quantity.ts';
 import type { Command } from './command.ts';
 import { qty, yuanGrouped } from './format.ts';
 import { helpText } from './help.ts';
-import { digestReply, localDate } from './digest.ts';
+import { digestReply, overstockText, shortageText } from './digest.ts';
+import { localDate } from '../core/zoned-time.ts';
+import { stockHealthNow } from '../core/digest.ts';
 import { renderReport } from './reports.ts';
 import type { ReportQueries } from '../core/report-queries.ts';
 import type { DigestQueries } from '../core/digest-queries.ts';
@@ -256,15 +258,16 @@ export class ChatEngine {
   }
 
   private query(shop: ShopRecord, command: Extract<Command, { intent: 'query' }>, seeCost: boolean): string {
-    if (command.filter === 'shortage') {
-      const rows = this.service.shortages(shop.id);
-      if (rows.length === 0) return '✅ 没有缺货或低于预警的商品。';
-      return [`⚠️ 缺货/低库存 ${rows.length} 种：`, ...rows.slice(0, MAX_LIST).map((r) => `· ${r.product} ${qty(r.qtyMilli, r.unit)}（预警 ${r.reorderLevel}）`), ...more(rows.length)].join('\n');
-    }
-    if (command.filter === 'overstock') {
-      const rows = this.service.overstock(shop.id);
-      if (rows.length === 0) return '✅ 没有积压的商品。';
-      return [`📦 积压 ${rows.length} 种：`, ...rows.slice(0, MAX_LIST).map((r) => `· ${r.product} ${qty(r.qtyMilli, r.unit)}（上限 ${r.overstockLevel}）`), ...more(rows.length)].join('\n');
+    if (command.filter === 'shortage' || command.filter === 'overstock') {
+      const health = stockHealthNow(this.digest, shop.id, this.clock.now());
+      if (command.filter === 'shortage') {
+        const rows = health.shortages;
+        if (rows.length === 0) return '✅ 没有缺货、低于预警或快卖完的商品。';
+        return [`⚠️ 缺货/低库存 ${rows.length} 种：`, ...rows.slice(0, MAX_LIST).map(shortageText), ...more(rows.length)].join('\n');
+      }
+      const rows = health.overstock;
+      if (rows.length === 0) return '✅ 没有积压或滞销的商品。';
+      return [`📦 积压/滞销 ${rows.length} 种：`, ...rows.slice(0, MAX_LIST).map((o) => overstockText(o, health.settings.noSaleDays)), ...more(rows.length)].join('\n');
     }
     if (command.product !== undefined) {
       const result = this.service.stock(shop.id, command.product);
@@ -289,7 +292,8 @@ export class ChatEngine {
     if (command.kind === 'daily' && oneDay) {
       return digestReply(this.digest, shop, seeCost, now, period ? localDate(period.from, shop.timeZone) : undefined);
     }
-    return renderReport(this.reports, this.store.stock(shop.id), shop, command, seeCost, now);
+    const health = (noSaleDays?: number) => stockHealthNow(this.digest, shop.id, now, noSaleDays === undefined ? {} : { noSaleDays });
+    return renderReport(this.reports, this.store.stock(shop.id), health, shop, command, seeCost, now);
   }
 
   private setting(shop: ShopRecord, command: Extract<Command, { intent: 'setting' }>): string {

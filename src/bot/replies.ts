@@ -1,3 +1,4 @@
+import { aboveOverstockLevel, atReorderLevel } from '../core/stock-health.ts';
 import type { Failure } from '../core/failures.ts';
 import type { CorrectionOutcome, UndoOutcome, WriteKind, WriteOutcome } from '../core/inventory.service.ts';
 import type { EntryView, StockRow } from '../core/ports.ts';
@@ -94,8 +95,9 @@ export function stockLine(rows: StockRow[], seeCost: boolean): string {
   const where = rows.length > 1 ? `（${rows.map((r) => `${r.location} ${qty(r.qtyMilli, r.unit)}`).join('，')}）` : '';
   const flags: string[] = [];
   if (total < 0) flags.push(`待发 ${qty(-total, first.unit)}`);
-  if (first.reorderLevel !== null && total <= first.reorderLevel * 1000) flags.push(`⚠️低于预警 ${first.reorderLevel}`);
-  if (first.overstockLevel !== null && total > first.overstockLevel * 1000) flags.push(`积压（上限 ${first.overstockLevel}）`);
+  const whole = { ...first, qtyMilli: total };
+  if (atReorderLevel(whole)) flags.push(`⚠️低于预警 ${first.reorderLevel}`);
+  if (aboveOverstockLevel(whole)) flags.push(`积压（上限 ${first.overstockLevel}）`);
   if (first.mode === 'presale') flags.push('预售');
   if (first.mode === 'dropship') flags.push('一件代发');
   const avg = averageCost({ qtyMilli: total, value });

@@ -1,8 +1,10 @@
-import { grossProfit, margin, overstocked, shortages, slowMovers, topProducts } from '../core/analysis.ts';
+import { grossProfit, margin, slowMovers, topProducts } from '../core/analysis.ts';
+import type { StockHealthNow } from '../core/digest.ts';
 import type { ShopRecord, StockRow } from '../core/ports.ts';
 import type { ChannelSalesRow, ProductSalesRow, ReportQueries } from '../core/report-queries.ts';
 import type { Command, Period } from './command.ts';
-import { localDay, percent, qty, startOfLocalDay, yuanGrouped } from './format.ts';
+import { percent, qty, yuanGrouped } from './format.ts';
+import { localDay, startOfDayAt } from '../core/zoned-time.ts';
 import { parsePeriod } from './parse/index.ts';
 import { ROLE_LABELS } from './permissions.ts';
 
@@ -17,19 +19,28 @@ type ReportCommand = Extract<Command, { intent: 'report' }>;
 const WIDTH = 32;
 /** Rows of a product list before it is cut. */
 const LIST = 10;
-/** 滞销 without a period means no sale in this many days. */
-const SLOW_DAYS = 30;
 const DAY_MS = 86_400_000;
 
-/** Renders one report command for a shop. `stockRows` is the shop's stock (for 滞销 and 日报). */
-export function renderReport(queries: ReportQueries, stockRows: readonly StockRow[], shop: ShopRecord, command: ReportCommand, seeCost: boolean, now: Date): string {
+/**
+ * Renders one report command for a shop. `stockRows` is the shop's stock (for 滞销); `health` judges
+ * 缺货, 积压 and 滞销 by the one stock rule, 滞销 over the shop's no-sale days unless given others.
+ */
+export function renderReport(
+  queries: ReportQueries,
+  stockRows: readonly StockRow[],
+  health: (noSaleDays?: number) => StockHealthNow,
+  shop: ShopRecord,
+  command: ReportCommand,
+  seeCost: boolean,
+  now: Date,
+): string {
   if (command.kind === 'profit' && !seeCost) return `⛔ 利润只有「${ROLE_LABELS.owner}」可以查看。可以发「销量 本月」看销量。`;
   const period = command.period ?? defaultPeriod(command.kind, shop, now);
   switch (command.kind) {
     case 'slow':
-      return slowReport(queries, stockRows, shop, command.period, seeCost, now);
+      return slowReport(queries, stockRows, health, shop, command.period, seeCost, now);
     case 'daily':
-      return dailyReport(queries, stockRows, shop, period, seeCost);
+      return dailyReport(queries, health(), shop, period, seeCost);
     default:
       if (command.byChannel) return channelReport(queries, shop, command.kind, period, seeCost);
       if (command.kind === 'profit') return profitReport(queries, shop, period);
@@ -106,10 +117,20 @@ function channelReport(queries: ReportQueries, shop: ShopRecord, kind: ReportCom
   return lines.join('\n');
 }
 
-function slowReport(queries: ReportQueries, stockRows: readonly StockRow[], shop: ShopRecord, period: Period | undefined, seeCost: boolean, now: Date): string {
-  const days = period ? Math.max(1, Math.round((period.to.getTime() - period.from.getTime()) / DAY_MS)) : SLOW_DAYS;
-  const slow = slowMovers(stockRows, queries.lastSales(shop.id, now), now, days);
-  if (slow.length === 0) return `✅ 最近 ${days} 天每种有库存的商品都有销售。`;
+function slowReport(
+  queries: ReportQueries,
+  stockRows: readonly StockRow[],
+  health: (noSaleDays?: number) => StockHealthNow,
+  shop: ShopRecord,
+  period: Period | undefined,
+  seeCost: boolean,
+  now: Date,
+): string {
+  const judged = health(period ? Math.max(1, Math.round((period.to.getTime() - period.from.getTime()) / DAY_MS)) : undefined);
+  const days = judged.settings.noSaleDays;
+  const slowIds = new Set(judged.overstock.filter((o) => o.reasons.includes('noSale')).map((o) => o.productId));
+  const slow = slowMovers(stockRows, queries.lastSales(shop.id, now), now, slowIds);
+  if (slow.length === 0) return `✅ 没有滞销：有库存、满 ${days} 天的商品在最近 ${days} 天都卖出过。`;
   const value = slow.reduce((s, p) => s + p.value, 0);
   const lines = [`🐢 滞销：${days} 天没卖出、仍有库存 ${slow.length} 种${seeCost ? `，压着 ${yuanGrouped(value)} 元` : ''}`];
   const idle = (d: number | null) => (d === null ? '从未卖出' : `${d}天前`);
@@ -119,7 +140,7 @@ function slowReport(queries: ReportQueries, stockRows: readonly StockRow[], shop
   return lines.join('\n');
 }
 
-function dailyReport(queries: ReportQueries, stockRows: readonly StockRow[], shop: ShopRecord, period: Period, seeCost: boolean): string {
+function dailyReport(queries: ReportQueries, health: StockHealthNow, shop: ShopRecord, period: Period, seeCost: boolean): string {
   const totals = queries.salesTotals(shop.id, period.from, period.to);
   const rows = queries.salesByProduct(shop.id, period.from, period.to).filter((r) => r.soldMilli !== 0 || r.revenue !== 0);
   const lines = [`📋 日报 ${localDay(period.from, shop.timeZone)}`];
@@ -129,9 +150,9 @@ function dailyReport(queries: ReportQueries, stockRows: readonly StockRow[], sho
     lines.push(...table(['商品', '数量', '销售额'], rows.slice(0, LIST).map((r) => [r.product, qty(r.soldMilli, r.unit), yuanGrouped(r.revenue)])));
     if (seeCost) lines.push(profitLine(totals.revenue, totals.cost));
   }
-  const short = shortages(stockRows);
+  const short = health.shortages;
   if (short.length > 0) lines.push(`⚠️ 缺货/低库存：${short.slice(0, LIST).map((r) => `${r.product} ${qty(r.qtyMilli, r.unit)}`).join('，')}`);
-  const over = overstocked(stockRows);
+  const over = health.overstock;
   if (over.length > 0) lines.push(`📦 积压：${over.slice(0, LIST).map((r) => `${r.product} ${qty(r.qtyMilli, r.unit)}`).join('，')}`);
   return lines.join('\n');
 }
@@ -150,7 +171,7 @@ function defaultPeriod(kind: ReportCommand['kind'], shop: ShopRecord, now: Date)
   const word = kind === 'profit' ? '本月' : kind === 'top' ? '最近30天' : '今天';
   const period = parsePeriod(word, now, shop.timeZone);
   if (period) return period;
-  const from = startOfLocalDay(now, shop.timeZone);
+  const from = startOfDayAt(now, shop.timeZone);
   return { from, to: new Date(from.getTime() + DAY_MS), label: '今天' };
 }
 

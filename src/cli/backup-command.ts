@@ -1,6 +1,6 @@
 import { chmodSync, closeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { openPrivateFile, PrivateFileError } from '../adapters/files/private-file.ts';
+import { openPrivateFile, PrivateFileError } from '../private-file.ts';
 import type { App } from '../main.ts';
 
 /**

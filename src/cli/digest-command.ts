@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { SqliteDigestStore } from '../adapters/prisma/sqlite-digest.ts';
 import { collectDigest } from '../core/digest.ts';
-import { digestWindow, parseIsoDate, renderDigest } from '../bot/digest.ts';
+import { digestWindow, renderDigest } from '../bot/digest.ts';
+import { parseIsoDate } from '../core/zoned-time.ts';
 import type { App } from '../main.ts';
 import { USAGE } from './usage.ts';
 

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { exportReport, type ExportFormat, type ExportWhat } from '../adapters/files/export.ts';
-import { PrivateFileError, writePrivateFile } from '../adapters/files/private-file.ts';
+import { PrivateFileError, writePrivateFile } from '../private-file.ts';
 import { SqliteReports } from '../adapters/prisma/sqlite-reports.ts';
-import { zonedMidnight } from '../bot/format.ts';
+import { startOfLocalDay } from '../core/zoned-time.ts';
 import { parsePeriod } from '../bot/parse/index.ts';
 import type { App } from '../main.ts';
 import { USAGE } from './usage.ts';
@@ -98,7 +98,7 @@ export function parseDateArg(text: string, timeZone: string): { from: Date; to: 
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text.trim());
   if (iso) {
     const [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-    return { from: zonedMidnight(y, m, d, timeZone), to: zonedMidnight(y, m, d + 1, timeZone) };
+    return { from: startOfLocalDay(timeZone, y, m, d), to: startOfLocalDay(timeZone, y, m, d + 1) };
   }
   return parsePeriod(text, new Date(), timeZone);
 }

@@ -1,5 +1,4 @@
 import type { ProductMode, StockRow } from './ports.ts';
-import { MILLI } from './quantity.ts';
 import type { LastSale, ProductSalesRow } from './report-queries.ts';
 
 /** Gross profit ÷ revenue, or null when nothing was sold for money. */
@@ -69,28 +68,17 @@ export interface SlowMover extends ProductStock {
 const DAY_MS = 86_400_000;
 
 /**
- * 滞销: products with stock on hand and no sale in the last `days` days (dropship products hold no
- * stock and are left out). Most tied-up value first, then the longest idle.
+ * 滞销 with the figures the report shows: `slowIds` are the products the stock rule (stock-health.ts,
+ * reason `noSale`) finds not selling; this adds their value and last sale. Most tied-up value first,
+ * then the longest idle.
  */
-export function slowMovers(stock: readonly StockRow[], lastSales: readonly LastSale[], now: Date, days: number): SlowMover[] {
+export function slowMovers(stock: readonly StockRow[], lastSales: readonly LastSale[], now: Date, slowIds: ReadonlySet<number>): SlowMover[] {
   const last = new Map(lastSales.map((s) => [s.productId, s.at]));
-  const since = now.getTime() - days * DAY_MS;
   return stockByProduct(stock)
-    .filter((p) => p.qtyMilli > 0 && p.mode !== 'dropship')
+    .filter((p) => slowIds.has(p.productId))
     .map((p) => {
       const at = last.get(p.productId) ?? null;
       return { ...p, lastSaleAt: at, idleDays: at === null ? null : Math.floor((now.getTime() - at.getTime()) / DAY_MS) };
     })
-    .filter((p) => p.lastSaleAt === null || p.lastSaleAt.getTime() < since)
     .sort((a, b) => b.value - a.value || (b.idleDays ?? Infinity) - (a.idleDays ?? Infinity) || a.product.localeCompare(b.product, 'zh'));
-}
-
-/** Products at or below their reorder level (缺货/低库存), over all locations. */
-export function shortages(stock: readonly StockRow[]): ProductStock[] {
-  return stockByProduct(stock).filter((p) => p.reorderLevel !== null && p.mode !== 'dropship' && p.qtyMilli <= p.reorderLevel * MILLI);
-}
-
-/** Products above their overstock level (积压), over all locations. */
-export function overstocked(stock: readonly StockRow[]): ProductStock[] {
-  return stockByProduct(stock).filter((p) => p.overstockLevel !== null && p.qtyMilli > p.overstockLevel * MILLI);
 }

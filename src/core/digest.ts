@@ -13,7 +13,7 @@ import type {
   ProductStockRow,
   SalesRanges,
 } from './digest-queries.ts';
-import { MILLI } from './quantity.ts';
+import { assessStock, type OverstockLine, type ShortageLine, type StockHealth } from './stock-health.ts';
 
 export type { DigestSettings } from './digest-queries.ts';
 
@@ -77,32 +77,8 @@ export interface ProfitFigures {
   margin: number | null;
 }
 
-export type ShortageReason = 'reorderLevel' | 'cover';
-export type OverstockReason = 'overstockLevel' | 'cover' | 'noSale';
-
-interface ProductFigures {
-  productId: number;
-  product: string;
-  unit: string;
-  qtyMilli: number;
-  /** Units sold less returned per day over the rate window, in thousandths. */
-  dailyMilli: number;
-  /** Stock ÷ daily rate, or null when nothing sold in the window. */
-  coverDays: number | null;
-}
-
-export interface ShortageLine extends ProductFigures {
-  reasons: ShortageReason[];
-  reorderLevel: number | null;
-  leadTimeDays: number;
-  /** Units to buy to cover lead time plus the safety window (see suggestedPurchaseMilli). */
-  suggestMilli: number;
-}
-
-export interface OverstockLine extends ProductFigures {
-  reasons: OverstockReason[];
-  overstockLevel: number | null;
-}
+export type { OverstockLine, OverstockReason, ReorderCrossing, ShortageLine, ShortageReason } from './stock-health.ts';
+export { reorderCrossings, shortageOf, suggestedPurchaseMilli } from './stock-health.ts';
 
 /** A presale product sold beyond its stock: `owedMilli` units still to ship (待发). */
 export interface BackorderLine {
@@ -169,15 +145,18 @@ interface Totals {
   salesCount: number;
 }
 
-/** The ranges of the per-product sales query: rate windows ending at `asOf`, and the month so far. */
-export function salesRanges(window: DigestWindow, settings: DigestSettings): SalesRanges {
-  const to = window.asOf.getTime();
+/**
+ * The ranges of the per-product sales query: rate windows ending at `asOf`, and the month (empty
+ * unless given: `查 缺货` and the low-stock alert need no month figures).
+ */
+export function salesRanges(settings: DigestSettings, asOf: Date, month?: { from: Date; to: Date }): SalesRanges {
+  const to = asOf.getTime();
   return {
     windowFrom: new Date(to - settings.salesWindowDays * DAY_MS),
     noSaleFrom: new Date(to - settings.noSaleDays * DAY_MS),
-    rateTo: window.asOf,
-    monthFrom: window.monthFrom,
-    monthTo: window.dayTo,
+    rateTo: asOf,
+    monthFrom: month?.from ?? asOf,
+    monthTo: month?.to ?? asOf,
   };
 }
 
@@ -192,16 +171,34 @@ export function collectDigest(queries: DigestQueries, shop: DigestShop, window: 
     products: queries.products(shop.id),
     movements: queries.movements(shop.id, day.from, day.to),
     channels: queries.channelSales(shop.id, day.from, day.to),
-    sales: queries.productSales(shop.id, salesRanges(window, settings)),
+    sales: queries.productSales(shop.id, salesRanges(settings, window.asOf, { from: window.monthFrom, to: window.dayTo })),
     batches: queries.expiringBatches(shop.id, new Date(window.asOf.getTime() + settings.expiryWarnDays * DAY_MS)),
   });
+}
+
+/** A shop's 缺货 and 积压 now, with the settings they were judged by. */
+export type StockHealthNow = StockHealth & { settings: DigestSettings };
+
+/**
+ * 缺货 and 积压 of a shop right now, by the same rule and the same windows as the digest (for
+ * `查 缺货` and `查 积压`); the month figures are not needed, so the month range is empty. `overrides` judges 滞销 over
+ * another number of days (`滞销 最近60天`).
+ */
+export function stockHealthNow(
+  queries: Pick<DigestQueries, 'settings' | 'products' | 'productSales'>,
+  shopId: number,
+  asOf: Date,
+  overrides: Partial<Pick<DigestSettings, 'noSaleDays'>> = {},
+): StockHealthNow {
+  const settings = { ...queries.settings(shopId), ...overrides };
+  const sales = queries.productSales(shopId, salesRanges(settings, asOf));
+  return { settings, ...assessStock(queries.products(shopId), sales, settings, asOf) };
 }
 
 /** Builds the digest from query results; pure, so every rule is tested without a database. */
 export function buildDigest(input: DigestInput): Digest {
   const { settings, window } = input;
   const byId = new Map(input.products.map((p) => [p.productId, p]));
-  const recent = new Map(input.sales.map((r) => [r.productId, r]));
   const month = input.sales.reduce<Totals>(
     (t, r) => ({ revenue: t.revenue + r.monthRevenue, cost: t.cost + r.monthCost, salesCount: t.salesCount + r.monthSalesCount }),
     { revenue: 0, cost: 0, salesCount: 0 },
@@ -229,10 +226,7 @@ export function buildDigest(input: DigestInput): Digest {
   let unitsMilli = 0;
   let value = 0;
   const units = new Set<string>();
-  const shortages: ShortageLine[] = [];
-  const overstock: OverstockLine[] = [];
   const backorders: BackorderLine[] = [];
-  const establishedBefore = window.asOf.getTime() - settings.noSaleDays * DAY_MS;
   for (const p of input.products) {
     value += p.value;
     if (p.qtyMilli > 0) {
@@ -240,29 +234,9 @@ export function buildDigest(input: DigestInput): Digest {
       unitsMilli += p.qtyMilli;
       units.add(p.unit);
     }
-    if (p.mode === 'dropship') continue;
     if (p.mode === 'presale' && p.qtyMilli < 0) backorders.push({ productId: p.productId, product: p.name, unit: p.unit, owedMilli: -p.qtyMilli });
-    const r = recent.get(p.productId);
-    const soldMilli = Math.max(0, r?.windowSoldMilli ?? 0);
-    const short = shortageOf(p, soldMilli, settings);
-    if (short) {
-      shortages.push(Object.assign(figuresOf(p, soldMilli, settings.salesWindowDays), short));
-      continue;
-    }
-    // Most products are neither short nor piling up; nothing is allocated for them.
-    const overLevel = p.overstockLevel !== null && p.qtyMilli > p.overstockLevel * MILLI;
-    // Cover beyond the limit: qty ÷ (sold ÷ window) > limit, kept in integers.
-    const overCover = soldMilli > 0 && p.qtyMilli * settings.salesWindowDays > soldMilli * settings.overstockCoverDays;
-    const noSale = p.qtyMilli > 0 && (r?.recentSales ?? 0) <= 0 && p.createdAt.getTime() <= establishedBefore;
-    if (!overLevel && !overCover && !noSale) continue;
-    const reasons: OverstockReason[] = [];
-    if (overLevel) reasons.push('overstockLevel');
-    if (overCover) reasons.push('cover');
-    if (noSale) reasons.push('noSale');
-    overstock.push(Object.assign(figuresOf(p, soldMilli, settings.salesWindowDays), { reasons, overstockLevel: p.overstockLevel }));
   }
-  shortages.sort((a, b) => urgency(a) - urgency(b) || byName(a.product, b.product));
-  overstock.sort((a, b) => b.qtyMilli - a.qtyMilli || byName(a.product, b.product));
+  const { shortages, overstock } = assessStock(input.products, input.sales, settings, window.asOf);
   backorders.sort((a, b) => b.owedMilli - a.owedMilli || byName(a.product, b.product));
 
   const expiring: ExpiryLine[] = [];
@@ -293,94 +267,8 @@ export function buildDigest(input: DigestInput): Digest {
   };
 }
 
-/**
- * Whether a product is short, and how much to buy. With q the stock, R the reorder level, v the units
- * sold less returned per day over the window, L the lead time and S the safety days:
- * short when q ≤ R, or when v > 0 and q < v × L (fewer days of cover than the lead time);
- * suggested purchase = max(0, max(⌈v × (L + S)⌉, R) − q), in whole units.
- */
-export function shortageOf(
-  p: Pick<ProductStockRow, 'qtyMilli' | 'reorderLevel' | 'leadTimeDays' | 'mode'>,
-  windowSoldMilli: number,
-  settings: Pick<DigestSettings, 'salesWindowDays' | 'leadTimeDays' | 'safetyDays'>,
-): Pick<ShortageLine, 'reasons' | 'reorderLevel' | 'leadTimeDays' | 'suggestMilli'> | undefined {
-  if (p.mode === 'dropship') return undefined;
-  const sold = Math.max(0, windowSoldMilli);
-  const lead = p.leadTimeDays ?? settings.leadTimeDays;
-  const atLevel = p.reorderLevel !== null && p.qtyMilli <= p.reorderLevel * MILLI;
-  // q < v × L with v = sold ÷ window, multiplied out to stay in integers.
-  const lowCover = sold > 0 && p.qtyMilli * settings.salesWindowDays < sold * lead;
-  if (!atLevel && !lowCover) return undefined;
-  const reasons: ShortageReason[] = [];
-  if (atLevel) reasons.push('reorderLevel');
-  if (lowCover) reasons.push('cover');
-  return { reasons, reorderLevel: p.reorderLevel, leadTimeDays: lead, suggestMilli: suggestedPurchaseMilli(p.qtyMilli, sold, lead, p.reorderLevel, settings) };
-}
-
-/** max(0, max(⌈v × (L + S)⌉, R) − q) in thousandths, rounded up to whole units; see shortageOf. */
-export function suggestedPurchaseMilli(
-  qtyMilli: number,
-  windowSoldMilli: number,
-  leadTimeDays: number,
-  reorderLevel: number | null,
-  settings: Pick<DigestSettings, 'salesWindowDays' | 'safetyDays'>,
-): number {
-  const demandMilli = (Math.max(0, windowSoldMilli) * (leadTimeDays + settings.safetyDays)) / settings.salesWindowDays;
-  const target = Math.max(Math.ceil(demandMilli / MILLI) * MILLI, (reorderLevel ?? 0) * MILLI);
-  const need = target - qtyMilli;
-  return need > 0 ? Math.ceil(need / MILLI) * MILLI : 0;
-}
-
-/** A product a sale has just taken to or below its reorder level. */
-export interface ReorderCrossing {
-  productId: number;
-  product: string;
-  unit: string;
-  reorderLevel: number;
-  beforeMilli: number;
-  afterMilli: number;
-}
-
-/**
- * The products whose stock was above the reorder level before these sale entries and is at or below
- * it after, so an alert fires once when stock crosses the line, not on every later sale.
- * `sold` holds the entries' signed qtyMilli (negative for a sale); `after` the products' stock now.
- */
-export function reorderCrossings(sold: readonly { productId: number; qtyMilli: number }[], after: readonly ProductStockRow[]): ReorderCrossing[] {
-  const delta = new Map<number, number>();
-  for (const e of sold) delta.set(e.productId, (delta.get(e.productId) ?? 0) + e.qtyMilli);
-  const out: ReorderCrossing[] = [];
-  for (const p of after) {
-    const d = delta.get(p.productId);
-    if (d === undefined || d >= 0 || p.reorderLevel === null || p.mode === 'dropship') continue;
-    const beforeMilli = p.qtyMilli - d;
-    const line = p.reorderLevel * MILLI;
-    if (beforeMilli > line && p.qtyMilli <= line) {
-      out.push({ productId: p.productId, product: p.name, unit: p.unit, reorderLevel: p.reorderLevel, beforeMilli, afterMilli: p.qtyMilli });
-    }
-  }
-  return out.sort((a, b) => byName(a.product, b.product));
-}
-
-function figuresOf(p: ProductStockRow, soldMilli: number, windowDays: number): ProductFigures {
-  return {
-    productId: p.productId,
-    product: p.name,
-    unit: p.unit,
-    qtyMilli: p.qtyMilli,
-    dailyMilli: soldMilli / windowDays,
-    coverDays: soldMilli > 0 ? (p.qtyMilli * windowDays) / soldMilli : null,
-  };
-}
-
 function hasMovement(m: MovementRow): boolean {
   return m.purchasedMilli !== 0 || m.soldMilli !== 0 || m.customerReturnMilli !== 0 || m.supplierReturnMilli !== 0 || m.adjustedMilli !== 0;
-}
-
-/** Out of stock first, then the fewest days of cover; products short only by level come last. */
-function urgency(s: ShortageLine): number {
-  if (s.qtyMilli <= 0) return -1;
-  return s.coverDays ?? Number.MAX_SAFE_INTEGER;
 }
 
 function profitFigures(t: Totals): ProfitFigures {

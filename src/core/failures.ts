@@ -32,11 +32,3 @@ export class Refusal extends Error {
     this.name = 'Refusal';
   }
 }
-
-/** An unexpected failure of a store or adapter, with its cause kept. */
-export class StoreError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StoreError';
-  }
-}

@@ -213,20 +213,6 @@ export class InventoryService {
     return ok(this.store.stock(shopId, product.id));
   }
 
-  /** Products at or below their reorder level, totalled over locations. */
-  shortages(shopId: number): StockRow[] {
-    return totalByProduct(this.store.stock(shopId)).filter(
-      (r) => r.reorderLevel !== null && r.mode !== 'dropship' && r.qtyMilli <= r.reorderLevel * MILLI,
-    );
-  }
-
-  /** Products above their overstock level, totalled over locations. */
-  overstock(shopId: number): StockRow[] {
-    return totalByProduct(this.store.stock(shopId)).filter(
-      (r) => r.overstockLevel !== null && r.qtyMilli > r.overstockLevel * MILLI,
-    );
-  }
-
   private run<T>(
     shopId: number,
     source: SourceInput,
@@ -652,14 +638,4 @@ function price(item: WriteItem, qtyMilli: number, fallback: number | undefined, 
   if (given) return given;
   if (fallback !== undefined) return { unitPrice: fallback, amount: valueAt(fallback, qtyMilli) };
   throw new Refusal({ code: 'MISSING_PRICE', product });
-}
-
-function totalByProduct(rows: StockRow[]): StockRow[] {
-  const byProduct = new Map<number, StockRow>();
-  for (const row of rows) {
-    const seen = byProduct.get(row.productId);
-    if (seen) byProduct.set(row.productId, { ...seen, location: '全部', qtyMilli: seen.qtyMilli + row.qtyMilli, value: seen.value + row.value });
-    else byProduct.set(row.productId, { ...row });
-  }
-  return [...byProduct.values()];
 }

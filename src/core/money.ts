@@ -24,13 +24,5 @@ export function formatYuan(cents: number): string {
   return `${neg ? '-' : ''}${yuan}.${fen.toString().padStart(2, '0')}`;
 }
 
-/** "15.7" / "15.70" / "15" → 1570; undefined when not a money amount with at most two decimals. */
-export function parseYuan(text: string): number | undefined {
-  const m = /^(-)?(\d+)(?:\.(\d{1,2}))?$/.exec(text.trim());
-  if (!m) return undefined;
-  const cents = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
-  return m[1] ? -cents : cents;
-}
-
 /** The largest amount we accept in one field: 10^11 分 (one billion 元). */
 export const MAX_CENTS = 100_000_000_000;

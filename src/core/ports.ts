@@ -135,25 +135,6 @@ export interface EntryView extends EntryRecord {
   location: string | null;
 }
 
-export interface PeriodTotals {
-  /** Revenue in 分 (sales less refunds). */
-  revenue: number;
-  /** Cost of goods sold in 分. */
-  cost: number;
-  /** Units sold less units returned, in thousandths. */
-  soldMilli: number;
-  salesCount: number;
-}
-
-export interface ProductSales {
-  productId: number;
-  product: string;
-  unit: string;
-  soldMilli: number;
-  revenue: number;
-  cost: number;
-}
-
 /** The store as the core sees it: one write transaction plus read queries, all scoped to a shop. */
 export interface InventoryStore {
   transaction<T>(work: (uow: UnitOfWork) => T): T;
@@ -163,8 +144,6 @@ export interface InventoryStore {
   createShop(name: string, now: Date): ShopRecord;
   stock(shopId: number, productId?: number): StockRow[];
   entries(shopId: number, range?: { from?: Date; to?: Date }): EntryView[];
-  totals(shopId: number, from: Date, to: Date): PeriodTotals;
-  salesByProduct(shopId: number, from: Date, to: Date): ProductSales[];
   products(shopId: number): ProductRecord[];
   aliases(shopId: number): { productId: number; alias: string }[];
   units(shopId: number): { productId: number; unit: string; factorMilli: number }[];

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteDigestStore } from '../../src/adapters/prisma/sqlite-digest.ts';
-import { digestReply, digestWindow, lowStockAlertText, parseIsoDate, renderDigest } from '../../src/bot/digest.ts';
+import { digestReply, digestWindow, lowStockAlertText, renderDigest } from '../../src/bot/digest.ts';
+import { parseIsoDate } from '../../src/core/zoned-time.ts';
 import { buildDigest, DEFAULT_DIGEST_SETTINGS, type DigestInput } from '../../src/core/digest.ts';
 import type { ProductStockRow } from '../../src/core/digest-queries.ts';
 import { createService, createTestDb, source, TestClock, type TestDb } from '../helpers/db.ts';
@@ -154,10 +155,15 @@ describe('digestWindow', () => {
 
 describe('lowStockAlertText', () => {
   it('is one line for one product and a list for several', () => {
-    const c = { productId: 1, product: 'T恤', unit: '件', reorderLevel: 5, beforeMilli: 7000, afterMilli: 4000 };
+    const c = { productId: 1, product: 'T恤', unit: '件', reorderLevel: 5, reasons: ['reorderLevel' as const], coverDays: null, beforeMilli: 7000, afterMilli: 4000 };
     expect(lowStockAlertText([])).toBeNull();
     expect(lowStockAlertText([c])).toBe('⚠️ 低库存：T恤 只剩 4件，已到预警线 5件，该补货了。');
-    expect(lowStockAlertText([c, { ...c, productId: 2, product: '短裤', afterMilli: 0 }])).toBe('⚠️ 低库存 2 种，已到预警线：\n· T恤 剩4件（预警5）\n· 短裤 剩0件（预警5）');
+    expect(lowStockAlertText([c, { ...c, productId: 2, product: '短裤', afterMilli: 0 }])).toBe('⚠️ 低库存 2 种：\n· T恤 剩4件（预警5）\n· 短裤 剩0件（预警5）');
+  });
+
+  it('says the days of cover when the sales rate, not a level, made the product short', () => {
+    const c = { productId: 1, product: '袜子', unit: '双', reorderLevel: null, reasons: ['cover' as const], coverDays: 3, beforeMilli: 20_000, afterMilli: 6000 };
+    expect(lowStockAlertText([c])).toBe('⚠️ 低库存：袜子 只剩 6双，按最近销量只够卖3天，该补货了。');
   });
 });
 

@@ -139,6 +139,22 @@ describe('积压 / 滞销', () => {
     expect(sold30.overstock).toEqual([]);
   });
 
+  it('rates a new product over the days it has existed, and does not judge one younger than a few days', () => {
+    // Bought yesterday, one sold: not 406 days of cover (29 × 14 ÷ 1), and too young to be 积压.
+    const fresh = product('新到卫衣', 29, { createdAt: new Date(asOf.getTime() - 1 * DAY) });
+    const d = buildDigest(input({ products: [fresh], sales: [{ ...sold(fresh.productId, 0), windowSoldMilli: 1000 }] }));
+    expect(d.overstock).toEqual([]);
+    // Ten days old, 2 sold: 1 every 5 days, so 29 units last 145 days (> 90): 积压 by cover.
+    const tenDays = product('旧卫衣', 29, { createdAt: new Date(asOf.getTime() - 10 * DAY) });
+    const e = buildDigest(input({ products: [tenDays], sales: [{ ...sold(tenDays.productId, 0), windowSoldMilli: 2000 }] }));
+    expect(e.overstock).toMatchObject([{ product: '旧卫衣', reasons: ['cover'], coverDays: 145 }]);
+    // The rate of a young product also makes it short sooner: 5 sold in 2 days is 2.5 a day, 10 units last 4 days.
+    const hot = product('爆款', 10, { createdAt: new Date(asOf.getTime() - 2 * DAY) });
+    expect(buildDigest(input({ products: [hot], sales: [{ ...sold(hot.productId, 0), windowSoldMilli: 5000 }] })).shortages).toMatchObject([
+      { product: '爆款', reasons: ['cover'], coverDays: 4 },
+    ]);
+  });
+
   it('does not call a short product 积压 as well', () => {
     const p = product('帽子', 3, { reorderLevel: 5 });
     const d = buildDigest(input({ products: [p] }));
@@ -218,16 +234,25 @@ describe('reorderCrossings', () => {
   const p = product('T恤', 5, { reorderLevel: 5 });
 
   it('fires when a sale takes stock from above the level to at or below it', () => {
-    expect(reorderCrossings([{ productId: p.productId, qtyMilli: -3000 }], [p])).toEqual([
-      { productId: p.productId, product: 'T恤', unit: '件', reorderLevel: 5, beforeMilli: 8000, afterMilli: 5000 },
+    expect(reorderCrossings([{ productId: p.productId, qtyMilli: -3000 }], [p], [], DEFAULT_DIGEST_SETTINGS, asOf)).toEqual([
+      { productId: p.productId, product: 'T恤', unit: '件', reorderLevel: 5, reasons: ['reorderLevel'], coverDays: null, beforeMilli: 8000, afterMilli: 5000 },
     ]);
   });
 
   it('stays quiet below the line already, above it still, or without a level', () => {
     const below = { ...p, qtyMilli: 3000 };
-    expect(reorderCrossings([{ productId: p.productId, qtyMilli: -1000 }], [below])).toEqual([]);
-    expect(reorderCrossings([{ productId: p.productId, qtyMilli: -1000 }], [{ ...p, qtyMilli: 6000 }])).toEqual([]);
-    expect(reorderCrossings([{ productId: p.productId, qtyMilli: -3000 }], [{ ...p, reorderLevel: null }])).toEqual([]);
+    const cross = (qtyMilli: number, after: ProductStockRow) => reorderCrossings([{ productId: p.productId, qtyMilli }], [after], [], DEFAULT_DIGEST_SETTINGS, asOf);
+    expect(cross(-1000, below)).toEqual([]);
+    expect(cross(-1000, { ...p, qtyMilli: 6000 })).toEqual([]);
+    expect(cross(-3000, { ...p, reorderLevel: null })).toEqual([]);
+  });
+
+  it('fires when a sale leaves fewer days of cover than the lead time, by the digest’s rule', () => {
+    // 2 a day over the window, lead time 7: 15 units are enough, 13 are not.
+    const q = product('袜子', 13);
+    const crossed = reorderCrossings([{ productId: q.productId, qtyMilli: -2000 }], [q], [sold(q.productId, 2)], DEFAULT_DIGEST_SETTINGS, asOf);
+    expect(crossed).toMatchObject([{ product: '袜子', reasons: ['cover'], reorderLevel: null, coverDays: 6.5, beforeMilli: 15_000 }]);
+    expect(buildDigest(input({ products: [q], sales: [sold(q.productId, 2)] })).shortages.map((s) => s.product)).toEqual(['袜子']);
   });
 
   it('adds up several lines of the same product in one message', () => {
@@ -235,6 +260,6 @@ describe('reorderCrossings', () => {
       { productId: p.productId, qtyMilli: -1000 },
       { productId: p.productId, qtyMilli: -1000 },
     ];
-    expect(reorderCrossings(sold, [p])[0]?.beforeMilli).toBe(7000);
+    expect(reorderCrossings(sold, [p], [], DEFAULT_DIGEST_SETTINGS, asOf)[0]?.beforeMilli).toBe(7000);
   });
 });

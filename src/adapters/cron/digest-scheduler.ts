@@ -3,7 +3,7 @@ import type { DigestQueries } from '../../core/digest-queries.ts';
 import type { Clock, ShopRecord } from '../../core/ports.ts';
 import { digestWindow, renderDigest } from '../../bot/digest.ts';
 import type { DeliveryResult } from '../../bot/outbox.ts';
-import type { DigestRunStore, NewDelivery, PendingDelivery } from './digest-runs.ts';
+import type { DigestRunStore, NewDelivery, PendingDelivery } from '../../core/digest-runs.ts';
 import { CATCH_UP_MS, dueDigest, MAX_ATTEMPTS, retryDelayMs } from './due.ts';
 
 /** A delivery left in `sending` this long is taken to be lost with its process. */

@@ -2,12 +2,7 @@
  * When a shop's digest is due, as pure functions of the shop's settings and an instant, so the
  * schedule is tested with an injected clock across time zones and DST changes without waiting.
  */
-import { offsetMs } from '../../bot/format.ts';
-import { isoDate, localDate } from '../../bot/digest.ts';
-
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
+import { HOUR_MS, isoDate, localDate, MINUTE_MS, zonedTimeToUtc } from '../../core/zoned-time.ts';
 
 /** A digest missed while the process was down is still sent this long after its time, marked late. */
 export const CATCH_UP_MS = 12 * HOUR_MS;
@@ -15,9 +10,6 @@ export const CATCH_UP_MS = 12 * HOUR_MS;
 export const LATE_AFTER_MS = 10 * MINUTE_MS;
 /** The digest time of a shop whose setting cannot be read. */
 export const DEFAULT_DIGEST_TIME = '21:00';
-
-/** The zone's offset from UTC at an instant, in ms (shared with the chat's date wording). */
-export { offsetMs };
 
 /** The digest a shop should have sent by now. */
 export interface DueDigest {
@@ -36,26 +28,11 @@ export function parseDigestTime(text: string): { hour: number; minute: number } 
   return hour <= 23 && minute <= 59 ? { hour, minute } : undefined;
 }
 
-/**
- * The instant a wall-clock time occurs on a calendar day in a zone. On the day clocks go back, a time
- * that happens twice is taken the first time; on the day they go forward, a time that never happens
- * is taken as the moment the clocks jump past it (02:30 in a 02:00→03:00 gap is sent at 03:30).
- */
-export function zonedTime(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): Date {
-  const wall = Date.UTC(year, month - 1, day, hour, minute);
-  const before = offsetMs(new Date(wall - DAY_MS), timeZone);
-  const after = offsetMs(new Date(wall + DAY_MS), timeZone);
-  const candidates = [...new Set([before, after])].map((o) => wall - o).sort((a, b) => a - b);
-  const exact = candidates.find((t) => offsetMs(new Date(t), timeZone) === wall - t);
-  // In a gap neither offset reproduces the wall time; the earlier offset lands just after the jump.
-  return new Date(exact ?? wall - before);
-}
-
 /** When a shop's digest for a local date (YYYY-MM-DD) is scheduled. */
 export function scheduledAt(date: string, digestTime: string, timeZone: string): Date {
   const time = parseDigestTime(digestTime) ?? (parseDigestTime(DEFAULT_DIGEST_TIME) as { hour: number; minute: number });
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return zonedTime(y, m, d, time.hour, time.minute, timeZone);
+  return zonedTimeToUtc(timeZone, y, m, d, time.hour, time.minute);
 }
 
 /**

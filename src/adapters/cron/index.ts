@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import cron from 'node-cron';
-import type { SqliteDatabase } from '../prisma/database.ts';
-import { SqliteDigestStore } from '../prisma/sqlite-digest.ts';
+import type { DigestQueries } from '../../core/digest-queries.ts';
+import type { DigestRunStore } from '../../core/digest-runs.ts';
 import type { Clock, ShopRecord } from '../../core/ports.ts';
 import { DigestScheduler, type DigestOutbox, type SchedulerLogger } from './digest-scheduler.ts';
 import { createLowStockAlerts, type LowStockAlerts } from './low-stock.ts';
@@ -18,7 +18,8 @@ export { createLowStockAlerts } from './low-stock.ts';
 /** What the scheduler takes from the running app (src/main.ts App satisfies it). */
 export interface DigestApp {
   config: { digest: boolean };
-  db: SqliteDatabase;
+  /** The digest's queries and its runs' records (src/adapters/prisma/sqlite-digest.ts). */
+  digestStore: DigestQueries & DigestRunStore;
   store: { listShops(): ShopRecord[] };
   outbox: DigestOutbox;
   clock: Clock;
@@ -50,7 +51,7 @@ export function startDigestScheduler(
   app: DigestApp,
   options: { schedule?: (task: () => Promise<void>) => { stop(): void } } = {},
 ): DigestSchedulerHandle {
-  const store = new SqliteDigestStore(app.db);
+  const store = app.digestStore;
   const scheduler = new DigestScheduler({
     shops: () => app.store.listShops(),
     queries: store,

@@ -1,8 +1,8 @@
-import { reorderCrossings } from '../../core/digest.ts';
+import { reorderCrossings, salesRanges } from '../../core/digest.ts';
 import type { DigestQueries } from '../../core/digest-queries.ts';
 import type { Clock } from '../../core/ports.ts';
 import { lowStockAlertText } from '../../bot/digest.ts';
-import type { DigestRunStore } from './digest-runs.ts';
+import type { DigestRunStore } from '../../core/digest-runs.ts';
 import type { DigestOutbox, SchedulerLogger } from './digest-scheduler.ts';
 
 /** The part of a chat reply the alert looks at (src/bot/engine.ts BotReply). */
@@ -39,11 +39,14 @@ export function createLowStockAlerts(deps: LowStockAlertDeps): LowStockAlerts {
   return {
     async afterReply(shopId, reply) {
       if (reply.intent !== 'sale' || reply.duplicate || reply.entrySeqs.length === 0) return 0;
-      if (!deps.queries.settings(shopId).lowStockAlert) return 0;
+      const settings = deps.queries.settings(shopId);
+      if (!settings.lowStockAlert) return 0;
       const sold = deps.runs.saleEntries(shopId, reply.entrySeqs);
       if (sold.length === 0) return 0;
       const ids = [...new Set(sold.map((e) => e.productId))];
-      const text = lowStockAlertText(reorderCrossings(sold, deps.queries.products(shopId, ids)));
+      const asOf = deps.clock.now();
+      const sales = deps.queries.productSales(shopId, salesRanges(settings, asOf));
+      const text = lowStockAlertText(reorderCrossings(sold, deps.queries.products(shopId, ids), sales, settings, asOf));
       if (text === null) return 0;
       let reached = 0;
       for (const chat of deps.runs.activeChats(shopId)) {

@@ -1,4 +1,4 @@
-import { offsetMs } from '../../bot/format.ts';
+import { zonedTimeToUtc } from '../../core/zoned-time.ts';
 import { MILLI } from '../../core/quantity.ts';
 import type { Cell } from './table.ts';
 
@@ -178,29 +178,5 @@ function wallClock(y: number, mo: number, d: number, h: number, mi: number, s: n
   if (y < MIN_YEAR || y > maxYear()) return { ok: false, reason: 'date_range' };
   const probe = new Date(Date.UTC(y, mo - 1, d));
   if (probe.getUTCDate() !== d || probe.getUTCMonth() !== mo - 1) return { ok: false, reason: 'bad_date' };
-  return { ok: true, value: localToUtc(y, mo, d, h, mi, s, timeZone) };
-}
-
-const offsets = new Map<string, Map<number, number>>();
-
-/** The UTC instant of a wall-clock time in a zone; offsets are cached per zone and hour (imports repeat them). */
-export function localToUtc(y: number, mo: number, d: number, h: number, mi: number, s: number, timeZone: string): Date {
-  let zone = offsets.get(timeZone);
-  if (!zone) {
-    zone = new Map();
-    offsets.set(timeZone, zone);
-  }
-  const hour = Date.UTC(y, mo - 1, d, h);
-  let offset = zone.get(hour);
-  if (offset === undefined) {
-    // Two passes settle the offset also around a daylight-saving change.
-    offset = offsetAt(hour - offsetAt(hour, timeZone), timeZone);
-    zone.set(hour, offset);
-  }
-  return new Date(hour + mi * 60_000 + s * 1000 - offset);
-}
-
-/** The zone's offset at an instant, in ms (the same helper the chat wording and the digest use). */
-function offsetAt(instant: number, timeZone: string): number {
-  return offsetMs(new Date(instant), timeZone);
+  return { ok: true, value: zonedTimeToUtc(timeZone, y, mo, d, h, mi, s) };
 }

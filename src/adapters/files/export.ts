@@ -4,7 +4,8 @@ import { fromMilli } from '../../core/quantity.ts';
 import { KIND_LABELS } from '../../core/labels.ts';
 import { margin } from '../../core/analysis.ts';
 import type { ChannelSalesRow, ProductSalesRow, ReportQueries, SalesTotals } from '../../core/report-queries.ts';
-import { moneyCell, wallClockDate, xlsxBuffer, type Sheet } from './xlsx.ts';
+import { localDateTime, wallClockDate } from '../../core/zoned-time.ts';
+import { moneyCell, xlsxBuffer, type Sheet } from './xlsx.ts';
 
 export interface StockExportRow {
   product: string;
@@ -96,27 +97,12 @@ export function stockCsv(rows: StockExportRow[]): string {
   );
 }
 
-/** "2026-11-27 10:05" in the shop's zone. */
-export function formatLocal(date: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
-}
-
 export function entriesCsv(rows: EntryExportRow[], timeZone: string): string {
   return toCsv(
     ['编号', '时间', '类型', '商品', '仓库', '数量', '单价', '金额', '成本', '渠道', '往来单位', '经办人', '撤销的编号'],
     rows.map((r) => [
       r.seq,
-      formatLocal(r.occurredAt, timeZone),
+      localDateTime(r.occurredAt, timeZone),
       KIND_LABELS[r.kind as keyof typeof KIND_LABELS] ?? r.kind,
       r.product,
       r.location,
@@ -333,7 +319,7 @@ export async function exportReport(
 ): Promise<ExportFile> {
   const { what, format, shop } = request;
   const timeZone = shop?.timeZone ?? 'Asia/Shanghai';
-  const stamp = formatLocal(request.now ?? new Date(), timeZone).slice(0, 10);
+  const stamp = localDateTime(request.now ?? new Date(), timeZone).slice(0, 10);
   const filename = `${shop?.name ?? 'jxc'}-${TITLES[what]}-${stamp}.${format}`;
   let body: Buffer;
   if (what === 'stock') {

@@ -61,17 +61,3 @@ export async function xlsxBuffer(sheets: readonly Sheet[]): Promise<Buffer> {
 export function moneyCell(cents: number | null): number | null {
   return cents === null ? null : cents / 100;
 }
-
-const wallFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The instant as the shop's wall-clock time, the way Excel dates (which have no zone) are read. */
-export function wallClockDate(at: Date, timeZone: string): Date {
-  let f = wallFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' });
-    wallFormatters.set(timeZone, f);
-  }
-  const parts = f.formatToParts(at);
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  return new Date(Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')));
-}

@@ -18,7 +18,7 @@ import type {
   PendingDelivery,
   RunClaim,
   RunRecord,
-} from '../cron/digest-runs.ts';
+} from '../../core/digest-runs.ts';
 
 /** The kind an entry counts as: a reversal counts as the kind it reverses, with opposite sign. */
 const KIND = 'COALESCE(o.kind, e.kind)';

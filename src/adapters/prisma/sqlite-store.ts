@@ -6,10 +6,8 @@ import type {
   InventoryStore,
   LocationRecord,
   NewEntry,
-  PeriodTotals,
   ProductMode,
   ProductRecord,
-  ProductSales,
   ShopRecord,
   SourceInput,
   StockRow,
@@ -72,10 +70,6 @@ const toLocation = (r: { id: number; shopId: number; name: string; isDefault: nu
 const ENTRY_COLUMNS =
   'shopId, seq, kind, productId, locationId, qtyMilli, unitPrice, amount, cost, valueDelta, channel, counterparty, occurredAt, recordedAt, actorId, actorName, messageId, reversesId, replacesId, transferId';
 
-/** Sales and refunds, with reversals counted under the kind they reverse. */
-const SALES_JOIN = `FROM Entry e LEFT JOIN Entry o ON o.id = e.reversesId
-  WHERE e.shopId = ? AND e.occurredAt >= ? AND e.occurredAt < ? AND COALESCE(o.kind, e.kind) IN ('sale', 'customer_return')`;
-
 /**
  * The inventory store on SQLite through better-sqlite3 prepared statements, on the schema that
  * prisma/schema.prisma describes and prisma/migrations creates. The write path stays here rather than
@@ -135,14 +129,6 @@ export class SqliteStore implements InventoryStore {
       entries: p(`SELECT e.*, p.name AS product, p.unit AS unit, l.name AS location
         FROM Entry e JOIN Product p ON p.id = e.productId LEFT JOIN Location l ON l.id = e.locationId
         WHERE e.shopId = ? AND e.occurredAt >= ? AND e.occurredAt < ? ORDER BY e.seq`),
-      totals: p(`SELECT COALESCE(SUM(e.amount), 0) AS revenue, COALESCE(SUM(e.cost), 0) AS cost,
-          COALESCE(-SUM(e.qtyMilli), 0) AS soldMilli,
-          COALESCE(SUM(CASE WHEN e.kind = 'sale' THEN 1 WHEN e.kind = 'reversal' AND o.kind = 'sale' THEN -1 ELSE 0 END), 0) AS salesCount
-        ${SALES_JOIN}`),
-      salesByProduct: p(`SELECT e.productId, p.name AS product, p.unit, -SUM(e.qtyMilli) AS soldMilli, SUM(e.amount) AS revenue, SUM(e.cost) AS cost
-        FROM Entry e LEFT JOIN Entry o ON o.id = e.reversesId JOIN Product p ON p.id = e.productId
-        WHERE e.shopId = ? AND e.occurredAt >= ? AND e.occurredAt < ? AND COALESCE(o.kind, e.kind) IN ('sale', 'customer_return')
-        GROUP BY e.productId ORDER BY soldMilli DESC, p.name`),
       products: p('SELECT * FROM Product WHERE shopId = ? ORDER BY name'),
       aliases: p('SELECT productId, alias FROM ProductAlias WHERE shopId = ?'),
       units: p('SELECT u.productId, u.unit, u.factorMilli FROM ProductUnit u JOIN Product p ON p.id = u.productId WHERE p.shopId = ?'),
@@ -195,14 +181,6 @@ export class SqliteStore implements InventoryStore {
       location: string | null;
     })[];
     return rows.map((r) => ({ ...toEntry(r), product: r.product, unit: r.unit, location: r.location }));
-  }
-
-  totals(shopId: number, from: Date, to: Date): PeriodTotals {
-    return this.s.totals.get(shopId, from.getTime(), to.getTime()) as PeriodTotals;
-  }
-
-  salesByProduct(shopId: number, from: Date, to: Date): ProductSales[] {
-    return this.s.salesByProduct.all(shopId, from.getTime(), to.getTime()) as ProductSales[];
   }
 
   products(shopId: number): ProductRecord[] {

@@ -5,7 +5,7 @@ import { qrcodeValueToImageUrl, ScanStatus } from 'wechaty';
 import type { BotLogger } from '../../bot/engine.ts';
 import type { Outbox } from '../../bot/outbox.ts';
 import type { WechatConfig } from '../../config.ts';
-import { PrivateFileError, writePrivateFile } from '../files/private-file.ts';
+import { PrivateFileError, writePrivateFile } from '../../private-file.ts';
 import type { Pacing } from './pacer.ts';
 import { createWechatBot, type WechatApp, type WechatBot, type WechatPuppet } from './wechat-bot.ts';
 

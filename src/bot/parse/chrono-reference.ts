@@ -1,4 +1,4 @@
-import { offsetMinutes } from './time-zone.ts';
+import { offsetMinutes } from '../../core/zoned-time.ts';
 
 /**
  * The reference date to hand chrono so it reasons in the shop's wall-clock time.

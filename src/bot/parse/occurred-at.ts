@@ -1,6 +1,6 @@
 import * as chrono from 'chrono-node';
 import { chronoReference } from './chrono-reference.ts';
-import { localParts, zonedTimeToUtc } from './time-zone.ts';
+import { localParts, zonedTimeToUtc } from '../../core/zoned-time.ts';
 
 /**
  * When a write happened (`昨天`, `上周五`, `3月5日`, `前天下午3点`). Date words are found with a

@@ -2,7 +2,7 @@ import * as chrono from 'chrono-node';
 import type { Period } from '../command.ts';
 import { parseNumber } from './numbers.ts';
 import { chronoReference } from './chrono-reference.ts';
-import { isRealDate, isoWeekday, localParts, startOfLocalDay } from './time-zone.ts';
+import { isRealDate, isoWeekday, localParts, startOfLocalDay } from '../../core/zoned-time.ts';
 
 /**
  * Report periods (`本月`, `上周`, `最近7天`, `去年12月`, `11月1日到11月20日`). chrono reads single

@@ -4,7 +4,7 @@ import { MAX_QUANTITY, parseError, tooLarge } from './errors.ts';
 import { parseMoney } from './money.ts';
 import { parseNumber, readNumberAt } from './numbers.ts';
 import { isWordChar } from './text.ts';
-import { canonicalTimeZone } from './time-zone.ts';
+import { canonicalTimeZone } from '../../core/zoned-time.ts';
 import { commandResult, type IntentParser, type ParseResult, type ParserInput } from './types.ts';
 import { conversionFactor, readUnitAt } from './units.ts';
 import { INTENT_VERBS, verbPattern } from './verbs.ts';

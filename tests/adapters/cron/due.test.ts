@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { dueDigest, parseDigestTime, retryDelayMs, scheduledAt, zonedTime } from '../../../src/adapters/cron/due.ts';
+import { dueDigest, parseDigestTime, retryDelayMs, scheduledAt } from '../../../src/adapters/cron/due.ts';
+import { zonedTimeToUtc } from '../../../src/core/zoned-time.ts';
+
+const zonedTime = (y: number, m: number, d: number, h: number, mi: number, zone: string) => zonedTimeToUtc(zone, y, m, d, h, mi);
 
 const shanghai = { timeZone: 'Asia/Shanghai', digestTime: '21:00' };
 const newYork = { timeZone: 'America/New_York', digestTime: '21:00' };

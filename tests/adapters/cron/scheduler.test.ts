@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DigestScheduler, SENDING_TIMEOUT_MS, type DigestOutbox } from '../../../src/adapters/cron/digest-scheduler.ts';
-import type { DigestRunStore } from '../../../src/adapters/cron/digest-runs.ts';
+import type { DigestRunStore } from '../../../src/core/digest-runs.ts';
 import { openDatabase, type SqliteDatabase } from '../../../src/adapters/prisma/database.ts';
 import { SqliteAccessStore } from '../../../src/adapters/prisma/sqlite-access.ts';
 import { SqliteDigestStore } from '../../../src/adapters/prisma/sqlite-digest.ts';

@@ -1,7 +1,9 @@
 // Reports in chat (src/bot/reports.ts) over the SQL report port (src/adapters/prisma/sqlite-reports.ts)
 // and the pure analysis (src/core/analysis.ts), on a real SQLite ledger.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteDigestStore } from '../../../src/adapters/prisma/sqlite-digest.ts';
 import { SqliteReports } from '../../../src/adapters/prisma/sqlite-reports.ts';
+import { stockHealthNow } from '../../../src/core/digest.ts';
 import { displayWidth, renderReport } from '../../../src/bot/reports.ts';
 import { parsePeriod } from '../../../src/bot/parse/index.ts';
 import { margin, slowMovers, topProducts } from '../../../src/core/analysis.ts';
@@ -13,6 +15,7 @@ import { createTestDb, source, TestClock, type TestDb } from '../../helpers/db.t
 let t: TestDb;
 let shop: ShopRecord;
 let reports: SqliteReports;
+let digest: SqliteDigestStore;
 const clock = new TestClock(new Date('2026-11-02T02:00:00Z'));
 const NOW = new Date('2026-11-27T06:00:00Z');
 
@@ -20,6 +23,7 @@ beforeAll(() => {
   t = createTestDb();
   shop = t.store.createShop('测试店', clock.now());
   reports = new SqliteReports(t.db);
+  digest = new SqliteDigestStore(t.db);
   const service = new InventoryService(t.store, clock);
   const write = (req: WriteRequest) => {
     const r = service.record(shop.id, req, source());
@@ -49,8 +53,10 @@ afterAll(() => t.cleanup());
 
 const period = (word: string) => parsePeriod(word, NOW, 'Asia/Shanghai') as NonNullable<ReturnType<typeof parsePeriod>>;
 const stock = (): StockRow[] => t.store.stock(shop.id);
+const health = (noSaleDays?: number) => stockHealthNow(digest, shop.id, NOW, noSaleDays === undefined ? {} : { noSaleDays });
+const slowIds = (noSaleDays: number) => new Set(health(noSaleDays).overstock.filter((o) => o.reasons.includes('noSale')).map((o) => o.productId));
 const report = (kind: 'sales' | 'profit' | 'top' | 'slow' | 'daily', seeCost: boolean, extra: { period?: string; byChannel?: boolean } = {}) =>
-  renderReport(reports, stock(), shop, { intent: 'report', kind, period: extra.period ? period(extra.period) : undefined, byChannel: extra.byChannel }, seeCost, NOW);
+  renderReport(reports, stock(), health, shop, { intent: 'report', kind, period: extra.period ? period(extra.period) : undefined, byChannel: extra.byChannel }, seeCost, NOW);
 
 /** Table lines (everything after the heading lines) fit a phone screen. */
 function expectNarrow(text: string) {
@@ -116,8 +122,10 @@ describe('销量 / 利润 / 畅销 / 滞销 in chat', () => {
     expect(report('top', true, { period: '最近30天' })).toContain('按毛利：\n1 T恤 白色 加大码 纯棉 1,131.00\n2 袜子                   260.00\n3 短裤                   168.00');
   });
 
-  it('滞销: stock that has not sold in 30 days, with its value for owners', () => {
-    expect(report('slow', true).split('\n')).toEqual(['🐢 滞销：30 天没卖出、仍有库存 1 种，压着 300.00 元', '商品 库存   金额 上次卖出', '帽子 10顶 300.00 从未卖出']);
+  it('滞销: stock that has not sold in the shop’s no-sale days, with its value for owners', () => {
+    // Every product is 25 days old: none has gone the shop's 30 days unsold yet.
+    expect(report('slow', true)).toBe('✅ 没有滞销：有库存、满 30 天的商品在最近 30 天都卖出过。');
+    expect(report('slow', true, { period: '最近20天' }).split('\n')).toEqual(['🐢 滞销：20 天没卖出、仍有库存 1 种，压着 300.00 元', '商品 库存   金额 上次卖出', '帽子 10顶 300.00 从未卖出']);
     expect(report('slow', false, { period: '最近5天' }).split('\n')).toEqual([
       '🐢 滞销：5 天没卖出、仍有库存 4 种',
       '商品               库存 上次卖出',
@@ -153,7 +161,7 @@ describe('analysis', () => {
   it('counts idle days from the last sale that was not undone', () => {
     const rows: StockRow[] = stock();
     const last = reports.lastSales(shop.id, NOW);
-    const slow = slowMovers(rows, last, NOW, 7);
+    const slow = slowMovers(rows, last, NOW, slowIds(7));
     // Most value tied up first; 袜子 last sold 7 days ago (its later, undone sale does not count).
     expect(slow.map((s) => [s.product, s.idleDays, s.value])).toEqual([
       ['T恤 白色 加大码 纯棉', 9, 142000],
@@ -161,6 +169,6 @@ describe('analysis', () => {
       ['袜子', 7, 40000],
       ['帽子', null, 30000],
     ]);
-    expect(slowMovers(rows, last, NOW, 8).map((s) => s.product)).toEqual(['T恤 白色 加大码 纯棉', '短裤', '帽子']);
+    expect(slowMovers(rows, last, NOW, slowIds(8)).map((s) => s.product)).toEqual(['T恤 白色 加大码 纯棉', '短裤', '帽子']);
   });
 });

@@ -2,7 +2,7 @@
  * What the digest scheduler needs from the database to send each shop's digest exactly once: a claim
  * that only one process can win, and a row per chat that records every attempt.
  */
-import type { Audience } from '../../core/access.ts';
+import type { Audience } from './access.ts';
 
 /**
  * pending: waiting for its (next) attempt · sending: an instance is calling the platform ·
