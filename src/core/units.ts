@@ -138,7 +138,8 @@ export function unitConversion(written: string, product: ProductUnits): UnitConv
   }
   if (from !== undefined || to !== undefined) return { ok: false, reason: 'incompatible' };
   if (written === DOZEN) return { ok: true, num: DOZEN_SIZE, den: 1 };
-  if (PACKAGE_UNITS.has(written)) return { ok: false, reason: 'needs-conversion' };
+  // Packaging on either side: how many pieces a 箱 holds is the product's setting, never 1.
+  if (PACKAGE_UNITS.has(written) || PACKAGE_UNITS.has(product.unit)) return { ok: false, reason: 'needs-conversion' };
   return { ok: true, num: 1, den: 1 };
 }
 
@@ -164,4 +165,39 @@ export function isSmallerUnit(small: string, big: string, product: ProductUnits)
   const a = unitConversion(small, product);
   const b = unitConversion(big, product);
   return a.ok && b.ok && a.num * b.den < b.num * a.den;
+}
+
+/** One written part of a quantity (`3箱` of `3箱6瓶`). */
+export interface QuantityPart {
+  value: number;
+  unit: string | undefined;
+}
+
+/** A written quantity in thousandths of the product's own unit, or why it cannot be one. */
+export type BaseQuantity =
+  | { ok: true; milli: number }
+  | { ok: false; reason: 'needs-conversion' | 'incompatible'; unit: string }
+  | { ok: false; reason: 'precision' };
+
+/**
+ * Adds up the parts of a quantity (`1斤2两`, `3箱6瓶`, `一箱半`, `0.5kg`) in thousandths of the
+ * product's unit, exactly. A part without a unit counts in the product's unit. `product` is
+ * undefined for a name the shop does not know yet: its quantity stays in the unit written.
+ */
+export function toBaseMilli(parts: readonly QuantityPart[], product: ProductUnits | undefined): BaseQuantity {
+  let total = 0;
+  for (const part of parts) {
+    const written = Math.round(part.value * 1000);
+    if (Math.abs(written - part.value * 1000) > 1e-6) return { ok: false, reason: 'precision' };
+    if (product === undefined || part.unit === undefined) {
+      total += written;
+      continue;
+    }
+    const c = unitConversion(part.unit, product);
+    if (!c.ok) return { ok: false, reason: c.reason, unit: part.unit };
+    const milli = convertMilli(written, c);
+    if (milli === undefined) return { ok: false, reason: 'precision' };
+    total += milli;
+  }
+  return { ok: true, milli: total };
 }

@@ -74,7 +74,7 @@ const refusals: Array<[string, ParseErrorCode]> = [
   ['进货 可乐 50000000箱', 'TOO_LARGE'],
   ['进货 T恤 2.5件', 'FRACTIONAL_QUANTITY'],
   ['出货 T恤 1.5', 'FRACTIONAL_QUANTITY'],
-  ['出货 可乐 1.5箱', 'FRACTIONAL_QUANTITY'],
+  ['出货 可乐 0.3箱', 'FRACTIONAL_QUANTITY'],
   ['进货 卫衣 2.5', 'FRACTIONAL_QUANTITY'],
   ['进货 T恤 5件 单价 20.555', 'BAD_PRICE'],
   ['进货 T恤 5件 单价 -20', 'BAD_PRICE'],

@@ -19,7 +19,7 @@ const supplierReturns: Array<[string, Command]> = [
   ['退厂 T恤 5件', { intent: 'supplierReturn', items: [known('T恤', 5, { unit: '件' })] }],
   ['退供 T恤 5件 供应商 老王', { intent: 'supplierReturn', items: [known('T恤', 5, { unit: '件' })], counterparty: '老王' }],
   ['退供 T恤 5件 单价 20', { intent: 'supplierReturn', items: [known('T恤', 5, { unit: '件', unitPrice: 2000 })] }],
-  ['退供 可乐 2箱', { intent: 'supplierReturn', items: [known('可乐', 48, { unit: '箱' })] }],
+  ['退供 可乐 2箱', { intent: 'supplierReturn', items: [known('可乐', 48, { unit: '箱', writtenQuantity: '2箱' })] }],
   ['退供 T恤 5件 从 总仓', { intent: 'supplierReturn', items: [known('T恤', 5, { unit: '件' })], location: '总仓' }],
   ['前天 退厂 T恤 5件', { intent: 'supplierReturn', occurredAt: utc('2026-11-25T04:00:00.000Z'), items: [known('T恤', 5, { unit: '件' })] }],
 ];

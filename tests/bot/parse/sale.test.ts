@@ -37,7 +37,7 @@ const cases: Array<[string, Command]> = [
   ['出货 T恤 3件 从 天猫仓', { intent: 'sale', items: [known('T恤', 3, { unit: '件' })], location: '天猫仓' }],
   ['出货 T恤 3件 在 天猫仓', { intent: 'sale', items: [known('T恤', 3, { unit: '件' })], location: '天猫仓' }],
   ['出货 T恤 3件，短裤 2条 抖音 客户 李四', { intent: 'sale', items: [known('T恤', 3, { unit: '件' }), known('短裤', 2, { unit: '条' })], channel: '抖音', counterparty: '李四' }],
-  ['出货 可乐 1箱', { intent: 'sale', items: [known('可乐', 24, { unit: '箱' })] }],
+  ['出货 可乐 1箱', { intent: 'sale', items: [known('可乐', 24, { unit: '箱', writtenQuantity: '1箱' })] }],
   ['出货 苹果 2.5', { intent: 'sale', items: [known('苹果', 2.5)] }],
   ['出货 苹果 1斤半 单价 6', { intent: 'sale', items: [known('苹果', 1.5, { unit: '斤', unitPrice: 600 })] }],
   ['卖了 裤子 2条', { intent: 'sale', items: [known('短裤', 2, { unit: '条' })] }],
