@@ -6,6 +6,7 @@ import type { Command } from './command.ts';
 import { qty, yuanGrouped } from './format.ts';
 import { helpText } from './help.ts';
 import { digestReply, localDate } from './digest.ts';
+import { checkWrite } from './price-check.ts';
 import { renderReport } from './reports.ts';
 import type { ReportQueries } from '../core/report-queries.ts';
 import type { DigestQueries } from '../core/digest-queries.ts';
@@ -177,11 +178,14 @@ export class ChatEngine {
 
     if (WRITE_INTENTS.has(command.intent)) {
       const c = command as Extract<Command, { intent: WriteKind }>;
+      // Freight is spread and doubtful prices are asked about before anything is recorded.
+      const checked = checkWrite(this.store, this.catalogue(shop.id), shop.id, c);
+      if (checked.reply !== undefined) return reply(checked.reply);
       const result = this.service.record(
         shop.id,
         {
           kind: c.intent,
-          items: c.items,
+          items: checked.items,
           occurredAt: c.occurredAt,
           channel: c.channel,
           counterparty: c.counterparty,
@@ -192,7 +196,8 @@ export class ChatEngine {
       );
       if (!result.ok) return reply(this.refusal(result, shop.id, c.intent));
       if (result.value.createdProducts.length > 0) this.invalidate(shop.id);
-      return reply(writeReply(result.value, seeCost), result.value.entries.map((e) => e.seq), result.value.duplicate);
+      const details = c.intent === 'transfer' ? [] : checked.items;
+      return reply(writeReply(result.value, seeCost, details), result.value.entries.map((e) => e.seq), result.value.duplicate);
     }
 
     switch (command.intent) {

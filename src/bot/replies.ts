@@ -3,7 +3,12 @@ import type { CorrectionOutcome, UndoOutcome, WriteKind, WriteOutcome } from '..
 import type { EntryView, StockRow } from '../core/ports.ts';
 import { averageCost } from '../core/valuation.ts';
 import { KIND_LABELS } from '../core/labels.ts';
-import { qty, yuan } from './format.ts';
+import { mulDivRound } from '../core/money.ts';
+import { MILLI } from '../core/quantity.ts';
+import { valueAt } from '../core/valuation.ts';
+import type { PriceReading, Plausibility } from '../core/plausibility.ts';
+import type { Item } from './command.ts';
+import { qty, yuan, yuanGrouped } from './format.ts';
 
 /** How to undo, shown after every write. */
 export const UNDO_HINT = '（回复「撤销」可撤回）';
@@ -17,9 +22,16 @@ const WRITE_VERB: Record<WriteKind, string> = {
   transfer: '调拨',
 };
 
-/** The one-line confirmation of each entry a write made. */
-export function writeReply(outcome: WriteOutcome, seeCost: boolean): string {
+/**
+ * What the message wrote about each line, beyond the ledger entry: the quantity as written
+ * (`3箱`), the rate, discount and freight that make up the amount. Optional, in entry order.
+ */
+export type LineDetail = Pick<Item, 'writtenQuantity' | 'unitPrice' | 'rate' | 'discount' | 'freight'>;
+
+/** The one-line confirmation of each entry a write made, each with quantity × unit price = amount. */
+export function writeReply(outcome: WriteOutcome, seeCost: boolean, details: readonly (LineDetail | undefined)[] = []): string {
   const lines: string[] = [];
+  const warnings: string[] = [];
   const entries = outcome.entries;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i] as EntryView;
@@ -34,27 +46,67 @@ export function writeReply(outcome: WriteOutcome, seeCost: boolean): string {
       );
       continue;
     }
-    lines.push(`✅ #${e.seq} ${entryText(e, seeCost)}${stockText(e, after?.qtyMilli ?? 0)}`);
+    const detail = details[i];
+    lines.push(`✅ #${e.seq} ${entryText(e, seeCost, detail)}${stockText(e, after?.qtyMilli ?? 0)}`);
+    if (e.unitPrice === 0 && e.amount === 0 && e.kind !== 'adjustment' && (seeCost || !isCostKind(e))) {
+      warnings.push(`⚠️ #${e.seq} 单价是 0，按 0 元记了。写错了请发：改 #${e.seq} 单价 59`);
+    }
   }
   const notes: string[] = [];
   if (outcome.createdProducts.length > 0) notes.push(`新商品已建档：${outcome.createdProducts.join('、')}`);
   if (outcome.createdLocations.length > 0) notes.push(`新仓库：${outcome.createdLocations.join('、')}`);
   if (outcome.duplicate) notes.push('这条消息已记过账，未重复记录');
   const tail = notes.length > 0 ? `\n（${notes.join('；')}）` : '';
-  return `${lines.join('\n')}${outcome.duplicate ? '' : UNDO_HINT}${tail}`;
+  const warn = warnings.length > 0 ? `\n${warnings.join('\n')}` : '';
+  return `${lines.join('\n')}${outcome.duplicate ? '' : UNDO_HINT}${tail}${warn}`;
 }
 
-/** "进货 T恤 50件 @20.00 淘宝". Purchase prices are cost, so only owners see them. */
-export function entryText(e: EntryView, seeCost: boolean): string {
+function isCostKind(e: EntryView): boolean {
+  return e.kind === 'purchase' || e.kind === 'supplier_return';
+}
+
+/**
+ * `3件 × 59.00 = 177.00`, with the parts that make up the amount when there are some:
+ * `50件 × 20.00 + 运费 10.00 = 1,010.00`, `3件 × 59.00 − 优惠 5.00 = 172.00`, `3件 × 47.20（8折）= 141.60`.
+ * A written total that is not a whole number of 分 per unit reads `共 100.00（约 33.33/件）`.
+ */
+export function amountText(e: EntryView, detail?: LineDetail): string {
+  const q = Math.abs(e.qtyMilli);
+  const amount = Math.abs(e.amount);
+  const quantity = qty(q, e.unit) + (detail?.writtenQuantity !== undefined ? `（${detail.writtenQuantity}）` : '');
+  const discount = detail?.discount ?? 0;
+  const freight = detail?.freight ?? 0;
+  const rate = detail?.rate !== undefined ? `（${rateText(detail.rate)}）` : '';
+  if (e.unitPrice === null) return `${quantity} 共 ${yuanGrouped(amount)}`;
+  if (discount === 0 && freight === 0) {
+    if (valueAt(e.unitPrice, q) === amount) return `${quantity} × ${yuan(e.unitPrice)}${rate} = ${yuanGrouped(amount)}`;
+    return `${quantity} 共 ${yuanGrouped(amount)}${rate}（约 ${yuan(e.unitPrice)}/${e.unit}）`;
+  }
+  const base = amount + discount - freight;
+  const written = detail?.unitPrice;
+  const list = written !== undefined ? (detail?.rate !== undefined ? mulDivRound(written, detail.rate, 100) : written) : mulDivRound(base, MILLI, q);
+  const head = valueAt(list, q) === base ? `${quantity} × ${yuan(list)}${rate}` : `${quantity} 共 ${yuanGrouped(base)}${rate}`;
+  const minus = discount > 0 ? ` − 优惠 ${yuan(discount)}` : '';
+  const plus = freight > 0 ? ` + 运费 ${yuan(freight)}` : '';
+  return `${head}${minus}${plus} = ${yuanGrouped(amount)}`;
+}
+
+/** 80 → "8折", 85 → "85折". */
+function rateText(rate: number): string {
+  return rate % 10 === 0 ? `${rate / 10}折` : `${rate}折`;
+}
+
+/** "进货 T恤 50件 × 20.00 = 1,000.00 淘宝". Purchase prices are cost, so only owners see them. */
+export function entryText(e: EntryView, seeCost: boolean, detail?: LineDetail): string {
   const amountQty = Math.abs(e.qtyMilli);
   const parts = [KIND_LABELS[e.kind], e.product];
   if (e.kind === 'adjustment') {
     const diff = e.qtyMilli === 0 ? '（无差异）' : e.qtyMilli > 0 ? `（盘盈 ${qty(e.qtyMilli, e.unit)}）` : `（盘亏 ${qty(-e.qtyMilli, e.unit)}）`;
     return `${parts.join(' ')}${diff}`;
   }
-  parts.push(qty(amountQty, e.unit));
-  const isCost = e.kind === 'purchase' || e.kind === 'supplier_return';
-  if (e.unitPrice !== null && (seeCost || !isCost)) parts.push(`@${yuan(e.unitPrice)}`);
+  const priced = e.unitPrice !== null || (e.kind === 'supplier_return' && e.amount !== 0);
+  if (priced && (seeCost || !isCostKind(e))) parts.push(amountText(e, detail));
+  else parts.push(qty(amountQty, e.unit) + (detail?.writtenQuantity !== undefined ? `（${detail.writtenQuantity}）` : ''));
   if (e.channel) parts.push(e.channel);
   if (e.counterparty) parts.push(e.counterparty);
   return parts.join(' ');
@@ -160,4 +212,43 @@ export function failureReply(failure: Failure, context: FailureContext = {}): st
     case 'EMPTY_COMMAND':
       return '❌ 没有要记录的商品。例：进货 T恤 50 件 单价 20';
   }
+}
+
+const CIRCLED = ['①', '②', '③', '④', '⑤'];
+
+/** `16` for 1600, `16.5` for 1650: money as someone would type it. */
+function typed(cents: number): string {
+  return yuan(cents).replace(/\.00$/, '').replace(/(\.\d)0$/, '$1');
+}
+
+function readingText(r: PriceReading, baseUnit: string): string {
+  if (r.kind === 'total') return `共 ${yuanGrouped(r.cents)}：合 ${yuanGrouped(r.perBase)} 元/${baseUnit}`;
+  const per = r.unit ?? baseUnit;
+  const converted = r.unit === undefined ? '' : `：合 ${yuanGrouped(r.perBase)} 元/${baseUnit}`;
+  return `每${per} ${yuanGrouped(r.cents)}${converted}，这一行共 ${yuanGrouped(r.amount)}`;
+}
+
+function readingExample(r: PriceReading, baseUnit: string): string {
+  return r.kind === 'total' ? `共${typed(r.cents)}` : `每${r.unit ?? baseUnit}${typed(r.cents)}`;
+}
+
+/**
+ * The question asked instead of recording a line whose price reads two ways: each reading with
+ * what it means per the product's unit, what the shop knows, and how to write each one.
+ */
+export function priceDoubtReply(kind: WriteKind, item: Item, baseUnit: string, verdict: Extract<Plausibility, { ok: false }>): string {
+  const verb = WRITE_VERB[kind];
+  const quantity = item.writtenQuantity ?? `${qty(Math.round(item.quantity * MILLI), baseUnit)}`;
+  const all = [verdict.written, ...verdict.others];
+  const known = verdict.references.length > 0 ? `\n（这个商品以往的价格约 ${verdict.references.map((r) => `${yuanGrouped(r)} 元/${baseUnit}`).join('、')}）` : '';
+  return [
+    `❓ ${item.product} ${quantity} 的价格「${typed(verdict.written.cents)}」可以有${all.length === 2 ? '两' : all.length}种读法，这条没有记账：`,
+    ...all.map((r, i) => `${CIRCLED[i] ?? `${i + 1}.`} ${readingText(r, baseUnit)}`),
+  ].join('\n') + known + '\n请按你的意思重发（其他照原样写）：\n' + all.map((r, i) => `${CIRCLED[i] ?? `${i + 1}.`} ${verb} ${item.product} ${quantity} ${readingExample(r, baseUnit)}`).join('\n');
+}
+
+/** 运费 belongs to a purchase (landed cost); on other writes it is refused with an example. */
+export function freightRefusal(kind: WriteKind, product: string): string {
+  const verb = WRITE_VERB[kind];
+  return `❌ 运费只能记在进货上（摊进进货成本），${verb}不记运费，这条没有记账。例：进货 ${product} 50件 单价 20 运费 10\n${verb}请不写运费重发，例：${verb} ${product} 1件 59`;
 }

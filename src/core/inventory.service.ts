@@ -1,5 +1,5 @@
 import { Refusal, fail, ok, type Failure, type Result } from './failures.ts';
-import { MAX_CENTS, mulDivRound } from './money.ts';
+import { MAX_CENTS } from './money.ts';
 import type {
   BalanceRecord,
   Clock,
@@ -15,6 +15,7 @@ import type {
   UnitOfWork,
 } from './ports.ts';
 import { COUNT_UNITS, MAX_QUANTITY, MILLI, toMilli } from './quantity.ts';
+import { linePrice, priceFailure } from './pricing.ts';
 import { costOut, valueAt, valueIn } from './valuation.ts';
 
 /** The kinds of write a message can ask for. */
@@ -28,6 +29,12 @@ export interface WriteItem {
   unit?: string | undefined;
   unitPrice?: number | undefined;
   total?: number | undefined;
+  /** Percent charged (8折 → 80), against the written price or the set 售价. */
+  rate?: number | undefined;
+  /** 分 off the line (优惠5元). */
+  discount?: number | undefined;
+  /** 分 of landed cost added to a purchase line (its share of 运费). */
+  freight?: number | undefined;
 }
 
 export interface WriteRequest {
@@ -330,10 +337,7 @@ export class InventoryService {
         break;
       }
       case 'customerReturn': {
-        const refund = optionalPrice(item, qtyMilli) ?? {
-          unitPrice: product.salePrice,
-          amount: product.salePrice === null ? 0 : valueAt(product.salePrice, qtyMilli),
-        };
+        const refund: { unitPrice: number | null; amount: number } = optionalPrice(item, qtyMilli, product.salePrice ?? undefined) ?? { unitPrice: null, amount: 0 };
         const value = dropship ? valueAt(fallbackCost, qtyMilli) : valueIn(balance, qtyMilli, fallbackCost);
         // Object.assign on the item's own base object: spreads are measurably slower on the hot path.
         entry = Object.assign(base, {
@@ -632,7 +636,7 @@ export function validateItem(item: WriteItem, zeroAllowed: boolean): Failure | u
   if (item.unit !== undefined && COUNT_UNITS.has(item.unit) && !Number.isInteger(item.quantity)) {
     return { code: 'BAD_QUANTITY', product, reason: 'fractional' };
   }
-  for (const money of [item.unitPrice, item.total]) {
+  for (const money of [item.unitPrice, item.total, item.discount, item.freight]) {
     if (money === undefined) continue;
     if (!Number.isFinite(money) || money < 0) return { code: 'BAD_PRICE', product, reason: 'negative' };
     if (!Number.isInteger(money)) return { code: 'BAD_PRICE', product, reason: 'precision' };
@@ -641,16 +645,15 @@ export function validateItem(item: WriteItem, zeroAllowed: boolean): Failure | u
   return undefined;
 }
 
-function optionalPrice(item: WriteItem, qtyMilli: number): { unitPrice: number; amount: number } | undefined {
-  if (item.total !== undefined) return { unitPrice: mulDivRound(item.total, MILLI, qtyMilli), amount: item.total };
-  if (item.unitPrice !== undefined) return { unitPrice: item.unitPrice, amount: valueAt(item.unitPrice, qtyMilli) };
-  return undefined;
+function optionalPrice(item: WriteItem, qtyMilli: number, fallback?: number): { unitPrice: number; amount: number } | undefined {
+  const p = linePrice(item, qtyMilli, fallback);
+  if (p !== undefined && 'problem' in p) throw new Refusal(priceFailure(p, item.product));
+  return p;
 }
 
 function price(item: WriteItem, qtyMilli: number, fallback: number | undefined, product: string): { unitPrice: number; amount: number } {
-  const given = optionalPrice(item, qtyMilli);
+  const given = optionalPrice(item, qtyMilli, fallback);
   if (given) return given;
-  if (fallback !== undefined) return { unitPrice: fallback, amount: valueAt(fallback, qtyMilli) };
   throw new Refusal({ code: 'MISSING_PRICE', product });
 }
 
