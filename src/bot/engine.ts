@@ -12,7 +12,7 @@ import type { ReportQueries } from '../core/report-queries.ts';
 import type { DigestQueries } from '../core/digest-queries.ts';
 import { buildCatalogue, parseMessage, suggestProducts, type Catalogue } from './parse/index.ts';
 import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
-import { correctionReply, failureReply, stockLine, undoReply, writeReply, type FailureContext } from './replies.ts';
+import { conversionReply, correctionReply, failureReply, stockLine, undoReply, writeReply, type FailureContext } from './replies.ts';
 
 /** A chat message as every adapter hands it over: raw text and who sent it, never parsed. */
 export interface IncomingMessage {
@@ -339,13 +339,10 @@ export class ChatEngine {
         return `✅ ${row.product} 编码：${command.value}`;
       }
       case 'unitConversion': {
-        const base = String(command.value);
-        const unit = command.unit ?? '';
-        const factor = command.factor ?? 1;
-        if (row.unit !== base) this.store.updateProduct(shop.id, id, { unit: base });
-        this.store.setUnit(id, unit, Math.round(factor * MILLI));
+        const result = this.service.setUnitConversion(shop.id, { product: row.product, unit: command.unit ?? '', factor: command.factor ?? 1, base: String(command.value) });
+        if (!result.ok) return this.refusal(result, shop.id, 'query');
         this.invalidate(shop.id);
-        return `✅ ${row.product}：1${unit} = ${factor}${base}（库存按${base}计）`;
+        return conversionReply(result.value);
       }
     }
   }

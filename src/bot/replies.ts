@@ -1,10 +1,10 @@
 import type { Failure } from '../core/failures.ts';
-import type { CorrectionOutcome, UndoOutcome, WriteKind, WriteOutcome } from '../core/inventory.service.ts';
+import type { CorrectionOutcome, UndoOutcome, UnitConversionOutcome, WriteKind, WriteOutcome } from '../core/inventory.service.ts';
 import type { EntryView, StockRow } from '../core/ports.ts';
 import { averageCost } from '../core/valuation.ts';
 import { KIND_LABELS } from '../core/labels.ts';
 import { mulDivRound } from '../core/money.ts';
-import { MILLI } from '../core/quantity.ts';
+import { formatQty, MILLI } from '../core/quantity.ts';
 import { valueAt } from '../core/valuation.ts';
 import type { PriceReading, Plausibility } from '../core/plausibility.ts';
 import type { Item } from './command.ts';
@@ -209,6 +209,15 @@ export function failureReply(failure: Failure, context: FailureContext = {}): st
       return `❌ 调出和调入是同一个仓库「${failure.location}」。例：调拨 T恤 20 件 到 天猫仓`;
     case 'UNKNOWN_LOCATION':
       return `❌ 没有仓库「${failure.location}」。调拨会自动新建目标仓库，例：调拨 T恤 20 件 到 ${failure.location}`;
+    case 'UNIT_IN_USE': {
+      const stock = failure.onHandMilli === 0 ? '' : `（现有库存 ${qty(failure.onHandMilli, failure.unit)}）`;
+      return (
+        `❌ ${failure.product} 的记录和库存都是按${failure.unit}记的${stock}，不能改成按${failure.base}计：` +
+        `那样以前的每条记录和库存都会把${failure.unit}当成${failure.base}，账就不对了。没有改动。\n` +
+        `可以继续按${failure.unit}计，再设置更大的包装，例：设置 ${failure.product} 1托=50${failure.unit}；` +
+        `按${failure.base}零卖的请建一个新商品，例：进货 ${failure.product}${failure.base}装 24${failure.base} 单价 2`
+      );
+    }
     case 'EMPTY_COMMAND':
       return '❌ 没有要记录的商品。例：进货 T恤 50 件 单价 20';
   }
@@ -251,4 +260,10 @@ export function priceDoubtReply(kind: WriteKind, item: Item, baseUnit: string, v
 export function freightRefusal(kind: WriteKind, product: string): string {
   const verb = WRITE_VERB[kind];
   return `❌ 运费只能记在进货上（摊进进货成本），${verb}不记运费，这条没有记账。例：进货 ${product} 50件 单价 20 运费 10\n${verb}请不写运费重发，例：${verb} ${product} 1件 59`;
+}
+
+/** `✅ 雪碧：1箱 = 24瓶（库存按瓶计）`, saying so when past 件 now read as 瓶. */
+export function conversionReply(v: UnitConversionOutcome): string {
+  const relabel = v.relabelledFrom === undefined ? '' : `\n（以前按${v.relabelledFrom}记的数量，现在按${v.base}算，一${v.relabelledFrom} = 一${v.base}）`;
+  return `✅ ${v.product}：1${v.unit} = ${formatQty(Math.round(v.factor * MILLI))}${v.base}（库存按${v.base}计）${relabel}`;
 }

@@ -15,7 +15,9 @@ export type Failure =
   | { code: 'UNDO_TOO_OLD'; entryNo: number; hours: number }
   | { code: 'SAME_LOCATION'; location: string }
   | { code: 'UNKNOWN_LOCATION'; location: string }
-  | { code: 'EMPTY_COMMAND' };
+  | { code: 'EMPTY_COMMAND' }
+  /** A conversion would change the unit a product's existing entries and stock are counted in. */
+  | { code: 'UNIT_IN_USE'; product: string; unit: string; base: string; outer: string; onHandMilli: number };
 
 export type FailureCode = Failure['code'];
 
