@@ -77,7 +77,10 @@ export function amountText(e: EntryView, detail?: LineDetail): string {
   const discount = detail?.discount ?? 0;
   const freight = detail?.freight ?? 0;
   const rate = detail?.rate !== undefined ? `（${rateText(detail.rate)}）` : '';
-  if (e.unitPrice === null) return `${quantity} 共 ${yuanGrouped(amount)}`;
+  if (e.unitPrice === null) {
+    const why = e.kind === 'customer_return' ? '（没写退款，也没设置售价）' : e.kind === 'supplier_return' ? '（按平均成本）' : '';
+    return `${quantity} 共 ${yuanGrouped(amount)}${why}`;
+  }
   if (discount === 0 && freight === 0) {
     if (valueAt(e.unitPrice, q) === amount) return `${quantity} × ${yuan(e.unitPrice)}${rate} = ${yuanGrouped(amount)}`;
     return `${quantity} 共 ${yuanGrouped(amount)}${rate}（约 ${yuan(e.unitPrice)}/${e.unit}）`;
@@ -104,7 +107,7 @@ export function entryText(e: EntryView, seeCost: boolean, detail?: LineDetail): 
     const diff = e.qtyMilli === 0 ? '（无差异）' : e.qtyMilli > 0 ? `（盘盈 ${qty(e.qtyMilli, e.unit)}）` : `（盘亏 ${qty(-e.qtyMilli, e.unit)}）`;
     return `${parts.join(' ')}${diff}`;
   }
-  const priced = e.unitPrice !== null || (e.kind === 'supplier_return' && e.amount !== 0);
+  const priced = e.unitPrice !== null || e.kind === 'supplier_return' || e.kind === 'customer_return';
   if (priced && (seeCost || !isCostKind(e))) parts.push(amountText(e, detail));
   else parts.push(qty(amountQty, e.unit) + (detail?.writtenQuantity !== undefined ? `（${detail.writtenQuantity}）` : ''));
   if (e.channel) parts.push(e.channel);
