@@ -179,7 +179,7 @@ export class ChatEngine {
     if (WRITE_INTENTS.has(command.intent)) {
       const c = command as Extract<Command, { intent: WriteKind }>;
       // Freight is spread and doubtful prices are asked about before anything is recorded.
-      const checked = checkWrite(this.store, this.catalogue(shop.id), shop.id, c);
+      const checked = checkWrite(this.store, this.catalogue(shop.id), shop.id, c, seeCost);
       if (checked.reply !== undefined) return reply(checked.reply);
       const result = this.service.record(
         shop.id,
@@ -197,7 +197,8 @@ export class ChatEngine {
       if (!result.ok) return reply(this.refusal(result, shop.id, c.intent));
       if (result.value.createdProducts.length > 0) this.invalidate(shop.id);
       const details = c.intent === 'transfer' ? [] : checked.items;
-      return reply(writeReply(result.value, seeCost, details), result.value.entries.map((e) => e.seq), result.value.duplicate);
+      const warned = checked.warnings.length > 0 && !result.value.duplicate ? `\n${checked.warnings.join('\n')}` : '';
+      return reply(writeReply(result.value, seeCost, details) + warned, result.value.entries.map((e) => e.seq), result.value.duplicate);
     }
 
     switch (command.intent) {

@@ -5,7 +5,7 @@ import type { InventoryStore } from '../core/ports.ts';
 import { MILLI } from '../core/quantity.ts';
 import type { Command, Item } from './command.ts';
 import type { Catalogue } from './parse/index.ts';
-import { freightRefusal, priceDoubtReply } from './replies.ts';
+import { farPriceWarning, freightRefusal, priceDoubtReply } from './replies.ts';
 
 /**
  * The write path's checks before anything is recorded: freight is spread over a purchase's lines
@@ -27,13 +27,20 @@ function pricedLine(item: Item): PricedLine | undefined {
 }
 
 /** Checks a write command; `items` are what to record when `reply` is undefined. */
-export function checkWrite(store: InventoryStore, catalogue: Catalogue, shopId: number, command: WriteCommand): { items: Item[]; reply?: undefined } | { reply: string } {
+export function checkWrite(
+  store: InventoryStore,
+  catalogue: Catalogue,
+  shopId: number,
+  command: WriteCommand,
+  seeCost: boolean,
+): { items: Item[]; warnings: string[]; reply?: undefined } | { reply: string } {
+  const warnings: string[] = [];
   let items = command.items;
   if (items.some((i) => (i.freight ?? 0) > 0)) {
     if (command.intent !== 'purchase') return { reply: freightRefusal(command.intent, items[0]?.product ?? 'T恤') };
     items = spreadFreight(items);
   }
-  if (!PRICED.has(command.intent)) return { items };
+  if (!PRICED.has(command.intent)) return { items, warnings };
   const forSale = command.intent === 'sale' || command.intent === 'customerReturn';
   for (const item of items) {
     const line = pricedLine(item);
@@ -50,7 +57,8 @@ export function checkWrite(store: InventoryStore, catalogue: Catalogue, shopId: 
       recent: store.recentUnitPrices(record.id, forSale ? 'sale' : 'purchase', 5),
     };
     const verdict = checkPrice(line, product, knowledge, forSale);
-    if (!verdict.ok) return { reply: priceDoubtReply(command.intent, item, product.unit, verdict) };
+    if (!verdict.ok) return { reply: priceDoubtReply(command.intent, item, product.unit, verdict, seeCost) };
+    if (verdict.far !== undefined) warnings.push(farPriceWarning(item, product.unit, verdict.far.written, verdict.far.references, seeCost));
   }
-  return { items };
+  return { items, warnings };
 }

@@ -6,7 +6,7 @@ import { KIND_LABELS } from '../core/labels.ts';
 import { mulDivRound } from '../core/money.ts';
 import { formatQty, MILLI } from '../core/quantity.ts';
 import { valueAt } from '../core/valuation.ts';
-import type { PriceReading, Plausibility } from '../core/plausibility.ts';
+import type { PriceReading, Plausibility, Reference } from '../core/plausibility.ts';
 import type { Item } from './command.ts';
 import { qty, yuan, yuanGrouped } from './format.ts';
 
@@ -26,7 +26,7 @@ const WRITE_VERB: Record<WriteKind, string> = {
  * What the message wrote about each line, beyond the ledger entry: the quantity as written
  * (`3箱`), the rate, discount and freight that make up the amount. Optional, in entry order.
  */
-export type LineDetail = Pick<Item, 'writtenQuantity' | 'unitPrice' | 'rate' | 'discount' | 'freight'>;
+export type LineDetail = Pick<Item, 'writtenQuantity' | 'writtenPrice' | 'unitPrice' | 'rate' | 'discount' | 'freight'>;
 
 /** The one-line confirmation of each entry a write made, each with quantity × unit price = amount. */
 export function writeReply(outcome: WriteOutcome, seeCost: boolean, details: readonly (LineDetail | undefined)[] = []): string {
@@ -83,7 +83,8 @@ export function amountText(e: EntryView, detail?: LineDetail): string {
   }
   if (discount === 0 && freight === 0) {
     if (valueAt(e.unitPrice, q) === amount) return `${quantity} × ${yuan(e.unitPrice)}${rate} = ${yuanGrouped(amount)}`;
-    return `${quantity} 共 ${yuanGrouped(amount)}${rate}（约 ${yuan(e.unitPrice)}/${e.unit}）`;
+    const per = detail?.writtenPrice?.unit !== undefined ? `每${detail.writtenPrice.unit} ${yuan(detail.writtenPrice.cents)}` : `约 ${yuan(e.unitPrice)}/${e.unit}`;
+    return `${quantity} 共 ${yuanGrouped(amount)}${rate}（${per}）`;
   }
   const base = amount + discount - freight;
   const written = detail?.unitPrice;
@@ -248,11 +249,20 @@ function readingExample(r: PriceReading, baseUnit: string): string {
  * The question asked instead of recording a line whose price reads two ways: each reading with
  * what it means per the product's unit, what the shop knows, and how to write each one.
  */
-export function priceDoubtReply(kind: WriteKind, item: Item, baseUnit: string, verdict: Extract<Plausibility, { ok: false }>): string {
+/** `售价 59.00 元/件、平均成本 20.00 元/件`; costs only for those who may see them. */
+function knownText(references: readonly Reference[], baseUnit: string, seeCost: boolean): string {
+  return references
+    .filter((r) => seeCost || !r.cost)
+    .map((r) => `${r.label} ${yuanGrouped(r.cents)} 元/${baseUnit}`)
+    .join('、');
+}
+
+export function priceDoubtReply(kind: WriteKind, item: Item, baseUnit: string, verdict: Extract<Plausibility, { ok: false }>, seeCost: boolean): string {
   const verb = WRITE_VERB[kind];
   const quantity = item.writtenQuantity ?? `${qty(Math.round(item.quantity * MILLI), baseUnit)}`;
   const all = [verdict.written, ...verdict.others];
-  const known = verdict.references.length > 0 ? `\n（这个商品以往的价格约 ${verdict.references.map((r) => `${yuanGrouped(r)} 元/${baseUnit}`).join('、')}）` : '';
+  const refs = knownText(verdict.references, baseUnit, seeCost);
+  const known = refs.length > 0 ? `\n（这个商品：${refs}）` : '';
   return [
     `❓ ${item.product} ${quantity} 的价格「${typed(verdict.written.cents)}」可以有${all.length === 2 ? '两' : all.length}种读法，这条没有记账：`,
     ...all.map((r, i) => `${CIRCLED[i] ?? `${i + 1}.`} ${readingText(r, baseUnit)}`),
@@ -269,4 +279,10 @@ export function freightRefusal(kind: WriteKind, product: string): string {
 export function conversionReply(v: UnitConversionOutcome): string {
   const relabel = v.relabelledFrom === undefined ? '' : `\n（以前按${v.relabelledFrom}记的数量，现在按${v.base}算，一${v.relabelledFrom} = 一${v.base}）`;
   return `✅ ${v.product}：1${v.unit} = ${formatQty(Math.round(v.factor * MILLI))}${v.base}（库存按${v.base}计）${relabel}`;
+}
+
+/** Said under a confirmation whose price is far from what the shop knows but reads only one way. */
+export function farPriceWarning(item: Item, baseUnit: string, written: PriceReading, references: readonly Reference[], seeCost: boolean): string {
+  const known = knownText(references, baseUnit, seeCost);
+  return `⚠️ ${item.product} 这次合 ${yuanGrouped(written.perBase)} 元/${baseUnit}，和以往${known.length > 0 ? `（${known}）` : ''}差很多。写错了请回复「撤销」后重发。`;
 }

@@ -50,7 +50,11 @@ export interface PriceKnowledge {
 }
 
 /** The verdict: record the line, or ask which reading was meant. */
-export type Plausibility = { ok: true } | { ok: false; written: PriceReading; others: PriceReading[]; references: number[] };
+export type Plausibility =
+  | { ok: true; far?: undefined }
+  /** Recorded as written (no other reading fits), but far from what the shop knows: said so in the reply. */
+  | { ok: true; far: { written: PriceReading; references: Reference[] } }
+  | { ok: false; written: PriceReading; others: PriceReading[]; references: Reference[] };
 
 function reading(line: PricedLine, product: ProductUnits, kind: 'perUnit' | 'total', unit?: string): PriceReading | undefined {
   if (kind === 'total') {
@@ -64,8 +68,8 @@ function reading(line: PricedLine, product: ProductUnits, kind: 'perUnit' | 'tot
   return { kind, unit: unit === product.unit ? undefined : unit, cents: line.cents, perBase: Math.round(perBaseExact), amount };
 }
 
-function fits(perBase: number, refs: readonly number[]): boolean {
-  return refs.some((r) => perBase * FAR >= r && perBase <= r * FAR);
+function fits(perBase: number, refs: readonly Reference[]): boolean {
+  return refs.some((r) => perBase * FAR >= r.cents && perBase <= r.cents * FAR);
 }
 
 function sameReading(a: PriceReading, b: PriceReading): boolean {
@@ -91,9 +95,9 @@ export function checkPrice(line: PricedLine, product: ProductUnits, knowledge: P
     if (line.unit !== undefined && line.unit !== product.unit) add(reading(line, product, 'perUnit'));
     else for (const outer of Object.keys(product.units)) add(reading(line, product, 'perUnit', outer));
   }
-  if (candidates.length === 0) return { ok: true };
-
   const refs = references(knowledge, forSale);
+  if (candidates.length === 0) return refs.length === 0 || fits(written.perBase, refs) ? { ok: true } : { ok: true, far: { written, references: refs } };
+
   if (refs.length === 0) {
     // Nothing to compare with: only a price per a tiny unit (克 of a product sold by the 斤) is
     // too unlikely to record without asking.
@@ -103,14 +107,26 @@ export function checkPrice(line: PricedLine, product: ProductUnits, knowledge: P
   }
   if (fits(written.perBase, refs)) return { ok: true };
   const others = candidates.filter((r) => fits(r.perBase, refs));
-  return others.length === 0 ? { ok: true } : { ok: false, written, others, references: refs };
+  return others.length === 0 ? { ok: true, far: { written, references: refs } } : { ok: false, written, others, references: refs };
+}
+
+/** A known price worth comparing with, per the product's unit, and what it is. */
+export interface Reference {
+  label: '售价' | '近期售价' | '近期进价' | '平均成本';
+  cents: number;
+  /** A cost: shown only to those who may see cost. */
+  cost: boolean;
 }
 
 /** The known prices worth comparing with, per the product's unit. */
-export function references(k: PriceKnowledge, forSale: boolean): number[] {
-  const recent = k.recent !== undefined && k.recent.length > 0 ? [median(k.recent)] : [];
-  const list = forSale ? [k.salePrice, ...recent, k.averageCost ?? k.lastCost] : [k.averageCost ?? k.lastCost, ...recent, k.salePrice];
-  return list.filter((p): p is number => typeof p === 'number' && p > 0);
+export function references(k: PriceKnowledge, forSale: boolean): Reference[] {
+  const recent = k.recent !== undefined && k.recent.length > 0 ? median(k.recent) : undefined;
+  const cost: Reference | undefined = (k.averageCost ?? k.lastCost) == null ? undefined : { label: '平均成本', cents: (k.averageCost ?? k.lastCost) as number, cost: true };
+  const sale: Reference | undefined = k.salePrice == null ? undefined : { label: '售价', cents: k.salePrice, cost: false };
+  const list: (Reference | undefined)[] = forSale
+    ? [sale, recent === undefined ? undefined : { label: '近期售价', cents: recent, cost: false }, cost]
+    : [cost, recent === undefined ? undefined : { label: '近期进价', cents: recent, cost: true }, sale];
+  return list.filter((r): r is Reference => r !== undefined && r.cents > 0);
 }
 
 function median(values: readonly number[]): number {

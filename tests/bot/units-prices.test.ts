@@ -27,6 +27,12 @@ function say(text: string): string {
   return reply?.text ?? '';
 }
 
+function staffSays(text: string): string {
+  n += 1;
+  const reply = engine.handle({ platform: 'test', chatId: 'c', chatType: 'group', messageId: String(n), userId: 'li', text }, shop, 'staff');
+  return reply?.text ?? '';
+}
+
 function ledger() {
   return t.store.entries(shop.id).map((e) => ({ seq: e.seq, kind: e.kind, product: e.product, qtyMilli: e.qtyMilli, unitPrice: e.unitPrice, amount: e.amount }));
 }
@@ -147,6 +153,25 @@ describe('a price that reads two ways is asked about, never guessed', () => {
     const reply = refused('进货 雪碧 72瓶 48');
     expect(reply).toContain('每箱 48.00：合 2.00 元/瓶');
     expect(reply).toContain('进货 雪碧 72瓶 每箱48');
+  });
+
+  it('shows staff the readings but never the cost', () => {
+    say('进货 T恤 50 件 单价 20');
+    const reply = staffSays('进货 T恤 10件 200');
+    expect(reply).toContain('❓ T恤 10件 的价格「200」');
+    expect(reply).not.toContain('平均成本');
+    expect(say('进货 T恤 10件 200')).toContain('平均成本 20.00 元/件');
+    const far = staffSays('进货 T恤 10件 5000');
+    expect(far).toContain('⚠️ T恤 这次合 5,000.00 元/件，和以往差很多');
+    expect(far).not.toContain('20.00');
+  });
+
+  it('records a far price that reads only one way, and says it is far', () => {
+    say('进货 T恤 50 件 单价 20');
+    say('设置 T恤 售价 59');
+    const reply = say('卖了 T恤 1件 990');
+    expect(reply).toContain('✅ #2 出货 T恤 1件 × 990.00 = 990.00');
+    expect(reply).toContain('⚠️ T恤 这次合 990.00 元/件，和以往（售价 59.00 元/件、平均成本 20.00 元/件）差很多');
   });
 
   it('records a price within 5× of what the shop knows', () => {
