@@ -86,10 +86,12 @@ export function isMeasureUnit(unit: string): boolean {
 /** The unit as the ledger keeps it (`KG` → `kg`, `pcs` → `件`), or undefined for a word that is not a unit. */
 export function normalizeUnit(text: string): string | undefined {
   const unit = text.normalize('NFKC').trim();
-  if (KNOWN_UNITS.has(unit)) return unit;
   const lower = unit.toLowerCase();
-  if (KNOWN_UNITS.has(lower)) return lower;
-  return ENGLISH[lower];
+  // English words first: a spreadsheet's `pcs` is the shop's 件.
+  const english = ENGLISH[lower];
+  if (english !== undefined) return english;
+  if (KNOWN_UNITS.has(unit)) return unit;
+  return KNOWN_UNITS.has(lower) ? lower : undefined;
 }
 
 /** What a product knows of its units: the unit stock is kept in, and its own conversions (箱 → 24). */
