@@ -58,7 +58,7 @@ describe('line prices', () => {
         fc.array(fc.record({ quantity: fc.integer({ min: 1, max: 1000 }), unitPrice: fc.integer({ min: 0, max: 100_000 }) }), { minLength: 1, maxLength: 6 }),
         fc.integer({ min: 1, max: 1_000_000 }),
         (lines, freight) => {
-          const items = lines.map((l, i) => (i === 0 ? { ...l, freight } : l));
+          const items = lines.map((l, i): { quantity: number; unitPrice: number; freight?: number } => (i === 0 ? { ...l, freight } : l));
           const spread = spreadFreight(items);
           expect(spread.reduce((s, i) => s + (i.freight ?? 0), 0)).toBe(freight);
           for (const i of spread) expect(i.freight ?? 0).toBeGreaterThanOrEqual(0);

@@ -141,6 +141,8 @@ export type ChargesReading =
 
 const RATE = /(?:打\s*)?(半价|(?<![0-9.])(?:[1-9](?:\.[0-9])?|[1-9][0-9])(?=\s*折)|[一二两三四五六七八九][一二三四五六七八九]?(?=\s*折))(\s*折)?/g;
 const DISCOUNT_WORDS = /(优惠|立减|减免|少收|便宜|抹零|折扣)\s*(?:了\s*)?(?=[0-9零〇一二两三四五六七八九十百千万])/g;
+// Every discount or freight word has one of these characters; most lines have none and skip the scans.
+const CHARGE_HINT = /[优立减少便抹扣运邮递流]/;
 const FREIGHT_WORDS = /(?:加\s*)?(运费|邮费|快递费|物流费)\s*(?=[0-9零〇一二两三四五六七八九十百千万])/g;
 
 function rateOf(word: string): number | undefined {
@@ -171,7 +173,8 @@ function moneyAfter(text: string, at: number): { cents: ReturnType<typeof toCent
 
 /** Finds and masks the charges in one item segment. */
 export function readCharges(segment: string): ChargesReading {
-  let text = segment;
+  // `59包邮` / `59 包邮`: 包 is also a unit word; a tab keeps the price from being read as 59包.
+  let text = segment.includes('包邮') ? segment.replace(/包邮/g, '\t包邮') : segment;
   const charges: Charges = {};
   if (text.includes('折') || text.includes('半价')) {
     RATE.lastIndex = 0;
@@ -184,6 +187,7 @@ export function readCharges(segment: string): ChargesReading {
       text = blankOut(text, m.index, m.index + m[0].length);
     }
   }
+  if (!CHARGE_HINT.test(text)) return { ok: true, text, charges };
   for (const [re, key] of [[DISCOUNT_WORDS, 'discount'], [FREIGHT_WORDS, 'freight']] as const) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
@@ -195,7 +199,5 @@ export function readCharges(segment: string): ChargesReading {
       re.lastIndex = m.index;
     }
   }
-  // `59包邮` / `59 包邮`: 包 is also a unit word; a tab keeps the price from being read as 59包.
-  if (text.includes('包邮')) text = text.replace(/包邮/g, '\t包邮');
   return { ok: true, text, charges };
 }
