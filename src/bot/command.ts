@@ -32,6 +32,8 @@ export const itemSchema = z.object({
   writtenQuantity: z.string().optional(),
   /** The price number as written, in 分: per `unit` (a unit price) or the line total. */
   writtenPrice: z.object({ cents: z.number().int().nonnegative(), unit: z.string().optional(), total: z.boolean() }).optional(),
+  /** The price was written so it reads one way only (`每箱48`, `48元/箱`, `共 1000`): not questioned. */
+  priceSure: z.literal(true).optional(),
   /** Percent of the price charged (`8折` → 80), against the written price or the set 售价. */
   rate: z.number().int().min(1).max(99).optional(),
   /** 分 off the line (`优惠5元`). */

@@ -37,7 +37,11 @@ export function checkWrite(
   const warnings: string[] = [];
   let items = command.items;
   if (items.some((i) => (i.freight ?? 0) > 0)) {
-    if (command.intent !== 'purchase') return { reply: freightRefusal(command.intent, items[0]?.product ?? 'T恤') };
+    if (command.intent !== 'purchase') {
+      const first = items[0];
+      const unit = (first?.known === true ? catalogue.resolve(first.product)?.unit : first?.unit) ?? '件';
+      return { reply: freightRefusal(command.intent, first?.product ?? 'T恤', unit) };
+    }
     items = spreadFreight(items);
   }
   if (!PRICED.has(command.intent)) return { items, warnings };
@@ -45,7 +49,7 @@ export function checkWrite(
   for (const item of items) {
     const line = pricedLine(item);
     const product = item.known ? catalogue.resolve(item.product) : undefined;
-    if (line === undefined || product === undefined) continue;
+    if (line === undefined || product === undefined || item.priceSure === true) continue;
     const record = store.transaction((uow) => uow.findProduct(shopId, product.name));
     if (record === undefined) continue;
     const rows = store.stock(shopId, record.id);

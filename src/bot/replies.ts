@@ -242,7 +242,9 @@ function readingText(r: PriceReading, baseUnit: string): string {
 }
 
 function readingExample(r: PriceReading, baseUnit: string): string {
-  return r.kind === 'total' ? `共${typed(r.cents)}` : `每${r.unit ?? baseUnit}${typed(r.cents)}`;
+  // A space after an ASCII unit (`每g 16`): digits glued to letters read as a code (TS001).
+  const unit = r.unit ?? baseUnit;
+  return r.kind === 'total' ? `共${typed(r.cents)}` : `每${unit}${/[A-Za-z]$/.test(unit) ? ' ' : ''}${typed(r.cents)}`;
 }
 
 /**
@@ -270,9 +272,9 @@ export function priceDoubtReply(kind: WriteKind, item: Item, baseUnit: string, v
 }
 
 /** 运费 belongs to a purchase (landed cost); on other writes it is refused with an example. */
-export function freightRefusal(kind: WriteKind, product: string): string {
+export function freightRefusal(kind: WriteKind, product: string, unit: string): string {
   const verb = WRITE_VERB[kind];
-  return `❌ 运费只能记在进货上（摊进进货成本），${verb}不记运费，这条没有记账。例：进货 ${product} 50件 单价 20 运费 10\n${verb}请不写运费重发，例：${verb} ${product} 1件 59`;
+  return `❌ 运费只能记在进货上（摊进进货成本），${verb}不记运费，这条没有记账。\n${verb}请不写运费重发，例：${verb} ${product} 1${unit} 59\n进货的运费这样写：进货 ${product} 50${unit} 单价 20 运费 10`;
 }
 
 /** `✅ 雪碧：1箱 = 24瓶（库存按瓶计）`, saying so when past 件 now read as 瓶. */

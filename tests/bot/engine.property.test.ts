@@ -103,6 +103,12 @@ describe('what a confirmation says is what the ledger holds', () => {
         if (reply === null || !reply.text.startsWith('✅')) {
           expect(after.length, text).toBe(before.length);
           expect(JSON.stringify(t.store.stock(shop.id)), text).toBe(stockBefore);
+          if (reply?.text.startsWith('❓')) {
+            // Every way of writing it that the question suggests is taken as written, never asked again.
+            const suggested = reply.text.split('请按你的意思重发（其他照原样写）：\n')[1]?.split('\n') ?? [];
+            expect(suggested.length, reply.text).toBeGreaterThanOrEqual(2);
+            for (const line of suggested) expect(say(line.slice(2))?.text, line).toMatch(/^✅|^❌ \S+ 库存不足/);
+          }
           return;
         }
         const bySeq = new Map(after.map((e) => [e.seq, e]));

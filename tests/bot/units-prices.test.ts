@@ -135,6 +135,8 @@ describe('a price that reads two ways is asked about, never guessed', () => {
     expect(reply).toContain('每g 16.00：合 8,000.00 元/斤');
     expect(reply).toContain('出货 核桃 500g 共16');
     expect(say('卖了 核桃 500g 共16')).toContain('出货 核桃 1斤（500g） × 16.00 = 16.00');
+    // Each suggested way of writing it is taken as written, not asked about again.
+    expect(say('卖了 核桃 500g 每g 16')).toContain('出货 核桃 1斤（500g） × 8000.00 = 8,000.00');
   });
 
   it('asks when the number looks like the line total', () => {
@@ -145,6 +147,7 @@ describe('a price that reads two ways is asked about, never guessed', () => {
     expect(reply).toContain('② 共 590.00：合 59.00 元/件');
     expect(reply).toContain('出货 T恤 10件 共590');
     expect(say('卖了 T恤 10件 共590')).toContain('10件 × 59.00 = 590.00');
+    expect(say('卖了 T恤 1件 每件590')).toContain('1件 × 590.00 = 590.00');
   });
 
   it('asks when a price per 瓶 looks like a price per 箱', () => {

@@ -163,6 +163,7 @@ export function parseItem(segment: string, spec: ItemSpec): ItemOutcome {
     const c = toCents(total.reading, total.tail, total.negative);
     if (!c.ok) return moneyRefusal(c.code, `${total.negative ? '-' : ''}${total.reading.raw}`, example);
     item.total = c.cents;
+    item.priceSure = true;
   }
   const price = prices[0];
   if (price !== undefined) {
@@ -171,6 +172,7 @@ export function parseItem(segment: string, spec: ItemSpec): ItemOutcome {
     // A price belongs to the unit it was written with (`3箱 每箱48` is 48 a box); after a
     // quantity in parts (`1斤2两 30`) it is per the product's unit. The command stores it per
     // base unit, or as an exact total when that would need fractions of a 分.
+    if (price.perUnit !== undefined) item.priceSure = true;
     const per = price.perUnit ?? (parts.length > 1 ? undefined : unit);
     if (product !== undefined && per !== undefined && !sameSize(per, product)) item.writtenPrice = { cents: c.cents, unit: per, total: false };
     let conv = { num: 1, den: 1 };

@@ -4,11 +4,11 @@ import { expectCommand, known, utc } from './fixtures.ts';
 
 const customerReturns: Array<[string, Command]> = [
   ['退货 T恤 1 件', { intent: 'customerReturn', items: [known('T恤', 1, { unit: '件' })] }],
-  ['退货 T恤 1 件 退款 59', { intent: 'customerReturn', items: [known('T恤', 1, { unit: '件', total: 5900 })] }],
-  ['退货 T恤 2件 退款 118', { intent: 'customerReturn', items: [known('T恤', 2, { unit: '件', total: 11800 })] }],
-  ['退货 T恤 2件 每件 59', { intent: 'customerReturn', items: [known('T恤', 2, { unit: '件', unitPrice: 5900 })] }],
+  ['退货 T恤 1 件 退款 59', { intent: 'customerReturn', items: [known('T恤', 1, { unit: '件', total: 5900, priceSure: true })] }],
+  ['退货 T恤 2件 退款 118', { intent: 'customerReturn', items: [known('T恤', 2, { unit: '件', total: 11800, priceSure: true })] }],
+  ['退货 T恤 2件 每件 59', { intent: 'customerReturn', items: [known('T恤', 2, { unit: '件', unitPrice: 5900, priceSure: true })] }],
   ['客退 T恤 1件 单价 59', { intent: 'customerReturn', items: [known('T恤', 1, { unit: '件', unitPrice: 5900 })] }],
-  ['退货 T恤 1件 退款 59 淘宝 客户 张三', { intent: 'customerReturn', items: [known('T恤', 1, { unit: '件', total: 5900 })], channel: '淘宝', counterparty: '张三' }],
+  ['退货 T恤 1件 退款 59 淘宝 客户 张三', { intent: 'customerReturn', items: [known('T恤', 1, { unit: '件', total: 5900, priceSure: true })], channel: '淘宝', counterparty: '张三' }],
   ['退货 T恤 1件 到 退货仓', { intent: 'customerReturn', items: [known('T恤', 1, { unit: '件' })], location: '退货仓' }],
   ['昨天 客退 短裤 2条', { intent: 'customerReturn', occurredAt: utc('2026-11-26T04:00:00.000Z'), items: [known('短裤', 2, { unit: '条' })] }],
   ['退货 T恤 1件，短裤 1条', { intent: 'customerReturn', items: [known('T恤', 1, { unit: '件' }), known('短裤', 1, { unit: '条' })] }],

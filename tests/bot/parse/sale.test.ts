@@ -20,7 +20,7 @@ const cases: Array<[string, Command]> = [
   ['出货 T恤 3件 2元5角', { intent: 'sale', items: [known('T恤', 3, { unit: '件', unitPrice: 250 })] }],
   ['出货 T恤 3件 0元', { intent: 'sale', items: [known('T恤', 3, { unit: '件', unitPrice: 0 })] }],
   ['出货 T恤 3件 售价 59', { intent: 'sale', items: [known('T恤', 3, { unit: '件', unitPrice: 5900 })] }],
-  ['出货 T恤 3件 共 177 元', { intent: 'sale', items: [known('T恤', 3, { unit: '件', total: 17700 })] }],
+  ['出货 T恤 3件 共 177 元', { intent: 'sale', items: [known('T恤', 3, { unit: '件', total: 17700, priceSure: true })] }],
   ['出货 T恤 20元5件', { intent: 'sale', items: [known('T恤', 5, { unit: '件', unitPrice: 2000 })] }],
   ['卖了 T恤 3件 59元淘宝', { intent: 'sale', items: [known('T恤', 3, { unit: '件', unitPrice: 5900 })], channel: '淘宝' }],
   ['卖了 T恤 3件 天猫', { intent: 'sale', items: [known('T恤', 3, { unit: '件' })], channel: '天猫' }],

@@ -27,8 +27,8 @@ const cases: Array<[string, Command]> = [
   ['出货 鸡蛋 2打', { intent: 'sale', items: [known('鸡蛋', 24, { unit: '打', writtenQuantity: '2打' })] }],
   ['出货 鸡蛋 半打', { intent: 'sale', items: [known('鸡蛋', 6, { unit: '打', writtenQuantity: '半打' })] }],
   // A price belongs to the unit it was written with.
-  ['进货 雪碧 3箱 每箱48', { intent: 'purchase', items: [known('雪碧', 72, { unit: '箱', unitPrice: 200, writtenQuantity: '3箱', writtenPrice: { cents: 4800, unit: '箱', total: false } })] }],
-  ['进货 雪碧 3箱 每瓶2', { intent: 'purchase', items: [known('雪碧', 72, { unit: '箱', unitPrice: 200, writtenQuantity: '3箱' })] }],
+  ['进货 雪碧 3箱 每箱48', { intent: 'purchase', items: [known('雪碧', 72, { unit: '箱', unitPrice: 200, writtenQuantity: '3箱', writtenPrice: { cents: 4800, unit: '箱', total: false }, priceSure: true })] }],
+  ['进货 雪碧 3箱 每瓶2', { intent: 'purchase', items: [known('雪碧', 72, { unit: '箱', unitPrice: 200, writtenQuantity: '3箱', priceSure: true })] }],
   ['卖了 核桃 500g 16', { intent: 'sale', items: [known('核桃', 1, { unit: 'g', unitPrice: 800000, writtenQuantity: '500g', writtenPrice: { cents: 1600, unit: 'g', total: false } })] }],
   // A new product keeps the unit written; weight parts still add up.
   ['进货 松子 1斤2两 单价 40', { intent: 'purchase', items: [unknown('松子', 1.2, { unit: '斤', unitPrice: 4000 })] }],
