@@ -209,6 +209,12 @@ describe('discounts and extras', () => {
     expect(last.reduce((s, e) => s + e.amount, 0)).toBe(20000 + 10000 + 3000);
   });
 
+  it('keeps 运费 written as its own segment', () => {
+    const reply = say('进货 T恤 10件 20，短裤 10条 10，运费 30');
+    expect(reply).toContain('进货 T恤 10件 × 20.00 + 运费 20.00 = 220.00');
+    expect(reply).toContain('进货 短裤 10条 × 10.00 + 运费 10.00 = 110.00');
+  });
+
   it('refuses 运费 on a sale with an example, never "several prices"', () => {
     const reply = refused('卖了 T恤 1件 59 运费10');
     expect(reply).toContain('运费只能记在进货上');

@@ -116,7 +116,9 @@ export function parseItem(segment: string, spec: ItemSpec): ItemOutcome {
 
   if (qty === undefined) {
     if (name.length === 0) {
-      if (prices.length > 0 || totals.length > 0) return { kind: 'priceOnly' };
+      // `…，运费 30` on its own: like a lone price, it belongs to the line before.
+      const charges = charged.charges;
+      if (prices.length > 0 || totals.length > 0 || charges.rate !== undefined || charges.discount !== undefined || charges.freight !== undefined) return { kind: 'priceOnly' };
       return { kind: 'empty' };
     }
     if (bad !== undefined) {
