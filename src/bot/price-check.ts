@@ -52,15 +52,20 @@ export function checkWrite(
     if (line === undefined || product === undefined || item.priceSure === true) continue;
     const record = store.transaction((uow) => uow.findProduct(shopId, product.name));
     if (record === undefined) continue;
-    const rows = store.stock(shopId, record.id);
-    const balance = { qtyMilli: rows.reduce((s, r) => s + r.qtyMilli, 0), value: rows.reduce((s, r) => s + r.value, 0) };
-    const knowledge: PriceKnowledge = {
-      salePrice: record.salePrice,
-      averageCost: averageCost(balance),
-      lastCost: record.lastCost,
-      recent: store.recentUnitPrices(record.id, forSale ? 'sale' : 'purchase', 5),
-    };
-    const verdict = checkPrice(line, product, knowledge, forSale);
+    // What the product row says is enough when the price fits it; stock and recent prices are
+    // read only for a price that does not.
+    const cheap: PriceKnowledge = { salePrice: record.salePrice, lastCost: record.lastCost };
+    let verdict = checkPrice(line, product, cheap, forSale);
+    if (!verdict.ok || verdict.far !== undefined || (record.salePrice === null && record.lastCost === null)) {
+      const rows = store.stock(shopId, record.id);
+      const balance = { qtyMilli: rows.reduce((s, r) => s + r.qtyMilli, 0), value: rows.reduce((s, r) => s + r.value, 0) };
+      const knowledge: PriceKnowledge = {
+        ...cheap,
+        averageCost: averageCost(balance),
+        recent: store.recentUnitPrices(record.id, forSale ? 'sale' : 'purchase', 5),
+      };
+      verdict = checkPrice(line, product, knowledge, forSale);
+    }
     if (!verdict.ok) return { reply: priceDoubtReply(command.intent, item, product.unit, verdict, seeCost) };
     if (verdict.far !== undefined) warnings.push(farPriceWarning(item, product.unit, verdict.far.written, verdict.far.references, seeCost));
   }

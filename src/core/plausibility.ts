@@ -112,20 +112,24 @@ export function checkPrice(line: PricedLine, product: ProductUnits, knowledge: P
 
 /** A known price worth comparing with, per the product's unit, and what it is. */
 export interface Reference {
-  label: '售价' | '近期售价' | '近期进价' | '平均成本';
+  label: '售价' | '近期售价' | '近期进价' | '平均成本' | '上次进价';
   cents: number;
   /** A cost: shown only to those who may see cost. */
   cost: boolean;
 }
 
-/** The known prices worth comparing with, per the product's unit. */
+/**
+ * The known prices worth comparing with, per the product's unit. Knowing more only adds
+ * references, so a price that fits what is cheap to read (售价, 上次进价) fits the full list too.
+ */
 export function references(k: PriceKnowledge, forSale: boolean): Reference[] {
   const recent = k.recent !== undefined && k.recent.length > 0 ? median(k.recent) : undefined;
-  const cost: Reference | undefined = (k.averageCost ?? k.lastCost) == null ? undefined : { label: '平均成本', cents: (k.averageCost ?? k.lastCost) as number, cost: true };
   const sale: Reference | undefined = k.salePrice == null ? undefined : { label: '售价', cents: k.salePrice, cost: false };
+  const average: Reference | undefined = k.averageCost == null ? undefined : { label: '平均成本', cents: k.averageCost, cost: true };
+  const last: Reference | undefined = k.lastCost == null || k.lastCost === k.averageCost ? undefined : { label: '上次进价', cents: k.lastCost, cost: true };
   const list: (Reference | undefined)[] = forSale
-    ? [sale, recent === undefined ? undefined : { label: '近期售价', cents: recent, cost: false }, cost]
-    : [cost, recent === undefined ? undefined : { label: '近期进价', cents: recent, cost: true }, sale];
+    ? [sale, recent === undefined ? undefined : { label: '近期售价', cents: recent, cost: false }, average, last]
+    : [average, last, recent === undefined ? undefined : { label: '近期进价', cents: recent, cost: true }, sale];
   return list.filter((r): r is Reference => r !== undefined && r.cents > 0);
 }
 
