@@ -194,7 +194,7 @@ export function failureReply(failure: Failure, context: FailureContext = {}): st
       return `❌ ${failure.product}：${why}。例：${verb} ${failure.product} 3 件`;
     }
     case 'BAD_PRICE': {
-      const why = { negative: '价格不能为负数', precision: '价格最多两位小数（到分）', too_large: '金额太大' }[failure.reason];
+      const why = { negative: '价格不能为负数', precision: '价格最多两位小数（到分）', too_large: '金额太大', discount: '优惠比这一行的金额还多' }[failure.reason];
       return `❌ ${failure.product}：${why}。例：${verb} ${failure.product} 3 件 单价 59.90`;
     }
     case 'ENTRY_NOT_FOUND':

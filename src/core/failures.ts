@@ -6,7 +6,7 @@ export type Failure =
   | { code: 'INSUFFICIENT_STOCK'; product: string; unit: string; location: string; onHandMilli: number; requestedMilli: number }
   | { code: 'MISSING_PRICE'; product: string }
   | { code: 'BAD_QUANTITY'; product: string; reason: 'zero' | 'negative' | 'too_large' | 'fractional' | 'precision' }
-  | { code: 'BAD_PRICE'; product: string; reason: 'negative' | 'precision' | 'too_large' }
+  | { code: 'BAD_PRICE'; product: string; reason: 'negative' | 'precision' | 'too_large' | 'discount' }
   | { code: 'ENTRY_NOT_FOUND'; entryNo?: number }
   | { code: 'ALREADY_REVERSED'; entryNo: number; reversalNo: number }
   | { code: 'NOT_REVERSIBLE'; entryNo: number }

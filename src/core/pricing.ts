@@ -30,7 +30,7 @@ export interface LinePrice {
 
 /** Why a line has no acceptable price: none at all, a discount larger than the line, or too much. */
 export interface PriceProblem {
-  problem: 'missing' | 'negative' | 'too_large';
+  problem: 'missing' | 'discount' | 'too_large';
 }
 
 /** The problem as the core's refusal. */
@@ -60,7 +60,7 @@ export function linePrice(m: LineMoney, qtyMilli: number, fallback: number | und
     amount = valueAt(listPrice, qtyMilli);
   }
   amount += (m.freight ?? 0) - (m.discount ?? 0);
-  if (amount < 0) return { problem: 'negative' };
+  if (amount < 0) return { problem: 'discount' };
   if (amount > MAX_CENTS) return { problem: 'too_large' };
   const exact = listPrice !== undefined && !hasExtras(m);
   const unitPrice = exact ? (listPrice as number) : qtyMilli === 0 ? 0 : mulDivRound(amount, MILLI, qtyMilli);

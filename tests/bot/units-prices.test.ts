@@ -209,6 +209,10 @@ describe('discounts and extras', () => {
     expect(last.reduce((s, e) => s + e.amount, 0)).toBe(20000 + 10000 + 3000);
   });
 
+  it('refuses a discount larger than the line', () => {
+    expect(refused('卖了 T恤 1件 59 优惠100元')).toContain('❌ T恤：优惠比这一行的金额还多');
+  });
+
   it('keeps 运费 written as its own segment', () => {
     const reply = say('进货 T恤 10件 20，短裤 10条 10，运费 30');
     expect(reply).toContain('进货 T恤 10件 × 20.00 + 运费 20.00 = 220.00');

@@ -47,7 +47,7 @@ describe('line prices', () => {
   it('applies a rate per unit and takes a discount and freight off or onto the line', () => {
     expect(linePrice({ rate: 80 }, 3000, 5900)).toEqual({ unitPrice: 4720, amount: 14160, listPrice: 4720 });
     expect(linePrice({ unitPrice: 5900, discount: 500 }, 3000, undefined)).toEqual({ unitPrice: 5733, amount: 17200, listPrice: 5900 });
-    expect(linePrice({ unitPrice: 5900, discount: 20000 }, 3000, undefined)).toEqual({ problem: 'negative' });
+    expect(linePrice({ unitPrice: 5900, discount: 20000 }, 3000, undefined)).toEqual({ problem: 'discount' });
     expect(linePrice({ discount: 500 }, 3000, undefined)).toEqual({ problem: 'missing' });
     expect(linePrice({}, 3000, undefined)).toBeUndefined();
   });
