@@ -162,13 +162,6 @@ export function convertMilli(milli: number, c: { num: number; den: number }): nu
   return scaled % c.den === 0 ? scaled / c.den : undefined;
 }
 
-/** True when `small` is a smaller unit than `big` for this product (两 after 斤, 瓶 after 箱): how compound quantities are written. */
-export function isSmallerUnit(small: string, big: string, product: ProductUnits): boolean {
-  const a = unitConversion(small, product);
-  const b = unitConversion(big, product);
-  return a.ok && b.ok && a.num * b.den < b.num * a.den;
-}
-
 /** One written part of a quantity (`3箱` of `3箱6瓶`). */
 export interface QuantityPart {
   value: number;

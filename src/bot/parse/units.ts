@@ -6,7 +6,7 @@ import { KNOWN_UNITS } from '../../core/units.ts';
  * 12) is the core's one definition in src/core/units.ts.
  */
 
-export { allowsFraction, COUNT_UNITS, PACKAGE_UNITS } from '../../core/units.ts';
+export { allowsFraction } from '../../core/units.ts';
 
 // 块 is money in chat (`20块`) and `L` a clothing size (`T恤 3L`), unless a product is kept in them.
 const CHAT_UNITS: ReadonlySet<string> = new Set([...KNOWN_UNITS].filter((u) => u !== '块' && u !== 'L'));
