@@ -28,6 +28,18 @@ export const itemSchema = z.object({
   unitPrice: z.number().int().nonnegative().optional(),
   /** Exact total in 分, when a total (共 / 总价 / 合计 X) was given. */
   total: z.number().int().nonnegative().optional(),
+  /** The quantity as written (`3箱`, `1斤2两`) when it was not in the product's unit. */
+  writtenQuantity: z.string().optional(),
+  /** The price number as written, in 分: per `unit` (a unit price) or the line total. */
+  writtenPrice: z.object({ cents: z.number().int().nonnegative(), unit: z.string().optional(), total: z.boolean() }).optional(),
+  /** The price was written so it reads one way only (`每箱48`, `48元/箱`, `共 1000`): not questioned. */
+  priceSure: z.literal(true).optional(),
+  /** Percent of the price charged (`8折` → 80), against the written price or the set 售价. */
+  rate: z.number().int().min(1).max(99).optional(),
+  /** 分 off the line (`优惠5元`). */
+  discount: z.number().int().nonnegative().optional(),
+  /** 分 of freight written on this line (`运费10元`), spread over the message's items as landed cost. */
+  freight: z.number().int().nonnegative().optional(),
 });
 export type Item = z.infer<typeof itemSchema>;
 

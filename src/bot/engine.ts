@@ -8,12 +8,13 @@ import { helpText } from './help.ts';
 import { digestReply, overstockText, shortageText } from './digest.ts';
 import { localDate } from '../core/zoned-time.ts';
 import { stockHealthNow } from '../core/digest.ts';
+import { checkWrite } from './price-check.ts';
 import { renderReport } from './reports.ts';
 import type { ReportQueries } from '../core/report-queries.ts';
 import type { DigestQueries } from '../core/digest-queries.ts';
 import { buildCatalogue, parseMessage, suggestProducts, type Catalogue } from './parse/index.ts';
 import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
-import { correctionReply, failureReply, stockLine, undoReply, writeReply, type FailureContext } from './replies.ts';
+import { conversionReply, correctionReply, failureReply, stockLine, undoReply, writeReply, type FailureContext } from './replies.ts';
 
 /** A chat message as every adapter hands it over: raw text and who sent it, never parsed. */
 export interface IncomingMessage {
@@ -179,11 +180,14 @@ export class ChatEngine {
 
     if (WRITE_INTENTS.has(command.intent)) {
       const c = command as Extract<Command, { intent: WriteKind }>;
+      // Freight is spread and doubtful prices are asked about before anything is recorded.
+      const checked = checkWrite(this.store, this.catalogue(shop.id), shop.id, c, seeCost);
+      if (checked.reply !== undefined) return reply(checked.reply);
       const result = this.service.record(
         shop.id,
         {
           kind: c.intent,
-          items: c.items,
+          items: checked.items,
           occurredAt: c.occurredAt,
           channel: c.channel,
           counterparty: c.counterparty,
@@ -194,7 +198,9 @@ export class ChatEngine {
       );
       if (!result.ok) return reply(this.refusal(result, shop.id, c.intent));
       if (result.value.createdProducts.length > 0) this.invalidate(shop.id);
-      return reply(writeReply(result.value, seeCost), result.value.entries.map((e) => e.seq), result.value.duplicate);
+      const details = c.intent === 'transfer' ? [] : checked.items;
+      const warned = checked.warnings.length > 0 && !result.value.duplicate ? `\n${checked.warnings.join('\n')}` : '';
+      return reply(writeReply(result.value, seeCost, details) + warned, result.value.entries.map((e) => e.seq), result.value.duplicate);
     }
 
     switch (command.intent) {
@@ -338,13 +344,10 @@ export class ChatEngine {
         return `✅ ${row.product} 编码：${command.value}`;
       }
       case 'unitConversion': {
-        const base = String(command.value);
-        const unit = command.unit ?? '';
-        const factor = command.factor ?? 1;
-        if (row.unit !== base) this.store.updateProduct(shop.id, id, { unit: base });
-        this.store.setUnit(id, unit, Math.round(factor * MILLI));
+        const result = this.service.setUnitConversion(shop.id, { product: row.product, unit: command.unit ?? '', factor: command.factor ?? 1, base: String(command.value) });
+        if (!result.ok) return this.refusal(result, shop.id, 'query');
         this.invalidate(shop.id);
-        return `✅ ${row.product}：1${unit} = ${factor}${base}（库存按${base}计）`;
+        return conversionReply(result.value);
       }
     }
   }

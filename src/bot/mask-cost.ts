@@ -1,4 +1,4 @@
-import { COUNT_UNITS } from './parse/units.ts';
+import { CHAT_UNITS } from './parse/units.ts';
 
 /**
  * Hides prices and amounts in a quoted chat line (the audit trail quotes what people typed) for
@@ -22,8 +22,7 @@ const JIAO_TAIL = new RegExp(`([毛角])${NUM}`, 'g');
 
 /** Words after a number that say it is a quantity or a date, not money. */
 const NOT_MONEY_AFTER = [
-  ...COUNT_UNITS,
-  ...['斤', '公斤', '千克', 'kg', '克', 'g', '两', '吨', '米', '厘米', 'cm', '毫米', 'mm', '升', '毫升', 'ml'],
+  ...CHAT_UNITS,
   ...['月', '日', '号', '天', '周', '年', '点', '时', '分钟', '小时', '%'],
 ]
   .sort((a, b) => b.length - a.length)

@@ -6,7 +6,7 @@ export type Failure =
   | { code: 'INSUFFICIENT_STOCK'; product: string; unit: string; location: string; onHandMilli: number; requestedMilli: number }
   | { code: 'MISSING_PRICE'; product: string }
   | { code: 'BAD_QUANTITY'; product: string; reason: 'zero' | 'negative' | 'too_large' | 'fractional' | 'precision' }
-  | { code: 'BAD_PRICE'; product: string; reason: 'negative' | 'precision' | 'too_large' }
+  | { code: 'BAD_PRICE'; product: string; reason: 'negative' | 'precision' | 'too_large' | 'discount' }
   | { code: 'ENTRY_NOT_FOUND'; entryNo?: number }
   | { code: 'ALREADY_REVERSED'; entryNo: number; reversalNo: number }
   | { code: 'NOT_REVERSIBLE'; entryNo: number }
@@ -15,7 +15,9 @@ export type Failure =
   | { code: 'UNDO_TOO_OLD'; entryNo: number; hours: number }
   | { code: 'SAME_LOCATION'; location: string }
   | { code: 'UNKNOWN_LOCATION'; location: string }
-  | { code: 'EMPTY_COMMAND' };
+  | { code: 'EMPTY_COMMAND' }
+  /** A conversion would change the unit a product's existing entries and stock are counted in. */
+  | { code: 'UNIT_IN_USE'; product: string; unit: string; base: string; outer: string; onHandMilli: number };
 
 export type FailureCode = Failure['code'];
 

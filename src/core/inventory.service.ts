@@ -1,5 +1,5 @@
 import { Refusal, fail, ok, type Failure, type Result } from './failures.ts';
-import { MAX_CENTS, mulDivRound } from './money.ts';
+import { MAX_CENTS } from './money.ts';
 import type {
   BalanceRecord,
   Clock,
@@ -15,6 +15,8 @@ import type {
   UnitOfWork,
 } from './ports.ts';
 import { COUNT_UNITS, MAX_QUANTITY, MILLI, toMilli } from './quantity.ts';
+import { isCountUnit } from './units.ts';
+import { linePrice, priceFailure } from './pricing.ts';
 import { costOut, valueAt, valueIn } from './valuation.ts';
 
 /** The kinds of write a message can ask for. */
@@ -28,6 +30,12 @@ export interface WriteItem {
   unit?: string | undefined;
   unitPrice?: number | undefined;
   total?: number | undefined;
+  /** Percent charged (8折 → 80), against the written price or the set 售价. */
+  rate?: number | undefined;
+  /** 分 off the line (优惠5元). */
+  discount?: number | undefined;
+  /** 分 of landed cost added to a purchase line (its share of 运费). */
+  freight?: number | undefined;
 }
 
 export interface WriteRequest {
@@ -94,6 +102,26 @@ export interface CorrectionOutcome {
   after: { entrySeq: number; qtyMilli: number; value: number }[];
 }
 
+
+/** `设置 雪碧 1箱=24瓶`: 1 `unit` = `factor` `base`. */
+export interface UnitConversionRequest {
+  product: string;
+  unit: string;
+  factor: number;
+  base: string;
+}
+
+export interface UnitConversionOutcome {
+  product: string;
+  unit: string;
+  factor: number;
+  base: string;
+  /** The loose piece word (件) the product's entries were counted in, now read as `base` one for one. */
+  relabelledFrom?: string | undefined;
+}
+
+/** Piece words staff use for "one of it" whatever it is; one 件 of a drink is one 瓶. */
+const LOOSE_PIECES: ReadonlySet<string> = new Set(['件', '个', 'pcs']);
 
 const WRITE_KIND_OF: Partial<Record<EntryKind, Exclude<WriteKind, 'transfer' | 'stocktake'>>> = {
   purchase: 'purchase',
@@ -203,6 +231,35 @@ export class InventoryService {
       return ok({ duplicate: true, original, reversal, replacement, after: out.after });
     }
     return ok({ duplicate: false, ...extra, after: out.after });
+  }
+
+  /**
+   * `设置 雪碧 1箱=24瓶`: adds or changes a conversion to the product's unit. When the conversion
+   * names a new base unit (the product was kept in 件 or 箱 and should be kept in 瓶), the unit
+   * changes only if that keeps the books true: a product without entries, or one kept in a loose
+   * piece word (件, 个) that becomes a counted unit one for one. A product whose entries and stock
+   * are counted in another unit is refused — relabelling 10箱 as 10瓶 would make every past
+   * entry and the stock wrong.
+   */
+  setUnitConversion(shopId: number, req: UnitConversionRequest): Result<UnitConversionOutcome> {
+    const product = this.store.transaction((uow) => uow.findProduct(shopId, req.product));
+    if (!product) return fail({ code: 'UNKNOWN_PRODUCT', product: req.product });
+    const factorMilli = toMilli(req.factor);
+    if (factorMilli === undefined || factorMilli <= 0) return fail({ code: 'BAD_QUANTITY', product: product.name, reason: 'precision' });
+    let relabelledFrom: string | undefined;
+    if (product.unit !== req.base) {
+      if (this.store.hasEntries(product.id)) {
+        const loose = LOOSE_PIECES.has(product.unit) && isCountUnit(req.base) && req.unit !== product.unit;
+        if (!loose) {
+          const onHandMilli = this.store.stock(shopId, product.id).reduce((sum, r) => sum + r.qtyMilli, 0);
+          return fail({ code: 'UNIT_IN_USE', product: product.name, unit: product.unit, base: req.base, outer: req.unit, onHandMilli });
+        }
+        relabelledFrom = product.unit;
+      }
+      this.store.updateProduct(shopId, product.id, { unit: req.base });
+    }
+    this.store.setUnit(product.id, req.unit, factorMilli);
+    return ok({ product: product.name, unit: req.unit, factor: factorMilli / MILLI, base: req.base, relabelledFrom });
   }
 
   /** Stock rows (one per product and location) of a shop, or of one product. */
@@ -316,10 +373,7 @@ export class InventoryService {
         break;
       }
       case 'customerReturn': {
-        const refund = optionalPrice(item, qtyMilli) ?? {
-          unitPrice: product.salePrice,
-          amount: product.salePrice === null ? 0 : valueAt(product.salePrice, qtyMilli),
-        };
+        const refund: { unitPrice: number | null; amount: number } = optionalPrice(item, qtyMilli, product.salePrice ?? undefined) ?? { unitPrice: null, amount: 0 };
         const value = dropship ? valueAt(fallbackCost, qtyMilli) : valueIn(balance, qtyMilli, fallbackCost);
         // Object.assign on the item's own base object: spreads are measurably slower on the hot path.
         entry = Object.assign(base, {
@@ -618,7 +672,7 @@ export function validateItem(item: WriteItem, zeroAllowed: boolean): Failure | u
   if (item.unit !== undefined && COUNT_UNITS.has(item.unit) && !Number.isInteger(item.quantity)) {
     return { code: 'BAD_QUANTITY', product, reason: 'fractional' };
   }
-  for (const money of [item.unitPrice, item.total]) {
+  for (const money of [item.unitPrice, item.total, item.discount, item.freight]) {
     if (money === undefined) continue;
     if (!Number.isFinite(money) || money < 0) return { code: 'BAD_PRICE', product, reason: 'negative' };
     if (!Number.isInteger(money)) return { code: 'BAD_PRICE', product, reason: 'precision' };
@@ -627,15 +681,14 @@ export function validateItem(item: WriteItem, zeroAllowed: boolean): Failure | u
   return undefined;
 }
 
-function optionalPrice(item: WriteItem, qtyMilli: number): { unitPrice: number; amount: number } | undefined {
-  if (item.total !== undefined) return { unitPrice: mulDivRound(item.total, MILLI, qtyMilli), amount: item.total };
-  if (item.unitPrice !== undefined) return { unitPrice: item.unitPrice, amount: valueAt(item.unitPrice, qtyMilli) };
-  return undefined;
+function optionalPrice(item: WriteItem, qtyMilli: number, fallback?: number): { unitPrice: number; amount: number } | undefined {
+  const p = linePrice(item, qtyMilli, fallback);
+  if (p !== undefined && 'problem' in p) throw new Refusal(priceFailure(p, item.product));
+  return p;
 }
 
 function price(item: WriteItem, qtyMilli: number, fallback: number | undefined, product: string): { unitPrice: number; amount: number } {
-  const given = optionalPrice(item, qtyMilli);
+  const given = optionalPrice(item, qtyMilli, fallback);
   if (given) return given;
-  if (fallback !== undefined) return { unitPrice: fallback, amount: valueAt(fallback, qtyMilli) };
   throw new Refusal({ code: 'MISSING_PRICE', product });
 }

@@ -150,6 +150,10 @@ export interface InventoryStore {
   updateProduct(shopId: number, productId: number, patch: Partial<Pick<ProductRecord, 'sku' | 'salePrice' | 'reorderLevel' | 'overstockLevel' | 'leadTimeDays' | 'mode' | 'unit'>>): void;
   addAlias(shopId: number, productId: number, alias: string): boolean;
   setUnit(productId: number, unit: string, factorMilli: number): void;
+  /** Unit prices of the product's latest entries of `kind` that were not undone, newest first. */
+  recentUnitPrices(productId: number, kind: 'sale' | 'purchase', limit: number): number[];
+  /** True when any ledger entry names the product. */
+  hasEntries(productId: number): boolean;
   updateShop(shopId: number, patch: Partial<Pick<ShopRecord, 'timeZone' | 'digestTime'>>): void;
 }
 

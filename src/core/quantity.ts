@@ -8,10 +8,8 @@ export const MILLI = 1000;
 /** The largest quantity one entry may carry: 10^9 units. */
 export const MAX_QUANTITY = 1_000_000_000;
 
-/** Units that count pieces; a fractional quantity in one of these is a typo, not a measurement. */
-export const COUNT_UNITS: ReadonlySet<string> = new Set([
-  '件', '个', '条', '双', '包', '箱', '盒', '瓶', '支', '台', '套', '只', '本', '张', '袋', '桶', '罐', '把', '顶', '副', '块', '片', '根', '卷', '对', '组', '份', '提', '听',
-]);
+/** Counted units live with the rest of the unit vocabulary. */
+export { COUNT_UNITS } from './units.ts';
 
 /** 12.5 → 12500, or undefined when the quantity has more than three decimals. */
 export function toMilli(quantity: number): number | undefined {

@@ -54,12 +54,12 @@ describe('a conversation through the console chat on a real SQLite file', () => 
     expect(r.code).toBe(0);
     out = r.stdout;
     const replies = out.trimEnd().split('\n');
-    expect(replies[0]).toBe('✅ #1 进货 T恤 50件 @20.00 → 库存 50件（回复「撤销」可撤回）');
-    expect(out).toContain('✅ #2 进货 短裤 30条 @15.00 → 库存 30条');
-    expect(out).toContain('✅ #3 进货 袜子 100双 @2.50 → 库存 100双');
+    expect(replies[0]).toBe('✅ #1 进货 T恤 50件 × 20.00 = 1,000.00 → 库存 50件（回复「撤销」可撤回）');
+    expect(out).toContain('✅ #2 进货 短裤 30条 × 15.00 = 450.00 → 库存 30条');
+    expect(out).toContain('✅ #3 进货 袜子 100双 × 2.50 = 250.00 → 库存 100双');
     expect(out).toContain('新商品已建档：短裤、袜子');
-    expect(out).toContain('✅ #4 出货 T恤 3件 @59.00 → 库存 47件');
-    expect(out).toContain('✅ #5 出货 T恤 2件 @59.00 淘宝 → 库存 45件');
+    expect(out).toContain('✅ #4 出货 T恤 3件 × 59.00 = 177.00 → 库存 47件');
+    expect(out).toContain('✅ #5 出货 T恤 2件 × 59.00 = 118.00 淘宝 → 库存 45件');
     expect(out).toContain('❌ T恤 库存不足：默认仓 现有 45件，需要 100件');
     expect(out).toMatch(/❌ 没有找到商品「T血」。你是不是要找：T恤/);
     expect(out).toContain('没看懂');

@@ -61,7 +61,7 @@ describe('the Telegraf middleware in a Telegraf bot', () => {
     expect(bought.replies[0]?.replyTo).toBe(bought.messageId);
     expect(texts(await li.say('出货 T恤 30 件 单价 59'))[0]).toContain('❌ T恤 库存不足');
     const sale = await li.say('卖了 T恤 2件 59元 淘宝');
-    expect(texts(sale)[0]).toContain('✅ #2 出货 T恤 2件 @59.00 淘宝 → 库存 18件');
+    expect(texts(sale)[0]).toContain('✅ #2 出货 T恤 2件 × 59.00 = 118.00 淘宝 → 库存 18件');
     const confirmation = sale.replies[0];
     if (!confirmation) throw new Error('no confirmation');
     expect(texts(await li.say('撤销', li.replyToBot(confirmation)))[0]).toContain('已撤销 #2');

@@ -65,9 +65,9 @@ describe('the Telegram bot against a Bot API emulator', () => {
     const restock = await li.say('入库 短裤 30条 15元，袜子 100双 共 250 元');
     expect(only(restock)).toContain('✅ #2 进货 短裤 30条 → 库存 30条\n✅ #3 进货 袜子 100双 → 库存 100双');
 
-    expect(only(await zhang.say('出货 T恤 3 件 单价 59'))).toContain('✅ #4 出货 T恤 3件 @59.00 → 库存 47件');
+    expect(only(await zhang.say('出货 T恤 3 件 单价 59'))).toContain('✅ #4 出货 T恤 3件 × 59.00 = 177.00 → 库存 47件');
     const sale = await li.say('卖了 T恤 2件 59元 淘宝');
-    expect(only(sale)).toContain('✅ #5 出货 T恤 2件 @59.00 淘宝 → 库存 45件');
+    expect(only(sale)).toContain('✅ #5 出货 T恤 2件 × 59.00 = 118.00 淘宝 → 库存 45件');
 
     const refused = await li.say('出货 T恤 100 件 单价 59');
     expect(only(refused)).toContain('❌ T恤 库存不足');

@@ -48,16 +48,16 @@ describe('a WeChat room runs the shop', () => {
     const conversation: [typeof boss, string, unknown[]][] = [
       [boss, '进货 T恤 50 件 单价 20', ['✅ #1 进货 T恤 50件 → 库存 50件（回复「撤销」可撤回）\n（新商品已建档：T恤）']],
       [wang, '入库 短裤 30条 15元，袜子 100双 共 250 元', ['✅ #2 进货 短裤 30条 → 库存 30条\n✅ #3 进货 袜子 100双 → 库存 100双（回复「撤销」可撤回）\n（新商品已建档：短裤、袜子）']],
-      [wang, '出货 T恤 3 件 单价 59', ['✅ #4 出货 T恤 3件 @59.00 → 库存 47件（回复「撤销」可撤回）']],
+      [wang, '出货 T恤 3 件 单价 59', ['✅ #4 出货 T恤 3件 × 59.00 = 177.00 → 库存 47件（回复「撤销」可撤回）']],
       [wang, '出货 T血 1 件 单价 59', [expect.stringMatching(/^❌ 没有找到商品「T血」。你是不是要找：T恤/)]],
       [wang, '出货 T恤 100 件 单价 59', [expect.stringContaining('❌ T恤 库存不足：默认仓 现有 47件，需要 100件')]],
       [li, '今天天气不错', []],
-      [wang, '卖了 T恤 2件 59元 淘宝', ['✅ #5 出货 T恤 2件 @59.00 淘宝 → 库存 45件（回复「撤销」可撤回）']],
+      [wang, '卖了 T恤 2件 59元 淘宝', ['✅ #5 出货 T恤 2件 × 59.00 = 118.00 淘宝 → 库存 45件（回复「撤销」可撤回）']],
       [wang, '撤销', [expect.stringContaining('↩️ 已撤销 #5 出货 T恤 2件（撤销记录 #6） → 库存 47件')]],
       [boss, '撤销 #4', [expect.stringContaining('↩️ 已撤销 #4 出货 T恤 3件（撤销记录 #7） → 库存 50件')]],
       [li, '查 T恤', ['📦 T恤：50件']],
       [boss, '库存', [expect.stringMatching(/^📦 库存 3 种/)]],
-      [li, '出货 袜子 10双 单价 5', ['✅ #8 出货 袜子 10双 @5.00 → 库存 90双（回复「撤销」可撤回）']],
+      [li, '出货 袜子 10双 单价 5', ['✅ #8 出货 袜子 10双 × 5.00 = 50.00 → 库存 90双（回复「撤销」可撤回）']],
     ];
     for (const [who, text, expected] of conversation) {
       const { replies } = await w.say(who, text, room);
@@ -78,7 +78,7 @@ describe('a WeChat room runs the shop', () => {
     const code = (await w.say(boss, '绑定码', room)).replies[0]?.match(/绑定码 (\w+)/)?.[1];
     expect(code).toBeDefined();
     expect((await w.say(boss, `绑定 ${code}`, w.me)).replies).toEqual(['✅ 已绑定到店铺「小店」（老板私聊）。发「帮助」看用法。']);
-    expect((await w.say(boss, '进货 T恤 50 件 单价 20', w.me)).replies).toEqual(['✅ #1 进货 T恤 50件 @20.00 → 库存 50件（回复「撤销」可撤回）\n（新商品已建档：T恤）']);
+    expect((await w.say(boss, '进货 T恤 50 件 单价 20', w.me)).replies).toEqual(['✅ #1 进货 T恤 50件 × 20.00 = 1,000.00 → 库存 50件（回复「撤销」可撤回）\n（新商品已建档：T恤）']);
     expect((await w.say(boss, '查 T恤', w.me)).replies).toEqual(['📦 T恤：50件，均价 20.00，金额 1000.00']);
     expect((await w.say(boss, '你好', w.me)).replies).toEqual([PRIVATE_HINT]);
     // The same shop seen from the room, without cost.
@@ -108,7 +108,7 @@ describe('a WeChat room runs the shop', () => {
     room.topic('仓库群（改名了）').by(boss);
     await w.bot.idle();
     expect(await (await w.bot.wechaty.Room.find({ id: room.id }))?.topic()).toBe('仓库群（改名了）');
-    expect((await w.say(wang, '出货 T恤 1 件 单价 59', room)).replies).toEqual(['✅ #2 出货 T恤 1件 @59.00 → 库存 49件（回复「撤销」可撤回）']);
+    expect((await w.say(wang, '出货 T恤 1 件 单价 59', room)).replies).toEqual(['✅ #2 出货 T恤 1件 × 59.00 = 59.00 → 库存 49件（回复「撤销」可撤回）']);
     expect((await w.say(wang, '查 T恤', room)).replies).toEqual(['📦 T恤：49件']);
   });
 
@@ -211,7 +211,7 @@ describe('one shop from Telegram and WeChat', () => {
     const room = w.room('网店仓库', [boss, wang]);
     expect((await w.say(boss, `绑定 ${code}`, room)).replies).toEqual(['✅ 已绑定到店铺「网店」（店员群）。发「帮助」看用法。']);
     expect(telegram('设置 群成员 店员')).toContain('✅ 群成员默认身份：店员');
-    expect((await w.say(wang, '出货 T恤 3 件 单价 59', room)).replies).toEqual(['✅ #2 出货 T恤 3件 @59.00 → 库存 7件（回复「撤销」可撤回）']);
+    expect((await w.say(wang, '出货 T恤 3 件 单价 59', room)).replies).toEqual(['✅ #2 出货 T恤 3件 × 59.00 = 177.00 → 库存 7件（回复「撤销」可撤回）']);
     expect(telegram('查 T恤')).toBe('📦 T恤：7件');
     expect(telegram('进货 T恤 5 件 单价 20')).toContain('→ 库存 12件');
     expect((await w.say(wang, '查 T恤', room)).replies).toEqual(['📦 T恤：12件']);

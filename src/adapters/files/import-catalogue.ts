@@ -1,3 +1,5 @@
+import { MILLI } from '../../core/quantity.ts';
+import { convertMilli, DOZEN, isMeasureUnit, unitConversion } from '../../core/units.ts';
 import type { InventoryStore, ProductRecord } from '../../core/ports.ts';
 
 /** A product an import refers to: one already in the shop, or one the import will create. */
@@ -62,9 +64,16 @@ export class ImportCatalogue {
     return !this.byName.has(name);
   }
 
-  /** 1 `unit` = factorMilli / 1000 of the product's own unit, when the shop set such a conversion. */
+  /**
+   * 1 `unit` = factorMilli / 1000 of the product's own unit: the shop's conversion (1箱=24瓶), or a
+   * built-in one (克 → 斤, 打 → 12) from the one unit vocabulary.
+   */
   conversion(ref: ProductRef, unit: string): number | undefined {
-    return ref.id === undefined ? undefined : this.conversions.get(ref.id)?.get(unit);
+    const custom = ref.id === undefined ? undefined : this.conversions.get(ref.id)?.get(unit);
+    if (custom !== undefined) return custom;
+    if (!(isMeasureUnit(unit) && isMeasureUnit(ref.unit)) && unit !== DOZEN) return undefined;
+    const c = unitConversion(unit, { unit: ref.unit, units: {} });
+    return c.ok ? convertMilli(MILLI, c) : undefined;
   }
 
   /** Adds a product the import will create. */

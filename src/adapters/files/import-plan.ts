@@ -85,7 +85,7 @@ export function failureReason(failure: Failure): string {
     case 'BAD_QUANTITY':
       return `${failure.product}：${{ zero: '数量不能为 0', negative: '数量不能为负数', too_large: '数量太大', fractional: '按件计的商品数量必须是整数', precision: '数量最多三位小数' }[failure.reason]}`;
     case 'BAD_PRICE':
-      return `${failure.product}：${{ negative: '价格不能为负数', precision: '价格最多两位小数（到分）', too_large: '金额太大' }[failure.reason]}`;
+      return `${failure.product}：${{ negative: '价格不能为负数', precision: '价格最多两位小数（到分）', too_large: '金额太大', discount: '优惠比金额还多' }[failure.reason]}`;
     case 'UNKNOWN_LOCATION':
       return `没有仓库「${failure.location}」`;
     default:

@@ -100,6 +100,9 @@ export class SqliteStore implements InventoryStore {
       ),
       nextSeq: p('UPDATE Shop SET lastSeq = lastSeq + 1 WHERE id = ? RETURNING lastSeq'),
       insertEntry: p(`INSERT INTO Entry (${ENTRY_COLUMNS}) VALUES (${ENTRY_COLUMNS.split(', ').map(() => '?').join(', ')})`),
+      recentUnitPrices: p(`SELECT e.unitPrice FROM Entry e WHERE e.productId = ? AND e.kind = ? AND e.unitPrice IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM Entry r WHERE r.reversesId = e.id) ORDER BY e.occurredAt DESC, e.id DESC LIMIT ?`),
+      hasEntries: p('SELECT 1 FROM Entry WHERE productId = ? LIMIT 1'),
       findMessage: p('SELECT id, shopId FROM SourceMessage WHERE platform = ? AND chatId = ? AND messageId = ?'),
       insertMessage: p(
         'INSERT INTO SourceMessage (shopId, platform, chatId, messageId, text, actorId, actorName, receivedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -208,6 +211,14 @@ export class SqliteStore implements InventoryStore {
 
   addAlias(shopId: number, productId: number, alias: string): boolean {
     return this.s.insertAlias.run(shopId, productId, alias).changes > 0;
+  }
+
+  recentUnitPrices(productId: number, kind: 'sale' | 'purchase', limit: number): number[] {
+    return (this.s.recentUnitPrices.all(productId, kind, limit) as { unitPrice: number }[]).map((r) => r.unitPrice);
+  }
+
+  hasEntries(productId: number): boolean {
+    return this.s.hasEntries.get(productId) !== undefined;
   }
 
   setUnit(productId: number, unit: string, factorMilli: number): void {

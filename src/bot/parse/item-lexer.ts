@@ -79,6 +79,13 @@ function softBoundary(text: string, at: number): boolean {
   return false;
 }
 
+/** A Chinese numeral followed by a unit word starts at `at` (the second part of `一斤二两`). */
+function startsQuantity(text: string, at: number, idx: UnitIndex): boolean {
+  if (!isChineseNumeralChar(text[at])) return false;
+  const n = readNumberAt(text, at);
+  return n !== undefined && readUnit(text, n.end, idx) !== undefined;
+}
+
 function skipSpaces(text: string, at: number): number {
   let i = at;
   while (text[i] === ' ') i++;
@@ -164,6 +171,8 @@ export function lexItem(text: string, from: number, units: ReadonlySet<string>):
       }
     } else if (isChineseNumeralChar(ch) || ch === '半') {
       if (isChineseNumeralChar(prev) || prev === '半') continue;
+      // `每两 47`: 两 after 每 is the unit a price is per, not the number 2.
+      if (prev === '每' && readUnit(text, i, idx) !== undefined) continue;
     } else {
       continue;
     }
@@ -234,7 +243,9 @@ function classify(
   if (marker?.kind === 'quantity') return token('quantity', start, unitEnd, r, negative, true, unit);
   if (unit !== undefined) {
     // `2件套`: a number and unit inside a longer word belong to a name.
-    return softBoundary(text, unitEnd) ? token('quantity', start, unitEnd, r, negative, false, unit) : undefined;
+    // `一斤二两`: another quantity right after the unit is the next part of the same quantity.
+    const next = softBoundary(text, unitEnd) || startsQuantity(text, unitEnd, idx);
+    return next ? token('quantity', start, unitEnd, r, negative, false, unit) : undefined;
   }
   if (reading.chinese) {
     // Chinese numerals count only as whole words or with a unit, never inside names (七分裤).

@@ -2,9 +2,11 @@ import type { Item } from '../command.ts';
 import type { Catalogue, CatalogueProduct } from './catalogue.ts';
 import { MAX_CENTS, MAX_QUANTITY, parseError, tooLarge } from './errors.ts';
 import { lexItem, type ItemToken } from './item-lexer.ts';
-import { toCents } from './money.ts';
+import { readCharges, toCents } from './money.ts';
 import type { ParseError } from './types.ts';
-import { allowsFraction, conversionFactor } from './units.ts';
+import { mulDivRound } from '../../core/money.ts';
+import { toBaseMilli, unitConversion, type ProductUnits } from '../../core/units.ts';
+import { allowsFraction } from './units.ts';
 
 /**
  * One product line of a write (`T恤 白色 L 5件 单价 20`): which product, how many in the
@@ -51,8 +53,12 @@ function formatNumber(n: number): string {
 /**
  * Parses one segment of a write message. `text` has message-wide fields already masked out.
  */
-export function parseItem(text: string, spec: ItemSpec): ItemOutcome {
+export function parseItem(segment: string, spec: ItemSpec): ItemOutcome {
   const { catalogue } = spec;
+  // Discounts and extras (8折, 优惠5元, 运费10元) are read first so they are never a second price.
+  const charged = readCharges(segment);
+  if (!charged.ok) return moneyRefusal(charged.code, charged.raw, spec.example('T恤', '件'));
+  const text = charged.text;
   const prefix = catalogue.matchPrefix(text);
   const tokens = lexItem(text, prefix?.end ?? 0, catalogue.unitWords);
 
@@ -110,7 +116,9 @@ export function parseItem(text: string, spec: ItemSpec): ItemOutcome {
 
   if (qty === undefined) {
     if (name.length === 0) {
-      if (prices.length > 0 || totals.length > 0) return { kind: 'priceOnly' };
+      // `…，运费 30` on its own: like a lone price, it belongs to the line before.
+      const charges = charged.charges;
+      if (prices.length > 0 || totals.length > 0 || charges.rate !== undefined || charges.discount !== undefined || charges.freight !== undefined) return { kind: 'priceOnly' };
       return { kind: 'empty' };
     }
     if (bad !== undefined) {
@@ -120,21 +128,27 @@ export function parseItem(text: string, spec: ItemSpec): ItemOutcome {
   }
   if (name.length === 0) return parseError('MISSING_PRODUCT', '缺少商品名。', example);
 
-  // Quantity.
+  // Quantity: `3箱6瓶`, `1斤2两` are one quantity in parts; all are converted exactly.
   const written = qty.reading.value;
   if (qty.negative || (written <= 0 && !(spec.zeroAllowed && written === 0))) return parseError('ZERO_QUANTITY', `「${name}」的数量必须大于 0（写的是 ${qty.negative ? '-' : ''}${qty.reading.raw}）。`, example);
+  const parts = compoundParts(text, qty, tokens);
+  const last = parts[parts.length - 1] ?? qty;
   const unit = qty.unit;
-  let factor = 1;
-  if (product !== undefined && unit !== undefined) {
-    const conv = conversionFactor(unit, product);
-    if (!conv.ok) return unitRefusal(product, unit, conv.reason, example);
-    factor = conv.factor;
+  const writtenText = text.slice(qty.start, last.end).replace(SPACES, '');
+  const units: ProductUnits | undefined = product ?? (parts.length > 1 && unit !== undefined ? { unit, units: {} } : undefined);
+  const base = toBaseMilli(parts.map((t) => ({ value: t.reading.value, unit: t.unit })), units);
+  if (!base.ok) {
+    if (base.reason !== 'precision') {
+      if (product !== undefined) return unitRefusal(product, base.unit, base.reason, example);
+      return parseError('UNKNOWN_UNIT', `新商品「${name}」还没有设置「${base.unit}」的换算，数量请只用一个单位。`, example);
+    }
+    return parseError('FRACTIONAL_QUANTITY', `「${name}」的数量「${writtenText}」换算后超过三位小数。`, example);
   }
-  const fractional = !Number.isInteger(written);
-  if (fractional && !allowsFraction(unit ?? product?.unit ?? '件')) {
-    return parseError('FRACTIONAL_QUANTITY', `「${name}」按${unit ?? unitName}计，数量不能是小数：${formatNumber(written)}${unit ?? ''}。`, example);
+  const quantity = base.milli / 1000;
+  const baseUnit = product?.unit ?? unit ?? '件';
+  if (!Number.isInteger(quantity) && !allowsFraction(baseUnit)) {
+    return parseError('FRACTIONAL_QUANTITY', `「${name}」按${baseUnit}计，数量不能是小数：${writtenText}${unit === undefined ? '' : ` = ${formatNumber(quantity)}${baseUnit}`}。`, example);
   }
-  const quantity = Math.round(written * factor * 1e6) / 1e6;
   if (!Number.isFinite(quantity) || quantity > MAX_QUANTITY) return tooLarge('数量', qty.reading.raw, example);
   if (quantity < 0 || (quantity === 0 && !spec.zeroAllowed)) return parseError('ZERO_QUANTITY', `「${name}」的数量必须大于 0。`, example);
 
@@ -144,35 +158,67 @@ export function parseItem(text: string, spec: ItemSpec): ItemOutcome {
     return parseError('SEVERAL_PRICES', `「${name}」写了${prices.length > 1 ? '多个单价' : '多个总价'}（${list}），请只写一个。`, example);
   }
   const item: Item = { product: name, known: product !== undefined, quantity };
-  if (unit !== undefined) item.unit = unit;
+  if (unit !== undefined) item.unit = parts.length > 1 ? baseUnit : unit;
+  if (product !== undefined && (parts.length > 1 || (unit !== undefined && !sameSize(unit, product)))) item.writtenQuantity = writtenText;
   const total = totals[0];
   if (total !== undefined) {
     const c = toCents(total.reading, total.tail, total.negative);
     if (!c.ok) return moneyRefusal(c.code, `${total.negative ? '-' : ''}${total.reading.raw}`, example);
     item.total = c.cents;
+    item.priceSure = true;
   }
   const price = prices[0];
   if (price !== undefined) {
     const c = toCents(price.reading, price.tail, price.negative);
     if (!c.ok) return moneyRefusal(c.code, `${price.negative ? '-' : ''}${price.reading.raw}`, example);
-    // Prices are per the unit written (`2箱 单价 48` is 48 a box); the command stores them per
+    // A price belongs to the unit it was written with (`3箱 每箱48` is 48 a box); after a
+    // quantity in parts (`1斤2两 30`) it is per the product's unit. The command stores it per
     // base unit, or as an exact total when that would need fractions of a 分.
-    const per = price.perUnit ?? unit;
-    let priceFactor = 1;
+    if (price.perUnit !== undefined) item.priceSure = true;
+    const per = price.perUnit ?? (parts.length > 1 ? undefined : unit);
+    if (product !== undefined && per !== undefined && !sameSize(per, product)) item.writtenPrice = { cents: c.cents, unit: per, total: false };
+    let conv = { num: 1, den: 1 };
     if (product !== undefined && per !== undefined) {
-      const conv = conversionFactor(per, product);
-      if (!conv.ok) return unitRefusal(product, per, conv.reason, example);
-      priceFactor = conv.factor;
+      const found = unitConversion(per, product);
+      if (!found.ok) return unitRefusal(product, per, found.reason, example);
+      conv = found;
     }
-    const perBase = c.cents / priceFactor;
-    if (Math.abs(perBase - Math.round(perBase)) < 1e-9) item.unitPrice = Math.round(perBase);
+    if ((c.cents * conv.den) % conv.num === 0) item.unitPrice = (c.cents * conv.den) / conv.num;
     else if (item.total === undefined) {
-      const sum = Math.round(perBase * quantity);
+      const sum = mulDivRound(c.cents * conv.den, base.milli, conv.num * 1000);
       if (sum > MAX_CENTS) return tooLarge('金额', price.reading.raw, example);
       item.total = sum;
     }
   }
+  const { rate, discount, freight } = charged.charges;
+  if (rate !== undefined) item.rate = rate;
+  if (discount !== undefined) item.discount = discount;
+  if (freight !== undefined) item.freight = freight;
   return { kind: 'item', item };
+}
+
+/** True when one `unit` is one of the product's unit (`个` for `件`), so nothing needs showing. */
+function sameSize(unit: string, product: CatalogueProduct): boolean {
+  const c = unitConversion(unit, product);
+  return c.ok && c.num === c.den;
+}
+
+/**
+ * The parts of a quantity written in several units: `qty` and the quantities with a unit that
+ * follow it with nothing but spaces between (`3箱6瓶`, `1斤 2两`).
+ */
+function compoundParts(text: string, qty: ItemToken, tokens: readonly ItemToken[]): ItemToken[] {
+  const parts = [qty];
+  if (qty.unit === undefined) return parts;
+  let prev = qty;
+  for (const t of tokens) {
+    if (t.start < prev.end || t === qty) continue;
+    if (t.role !== 'quantity' || t.unit === undefined || t.marked || t.unit === prev.unit) break;
+    if (text.slice(prev.end, t.start).trim().length > 0) break;
+    parts.push(t);
+    prev = t;
+  }
+  return parts;
 }
 
 function moneyRefusal(code: 'BAD_PRICE' | 'TOO_LARGE', raw: string, example: string): ParseError {

@@ -164,6 +164,15 @@ describe('importing opening stock', () => {
     expect(stock()).toContainEqual(['可乐', 'CL-01', '二号仓', 48, 9600]);
   });
 
+  it('converts built-in units with no setting: 克 and 公斤 into 斤, 打 into 个', async () => {
+    await importFile(target, 'stock', csv(['商品,单位,数量,成本', '核桃,斤,10,12', '鸡蛋,个,10,1']), 'a.csv');
+    const s = await importFile(target, 'stock', csv(['商品,单位,数量,金额,仓库', '核桃,克,500,12,二号仓', '核桃,公斤,1.5,36,三号仓', '鸡蛋,打,2,24,二号仓']), 'b.csv');
+    expect(s.problems).toEqual([]);
+    expect(stock()).toContainEqual(['核桃', null, '二号仓', 1, 1200]);
+    expect(stock()).toContainEqual(['核桃', null, '三号仓', 3, 3600]);
+    expect(stock()).toContainEqual(['鸡蛋', null, '二号仓', 24, 2400]);
+  });
+
   it('keeps two products with one name apart by their SKUs', async () => {
     const s = await importFile(target, 'stock', csv(['商品,编码,数量,成本', '马克杯,MUG-R,5,10', '马克杯,MUG-B,3,10']), 'x.csv');
     expect(s.createdProducts).toEqual(['马克杯', '马克杯（MUG-B）']);

@@ -9,7 +9,7 @@ const stocktakes: Array<[string, Command]> = [
   ['盘点 T恤 45件', { intent: 'stocktake', items: [known('T恤', 45, { unit: '件' })] }],
   ['盘点 T恤 四十五', { intent: 'stocktake', items: [known('T恤', 45)] }],
   ['盘点 苹果 10.5', { intent: 'stocktake', items: [known('苹果', 10.5)] }],
-  ['盘点 可乐 3箱', { intent: 'stocktake', items: [known('可乐', 72, { unit: '箱' })] }],
+  ['盘点 可乐 3箱', { intent: 'stocktake', items: [known('可乐', 72, { unit: '箱', writtenQuantity: '3箱' })] }],
   ['盘点 T恤 45，短裤 30', { intent: 'stocktake', items: [known('T恤', 45), known('短裤', 30)] }],
   ['盘点 T恤 45 在 天猫仓', { intent: 'stocktake', items: [known('T恤', 45)], location: '天猫仓' }],
   ['盘点 卫衣 12', { intent: 'stocktake', items: [unknown('卫衣', 12)] }],
@@ -25,7 +25,7 @@ const transfers: Array<[string, Command]> = [
   ['调拨 T恤 20件 -> 门店', { intent: 'transfer', items: [known('T恤', 20, { unit: '件' })], to: '门店' }],
   ['调货 T恤 20件 到 门店', { intent: 'transfer', items: [known('T恤', 20, { unit: '件' })], to: '门店' }],
   ['调拨 T恤 20件，短裤 10条 到 天猫仓', { intent: 'transfer', items: [known('T恤', 20, { unit: '件' }), known('短裤', 10, { unit: '条' })], to: '天猫仓' }],
-  ['调拨 可乐 1箱 到 门店', { intent: 'transfer', items: [known('可乐', 24, { unit: '箱' })], to: '门店' }],
+  ['调拨 可乐 1箱 到 门店', { intent: 'transfer', items: [known('可乐', 24, { unit: '箱', writtenQuantity: '1箱' })], to: '门店' }],
   ['昨天 调拨 T恤 20件 到 天猫仓', { intent: 'transfer', occurredAt: utc('2026-11-26T04:00:00.000Z'), items: [known('T恤', 20, { unit: '件' })], to: '天猫仓' }],
 ];
 
