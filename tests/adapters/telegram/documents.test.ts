@@ -1,7 +1,7 @@
 import { InputFile, type Bot } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTelegramBot } from '../../../src/adapters/telegram/bot.ts';
-import { CONFIRM_HINT, EXPORT_IN_PRIVATE, MAX_IMPORT_BYTES, NOT_A_SPREADSHEET, NOTHING_PENDING, OWNER_ONLY_IMPORT, TOO_BIG } from '../../../src/adapters/telegram/documents.ts';
+import { CONFIRM_HINT, EXPORT_IN_PRIVATE, MAX_IMPORT_BYTES, NOT_A_SPREADSHEET, NOTHING_PENDING, OWNER_ONLY_IMPORT, TOO_BIG } from '../../../src/bot/files/file-replies.ts';
 import { boss, BOT_INFO, createTestApp, entryCount, interceptCalls, li, stockOf, textUpdate, TOKEN, update, warehouse, type ApiCall, type TestApp, type TestUser } from './harness.ts';
 
 const dm = { id: boss.id, type: 'private' };
