@@ -48,3 +48,8 @@ export function entriesCaption(shopName: string, periodLabel: string, rows: numb
 export function savedFileText(caption: string, path: string): string {
   return `${caption}\n📁 已保存到 ${path}`;
 }
+
+/** The console could not write the file (a full disk, a folder without permission). */
+export function fileNotSaved(caption: string, reason: string): string {
+  return `${caption}\n⚠️ 文件没有保存：${reason}。请换个目录再试。`;
+}
