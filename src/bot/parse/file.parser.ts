@@ -34,8 +34,8 @@ export const fileParser: IntentParser = {
   extract(input, match) {
     const verb = match[0];
     const after = input.body.slice(verb.length);
-    // `导出来了吗`, `取消了`, `确认导入了吗`: chatter, not the command.
-    if (isWordChar(after[0])) return null;
+    // `导出来了吗`, `取消了`, `确认导入了吗`: chatter, not the command (`确认导入跳过` is the command run together).
+    if (isWordChar(after[0]) && !(verb === '确认导入' && /^跳过\s*$/.test(after))) return null;
     const rest = after.trim();
     switch (verb) {
       case '导出':
