@@ -48,6 +48,7 @@ export class SqlitePendingImports implements PendingImports {
   }
 
   take(platform: string, chatId: string, userId: string, now: Date): Promise<PendingImport | undefined> {
+    this.s.expire.run(now.getTime());
     const row = this.s.take.get(platform, chatId, userId, now.getTime()) as Row | undefined;
     if (!row) return Promise.resolve(undefined);
     return Promise.resolve({ ...row, kind: row.kind as SpreadsheetKind, bytes: new Uint8Array(row.bytes), expiresAt: new Date(row.expiresAt) });

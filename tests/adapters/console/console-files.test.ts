@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consoleChatId, runConsoleChat } from '../../../src/adapters/console/console-chat.ts';
+import { saveFile } from '../../../src/adapters/console/console-files.ts';
 import { CANCELLED, NOTHING_PENDING, OWNER_ONLY_IMPORT } from '../../../src/bot/files/file-replies.ts';
 import { createConfig } from '../../../src/config.ts';
 import type { ShopRecord } from '../../../src/core/ports.ts';
@@ -119,5 +120,18 @@ describe('spreadsheets on the console', () => {
     expect(out).toContain(OWNER_ONLY_IMPORT);
     expect(savedPaths(out)).toEqual([]);
     expect(app.store.stock(shop.id)).toEqual([]);
+  });
+});
+
+describe('saveFile', () => {
+  it('writes a streamed export chunk by chunk, and keeps names inside its folder', async () => {
+    async function* chunks() {
+      yield Buffer.from('a,b\n');
+      yield Buffer.from('1,2\n');
+    }
+    const path = await saveFile(exportsDir, { name: '../../逃出去.csv', caption: '', stream: chunks() });
+    expect(path).toBe(join(exportsDir, '逃出去.csv'));
+    expect(readFileSync(path, 'utf8')).toBe('a,b\n1,2\n');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 });
