@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import type { FileSender, IncomingFile, OutgoingFile } from '../../bot/files/files.port.ts';
 
@@ -51,7 +52,7 @@ export function consoleFileSender(dir: string): FileSender {
 
 /** A file on this disk for `导入 <path>` (relative to `cwd`); undefined when there is no such file. */
 export function openConsoleFile(path: string, cwd: string): IncomingFile | undefined {
-  const full = resolve(cwd, path.replace(/^["'「]|["'」]$/g, ''));
+  const full = resolve(cwd, path.replace(/^["'「]|["'」]$/g, '').replace(/^~(?=\/|$)/, homedir()));
   let size: number;
   try {
     const stat = statSync(full);

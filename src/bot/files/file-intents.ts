@@ -128,10 +128,10 @@ export class FileIntents {
   private async preview(command: Extract<FileCommand, { intent: 'importFile' }>, asker: FileAsker, reply: (text: string) => BotReply): Promise<BotReply | null> {
     const m = asker.message;
     const isPrivate = m.chatType === 'private';
-    const file = m.file ?? (command.path !== undefined && m.openFile ? m.openFile(command.path) : undefined);
     // In groups, documents other than spreadsheets are none of the bot's business.
     if (m.file && !isPrivate && !isSpreadsheetName(m.file.name)) return null;
     if (!can(asker.role, 'importFile') || !asker.ownerChat) return reply(OWNER_ONLY_IMPORT);
+    const file = m.file ?? (command.path !== undefined && m.openFile ? m.openFile(command.path) : undefined);
     if (!file) return reply(command.path !== undefined && m.openFile ? fileNotFound(command.path) : SEND_THE_FILE);
     if (!isSpreadsheetName(file.name)) return reply(NOT_A_SPREADSHEET);
     if (file.size !== undefined && file.size > MAX_IMPORT_BYTES) return reply(TOO_BIG);
