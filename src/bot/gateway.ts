@@ -8,7 +8,7 @@ import { isFileCommand, type FileCommand, type FileIntents, type FileMessage } f
 import { yuan } from './format.ts';
 import { localTime } from '../core/zoned-time.ts';
 import { helpText } from './help.ts';
-import { buildCatalogue, importKindOfCaption, parseMessage } from './parse/index.ts';
+import { buildCatalogue, importKindOfCaption, mentionsFileVerb, parseMessage } from './parse/index.ts';
 import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
 
 /** A chat message with what the gateway needs to bind chats: the chat's title and the sender's @handle; maybe a file. */
@@ -123,7 +123,7 @@ export class ChatGateway {
   async respond(message: GatewayMessage): Promise<BotReply | null> {
     const files = this.options.files;
     // Most messages name no file word; they take the synchronous path at once.
-    if (!files || (message.file === undefined && !/导出|导入|取消/.test(message.text))) return this.handle(message);
+    if (!files || (message.file === undefined && !mentionsFileVerb(message.text))) return this.handle(message);
     const binding = this.access.bindingOf(message.platform, message.chatId);
     const shop = binding ? this.engine.store.shopById(binding.shopId) : undefined;
     if (!binding || !shop) {

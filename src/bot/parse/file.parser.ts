@@ -12,6 +12,12 @@ import { INTENT_VERBS, verbPattern } from './verbs.ts';
 
 const VERBS = [...INTENT_VERBS.export, ...INTENT_VERBS.importFile, ...INTENT_VERBS.confirmImport, ...INTENT_VERBS.cancelImport];
 const PATTERN = verbPattern(VERBS);
+const ANY_VERB = new RegExp(VERBS.join('|'));
+
+/** A cheap test that a message may be a file command (one of the verbs appears anywhere in it). */
+export function mentionsFileVerb(text: string): boolean {
+  return ANY_VERB.test(text);
+}
 const EXPORT_USAGE = '导出 本月';
 /** Words naming what is exported, before the period: `导出 流水 上月`, `导出 利润`. */
 const ENTRIES_WORDS = /^(?:流水|利润|报表)\s*/;

@@ -25,7 +25,7 @@ import { undoParser } from './undo.parser.ts';
 
 export { buildCatalogue, Catalogue, type CatalogueProduct } from './catalogue.ts';
 export { parsePeriod } from './period.ts';
-export { importKindOfCaption } from './file.parser.ts';
+export { importKindOfCaption, mentionsFileVerb } from './file.parser.ts';
 export { suggestProducts } from './suggest.ts';
 export type { ParseContext, ParseError, ParseErrorCode, ParseResult } from './types.ts';
 
