@@ -9,6 +9,9 @@ import { PrismaReader } from './adapters/prisma/prisma-reader.ts';
 import { SqliteStore } from './adapters/prisma/sqlite-store.ts';
 import { SqliteDigestStore } from './adapters/prisma/sqlite-digest.ts';
 import { SqliteReports } from './adapters/prisma/sqlite-reports.ts';
+import { SqlitePendingImports } from './adapters/prisma/sqlite-pending-imports.ts';
+import { FileIntents } from './bot/files/file-intents.ts';
+import { createSpreadsheets } from './spreadsheets.ts';
 import { systemClock, type Clock, type ShopRecord } from './core/ports.ts';
 
 export interface App {
@@ -45,8 +48,16 @@ export function createApp(config: Config, options: { clock?: Clock; logger?: pin
   const digestStore = new SqliteDigestStore(db);
   const engine = new ChatEngine(store, clock, { logger, digest: digestStore, reports: new SqliteReports(db) });
   const access = new SqliteAccessStore(db);
-  const gateway = new ChatGateway(engine, access, clock, { owners: config.owners });
   let reader: PrismaReader | undefined;
+  const readerOf = (): PrismaReader => (reader ??= new PrismaReader(path));
+  const files = new FileIntents({
+    spreadsheets: createSpreadsheets({ db, store, service: engine.service, clock, reader: readerOf }),
+    pending: new SqlitePendingImports(db),
+    clock,
+    logger,
+    changed: (shopId) => engine.invalidate(shopId),
+  });
+  const gateway = new ChatGateway(engine, access, clock, { owners: config.owners, files });
   return {
     config,
     db,
@@ -58,10 +69,7 @@ export function createApp(config: Config, options: { clock?: Clock; logger?: pin
     outbox: new Outbox(),
     clock,
     logger,
-    reader() {
-      reader ??= new PrismaReader(path);
-      return reader;
-    },
+    reader: readerOf,
     shop(name = config.shopName) {
       const existing = store.shopByName(name);
       if (existing) return existing;

@@ -110,6 +110,12 @@ export const commandSchema = z.discriminatedUnion('intent', [
   }),
   z.object({ intent: z.literal('alias'), product: z.string().min(1), known: z.boolean(), aliases: z.array(z.string().min(1)).min(1) }),
   z.object({ intent: z.literal('help'), topic: z.string().optional() }),
+  // Spreadsheets (src/bot/files): owners, in their private chat.
+  z.object({ intent: z.literal('export'), what: z.enum(['entries', 'stock']), period: periodSchema.optional() }),
+  /** A spreadsheet sent to the bot, or on the console `导入 <path>`; `kind` when the words say 库存 or 流水. */
+  z.object({ intent: z.literal('importFile'), path: z.string().min(1).optional(), kind: z.enum(['stock', 'entries']).optional() }),
+  z.object({ intent: z.literal('confirmImport'), skipBad: z.boolean() }),
+  z.object({ intent: z.literal('cancelImport') }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
 export type Intent = Command['intent'];

@@ -3,6 +3,8 @@ import { InventoryService, type ActorLimit, type WriteKind } from '../core/inven
 import type { Clock, InventoryStore, ShopRecord, SourceInput } from '../core/ports.ts';
 import { MILLI } from '../core/quantity.ts';
 import type { Command } from './command.ts';
+import { FILES_UNAVAILABLE } from './files/file-replies.ts';
+import type { OutgoingFile } from './files/files.port.ts';
 import { qty, yuanGrouped } from './format.ts';
 import { helpText } from './help.ts';
 import { digestReply, overstockText, shortageText } from './digest.ts';
@@ -12,7 +14,7 @@ import { checkWrite } from './price-check.ts';
 import { renderReport } from './reports.ts';
 import type { ReportQueries } from '../core/report-queries.ts';
 import type { DigestQueries } from '../core/digest-queries.ts';
-import { buildCatalogue, parseMessage, suggestProducts, type Catalogue } from './parse/index.ts';
+import { buildCatalogue, parseMessage, suggestProducts, type Catalogue, type ParseResult } from './parse/index.ts';
 import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
 import { conversionReply, correctionReply, failureReply, stockLine, undoReply, writeReply, type FailureContext } from './replies.ts';
 
@@ -37,6 +39,8 @@ export interface BotReply {
   entrySeqs: number[];
   /** True when the message had been applied before and nothing new was written. */
   duplicate: boolean;
+  /** A file to send instead of `text` (its caption); each adapter sends it its own way. */
+  file?: OutgoingFile | undefined;
 }
 
 /** Who is asking, as the gateway worked it out: role, whether cost may be shown, and whose entries they may undo. */
@@ -153,10 +157,15 @@ export class ChatEngine {
     else this.catalogues.delete(shopId);
   }
 
+  /** Parses a message in a shop's language (its products, time zone and this bot's names), without acting on it. */
+  parse(text: string, shop: ShopRecord): ParseResult {
+    return parseMessage(text, { now: this.clock.now(), timeZone: shop.timeZone, catalogue: this.catalogue(shop.id), botNames: this.botNames });
+  }
+
   private dispatch(message: IncomingMessage, shop: ShopRecord, access: ChatAccess): BotReply | null {
     const role = access.role;
     const now = this.clock.now();
-    const parsed = parseMessage(message.text, { now, timeZone: shop.timeZone, catalogue: this.catalogue(shop.id), botNames: this.botNames });
+    const parsed = this.parse(message.text, shop);
     if (parsed.kind === 'none') {
       return message.chatType === 'private' ? { text: PRIVATE_HINT, entrySeqs: [], duplicate: false } : null;
     }
@@ -241,6 +250,12 @@ export class ChatEngine {
       }
       case 'help':
         return reply(helpText(command.topic));
+      // Files need the asynchronous path (ChatGateway.respond); a caller without it gets told.
+      case 'export':
+      case 'importFile':
+      case 'confirmImport':
+      case 'cancelImport':
+        return reply(FILES_UNAVAILABLE);
       default:
         return null;
     }

@@ -3,16 +3,17 @@ import type { Clock, ShopRecord } from '../core/ports.ts';
 import { formatQty } from '../core/quantity.ts';
 import { KIND_LABELS } from '../core/labels.ts';
 import { parseAdmin, type AdminCommand } from './admin.parser.ts';
-import { UNDO_HOURS, type BotReply, type ChatAccess, type ChatEngine, type IncomingMessage } from './engine.ts';
+import { UNDO_HOURS, type BotReply, type ChatAccess, type ChatEngine } from './engine.ts';
+import { isFileCommand, type FileCommand, type FileIntents, type FileMessage } from './files/file-intents.ts';
 import { yuan } from './format.ts';
 import { maskCost } from './mask-cost.ts';
 import { localTime } from '../core/zoned-time.ts';
 import { helpText } from './help.ts';
-import { buildCatalogue, parseMessage } from './parse/index.ts';
+import { buildCatalogue, importKindOfCaption, mentionsFileVerb, parseMessage } from './parse/index.ts';
 import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
 
-/** A chat message with what the gateway needs to bind chats: the chat's title and the sender's @handle. */
-export interface GatewayMessage extends IncomingMessage {
+/** A chat message with what the gateway needs to bind chats: the chat's title and the sender's @handle; maybe a file. */
+export interface GatewayMessage extends FileMessage {
   chatTitle?: string | undefined;
   userHandle?: string | undefined;
 }
@@ -22,6 +23,8 @@ export interface GatewayOptions {
   owners: readonly string[];
   /** How binding codes are made; tests pass a fixed one. */
   codeGenerator?: () => string;
+  /** Spreadsheet import and export; without it `respond` answers like `handle`. */
+  files?: FileIntents | undefined;
 }
 
 /** Binding codes stay valid this long. */
@@ -36,6 +39,9 @@ const UNTITLED_CHAT: Record<string, string> = { telegram: 'Telegram 私聊', wec
 /** A link code seen in a group is spent; this says so and what to do instead. */
 export const LINK_CODE_IN_GROUP =
   '❌ 关联码只能在和我的私聊里用，发在群里的已经作废。请在和我的私聊里重新发「关联码」，再到另一个平台和我的私聊里发「关联 码」。';
+
+/** What a person removed from the shop is told when they try a command. */
+const REMOVED = '⛔ 你已被移出本店，不能再操作。如有疑问请联系老板。';
 
 /** Deciding whether a stranger's line is a command needs no shop's products. */
 const NO_PRODUCTS = buildCatalogue([]);
@@ -92,7 +98,7 @@ export class ChatGateway {
     if (!shop) return null;
     const person = this.identify(message, shop.id);
     const role = this.roleOf(person, binding.audience, message, shop.id);
-    if (role === null) return this.looksLikeCommand(message) ? reply('⛔ 你已被移出本店，不能再操作。如有疑问请联系老板。') : null;
+    if (role === null) return this.looksLikeCommand(message) ? reply(REMOVED) : null;
     const access: ChatAccess = {
       role,
       seeCost: role === 'owner' && binding.audience === 'owner',
@@ -124,6 +130,37 @@ export class ChatGateway {
     const answer = this.engine.handle(message, shop, access);
     if (answer) for (const listener of this.listeners) listener(shop.id, answer);
     return answer;
+  }
+
+  /**
+   * Handles one message from any platform, files included: a received file, 导出, 确认导入 and 取消
+   * are answered here (asynchronously: spreadsheets are read and written), everything else as
+   * `handle` does. Adapters call this; null means stay silent.
+   */
+  async respond(message: GatewayMessage): Promise<BotReply | null> {
+    const files = this.options.files;
+    // Most messages name no file word; they take the synchronous path at once.
+    if (!files || (message.file === undefined && !mentionsFileVerb(message.text))) return this.handle(message);
+    const binding = this.access.bindingOf(message.platform, message.chatId);
+    const shop = binding ? this.engine.store.shopById(binding.shopId) : undefined;
+    if (!binding || !shop) {
+      if (message.file === undefined) return this.handle(message);
+      return message.chatType === 'private' ? { text: UNBOUND_HINT, entrySeqs: [], duplicate: false } : null;
+    }
+    let command: FileCommand;
+    if (message.file !== undefined) {
+      const kind = importKindOfCaption(message.file.caption);
+      command = kind === undefined ? { intent: 'importFile' } : { intent: 'importFile', kind };
+    } else {
+      const parsed = this.engine.parse(message.text, shop);
+      if (parsed.kind !== 'command' || !isFileCommand(parsed.command)) return this.handle(message);
+      command = parsed.command;
+    }
+    const person = this.identify(message, shop.id);
+    const role = this.roleOf(person, binding.audience, message, shop.id);
+    if (role === null) return message.chatType === 'private' || message.file === undefined ? { text: REMOVED, entrySeqs: [], duplicate: false } : null;
+    const ownerChat = message.chatType === 'private' && binding.audience === 'owner';
+    return files.handle(command, { message, shop, role, ownerChat });
   }
 
   private looksLikeCommand(message: GatewayMessage): boolean {

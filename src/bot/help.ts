@@ -78,6 +78,31 @@ const TOPICS: Readonly<Record<Intent, Topic>> = {
     summary: '看帮助',
     examples: ['帮助', '帮助 进货'],
   },
+  export: {
+    summary: '导出流水和利润或库存为 xlsx（老板私聊）',
+    examples: ['导出 本月', '导出 上月', '导出 库存', '导出'],
+    notes: [
+      '不写时间就是本月；时间写法同报表：本周 上周 本月 上个月 最近7天 11月1日到11月20日。',
+      'Telegram 和微信里直接收到文件；控制台里文件保存在本机，回复里写明路径。',
+    ],
+  },
+  importFile: {
+    summary: '导入期初库存或流水表格（老板私聊）',
+    examples: ['导入 /home/me/期初库存.xlsx'],
+    notes: [
+      'Telegram 和微信里把 .xlsx 或 .csv 文件直接发给机器人；控制台里写「导入 文件路径」。',
+      '先试导入、列出有问题的行，什么都不写；回复「确认导入」才写入账本（10 分钟内有效，重启也不丢）。',
+    ],
+  },
+  confirmImport: {
+    summary: '确认试导入过的表格，写入账本',
+    examples: ['确认导入', '确认导入 跳过'],
+    notes: ['「确认导入 跳过」只导入没问题的行，有问题的行列出来不导入。'],
+  },
+  cancelImport: {
+    summary: '放弃试导入过的表格',
+    examples: ['取消'],
+  },
 };
 
 const ORDER: readonly Intent[] = [
@@ -93,7 +118,7 @@ function general(): string {
   }
   lines.push('一条可以记多件商品，用逗号或换行隔开。发「帮助 进货」看详细说明。');
   lines.push('店铺管理（老板）：开店 店名 · 绑定码 / 绑定 码（接入别的群）· 关联码 / 关联 码（私聊里关联你在另一个平台的账号）· 解绑 · 成员 · 授权 @某人 店员|查看|老板 · 移除 @某人 · 设置 群成员 店员 · 记录 T恤 · 设置 缺货提醒 开 · 设置 滞销天数 30');
-  lines.push('表格（老板私聊，Telegram）：发 .xlsx/.csv 文件导入，回复「确认导入」；发「导出 本月」或「导出 库存」收到 xlsx。');
+  lines.push('表格（老板私聊；Telegram、微信、控制台都可以）：发 .xlsx/.csv 文件导入（控制台写「导入 文件路径」），回复「确认导入」；发「导出 本月」「导出 上月」或「导出 库存」收到 xlsx。');
   return lines.join('\n');
 }
 

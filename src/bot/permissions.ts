@@ -24,6 +24,11 @@ export const PERMISSIONS: Record<Capability, Record<Role, boolean>> = {
   setting: { owner: true, staff: false, viewer: false },
   alias: { owner: true, staff: true, viewer: false },
   help: { owner: true, staff: true, viewer: true },
+  // Spreadsheets carry cost and profit, and an import writes many entries at once: owners only (and only in their private chat, see src/bot/files).
+  export: { owner: true, staff: false, viewer: false },
+  importFile: { owner: true, staff: false, viewer: false },
+  confirmImport: { owner: true, staff: false, viewer: false },
+  cancelImport: { owner: true, staff: false, viewer: false },
   openShop: { owner: true, staff: false, viewer: false },
   bindCode: { owner: true, staff: false, viewer: false },
   bind: { owner: true, staff: false, viewer: false },
@@ -49,4 +54,9 @@ export function can(role: Role, capability: Capability): boolean {
 export function neededRole(capability: Capability): Role {
   const order: Role[] = ['viewer', 'staff', 'owner'];
   return order.find((r) => PERMISSIONS[capability][r]) ?? 'owner';
+}
+
+/** The refusal for a role that lacks a capability, naming the least role that has it. */
+export function permissionRefusal(role: Role, capability: Capability): string {
+  return `⛔ 你的身份是「${ROLE_LABELS[role]}」，这个操作需要「${ROLE_LABELS[neededRole(capability)]}」权限。`;
 }

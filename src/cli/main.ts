@@ -160,7 +160,7 @@ async function chat(app: App, args: string[], stderr: NodeJS.WritableStream): Pr
   const interactive = Boolean(process.stdin.isTTY);
   // On a terminal the chat is the interface: keep routine log lines out of it unless asked for.
   if (interactive && !process.env.LOG_LEVEL) app.logger.level = 'warn';
-  await runConsoleChat({ handle: (m) => app.gateway.handle(m), shop, user, input: process.stdin, output: process.stdout, interactive });
+  await runConsoleChat({ handle: (m) => app.gateway.respond(m), shop, user, input: process.stdin, output: process.stdout, interactive });
   return 0;
 }
 

@@ -239,6 +239,10 @@ describe('roles', () => {
     audit: '记录',
     memberRole: '设置 群成员 店员',
     shopSetting: '设置 滞销天数 60',
+    export: '导出 本月',
+    importFile: '导入 /tmp/期初库存.csv',
+    confirmImport: '确认导入',
+    cancelImport: '取消',
   };
   const roles: Role[] = ['owner', 'staff', 'viewer'];
   const intents = Object.keys(PERMISSIONS).filter((k) => k !== 'seeCost' && k !== 'undoOthers');

@@ -32,6 +32,12 @@ describe('import rules keep the layers apart', () => {
     expect(await ruleIds(code, 'src/adapters/telegram/y.ts')).toEqual([]);
   });
 
+  it('holds the Telegram file translator to the sibling rule, which it passes', async () => {
+    const [result] = await eslint.lintFiles(['src/adapters/telegram/documents.ts']);
+    expect(result?.messages).toEqual([]);
+    expect(await ruleIds("import { xlsxBuffer } from '../files/xlsx.ts';\nexport const used = xlsxBuffer;\n", 'src/adapters/telegram/documents.ts')).toContain('no-restricted-imports');
+  });
+
   it('allows adapters to import the core', async () => {
     expect(await ruleIds("import { InventoryService } from '../../core/inventory.service.ts';\nexport { InventoryService };\n", 'src/adapters/x/y.ts')).toEqual([]);
   });

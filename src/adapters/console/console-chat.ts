@@ -2,14 +2,19 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { BotReply } from '../../bot/engine.ts';
 import type { GatewayMessage } from '../../bot/gateway.ts';
+import { fileNotSaved, savedFileText } from '../../bot/files/file-replies.ts';
+import type { FileSender, OutgoingFile } from '../../bot/files/files.port.ts';
 import type { ShopRecord } from '../../core/ports.ts';
+import { consoleFileSender, openConsoleFile } from './console-files.ts';
 
 /** The console's chat id for a shop: the terminal is one more chat bound to it. */
 export const consoleChatId = (shop: Pick<ShopRecord, 'id'>): string => `console:${shop.id}`;
 
 export interface ConsoleChatOptions {
-  /** The gateway (or anything that answers like it). */
-  handle: (message: GatewayMessage) => BotReply | null;
+  /** The gateway's `respond` (or anything that answers like it). */
+  handle: (message: GatewayMessage) => BotReply | null | Promise<BotReply | null>;
+  /** Where exported files are saved, and relative paths of `导入 <path>` start; the working directory by default. */
+  filesDir?: string | undefined;
   shop: ShopRecord;
   user: string;
   input: Readable;
@@ -32,6 +37,8 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<numbe
     rl.setPrompt('> ');
     rl.prompt();
   }
+  const filesDir = options.filesDir ?? process.cwd();
+  const files = consoleFileSender(filesDir);
   let lineNo = 0;
   let handled = 0;
   rl.on('SIGINT', () => rl.close());
@@ -42,7 +49,7 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<numbe
       if (options.interactive) rl.prompt();
       continue;
     }
-    const reply = options.handle({
+    const reply = await options.handle({
       platform: 'console',
       chatId: consoleChatId(shop),
       chatType: 'private',
@@ -51,10 +58,21 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<numbe
       userName: options.user,
       chatTitle: '控制台',
       text,
+      openFile: (path) => openConsoleFile(path, filesDir),
     });
     handled += 1;
-    if (reply) output.write(`${reply.text}\n`);
+    if (reply) output.write(`${reply.file ? await savedText(files, shop, reply.file) : reply.text}\n`);
     if (options.interactive) rl.prompt();
   }
   return handled;
+}
+
+/** The reply to an export on the console: its caption and where the file now is. */
+async function savedText(files: FileSender, shop: ShopRecord, file: OutgoingFile): Promise<string> {
+  try {
+    const sent = await files.sendFile(consoleChatId(shop), file);
+    return savedFileText(file.caption, sent?.savedAs ?? file.name);
+  } catch (error) {
+    return fileNotSaved(file.caption, error instanceof Error ? error.message : String(error));
+  }
 }

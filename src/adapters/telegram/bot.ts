@@ -5,7 +5,7 @@ import { Bot, Composer, type Api, type ApiClientOptions, type Context } from 'gr
 import type { UserFromGetMe } from 'grammy/types';
 import type { TelegramConfig } from '../../config.ts';
 import { apiFailure } from './api-failure.ts';
-import { filesComposer, hasFiles, type DownloadFile } from './documents.ts';
+import { botApiDownload, inputFile, type TelegramFilesOptions } from './documents.ts';
 import { RecentMap } from './recent.ts';
 import { TelegramChat, type TelegramApp, type TelegramCalls } from './telegram-chat.ts';
 import { malformedUpdate } from './telegram-update.ts';
@@ -21,7 +21,7 @@ export interface TelegramBotOptions {
   /** How 429s and network errors are retried. */
   retry?: Partial<AutoRetryOptions> | undefined;
   /** Replaces downloading documents from the Bot API (tests hand over the bytes). */
-  download?: DownloadFile | undefined;
+  download?: TelegramFilesOptions['download'];
 }
 
 /** Updates the bot asks Telegram for: everything else (channel posts, reactions…) is never fetched. */
@@ -30,12 +30,14 @@ export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query'] a
 /** Update ids remembered to drop a redelivered update before it is handled twice. */
 const SEEN_UPDATES = 2_000;
 
-/** The Bot API port of the conversation, on grammY's `Api`. */
-export function grammyCalls(api: Api): TelegramCalls {
+/** The Bot API port of the conversation, on grammY's `Api`; with `files`, documents are downloaded and sent too. */
+export function grammyCalls(api: Api, files?: TelegramFilesOptions): TelegramCalls {
   return {
     sendMessage: (chatId, text, options) => api.sendMessage(chatId, text, { reply_parameters: options.reply_parameters, reply_markup: options.reply_markup }),
     editMessageText: (chatId, messageId, text, options) => api.editMessageText(chatId, messageId, text, { reply_markup: options.reply_markup }),
     answerCallbackQuery: (id, options) => api.answerCallbackQuery(id, options),
+    sendDocument: (chatId, file, options) => api.sendDocument(chatId, inputFile(file), { caption: file.caption, reply_parameters: options.reply_parameters }),
+    download: files ? botApiDownload(api, files) : undefined,
   };
 }
 
@@ -45,15 +47,11 @@ export function apiRootOf(config: Pick<TelegramConfig, 'apiRoot'>): string | und
 }
 
 /**
- * The conversation as grammY middleware: messages, edits and 「撤销」 buttons, handled in order per
- * chat (so a sale never overtakes the purchase before it), with redelivered updates dropped. With
- * `files` (and an app that can read reports), owners also import and export spreadsheets.
+ * The conversation as grammY middleware: messages, documents, edits and 「撤销」 buttons, handled in
+ * order per chat (so a sale never overtakes the purchase before it), with redelivered updates
+ * dropped. With `files` the bot can download the documents people send (spreadsheets to import).
  */
-export function telegramComposer(
-  app: TelegramApp,
-  chat = new TelegramChat(app),
-  files?: { token: string; apiRoot?: string | undefined; download?: DownloadFile | undefined },
-): Composer<Context> {
+export function telegramComposer(app: TelegramApp, chat = new TelegramChat(app), files?: TelegramFilesOptions): Composer<Context> {
   const composer = new Composer<Context>();
   const seen = new RecentMap<number, true>(SEEN_UPDATES);
   composer.use(async (ctx, next) => {
@@ -62,9 +60,8 @@ export function telegramComposer(
     await next();
   });
   composer.use(sequentialize((ctx: Context) => (ctx.chat ? String(ctx.chat.id) : undefined)));
-  if (files && hasFiles(app)) composer.use(filesComposer(app, files));
   composer.on('message', async (ctx) => {
-    await chat.onMessage(ctx.message, ctx.me, grammyCalls(ctx.api));
+    await chat.onMessage(ctx.message, ctx.me, grammyCalls(ctx.api, files));
   });
   composer.on('edited_message', async (ctx) => {
     await chat.onEditedMessage(ctx.editedMessage, ctx.me, grammyCalls(ctx.api));

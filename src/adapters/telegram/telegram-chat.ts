@@ -1,9 +1,12 @@
 import type { BotLogger, BotReply } from '../../bot/engine.ts';
 import type { ChatGateway, GatewayMessage } from '../../bot/gateway.ts';
+import { FILES_UNAVAILABLE } from '../../bot/files/file-replies.ts';
+import type { OutgoingFile } from '../../bot/files/files.port.ts';
 import { UNDO_HINT } from '../../bot/replies.ts';
 import type { AccessStore } from '../../core/access.ts';
 import type { Clock, InventoryStore } from '../../core/ports.ts';
 import { apiFailure } from './api-failure.ts';
+import { documentMessage, type DownloadFile } from './documents.ts';
 import { RecentMap } from './recent.ts';
 import { splitMessage, TELEGRAM_TEXT_LIMIT } from './split-message.ts';
 import {
@@ -18,7 +21,7 @@ import {
 
 /** What the Telegram adapter needs from the application; `App` from src/main.ts fits. */
 export interface TelegramApp {
-  gateway: Pick<ChatGateway, 'handle'>;
+  gateway: Pick<ChatGateway, 'handle' | 'respond'>;
   access: AccessStore;
   store: InventoryStore;
   clock: Clock;
@@ -43,6 +46,10 @@ export interface TelegramCalls {
   sendMessage(chatId: number, text: string, options: SendOptions): Promise<{ message_id: number }>;
   editMessageText(chatId: number, messageId: number, text: string, options: { reply_markup?: UndoKeyboard | undefined }): Promise<unknown>;
   answerCallbackQuery(id: string, options: { text?: string | undefined; show_alert?: boolean | undefined }): Promise<unknown>;
+  /** Sends a file with its caption; without it files are answered with their caption and a note. */
+  sendDocument?(chatId: number, file: OutgoingFile, options: SendOptions): Promise<unknown>;
+  /** Downloads a document a user sent; without it documents are not for the bot. */
+  download?: DownloadFile | undefined;
 }
 
 /** Editing one's own message corrects its entries only this long after it was sent. */
@@ -87,16 +94,31 @@ export class TelegramChat {
       return true;
     }
     const mapped = toGatewayMessage(message, me);
-    if (!mapped.ok) {
-      this.app.logger.debug({ chat: message.chat.id, reason: mapped.reason }, 'telegram message ignored');
+    const incoming = mapped.ok ? mapped.message : calls.download ? documentMessage(message, me, calls.download) : undefined;
+    if (incoming === undefined) {
+      this.app.logger.debug({ chat: message.chat.id, reason: mapped.ok ? undefined : mapped.reason }, 'telegram message ignored');
       return false;
     }
-    const reply = this.run(mapped.message);
+    const reply = await this.respond(incoming);
     if (!reply) return false;
     // A redelivered message was applied before; its confirmation was sent then.
     if (reply.duplicate) return true;
-    await this.deliver(message.chat.id, message.message_id, reply, mapped.message.messageId, calls);
+    if (reply.file) await this.sendFile(message.chat.id, message.message_id, reply, reply.file, calls);
+    else await this.deliver(message.chat.id, message.message_id, reply, incoming.messageId, calls);
     return true;
+  }
+
+  /** Sends a file as a document replying to the message that asked for it; the caption alone where files cannot be sent. */
+  private async sendFile(chatId: number, replyTo: number, reply: BotReply, file: OutgoingFile, calls: TelegramCalls): Promise<void> {
+    if (!calls.sendDocument) {
+      await this.deliver(chatId, replyTo, { ...reply, text: `${file.caption}\n${FILES_UNAVAILABLE}` }, undefined, calls, false);
+      return;
+    }
+    try {
+      await calls.sendDocument(chatId, file, { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } });
+    } catch (error) {
+      this.app.logger.error({ err: apiFailure(error), chat: chatId, file: file.name }, 'telegram document failed');
+    }
   }
 
   /**
@@ -207,6 +229,15 @@ export class TelegramChat {
       }
     }
     return true;
+  }
+
+  private async respond(message: GatewayMessage): Promise<BotReply | null> {
+    try {
+      return await this.app.gateway.respond(message);
+    } catch (error) {
+      this.app.logger.error({ err: error, platform: 'telegram', chat: message.chatId }, 'message failed');
+      return { text: FAILED, entrySeqs: [], duplicate: false };
+    }
   }
 
   private run(message: GatewayMessage): BotReply | null {

@@ -7,6 +7,7 @@ import { splitQuote, stripBotMention } from './message-text.ts';
 import { DEFAULT_PACING, SendPacer, type Pacing, type PacerTimer } from './pacer.ts';
 import { splitForWechat, WECHAT_MAX_CHARS } from './split-text.ts';
 import { RecentIds } from './recent-ids.ts';
+import { incomingFile, isFileMessage, wechatFileSender } from './wechat-files.ts';
 
 /** The platform name WeChat chats are bound under. */
 export const WECHAT_PLATFORM = 'wechat';
@@ -113,7 +114,8 @@ export function createWechatBot(app: WechatApp, options: WechatBotOptions): Wech
     const started = performance.now();
     const skip = (reason: string) => logger.debug({ platform: WECHAT_PLATFORM, messageId: message.id, reason }, 'wechat message ignored');
     if (message.self()) return skip('own message');
-    if (message.type() !== types.Message.Text) return skip('not text');
+    const isFile = isFileMessage(message);
+    if (message.type() !== types.Message.Text && !isFile) return skip('not text');
     const talker = message.talker();
     if (talker.type() === types.Contact.Official) return skip('official account');
     if (recent.seen(message.id)) return skip('redelivered');
@@ -138,13 +140,14 @@ export function createWechatBot(app: WechatApp, options: WechatBotOptions): Wech
       userId: talker.id,
       userName: displayName,
       userHandle: talker.name() || undefined,
-      text: body,
+      text: isFile ? '' : body,
+      file: isFile ? await incomingFile(message) : undefined,
       // WeChat quotes carry no message id; a quoted bot confirmation names its entry (#123), which is enough to undo it.
       replyTo: quotesBot ? { messageId: '', text: quote.text, fromBot: true } : undefined,
       chatTitle: room ? await room.topic() : undefined,
     };
 
-    const reply = app.gateway.handle(incoming);
+    const reply = await app.gateway.respond(incoming);
     const log = { platform: WECHAT_PLATFORM, chat: chatId, messageId: message.id, intent: reply?.intent, entries: reply?.entrySeqs };
     if (reply?.duplicate) {
       logger.info({ ...log, duplicate: true }, 'wechat message already applied');
@@ -153,6 +156,8 @@ export function createWechatBot(app: WechatApp, options: WechatBotOptions): Wech
     // Someone who @mentions the bot expects an answer even when the words were not a command.
     const text = reply?.text ?? (mentioned ? PRIVATE_HINT : undefined);
     if (text === undefined) return skip('not a command');
+    // Awaited, unlike text: the file follows its caption through the queue before the chat's next message.
+    if (reply?.file) return void (await files.sendFile(chatId, reply.file));
     // Not awaited: the next message in this chat need not wait for the pacing gap; the queue keeps replies in order.
     sendText(chatId, text).catch((error: unknown) => {
       logger.warn({ ...log, err: error instanceof Error ? { message: error.message, name: error.name } : String(error) }, 'wechat reply not sent');
@@ -186,6 +191,8 @@ export function createWechatBot(app: WechatApp, options: WechatBotOptions): Wech
     }
     return undefined;
   }
+
+  const files = wechatFileSender(async (chatId) => conversations.get(chatId) ?? (await findConversation(chatId)), sendText);
 
   const sender: ChatSender = {
     platform: WECHAT_PLATFORM,

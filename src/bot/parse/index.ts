@@ -1,6 +1,7 @@
 import { aliasParser } from './alias.parser.ts';
 import { correctParser } from './correct.parser.ts';
 import { customerReturnParser } from './customer-return.parser.ts';
+import { fileParser } from './file.parser.ts';
 import { helpParser } from './help.parser.ts';
 import { rewriteSlashCommand, stripMentions } from './mention.refiner.ts';
 import { normalizeMessage } from './normalize.refiner.ts';
@@ -24,15 +25,17 @@ import { undoParser } from './undo.parser.ts';
 
 export { buildCatalogue, Catalogue, type CatalogueProduct } from './catalogue.ts';
 export { parsePeriod } from './period.ts';
+export { importKindOfCaption, mentionsFileVerb } from './file.parser.ts';
 export { suggestProducts } from './suggest.ts';
 export type { ParseContext, ParseError, ParseErrorCode, ParseResult } from './types.ts';
 
 /**
  * In order. Report comes before sale so `销售额` is a report, not a sale of `额`; help first so
- * `?` is never anything else.
+ * `?` is never anything else; files before query so `导出 库存` is an export, not a product 导出.
  */
 const PARSERS: readonly IntentParser[] = [
   helpParser,
+  fileParser,
   reportParser,
   purchaseParser,
   saleParser,

@@ -18,6 +18,10 @@ export const INTENT_VERBS = {
   setting: ['设置', '设定'],
   alias: ['别名'],
   help: ['帮助', '说明', '怎么用', 'help', '?'],
+  export: ['导出'],
+  importFile: ['导入'],
+  confirmImport: ['确认导入'],
+  cancelImport: ['取消'],
 } as const satisfies Record<Intent, readonly string[]>;
 
 /** Intents that write ledger entries; they share the item grammar. */
@@ -41,6 +45,10 @@ export const INTENT_LABELS: Readonly<Record<Intent, string>> = {
   setting: '设置',
   alias: '别名',
   help: '帮助',
+  export: '导出表格',
+  importFile: '导入表格',
+  confirmImport: '确认导入',
+  cancelImport: '取消导入',
 };
 
 const BY_WORD = new Map<string, Intent>();

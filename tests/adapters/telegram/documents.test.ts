@@ -1,7 +1,9 @@
 import { InputFile, type Bot } from 'grammy';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTelegramBot } from '../../../src/adapters/telegram/bot.ts';
-import { CONFIRM_HINT, EXPORT_IN_PRIVATE, MAX_IMPORT_BYTES, NOT_A_SPREADSHEET, NOTHING_PENDING, OWNER_ONLY_IMPORT, TOO_BIG } from '../../../src/adapters/telegram/documents.ts';
+import { createConfig } from '../../../src/config.ts';
+import { createApp } from '../../../src/main.ts';
+import { CONFIRM_HINT, DOWNLOAD_FAILED, EXPORT_IN_PRIVATE, MAX_IMPORT_BYTES, NOT_A_SPREADSHEET, NOTHING_PENDING, OWNER_ONLY_IMPORT, TOO_BIG } from '../../../src/bot/files/file-replies.ts';
 import { boss, BOT_INFO, createTestApp, entryCount, interceptCalls, li, stockOf, textUpdate, TOKEN, update, warehouse, type ApiCall, type TestApp, type TestUser } from './harness.ts';
 
 const dm = { id: boss.id, type: 'private' };
@@ -45,7 +47,7 @@ async function say(from: TestUser, text: string, chat: { id: number; type: strin
   return calls.slice(before);
 }
 
-async function sendDocument(from: TestUser, fileName: string, bytes: Uint8Array, chat: { id: number; type: string; title?: string } = dm, extra: Record<string, unknown> = {}) {
+async function sendDocument(from: TestUser, fileName: string, bytes: Uint8Array, chat: { id: number; type: string; title?: string } = dm, extra: Record<string, unknown> = {}, caption?: string) {
   const fileId = `file-${messageId}`;
   files.set(fileId, bytes);
   const before = calls.length;
@@ -57,6 +59,7 @@ async function sendDocument(from: TestUser, fileName: string, bytes: Uint8Array,
         chat,
         from,
         document: { file_id: fileId, file_unique_id: `u${fileId}`, file_name: fileName, file_size: bytes.byteLength, ...extra },
+        ...(caption === undefined ? {} : { caption }),
       },
     }),
   );
@@ -103,6 +106,48 @@ describe('importing a document', () => {
     expect(reply).toContain('❌ 表格有 300,000 行以上，太多了。上限：最多 300,000 行，xlsx 解压后最多 128 MB，CSV 最多 64 MB。');
     expect(textOf(await say(boss, '确认导入'))).not.toContain('✅');
     expect(entryCount(t.app, '小店')).toBe(0);
+  });
+
+  it('keeps the previewed file across a restart: a new app on the same database imports it', async () => {
+    await openShop();
+    expect(textOf(await sendDocument(boss, '期初库存.csv', Buffer.from(STOCK_CSV, 'utf8')))).toContain(CONFIRM_HINT);
+    await t.app.close();
+
+    const restarted = createApp(createConfig({ DATABASE_URL: t.app.config.databaseUrl, LOG_LEVEL: 'silent' }));
+    try {
+      const bot2 = createTelegramBot(restarted, { mode: 'polling', token: TOKEN }, { botInfo: BOT_INFO, throttle: false });
+      const calls2 = interceptCalls(bot2);
+      await bot2.handleUpdate(textUpdate(boss, '确认导入', dm));
+      expect(textOf(calls2)).toContain('✅ 已导入 2 行');
+      expect(stockOf(restarted, '小店', 'T恤')).toBe(50);
+      expect(stockOf(restarted, '小店', '袜子')).toBe(100);
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it('forgets a previewed file after 10 minutes, and reads 库存/流水 in the caption', async () => {
+    await openShop();
+    // The columns say opening stock; the caption says entries, and wins.
+    expect(textOf(await sendDocument(boss, 'a.csv', Buffer.from(STOCK_CSV, 'utf8'), dm, {}, '流水'))).toContain('试导入流水');
+    expect(textOf(await sendDocument(boss, 'b.csv', Buffer.from(STOCK_CSV, 'utf8'), dm, {}, '期初库存'))).toContain('试导入期初库存');
+    const later = new Date(Date.now() + 11 * 60_000);
+    vi.useFakeTimers({ now: later, toFake: ['Date'] });
+    try {
+      expect(textOf(await say(boss, '确认导入'))).toContain(NOTHING_PENDING);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(entryCount(t.app, '小店')).toBe(0);
+  });
+
+  it('says so when the file cannot be downloaded', async () => {
+    await openShop();
+    files.clear();
+    const fileId = `file-${messageId}`;
+    await bot.handleUpdate(update({ message: { message_id: messageId++, date: Math.floor(Date.now() / 1000), chat: dm, from: boss, document: { file_id: fileId, file_unique_id: 'x', file_name: 'a.csv', file_size: 10 } } }));
+    expect(textOf(calls.slice(-1))).toBe(DOWNLOAD_FAILED);
+    expect(downloads).toEqual([fileId]);
   });
 
   it('取消 drops the pending import', async () => {

@@ -1,0 +1,56 @@
+import type Database from 'better-sqlite3';
+import type { PendingImport, PendingImports, SpreadsheetKind } from '../../bot/files/files.port.ts';
+
+interface Row {
+  shopId: number;
+  platform: string;
+  chatId: string;
+  userId: string;
+  kind: string;
+  filename: string;
+  bytes: Buffer;
+  expiresAt: number;
+}
+
+/** Previewed imports on SQLite: one row per chat, taken (deleted) atomically by 「确认导入」 or 「取消」. */
+export class SqlitePendingImports implements PendingImports {
+  private readonly s;
+
+  constructor(db: Database.Database) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      expire: p('DELETE FROM PendingImport WHERE expiresAt <= ?'),
+      put: p(
+        `INSERT INTO PendingImport (shopId, platform, chatId, userId, kind, filename, bytes, createdAt, expiresAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(platform, chatId) DO UPDATE SET shopId = excluded.shopId, userId = excluded.userId, kind = excluded.kind, filename = excluded.filename,
+           bytes = excluded.bytes, createdAt = excluded.createdAt, expiresAt = excluded.expiresAt`,
+      ),
+      take: p(
+        'DELETE FROM PendingImport WHERE platform = ? AND chatId = ? AND userId = ? AND expiresAt > ? RETURNING shopId, platform, chatId, userId, kind, filename, bytes, expiresAt',
+      ),
+    };
+  }
+
+  put(pending: PendingImport, now: Date): Promise<void> {
+    this.s.expire.run(now.getTime());
+    this.s.put.run(
+      pending.shopId,
+      pending.platform,
+      pending.chatId,
+      pending.userId,
+      pending.kind,
+      pending.filename,
+      Buffer.from(pending.bytes.buffer, pending.bytes.byteOffset, pending.bytes.byteLength),
+      now.getTime(),
+      pending.expiresAt.getTime(),
+    );
+    return Promise.resolve();
+  }
+
+  take(platform: string, chatId: string, userId: string, now: Date): Promise<PendingImport | undefined> {
+    this.s.expire.run(now.getTime());
+    const row = this.s.take.get(platform, chatId, userId, now.getTime()) as Row | undefined;
+    if (!row) return Promise.resolve(undefined);
+    return Promise.resolve({ ...row, kind: row.kind as SpreadsheetKind, bytes: new Uint8Array(row.bytes), expiresAt: new Date(row.expiresAt) });
+  }
+}
