@@ -3,7 +3,7 @@ import type { Failure } from '../core/failures.ts';
 import type { CorrectionOutcome, UndoOutcome, UnitConversionOutcome, WriteKind, WriteOutcome } from '../core/inventory.service.ts';
 import type { EntryView, StockRow } from '../core/ports.ts';
 import { averageCost } from '../core/valuation.ts';
-import { KIND_LABELS } from '../core/labels.ts';
+import { KIND_LABELS, WRITE_KIND_LABELS } from '../core/labels.ts';
 import { mulDivRound } from '../core/money.ts';
 import { formatQty, MILLI } from '../core/quantity.ts';
 import { valueAt } from '../core/valuation.ts';
@@ -14,14 +14,7 @@ import { qty, yuan, yuanGrouped } from './format.ts';
 /** How to undo, shown after every write. */
 export const UNDO_HINT = '（回复「撤销」可撤回）';
 
-const WRITE_VERB: Record<WriteKind, string> = {
-  purchase: '进货',
-  sale: '出货',
-  customerReturn: '退货',
-  supplierReturn: '退供',
-  stocktake: '盘点',
-  transfer: '调拨',
-};
+const WRITE_VERB = WRITE_KIND_LABELS;
 
 /**
  * What the message wrote about each line, beyond the ledger entry: the quantity as written
