@@ -15,7 +15,7 @@ import type {
   UnitOfWork,
 } from './ports.ts';
 import { COUNT_UNITS, MAX_QUANTITY, MILLI, toMilli } from './quantity.ts';
-import { costOut, valueAt, valueIn } from './valuation.ts';
+import { costOut, reversalValueOut, settledValueDelta, valueAt, valueIn } from './valuation.ts';
 
 /** The kinds of write a message can ask for. */
 export type WriteKind = 'purchase' | 'sale' | 'customerReturn' | 'supplierReturn' | 'stocktake' | 'transfer';
@@ -410,6 +410,13 @@ export class InventoryService {
 
   /** Writes an entry and moves its balance; returns the entry as shown to users. */
   private write(ctx: Ctx, entry: NewEntry, balance: BalanceRecord | null): EntryView {
+    if (balance && entry.locationId !== null) {
+      const settled = settledValueDelta(balance, entry.qtyMilli, entry.valueDelta);
+      if (settled !== entry.valueDelta) {
+        entry.cost -= settled - entry.valueDelta;
+        entry.valueDelta = settled;
+      }
+    }
     const record = ctx.uow.insertEntry(entry, ctx.uow.nextSeq(ctx.shopId));
     let after: BalanceRecord = { qtyMilli: 0, value: 0 };
     if (balance && entry.locationId !== null) {
@@ -477,18 +484,23 @@ export class InventoryService {
     const earlier = ctx.uow.reversalOf(original.id);
     if (earlier) throw new Refusal({ code: 'ALREADY_REVERSED', entryNo: original.seq, reversalNo: earlier.seq });
     const balance = original.locationId === null ? null : ctx.uow.balance(original.productId, original.locationId);
+    // Reversing goods that came in takes them out again: refused when they have already left, and
+    // never taking more value than the stock still holds (see reversalValueOut).
+    let valueDelta = -original.valueDelta;
     if (balance && original.qtyMilli > 0) {
       const product = ctx.uow.productById(original.productId);
       if (product.mode !== 'presale' && balance.qtyMilli < original.qtyMilli) {
         throw new Refusal({
-          code: 'INSUFFICIENT_STOCK',
+          code: 'STOCK_ALREADY_LEFT',
+          entryNo: original.seq,
           product: product.name,
           unit: product.unit,
           location: ctx.uow.locationById(original.locationId as number).name,
           onHandMilli: balance.qtyMilli,
-          requestedMilli: original.qtyMilli,
+          enteredMilli: original.qtyMilli,
         });
       }
+      valueDelta = -reversalValueOut(balance, original.qtyMilli, original.valueDelta);
     }
     return this.write(
       ctx,
@@ -500,8 +512,9 @@ export class InventoryService {
         qtyMilli: -original.qtyMilli,
         unitPrice: original.unitPrice,
         amount: -original.amount,
-        cost: -original.cost,
-        valueDelta: -original.valueDelta,
+        // What the stock could not give back beyond the mirror of the original is booked as cost.
+        cost: -original.cost - (original.valueDelta + valueDelta),
+        valueDelta,
         channel: original.channel,
         counterparty: original.counterparty,
         // Dated like the original so period reports net out to zero.
