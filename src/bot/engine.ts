@@ -72,7 +72,7 @@ const MAX_LIST = 30;
  */
 export class ChatEngine {
   readonly service: InventoryService;
-  private readonly catalogues = new Map<number, Catalogue>();
+  private readonly catalogues = new Map<number, { version: number; catalogue: Catalogue }>();
   private readonly logger: BotLogger;
 
   constructor(
@@ -130,7 +130,10 @@ export class ChatEngine {
 
   /** The catalogue the parser resolves names against; rebuilt after products or aliases change. */
   catalogue(shopId: number): Catalogue {
-    let catalogue = this.catalogues.get(shopId);
+    // Another process (an import, a second bot) may have changed the catalogue: its version says so.
+    const version = this.store.catalogueVersion(shopId);
+    const cached = this.catalogues.get(shopId);
+    let catalogue = cached?.version === version ? cached.catalogue : undefined;
     if (!catalogue) {
       const aliases = new Map<number, string[]>();
       for (const a of this.store.aliases(shopId)) aliases.set(a.productId, [...(aliases.get(a.productId) ?? []), a.alias]);
@@ -139,7 +142,7 @@ export class ChatEngine {
       catalogue = buildCatalogue(
         this.store.products(shopId).map((p) => ({ name: p.name, aliases: aliases.get(p.id) ?? [], unit: p.unit, units: units.get(p.id) ?? {} })),
       );
-      this.catalogues.set(shopId, catalogue);
+      this.catalogues.set(shopId, { version, catalogue });
     }
     return catalogue;
   }

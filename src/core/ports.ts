@@ -168,6 +168,11 @@ export interface InventoryStore {
   products(shopId: number): ProductRecord[];
   aliases(shopId: number): { productId: number; alias: string }[];
   units(shopId: number): { productId: number; unit: string; factorMilli: number }[];
+  /**
+   * A number that moves whenever the shop's catalogue (products' names and units, aliases, unit
+   * conversions) changes, by any process; cheap enough to read before every message.
+   */
+  catalogueVersion(shopId: number): number;
   updateProduct(shopId: number, productId: number, patch: Partial<Pick<ProductRecord, 'sku' | 'salePrice' | 'reorderLevel' | 'overstockLevel' | 'leadTimeDays' | 'mode' | 'unit'>>): void;
   addAlias(shopId: number, productId: number, alias: string): boolean;
   setUnit(productId: number, unit: string, factorMilli: number): void;

@@ -146,6 +146,7 @@ export class SqliteStore implements InventoryStore {
       products: p('SELECT * FROM Product WHERE shopId = ? ORDER BY name'),
       aliases: p('SELECT productId, alias FROM ProductAlias WHERE shopId = ?'),
       units: p('SELECT u.productId, u.unit, u.factorMilli FROM ProductUnit u JOIN Product p ON p.id = u.productId WHERE p.shopId = ?'),
+      catalogueVersion: p('SELECT catalogueVersion FROM Shop WHERE id = ?').pluck(),
       insertAlias: p('INSERT INTO ProductAlias (shopId, productId, alias) VALUES (?, ?, ?) ON CONFLICT(shopId, alias) DO NOTHING'),
       upsertUnit: p(
         'INSERT INTO ProductUnit (productId, unit, factorMilli) VALUES (?, ?, ?) ON CONFLICT(productId, unit) DO UPDATE SET factorMilli = excluded.factorMilli',
@@ -215,6 +216,10 @@ export class SqliteStore implements InventoryStore {
 
   units(shopId: number): { productId: number; unit: string; factorMilli: number }[] {
     return this.s.units.all(shopId) as { productId: number; unit: string; factorMilli: number }[];
+  }
+
+  catalogueVersion(shopId: number): number {
+    return (this.s.catalogueVersion.get(shopId) as number | undefined) ?? 0;
   }
 
   updateProduct(
