@@ -34,6 +34,8 @@ export interface BotReply {
   entrySeqs: number[];
   /** True when the message had been applied before and nothing new was written. */
   duplicate: boolean;
+  /** True when handling failed unexpectedly (the database was busy…): nothing was written, a redelivery may try again. */
+  failed?: boolean | undefined;
 }
 
 /** Who is asking, as the gateway worked it out: role, whether cost may be shown, and whose entries they may undo. */
@@ -109,7 +111,7 @@ export class ChatEngine {
     } catch (error) {
       // Unexpected failures are logged with their cause; the user gets an apology, never a stack trace.
       this.logger.error({ err: error, shop: shop.id, chat: message.chatId }, 'message failed');
-      reply = { text: '⚠️ 出错了，这条没有记账。请稍后再试；如果一直这样，请联系管理员。', entrySeqs: [], duplicate: false };
+      reply = { text: '⚠️ 出错了，这条没有记账。请稍后再试；如果一直这样，请联系管理员。', entrySeqs: [], duplicate: false, failed: true };
     }
     if (reply) {
       this.logger.info(

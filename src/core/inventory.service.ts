@@ -157,9 +157,9 @@ export class InventoryService {
     if (out.duplicate) {
       const reversals = out.entries;
       const undone = reversals
-        .map((r) => (r.reversesId === null ? undefined : this.store.transaction((uow) => uow.entryById(r.reversesId as number))))
+        .map((r) => (r.reversesId === null ? undefined : this.store.read((uow) => uow.entryById(r.reversesId as number))))
         .filter((e): e is EntryRecord => e !== undefined)
-        .map((e) => this.store.transaction((uow) => this.view(uow, e)));
+        .map((e) => this.store.read((uow) => this.view(uow, e)));
       return ok({ duplicate: true, undone, reversals, after: out.after });
     }
     return ok({ duplicate: false, undone: extra.undone, reversals: extra.reversals, after: out.after });
@@ -199,7 +199,7 @@ export class InventoryService {
       const [reversal, replacement] = out.entries;
       if (!reversal || !replacement || reversal.reversesId === null) return fail({ code: 'ENTRY_NOT_FOUND', entryNo: req.entryNo });
       const id = reversal.reversesId;
-      const original = this.store.transaction((uow) => this.view(uow, uow.entryById(id) as EntryRecord));
+      const original = this.store.read((uow) => this.view(uow, uow.entryById(id) as EntryRecord));
       return ok({ duplicate: true, original, reversal, replacement, after: out.after });
     }
     return ok({ duplicate: false, ...extra, after: out.after });
@@ -208,7 +208,7 @@ export class InventoryService {
   /** Stock rows (one per product and location) of a shop, or of one product. */
   stock(shopId: number, productName?: string): Result<StockRow[]> {
     if (productName === undefined) return ok(this.store.stock(shopId));
-    const product = this.store.transaction((uow) => uow.findProduct(shopId, productName));
+    const product = this.store.read((uow) => uow.findProduct(shopId, productName));
     if (!product) return fail({ code: 'UNKNOWN_PRODUCT', product: productName });
     return ok(this.store.stock(shopId, product.id));
   }

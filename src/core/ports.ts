@@ -157,6 +157,12 @@ export interface ProductSales {
 /** The store as the core sees it: one write transaction plus read queries, all scoped to a shop. */
 export interface InventoryStore {
   transaction<T>(work: (uow: UnitOfWork) => T): T;
+  /**
+   * Reads through the unit of work in one consistent snapshot without taking the write lock, so a
+   * query never waits behind a long write (an import) and never makes a writer wait. Writing inside
+   * is an error.
+   */
+  read<T>(work: (uow: UnitOfWork) => T): T;
   shopByName(name: string): ShopRecord | undefined;
   shopById(id: number): ShopRecord | undefined;
   listShops(): ShopRecord[];

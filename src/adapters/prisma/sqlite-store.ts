@@ -160,6 +160,11 @@ export class SqliteStore implements InventoryStore {
     return this.db.transaction(() => work(this.uow)).immediate();
   }
 
+  read<T>(work: (uow: UnitOfWork) => T): T {
+    // DEFERRED: in WAL mode a transaction that only reads never takes the write lock.
+    return this.db.transaction(() => work(this.uow)).deferred();
+  }
+
   shopByName(name: string): ShopRecord | undefined {
     return this.s.shopByName.get(name) as ShopRecord | undefined;
   }

@@ -96,6 +96,7 @@ export class TelegramChat {
     // A redelivered message was applied before; its confirmation was sent then.
     if (reply.duplicate) return true;
     await this.deliver(message.chat.id, message.message_id, reply, mapped.message.messageId, calls);
+    if (reply.failed) throw new UpdateNotHandledError('message');
     return true;
   }
 
@@ -108,10 +109,21 @@ export class TelegramChat {
     const mapped = toGatewayMessage(message, me);
     if (!mapped.ok) return false;
     const base = mapped.message;
-    const binding = this.app.access.bindingOf('telegram', base.chatId);
-    if (!binding) return false;
     const editedAt = message.edit_date ?? message.date;
-    const { live, reverses } = this.versions(binding.shopId, base.chatId, message.message_id, message.date, editedAt);
+    const failed = async (error?: unknown): Promise<never> => {
+      if (error !== undefined) this.app.logger.error({ err: error, platform: 'telegram', chat: base.chatId }, 'edited message failed');
+      await this.deliver(message.chat.id, message.message_id, { text: FAILED, entrySeqs: [], duplicate: false }, undefined, calls, false);
+      throw new UpdateNotHandledError('edited_message', error);
+    };
+    let found: { shopId: number; live: { version: string; seqs: number[] }[]; reverses: boolean } | undefined;
+    try {
+      const binding = this.app.access.bindingOf('telegram', base.chatId);
+      if (binding) found = { shopId: binding.shopId, ...this.versions(binding.shopId, base.chatId, message.message_id, message.date, editedAt) };
+    } catch (error) {
+      return failed(error);
+    }
+    if (!found) return false;
+    const { live, reverses } = found;
     const hint = async (text: string): Promise<boolean> => {
       const key = `${base.chatId}:${base.messageId}:${editedAt}`;
       if (this.hints.has(key)) return true;
@@ -139,6 +151,7 @@ export class TelegramChat {
         replyTo: { messageId: version.version, fromBot: false },
       });
       if (!undo) continue;
+      if (undo.failed) return failed();
       // This edit was handled before (a redelivered update).
       if (undo.duplicate) return true;
       if (undo.entrySeqs.length === 0) {
@@ -151,6 +164,8 @@ export class TelegramChat {
 
     const version = `${base.messageId}:e${editedAt}`;
     const next = this.run({ ...base, messageId: version });
+    // What was undone stays undone; a redelivery finds no live version and records the new text.
+    if (next?.failed) return failed();
     if (next?.duplicate) return true;
     if (!next && undone.length === 0) return false;
     const text = [...(undone.length > 0 ? ['✏️ 已按修改后的消息更正：', ...undone] : []), next?.text ?? EDIT_NOT_A_COMMAND].join('\n');
@@ -185,6 +200,10 @@ export class TelegramChat {
       text: '撤销',
       replyTo: { messageId: source, fromBot: false },
     });
+    if (reply?.failed) {
+      await this.answer(calls, query.id, { text: FAILED, show_alert: true });
+      throw new UpdateNotHandledError('callback_query');
+    }
     if (!reply || reply.duplicate) {
       await this.answer(calls, query.id, {});
       return true;
@@ -214,7 +233,7 @@ export class TelegramChat {
       return this.app.gateway.handle(message);
     } catch (error) {
       this.app.logger.error({ err: error, platform: 'telegram', chat: message.chatId }, 'message failed');
-      return { text: FAILED, entrySeqs: [], duplicate: false };
+      return { text: FAILED, entrySeqs: [], duplicate: false, failed: true };
     }
   }
 
@@ -271,7 +290,7 @@ export class TelegramChat {
     const candidates = [String(messageId)];
     const last = Math.min(editedAt - 1, sentAt + EDIT_WINDOW_SECONDS);
     for (let t = sentAt; t <= last; t++) candidates.push(`${messageId}:e${t}`);
-    return this.app.store.transaction((uow) => {
+    return this.app.store.read((uow) => {
       const live: { version: string; seqs: number[] }[] = [];
       let reverses = false;
       for (const version of candidates) {
@@ -293,6 +312,20 @@ export class TelegramChat {
     this.app.access.bind({ ...old, chatId: String(to) }, this.app.clock.now());
     this.app.access.unbind('telegram', String(from));
     this.app.logger.info({ shop: old.shopId, from, to }, 'telegram group upgraded to a supergroup; binding moved');
+  }
+}
+
+/**
+ * An update whose handling failed (the database was busy, …) after the user was told so: nothing of
+ * it was committed, so it must not be remembered as handled and a redelivery tries it again.
+ */
+export class UpdateNotHandledError extends Error {
+  constructor(
+    readonly update: 'message' | 'edited_message' | 'callback_query',
+    cause?: unknown,
+  ) {
+    super(`telegram ${update} not handled; left for a redelivery`, { cause });
+    this.name = 'UpdateNotHandledError';
   }
 }
 
