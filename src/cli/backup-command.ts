@@ -1,10 +1,12 @@
-import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { copyDatabase } from '../adapters/prisma/copy-database.ts';
 import type { App } from '../main.ts';
 
 /**
- * `jxc backup FILE`: a consistent copy of the database taken with SQLite's online backup, safe while the
- * bot keeps writing. The copy holds cost data, so it is created readable by its owner only.
+ * `jxc backup FILE`: a consistent copy of the database, safe while the bot keeps writing (see
+ * copyDatabase: it finishes under steady writes, and a backup killed midway leaves no file that looks
+ * like one). The copy holds cost data, so it is created readable by its owner only.
  */
 export async function backupCommand(app: App, args: string[], stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
   const [target, ...extra] = args;
@@ -17,9 +19,13 @@ export async function backupCommand(app: App, args: string[], stdout: NodeJS.Wri
     stderr.write(`文件已存在，不会覆盖：${path}\n`);
     return 2;
   }
-  closeSync(openSync(path, 'wx', 0o600));
-  await app.db.backup(path);
-  chmodSync(path, 0o600);
+  try {
+    copyDatabase(app.db, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    stderr.write(`文件已存在，不会覆盖：${path}\n`);
+    return 2;
+  }
   stdout.write(`✅ 已备份到 ${path}\n`);
   return 0;
 }
