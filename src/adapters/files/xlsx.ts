@@ -1,4 +1,6 @@
 import ExcelJS from 'exceljs';
+import { once } from 'node:events';
+import { PassThrough, type Writable } from 'node:stream';
 
 /** How a column's numbers are shown in Excel. */
 export type ColumnKind = 'text' | 'money' | 'quantity' | 'date' | 'percent' | 'integer';
@@ -62,16 +64,81 @@ export function moneyCell(cents: number | null): number | null {
   return cents === null ? null : cents / 100;
 }
 
-const wallFormatters = new Map<string, Intl.DateTimeFormat>();
+const wallFormatters = new Map<string, (at: Date) => Date>();
 
 /** The instant as the shop's wall-clock time, the way Excel dates (which have no zone) are read. */
 export function wallClockDate(at: Date, timeZone: string): Date {
-  let f = wallFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' });
-    wallFormatters.set(timeZone, f);
+  return wallClockFormatter(timeZone)(at);
+}
+
+/** wallClockDate for one zone, built once (an Intl.DateTimeFormat is costly to make, cheap to use). */
+export function wallClockFormatter(timeZone: string): (at: Date) => Date {
+  let wall = wallFormatters.get(timeZone);
+  if (!wall) {
+    const f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' });
+    // Zone offsets change only on quarter hours: one lookup per quarter hour, the rest is arithmetic.
+    let bucket = Number.NaN;
+    let offset = 0;
+    wall = (at) => {
+      const seconds = Math.floor(at.getTime() / 1000) * 1000;
+      const quarter = Math.floor(seconds / 900_000);
+      if (quarter !== bucket) {
+        const parts = f.formatToParts(at);
+        const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+        offset = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - seconds;
+        bucket = quarter;
+      }
+      return new Date(seconds + offset);
+    };
+    wallFormatters.set(timeZone, wall);
   }
-  const parts = f.formatToParts(at);
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  return new Date(Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')));
+  return wall;
+}
+
+/** Rows written between yields to the event loop, so compression keeps up and other work runs. */
+const STREAM_CHUNK = 2_000;
+
+/**
+ * Writes a one-sheet workbook to `out` as rows come, with exceljs's streaming writer: each row is
+ * committed (and let go) as soon as it is written, so memory does not grow with the number of rows.
+ * Formatted like xlsxBuffer (frozen bold header, number formats, filter). Does not end `out`.
+ * Returns the number of rows written.
+ */
+export async function writeXlsxStream(out: Writable, sheet: Omit<Sheet, 'rows'>, rows: Iterable<readonly SheetCell[]>, onProgress?: (rows: number) => void): Promise<number> {
+  const zip = new PassThrough();
+  zip.pipe(out, { end: false });
+  const zipped = once(zip, 'end');
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: zip, useStyles: true, useSharedStrings: false });
+  workbook.creator = 'jxc';
+  workbook.created = new Date(0);
+  workbook.modified = new Date(0);
+  const ws = workbook.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = sheet.columns.map((c) => ({
+    header: c.header,
+    width: c.width ?? Math.max(DEFAULT_WIDTH[c.kind], c.header.length * 2 + 2),
+    style: FORMATS[c.kind] ? { numFmt: FORMATS[c.kind] } : {},
+  }));
+  if (sheet.columns.length > 0) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: sheet.columns.length } };
+  const header = ws.getRow(1);
+  header.font = { bold: true };
+  header.commit();
+  let count = 0;
+  for (const row of rows) {
+    ws.addRow([...row]).commit();
+    if (++count % STREAM_CHUNK === 0) {
+      onProgress?.(count);
+      if (zip.writableNeedDrain || out.writableNeedDrain) await once(out.writableNeedDrain ? out : zip, 'drain');
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  if (sheet.total) {
+    const total = ws.addRow([...sheet.total]);
+    total.font = { bold: true };
+    total.commit();
+  }
+  ws.commit();
+  await workbook.commit();
+  await zipped;
+  onProgress?.(count);
+  return count;
 }
