@@ -83,6 +83,8 @@ export interface SourceInput {
   text: string;
   actorId: string;
   actorName?: string | undefined;
+  /** The chunked import this row belongs to (see ImportBatch), so a stopped import is undone whole. */
+  importBatchId?: number | undefined;
 }
 
 /**

@@ -44,10 +44,12 @@ CREATE TABLE "ImportBatch" (
     -- running | done | undone
     "status" TEXT NOT NULL DEFAULT 'running',
     "startedAt" DATETIME NOT NULL,
+    -- Moved after each committed chunk: a running import whose heartbeat stopped was killed midway.
+    "heartbeatAt" DATETIME NOT NULL,
     "finishedAt" DATETIME,
     CONSTRAINT "ImportBatch_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
 );
-CREATE INDEX "ImportBatch_status_idx" ON "ImportBatch"("status");
+CREATE INDEX "ImportBatch_shopId_status_idx" ON "ImportBatch"("shopId", "status");
 
 ALTER TABLE "SourceMessage" ADD COLUMN "importBatchId" INTEGER;
 CREATE INDEX "SourceMessage_importBatchId_idx" ON "SourceMessage"("importBatchId");

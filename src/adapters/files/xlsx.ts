@@ -98,6 +98,28 @@ export function wallClockFormatter(timeZone: string): (at: Date) => Date {
 /** Rows written between yields to the event loop, so compression keeps up and other work runs. */
 const STREAM_CHUNK = 2_000;
 
+/** Sheet XML waiting to be compressed beyond which rows wait: exceljs itself never waits for the zip. */
+const PENDING_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * Waits until the zip has compressed what the sheet wrote and the file took it. exceljs hands the
+ * sheet's XML to the zip without backpressure, so without this a fast reader fills memory with
+ * XML the compressor has not reached yet.
+ */
+async function caughtUp(ws: object, zip: Writable, out: Writable): Promise<void> {
+  // The stream exceljs writes the sheet into, and the compressor it feeds (internal, hence looked up with care).
+  const pipes = (ws as { stream?: { pipes?: unknown } }).stream?.pipes;
+  const next = Array.isArray(pipes) ? (pipes[0] as { _writableState?: { length?: number }; _readableState?: { length?: number } } | undefined) : undefined;
+  // exceljs's own (readable-stream 2) PassThrough: its buffered lengths are only in its states.
+  const pending = () => (next?._writableState?.length ?? 0) + (next?._readableState?.length ?? 0);
+  for (let spins = 0; spins < 10_000; spins++) {
+    const behind = pending() > PENDING_LIMIT || zip.writableNeedDrain || out.writableNeedDrain;
+    if (!behind) break;
+    await new Promise<void>((resolve) => setTimeout(resolve, 5));
+  }
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 /**
  * Writes a one-sheet workbook to `out` as rows come, with exceljs's streaming writer: each row is
  * committed (and let go) as soon as it is written, so memory does not grow with the number of rows.
@@ -127,8 +149,7 @@ export async function writeXlsxStream(out: Writable, sheet: Omit<Sheet, 'rows'>,
     ws.addRow([...row]).commit();
     if (++count % STREAM_CHUNK === 0) {
       onProgress?.(count);
-      if (zip.writableNeedDrain || out.writableNeedDrain) await once(out.writableNeedDrain ? out : zip, 'drain');
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await caughtUp(ws, zip, out);
     }
   }
   if (sheet.total) {

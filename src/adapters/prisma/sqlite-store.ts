@@ -108,8 +108,14 @@ export class SqliteStore implements InventoryStore {
       insertEntry: p(`INSERT INTO Entry (${ENTRY_COLUMNS}) VALUES (${ENTRY_COLUMNS.split(', ').map(() => '?').join(', ')})`),
       findMessage: p('SELECT id, shopId FROM SourceMessage WHERE platform = ? AND chatId = ? AND messageId = ?'),
       insertMessage: p(
-        'INSERT INTO SourceMessage (shopId, platform, chatId, messageId, text, actorId, actorName, receivedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO SourceMessage (shopId, platform, chatId, messageId, text, actorId, actorName, receivedAt, importBatchId) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
+      beginImport: p("INSERT INTO ImportBatch (shopId, file, actorId, status, startedAt, heartbeatAt) VALUES (?, ?, ?, 'running', ?, ?) RETURNING id").pluck(),
+      heartbeatImport: p('UPDATE ImportBatch SET heartbeatAt = ? WHERE id = ?'),
+      finishImport: p('UPDATE ImportBatch SET status = ?, finishedAt = ? WHERE id = ?'),
+      staleImports: p("SELECT id FROM ImportBatch WHERE shopId = ? AND status = 'running' AND heartbeatAt < ? ORDER BY id").pluck(),
+      importMessages: p(`SELECT MIN(e.seq) FROM SourceMessage m JOIN Entry e ON e.messageId = m.id
+        WHERE m.importBatchId = ? AND NOT EXISTS (SELECT 1 FROM Entry r WHERE r.reversesId = e.id) GROUP BY m.id ORDER BY m.id DESC`).pluck(),
       entriesOfMessage: p('SELECT * FROM Entry WHERE messageId = ? ORDER BY seq'),
       entryBySeq: p('SELECT * FROM Entry WHERE shopId = ? AND seq = ?'),
       entryById: p('SELECT * FROM Entry WHERE id = ?'),
@@ -223,6 +229,30 @@ export class SqliteStore implements InventoryStore {
     return this.s.units.all(shopId) as { productId: number; unit: string; factorMilli: number }[];
   }
 
+  /** Starts a chunked import; its rows' messages carry the id it returns. */
+  beginImport(shopId: number, file: string, actorId: string, now: Date): number {
+    return this.s.beginImport.get(shopId, file, actorId, now.getTime(), now.getTime()) as number;
+  }
+
+  /** Says a chunked import is still alive (called after each committed chunk). */
+  heartbeatImport(batchId: number, now: Date): void {
+    this.s.heartbeatImport.run(now.getTime(), batchId);
+  }
+
+  finishImport(batchId: number, status: 'done' | 'undone', now: Date): void {
+    this.s.finishImport.run(status, now.getTime(), batchId);
+  }
+
+  /** Imports of a shop still marked running whose heartbeat stopped before `before`: killed midway. */
+  staleImports(shopId: number, before: Date): number[] {
+    return this.s.staleImports.all(shopId, before.getTime()) as number[];
+  }
+
+  /** The first entry number of each message of an import with entries not undone, newest message first. */
+  importMessages(batchId: number): number[] {
+    return this.s.importMessages.all(batchId) as number[];
+  }
+
   catalogueVersion(shopId: number): number {
     return (this.s.catalogueVersion.get(shopId) as number | undefined) ?? 0;
   }
@@ -330,6 +360,7 @@ export class SqliteStore implements InventoryStore {
           source.actorId,
           source.actorName ?? null,
           now.getTime(),
+          source.importBatchId ?? null,
         );
         return Number(info.lastInsertRowid);
       },
