@@ -155,6 +155,13 @@ function planImport(target: ImportTarget, kind: ImportKind, table: Table, filena
 /** Rows written per committed chunk: short enough that a chat waits at most a moment for the write lock. */
 export const COMMIT_ROWS = 2_000;
 
+/** Longest a chunk holds the write lock before it commits, whatever its row count. */
+const CHUNK_MS = 80;
+/** Rows handed to recordBatch at a time inside a chunk, so the time limit is checked often. */
+const BATCH_ROWS = 250;
+/** Pause between chunks: chats of this process run, and other processes waiting for the lock get it. */
+const PAUSE_MS = 30;
+
 /** A running import whose heartbeat is older than this was killed midway. */
 const STALE_IMPORT_MS = 2 * 60_000;
 
@@ -170,7 +177,6 @@ interface ImportBatches {
 const hasBatches = (store: unknown): store is ImportBatches =>
   typeof store === 'object' && store !== null && typeof (store as Partial<ImportBatches>).beginImport === 'function';
 
-const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Imports a table without holding the write lock for long, so chats keep recording and answering
@@ -267,21 +273,29 @@ async function applyInChunks(target: ImportTarget, store: ImportBatches, plan: I
   let i = 0;
   do {
     let rows = 0;
-    let end = i;
-    while (end < writes.length && rows < commitRows) rows += (writes[end++] as PlannedWrite).rows.length;
-    const chunk = writes.slice(i, end) as PlannedWrite[];
-    writes.fill(undefined, i, end);
+    const held = performance.now();
+    // One committed chunk: up to commitRows rows, or as many as fit in CHUNK_MS holding the write lock
+    // (on a slow or busy machine fewer rows), written in small batches.
     target.store.transaction((uow) => {
       if (i === 0) applyProducts(target, uow, plan, summary, now());
-      const results = target.service.recordBatch(target.shop.id, chunk.map((w) => ({ req: w.req, source: { ...sourceOf(target, plan, w.key, w.text), importBatchId: batchId } })));
-      refused = tally(results, chunk, summary, problems) || refused;
+      while (i < writes.length && rows < commitRows && (rows === 0 || performance.now() - held < CHUNK_MS)) {
+        let end = i;
+        let part = 0;
+        while (end < writes.length && part < BATCH_ROWS && rows + part < commitRows) part += (writes[end++] as PlannedWrite).rows.length;
+        const chunk = writes.slice(i, end) as PlannedWrite[];
+        writes.fill(undefined, i, end);
+        const results = target.service.recordBatch(target.shop.id, chunk.map((w) => ({ req: w.req, source: { ...sourceOf(target, plan, w.key, w.text), importBatchId: batchId } })));
+        refused = tally(results, chunk, summary, problems) || refused;
+        rows += part;
+        i = end;
+      }
       store.heartbeatImport(batchId, now());
     });
     done += rows;
-    i = end;
     options.onProgress?.(done, totalRows);
     if (refused && !options.skipBad) break;
-    await breathe();
+    // Long enough that another process polling for the lock (SQLite sleeps up to 100 ms between tries) gets it.
+    await new Promise<void>((resolve) => setTimeout(resolve, PAUSE_MS));
   } while (i < writes.length);
   if (refused && !options.skipBad) {
     undoImportBatch(target, store, batchId);
