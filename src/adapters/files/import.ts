@@ -155,10 +155,10 @@ function planImport(target: ImportTarget, kind: ImportKind, table: Table, filena
 /** Rows written per committed chunk: short enough that a chat waits at most a moment for the write lock. */
 export const COMMIT_ROWS = 2_000;
 
-/** Longest a chunk holds the write lock before it commits, whatever its row count. */
-const CHUNK_MS = 80;
+/** Longest a chunk holds the write lock before it commits, whatever its row count (a chat then waits about this long). */
+const CHUNK_MS = 50;
 /** Rows handed to recordBatch at a time inside a chunk, so the time limit is checked often. */
-const BATCH_ROWS = 250;
+const BATCH_ROWS = 50;
 /** Pause between chunks: chats of this process run, and other processes waiting for the lock get it. */
 const PAUSE_MS = 30;
 
