@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { closeSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InventoryService, type WriteKind } from '../../core/inventory.service.ts';
@@ -88,10 +88,10 @@ class Rollback extends Error {}
 const DEFAULT_BATCH = 500;
 
 /**
- * Reads, validates and (unless dryRun) imports a file of opening stock or ledger entries. Every
- * problem is found before anything stays written: the whole import runs in one transaction that is
- * rolled back for a dry run, or when any row is bad and skipBad is not set. Rows already imported
- * (same content, same shop) are recognised and not written again.
+ * Reads, validates and (unless dryRun) imports a file of opening stock or ledger entries, all or
+ * none unless skipBad is set (see importTableInChunks: written in committed chunks, undone as a whole
+ * when a row is refused; dry runs on a copy). Rows already imported (same content, same shop) are
+ * recognised and not written again.
  */
 export async function importFile(target: ImportTarget, kind: ImportKind, bytes: Uint8Array, filename: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const started = performance.now();
@@ -208,6 +208,8 @@ function onCopy(target: ImportTarget, work: (copy: ImportTarget) => ImportSummar
   if (!(live instanceof SqliteStore) || live.db.memory) return work(target);
   const path = join(tmpdir(), `jxc-import-${randomBytes(6).toString('hex')}.db`);
   try {
+    // The copy holds cost data: created private before anything is written into it.
+    closeSync(openSync(path, 'wx', 0o600));
     live.db.prepare('VACUUM INTO ?').run(path);
     const db = openDatabase(path, { migrate: false });
     try {
@@ -298,7 +300,8 @@ async function applyInChunks(target: ImportTarget, store: ImportBatches, plan: I
     await new Promise<void>((resolve) => setTimeout(resolve, PAUSE_MS));
   } while (i < writes.length);
   if (refused && !options.skipBad) {
-    undoImportBatch(target, store, batchId);
+    const left = undoImportBatch(target, store, batchId);
+    if (left > 0) summary.notes.push(`导入已撤销，但有 ${left} 单的货在导入期间已经卖出，没能撤销，请核对库存`);
     summary.importedRows = 0;
     summary.entries = 0;
     summary.byKind = {};
