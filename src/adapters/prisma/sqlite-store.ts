@@ -16,6 +16,9 @@ import type {
   UnitOfWork,
 } from '../../core/ports.ts';
 
+/** Something to wait on for a millisecond without a busy loop (Atomics.wait sleeps the thread). */
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
+
 /** The default location every shop starts with. */
 export const DEFAULT_LOCATION = '默认仓';
 
@@ -86,10 +89,13 @@ export class SqliteStore implements InventoryStore {
   private readonly s;
   private readonly uow: UnitOfWork;
   private readonly defaultLocations = new Map<number, LocationRecord>();
+  private readonly busyStatements = new Map<number, Database.Statement>();
 
   constructor(readonly db: Database.Database) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
+      busyTimeout: p('PRAGMA busy_timeout').pluck(),
+      busyOff: p('PRAGMA busy_timeout = 0'),
       productByName: p('SELECT * FROM Product WHERE shopId = ? AND name = ?'),
       productByAlias: p('SELECT p.* FROM ProductAlias a JOIN Product p ON p.id = a.productId WHERE a.shopId = ? AND a.alias = ?'),
       productByNameNocase: p('SELECT * FROM Product WHERE shopId = ? AND name = ? COLLATE NOCASE'),
@@ -163,12 +169,45 @@ export class SqliteStore implements InventoryStore {
 
   transaction<T>(work: (uow: UnitOfWork) => T): T {
     // IMMEDIATE takes the write lock up front, so two processes never interleave read-then-write.
-    return this.db.transaction(() => work(this.uow)).immediate();
+    // While another process holds the lock (an import committing chunk after chunk), SQLite's own
+    // busy handler sleeps ever longer between tries (up to 100 ms) and can miss the short gaps
+    // between chunks; this waits in 1 ms steps instead, for at most the connection's busy timeout.
+    const busyMs = Number(this.s.busyTimeout.get() ?? 0);
+    this.s.busyOff.get();
+    try {
+      const started = Date.now();
+      for (;;) {
+        let entered = false;
+        try {
+          return this.db
+            .transaction(() => {
+              entered = true;
+              return work(this.uow);
+            })
+            .immediate();
+        } catch (error) {
+          if (entered || (error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() - started >= busyMs) throw error;
+          Atomics.wait(SLEEPER, 0, 0, 1);
+        }
+      }
+    } finally {
+      this.busyTimeout(busyMs).get();
+    }
   }
 
   read<T>(work: (uow: UnitOfWork) => T): T {
     // DEFERRED: in WAL mode a transaction that only reads never takes the write lock.
     return this.db.transaction(() => work(this.uow)).deferred();
+  }
+
+  /** `PRAGMA busy_timeout = ms`, prepared once per value (a pragma takes no parameters). */
+  private busyTimeout(ms: number): Database.Statement {
+    let statement = this.busyStatements.get(ms);
+    if (!statement) {
+      statement = this.db.prepare(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(ms))}`);
+      this.busyStatements.set(ms, statement);
+    }
+    return statement;
   }
 
   shopByName(name: string): ShopRecord | undefined {
