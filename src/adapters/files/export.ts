@@ -6,7 +6,7 @@ import { margin } from '../../core/analysis.ts';
 import type { ChannelSalesRow, ProductSalesRow, ReportQueries, SalesTotals } from '../../core/report-queries.ts';
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
-import { moneyCell, wallClockFormatter, writeXlsxStream, xlsxBuffer, type Sheet, type SheetCell } from './xlsx.ts';
+import { moneyCell, wallClockFormatter, writeXlsxSheets, writeXlsxStream, xlsxBuffer, type Sheet, type SheetCell } from './xlsx.ts';
 
 export interface StockExportRow {
   product: string;
@@ -456,4 +456,28 @@ async function encode(format: ExportFormat, json: () => unknown, csv: () => stri
   if (format === 'json') return Buffer.from(`${JSON.stringify(json(), null, 2)}\n`, 'utf8');
   if (format === 'csv') return Buffer.from(csv(), 'utf8');
   return xlsxBuffer(sheets());
+}
+
+/**
+ * The chat's 导出 of a period as one workbook streamed to `out`: the entries (read one row at a time)
+ * then the profit by product and by channel. Returns the number of entries written.
+ */
+export async function writeEntriesAndProfit(
+  sources: { reader: ReportReader; queries: ReportQueries },
+  shop: { id: number; timeZone: string },
+  period: { from: Date; to: Date },
+  out: Writable,
+  onProgress?: (rows: number) => void,
+): Promise<number> {
+  const wall = wallClockFormatter(shop.timeZone);
+  let entries = 0;
+  const rows = (function* () {
+    for (const r of sources.reader.eachEntryRow(shop.id, period.from, period.to)) {
+      entries += 1;
+      yield entrySheetCells(r, wall);
+    }
+  })();
+  const profit = profitSheets(profitReport(sources.queries, shop.id, period.from, period.to));
+  await writeXlsxSheets(out, [{ sheet: ENTRIES_SHEET, rows }, ...profit.map((sheet) => ({ sheet, rows: sheet.rows }))], onProgress);
+  return entries;
 }

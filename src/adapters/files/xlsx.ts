@@ -120,6 +120,12 @@ async function caughtUp(ws: object, zip: Writable, out: Writable): Promise<void>
   await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
+/** One sheet of a streamed workbook: its layout and its rows, produced as they are written. */
+export interface StreamedSheet {
+  sheet: Omit<Sheet, 'rows'>;
+  rows: Iterable<readonly SheetCell[]>;
+}
+
 /**
  * Writes a one-sheet workbook to `out` as rows come, with exceljs's streaming writer: each row is
  * committed (and let go) as soon as it is written, so memory does not grow with the number of rows.
@@ -127,6 +133,11 @@ async function caughtUp(ws: object, zip: Writable, out: Writable): Promise<void>
  * Returns the number of rows written.
  */
 export async function writeXlsxStream(out: Writable, sheet: Omit<Sheet, 'rows'>, rows: Iterable<readonly SheetCell[]>, onProgress?: (rows: number) => void): Promise<number> {
+  return writeXlsxSheets(out, [{ sheet, rows }], onProgress);
+}
+
+/** writeXlsxStream for several sheets, written one after the other; returns the rows of all. */
+export async function writeXlsxSheets(out: Writable, sheets: readonly StreamedSheet[], onProgress?: (rows: number) => void): Promise<number> {
   const zip = new PassThrough();
   zip.pipe(out, { end: false });
   const zipped = once(zip, 'end');
@@ -134,30 +145,32 @@ export async function writeXlsxStream(out: Writable, sheet: Omit<Sheet, 'rows'>,
   workbook.creator = 'jxc';
   workbook.created = new Date(0);
   workbook.modified = new Date(0);
-  const ws = workbook.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = sheet.columns.map((c) => ({
-    header: c.header,
-    width: c.width ?? Math.max(DEFAULT_WIDTH[c.kind], c.header.length * 2 + 2),
-    style: FORMATS[c.kind] ? { numFmt: FORMATS[c.kind] } : {},
-  }));
-  if (sheet.columns.length > 0) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: sheet.columns.length } };
-  const header = ws.getRow(1);
-  header.font = { bold: true };
-  header.commit();
   let count = 0;
-  for (const row of rows) {
-    ws.addRow([...row]).commit();
-    if (++count % STREAM_CHUNK === 0) {
-      onProgress?.(count);
-      await caughtUp(ws, zip, out);
+  for (const { sheet, rows } of sheets) {
+    const ws = workbook.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.columns = sheet.columns.map((c) => ({
+      header: c.header,
+      width: c.width ?? Math.max(DEFAULT_WIDTH[c.kind], c.header.length * 2 + 2),
+      style: FORMATS[c.kind] ? { numFmt: FORMATS[c.kind] } : {},
+    }));
+    if (sheet.columns.length > 0) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: sheet.columns.length } };
+    const header = ws.getRow(1);
+    header.font = { bold: true };
+    header.commit();
+    for (const row of rows) {
+      ws.addRow([...row]).commit();
+      if (++count % STREAM_CHUNK === 0) {
+        onProgress?.(count);
+        await caughtUp(ws, zip, out);
+      }
     }
+    if (sheet.total) {
+      const total = ws.addRow([...sheet.total]);
+      total.font = { bold: true };
+      total.commit();
+    }
+    ws.commit();
   }
-  if (sheet.total) {
-    const total = ws.addRow([...sheet.total]);
-    total.font = { bold: true };
-    total.commit();
-  }
-  ws.commit();
   await workbook.commit();
   await zipped;
   onProgress?.(count);

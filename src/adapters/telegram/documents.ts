@@ -1,3 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, closeSync, openSync, unlinkSync, type ReadStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Composer, InputFile, type Api, type Context } from 'grammy';
 import type { Message, User } from 'grammy/types';
 import type { ChatEngine } from '../../bot/engine.ts';
@@ -6,15 +11,17 @@ import { parsePeriod } from '../../bot/parse/index.ts';
 import { ROLE_LABELS, type Role } from '../../bot/permissions.ts';
 import type { Audience } from '../../core/access.ts';
 import type { ShopRecord } from '../../core/ports.ts';
-import { entriesSheet, exportReport, profitReport, profitSheets, type ReportReader } from '../files/export.ts';
+import { exportReport, writeEntriesAndProfit, type ReportReader } from '../files/export.ts';
 import { detectImportKind, importFile, previewImport, type ImportKind, type ImportSummary } from '../files/import.ts';
 import { formatImportSummary } from '../files/import-summary.ts';
-import { xlsxBuffer } from '../files/xlsx.ts';
 import type { SqliteDatabase } from '../prisma/database.ts';
 import { SqliteReports } from '../prisma/sqlite-reports.ts';
 import { splitMessage } from './split-message.ts';
 import type { TelegramApp } from './telegram-chat.ts';
 import { displayName } from './telegram-update.ts';
+
+/** A long export edits its progress message at most this often (Telegram limits edits). */
+const PROGRESS_MS = 2_000;
 
 /** What spreadsheet import and export need from the application beyond the conversation; `App` fits. */
 export interface TelegramFilesApp extends TelegramApp {
@@ -231,35 +238,78 @@ export function filesComposer(app: TelegramFilesApp, options: TelegramFilesOptio
       await reply(ctx, message, EXPORT_IN_PRIVATE);
       return;
     }
-    const file = await buildExport(standing.shop, (exported[1] ?? '').trim());
+    const file = await buildExport(ctx, message, standing.shop, (exported[1] ?? '').trim());
     if ('error' in file) {
       await reply(ctx, message, file.error);
       return;
     }
-    await ctx.replyWithDocument(new InputFile(file.buffer, file.filename), {
-      caption: file.caption,
-      reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
-    });
+    try {
+      await ctx.replyWithDocument(new InputFile(file.content, file.filename), {
+        caption: file.caption,
+        reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
+      });
+    } catch (error) {
+      if (!Buffer.isBuffer(file.content)) file.content.destroy();
+      throw error;
+    }
   });
 
   function target(shop: ShopRecord, user: User) {
     return { store: app.store, service: app.engine.service, shop, actor: { id: `telegram:${user.id}`, name: displayName(user) } };
   }
 
-  async function buildExport(shop: ShopRecord, arg: string): Promise<{ buffer: Buffer; filename: string; caption: string } | { error: string }> {
+  async function buildExport(
+    ctx: Context,
+    message: Message,
+    shop: ShopRecord,
+    arg: string,
+  ): Promise<{ content: Buffer | ReadStream; filename: string; caption: string } | { error: string }> {
     const safeName = shop.name.replace(/[\\/:*?"<>|]/g, '_');
     if (/^库存$/.test(arg)) {
       const file = await exportReport({ reader: app.reader(), queries: new SqliteReports(app.db) }, { what: 'stock', format: 'xlsx', shop, now: app.clock.now() });
-      return { buffer: file.buffer, filename: file.filename, caption: `📦 「${shop.name}」当前库存` };
+      return { content: file.buffer, filename: file.filename, caption: `📦 「${shop.name}」当前库存` };
     }
     const periodText = arg.replace(/^(?:流水|利润|报表)\s*/, '') || '本月';
     const period = parsePeriod(periodText, app.clock.now(), shop.timeZone);
     if (!period) return { error: `❌ 看不懂时段「${periodText}」。${EXPORT_USAGE}` };
-    const rows = await app.reader().entryRows(shop.id, period.from, period.to);
-    const report = profitReport(new SqliteReports(app.db), shop.id, period.from, period.to);
-    const buffer = await xlsxBuffer([entriesSheet(rows, shop.timeZone), ...profitSheets(report)]);
+    // Streamed into a private temporary file, unlinked at once (the open descriptor keeps it until
+    // sent): memory stays flat however long the period, and the export yields so other chats answer.
+    const progress = await progressMessage(ctx, message, `⏳ 正在导出「${shop.name}」${period.label}的流水和利润…`);
+    const path = join(tmpdir(), `jxc-export-${randomBytes(6).toString('hex')}.xlsx`);
+    const fd = openSync(path, 'wx+', 0o600);
+    let rows: number;
+    try {
+      unlinkSync(path);
+      const out = createWriteStream('', { fd, autoClose: false });
+      rows = await writeEntriesAndProfit({ reader: app.reader(), queries: new SqliteReports(app.db) }, shop, period, out, (n) => progress.update(`⏳ 正在导出：已写 ${n.toLocaleString('en-US')} 条流水…`));
+      out.end();
+      await once(out, 'finish');
+    } catch (error) {
+      closeSync(fd);
+      await progress.update('⚠️ 导出没有完成，请稍后再试。', true);
+      throw error;
+    }
+    await progress.update(`✅ 已导出 ${rows.toLocaleString('en-US')} 条流水，文件马上发出。`, true);
     const label = period.label.replace(/[\\/:*?"<>|\s]/g, '_');
-    return { buffer, filename: `${safeName}-${label}-流水利润.xlsx`, caption: `📊 「${shop.name}」${period.label}：流水 ${rows.length} 条，含利润表` };
+    return { content: createReadStream('', { fd, start: 0 }), filename: `${safeName}-${label}-流水利润.xlsx`, caption: `📊 「${shop.name}」${period.label}：流水 ${rows} 条，含利润表` };
+  }
+
+  /** One message that says how far a long job is, edited at most every PROGRESS_MS; never fails the job. */
+  async function progressMessage(ctx: Context, message: Message, text: string): Promise<{ update(text: string, final?: boolean): Promise<void> }> {
+    let sent: { message_id: number } | undefined;
+    try {
+      sent = await ctx.reply(text, { reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true } });
+    } catch (error) {
+      app.logger.warn({ err: error instanceof Error ? { message: error.message } : String(error) }, 'progress message not sent');
+    }
+    let last = Date.now();
+    return {
+      async update(next: string, final = false) {
+        if (!sent || (!final && Date.now() - last < PROGRESS_MS)) return;
+        last = Date.now();
+        await ctx.api.editMessageText(message.chat.id, sent.message_id, next).catch(() => undefined);
+      },
+    };
   }
 
   return composer;
