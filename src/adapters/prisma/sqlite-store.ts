@@ -89,13 +89,10 @@ export class SqliteStore implements InventoryStore {
   private readonly s;
   private readonly uow: UnitOfWork;
   private readonly defaultLocations = new Map<number, LocationRecord>();
-  private readonly busyStatements = new Map<number, Database.Statement>();
 
   constructor(readonly db: Database.Database) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
-      busyTimeout: p('PRAGMA busy_timeout').pluck(),
-      busyOff: p('PRAGMA busy_timeout = 0'),
       productByName: p('SELECT * FROM Product WHERE shopId = ? AND name = ?'),
       productByAlias: p('SELECT p.* FROM ProductAlias a JOIN Product p ON p.id = a.productId WHERE a.shopId = ? AND a.alias = ?'),
       productByNameNocase: p('SELECT * FROM Product WHERE shopId = ? AND name = ? COLLATE NOCASE'),
@@ -172,8 +169,9 @@ export class SqliteStore implements InventoryStore {
     // While another process holds the lock (an import committing chunk after chunk), SQLite's own
     // busy handler sleeps ever longer between tries (up to 100 ms) and can miss the short gaps
     // between chunks; this waits in 1 ms steps instead, for at most the connection's busy timeout.
-    const busyMs = Number(this.s.busyTimeout.get() ?? 0);
-    this.s.busyOff.get();
+    // Read and set with db.pragma: a prepared PRAGMA statement applies its value when prepared.
+    const busyMs = Number(this.db.pragma('busy_timeout', { simple: true }) ?? 0);
+    this.db.pragma('busy_timeout = 0');
     try {
       const started = Date.now();
       for (;;) {
@@ -191,23 +189,13 @@ export class SqliteStore implements InventoryStore {
         }
       }
     } finally {
-      this.busyTimeout(busyMs).get();
+      this.db.pragma(`busy_timeout = ${busyMs}`);
     }
   }
 
   read<T>(work: (uow: UnitOfWork) => T): T {
     // DEFERRED: in WAL mode a transaction that only reads never takes the write lock.
     return this.db.transaction(() => work(this.uow)).deferred();
-  }
-
-  /** `PRAGMA busy_timeout = ms`, prepared once per value (a pragma takes no parameters). */
-  private busyTimeout(ms: number): Database.Statement {
-    let statement = this.busyStatements.get(ms);
-    if (!statement) {
-      statement = this.db.prepare(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(ms))}`);
-      this.busyStatements.set(ms, statement);
-    }
-    return statement;
   }
 
   shopByName(name: string): ShopRecord | undefined {
