@@ -41,6 +41,8 @@ export interface BotReply {
   duplicate: boolean;
   /** A file to send instead of `text` (its caption); each adapter sends it its own way. */
   file?: OutgoingFile | undefined;
+  /** True when handling failed unexpectedly (the database was busy…): nothing was written, a redelivery may try again. */
+  failed?: boolean | undefined;
 }
 
 /** Who is asking, as the gateway worked it out: role, whether cost may be shown, and whose entries they may undo. */
@@ -79,7 +81,7 @@ const MAX_LIST = 30;
  */
 export class ChatEngine {
   readonly service: InventoryService;
-  private readonly catalogues = new Map<number, Catalogue>();
+  private readonly catalogues = new Map<number, { version: number; catalogue: Catalogue }>();
   private readonly logger: BotLogger;
 
   constructor(
@@ -116,7 +118,7 @@ export class ChatEngine {
     } catch (error) {
       // Unexpected failures are logged with their cause; the user gets an apology, never a stack trace.
       this.logger.error({ err: error, shop: shop.id, chat: message.chatId }, 'message failed');
-      reply = { text: '⚠️ 出错了，这条没有记账。请稍后再试；如果一直这样，请联系管理员。', entrySeqs: [], duplicate: false };
+      reply = { text: '⚠️ 出错了，这条没有记账。请稍后再试；如果一直这样，请联系管理员。', entrySeqs: [], duplicate: false, failed: true };
     }
     if (reply) {
       this.logger.info(
@@ -137,7 +139,10 @@ export class ChatEngine {
 
   /** The catalogue the parser resolves names against; rebuilt after products or aliases change. */
   catalogue(shopId: number): Catalogue {
-    let catalogue = this.catalogues.get(shopId);
+    // Another process (an import, a second bot) may have changed the catalogue: its version says so.
+    const version = this.store.catalogueVersion(shopId);
+    const cached = this.catalogues.get(shopId);
+    let catalogue = cached?.version === version ? cached.catalogue : undefined;
     if (!catalogue) {
       const aliases = new Map<number, string[]>();
       for (const a of this.store.aliases(shopId)) aliases.set(a.productId, [...(aliases.get(a.productId) ?? []), a.alias]);
@@ -146,7 +151,7 @@ export class ChatEngine {
       catalogue = buildCatalogue(
         this.store.products(shopId).map((p) => ({ name: p.name, aliases: aliases.get(p.id) ?? [], unit: p.unit, units: units.get(p.id) ?? {} })),
       );
-      this.catalogues.set(shopId, catalogue);
+      this.catalogues.set(shopId, { version, catalogue });
     }
     return catalogue;
   }

@@ -174,6 +174,8 @@ export function failureReply(failure: Failure, context: FailureContext = {}): st
     }
     case 'INSUFFICIENT_STOCK':
       return `❌ ${failure.product} 库存不足：${failure.location} 现有 ${qty(failure.onHandMilli, failure.unit)}，需要 ${qty(failure.requestedMilli, failure.unit)}。请先进货或改小数量。`;
+    case 'STOCK_ALREADY_LEFT':
+      return `❌ #${failure.entryNo} 进的 ${failure.product} ${qty(failure.enteredMilli, failure.unit)} 已有出库，${failure.location} 现只剩 ${qty(failure.onHandMilli, failure.unit)}，不能整笔${context.kind === 'correct' ? '修改' : '撤销'}。把货退给供应商请发「退供 ${failure.product} ${qty(failure.onHandMilli, failure.unit)}」；按实际数量校正库存请发「盘点 ${failure.product} 实际数量」。`;
     case 'MISSING_PRICE':
       return context.kind === 'sale'
         ? `❌ ${failure.product} 没写单价，也没设置售价。例：出货 ${failure.product} 3 件 单价 59，或先「设置 ${failure.product} 售价 59」`

@@ -79,6 +79,8 @@ export function failureReason(failure: Failure): string {
   switch (failure.code) {
     case 'INSUFFICIENT_STOCK':
       return `${failure.product} 库存不足：${failure.location} 现有 ${formatQty(failure.onHandMilli)}${failure.unit}，需要 ${formatQty(failure.requestedMilli)}${failure.unit}`;
+    case 'STOCK_ALREADY_LEFT':
+      return `#${failure.entryNo} 的 ${failure.product} 已有出库，不能撤销`;
     case 'UNKNOWN_PRODUCT':
       return `没有商品「${failure.product}」`;
     case 'MISSING_PRICE':
