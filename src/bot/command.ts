@@ -28,6 +28,12 @@ export const itemSchema = z.object({
   unitPrice: z.number().int().nonnegative().optional(),
   /** Exact total in 分, when a total (共 / 总价 / 合计 X) was given. */
   total: z.number().int().nonnegative().optional(),
+  /** This item's own channel, customer/supplier or location, when items of one message differ. */
+  channel: z.string().optional(),
+  counterparty: z.string().optional(),
+  location: z.string().optional(),
+  /** Words written with the item that are not fields (`顾客要白色的`, `单号 778899`). */
+  note: z.string().optional(),
 });
 export type Item = z.infer<typeof itemSchema>;
 
@@ -35,7 +41,7 @@ const writeBase = {
   /** When it happened, if the message said (昨天, 3月5日); otherwise now. */
   occurredAt: z.date().optional(),
   items: z.array(itemSchema).min(1),
-  /** Sales channel word: 淘宝 天猫 京东 拼多多 抖音 快手 小红书 微店 线下. */
+  /** Sales channel for every item without its own: 淘宝 京东 拼多多 …, or as written (微信, 得物). */
   channel: z.string().optional(),
   /** Supplier (供应商 X) or customer (客户 X). */
   counterparty: z.string().optional(),

@@ -9,7 +9,7 @@ import { digestReply, localDate } from './digest.ts';
 import { renderReport } from './reports.ts';
 import type { ReportQueries } from '../core/report-queries.ts';
 import type { DigestQueries } from '../core/digest-queries.ts';
-import { buildCatalogue, parseMessage, suggestProducts, type Catalogue } from './parse/index.ts';
+import { buildCatalogue, parseMessage, suggestProducts, type Catalogue, type ParseResult } from './parse/index.ts';
 import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
 import { correctionReply, failureReply, stockLine, undoReply, writeReply, type FailureContext } from './replies.ts';
 
@@ -151,12 +151,35 @@ export class ChatEngine {
   }
 
   private dispatch(message: IncomingMessage, shop: ShopRecord, access: ChatAccess): BotReply | null {
-    const role = access.role;
     const now = this.clock.now();
     const parsed = parseMessage(message.text, { now, timeZone: shop.timeZone, catalogue: this.catalogue(shop.id), botNames: this.botNames });
     if (parsed.kind === 'none') {
       return message.chatType === 'private' ? { text: PRIVATE_HINT, entrySeqs: [], duplicate: false } : null;
     }
+    if (parsed.kind === 'batch') {
+      // A paste of several commands: each line on its own, as if sent one by one (its own
+      // message id, so each is applied once), the answers in one reply.
+      const replies = parsed.results.map((r, k) =>
+        this.execute(r, k === 0 ? message : { ...message, messageId: `${message.messageId}#${k + 1}` }, shop, access, now),
+      );
+      return {
+        text: replies.map((r) => r.text).join('\n'),
+        intent: replies[0]?.intent,
+        entrySeqs: replies.flatMap((r) => r.entrySeqs),
+        duplicate: replies.every((r) => r.duplicate),
+      };
+    }
+    return this.execute(parsed, message, shop, access, now);
+  }
+
+  private execute(
+    parsed: Exclude<ParseResult, { kind: 'none' } | { kind: 'batch' }>,
+    message: IncomingMessage,
+    shop: ShopRecord,
+    access: ChatAccess,
+    now: Date,
+  ): BotReply {
+    const role = access.role;
     if (parsed.kind === 'error') {
       return { text: `❌ ${parsed.message}${parsed.example ? `\n例：${parsed.example}` : ''}`, entrySeqs: [], duplicate: false };
     }
@@ -234,7 +257,8 @@ export class ChatEngine {
       case 'help':
         return reply(helpText(command.topic));
       default:
-        return null;
+        // Writes returned above; the set test does not narrow the union.
+        throw new Error(`unhandled intent ${command.intent}`);
     }
   }
 

@@ -8,6 +8,8 @@ export interface CatalogueProduct {
   unit: string;
   /** Extra units -> factor in base units, e.g. {箱: 24}. */
   units: Readonly<Record<string, number>>;
+  /** The shop's code for it (`DL-001`), accepted wherever a name is. */
+  sku?: string | undefined;
 }
 
 interface TrieNode {
@@ -56,6 +58,9 @@ export class Catalogue {
   readonly unitWords: ReadonlySet<string>;
   private readonly root: TrieNode = { next: new Map() };
   private readonly exact = new Map<string, CatalogueProduct>();
+  // Names by their characters in sorted order: `手机壳 iPhone 15 Pro` and `iPhone 15 Pro 手机壳`,
+  // `xl白色t恤` and `T恤 白色 XL` are one name. null marks a key two products share.
+  private readonly loose = new Map<string, CatalogueProduct | null>();
 
   constructor(products: readonly CatalogueProduct[]) {
     this.products = products;
@@ -63,6 +68,7 @@ export class Catalogue {
     // Canonical names first so an alias can never shadow another product's real name.
     for (const p of products) this.add(p.name, p);
     for (const p of products) for (const a of p.aliases) this.add(a, p);
+    for (const p of products) if (p.sku !== undefined && p.sku.length > 0) this.add(p.sku, p);
     for (const p of products) {
       units.add(p.unit);
       for (const u of Object.keys(p.units)) units.add(u);
@@ -74,6 +80,10 @@ export class Catalogue {
     const key = compactKey(name);
     if (key.length === 0 || this.exact.has(key)) return;
     this.exact.set(key, product);
+    const bag = bagKey(key);
+    const seen = this.loose.get(bag);
+    if (seen === undefined) this.loose.set(bag, product);
+    else if (seen !== product) this.loose.set(bag, null);
     let node = this.root;
     for (const ch of key) {
       let child = node.next.get(ch);
@@ -88,7 +98,23 @@ export class Catalogue {
 
   /** The product whose name or alias is exactly `name` (ignoring case and spaces). */
   resolve(name: string): CatalogueProduct | undefined {
-    return this.exact.get(compactKey(name));
+    const key = compactKey(name);
+    return this.exact.get(key) ?? (key.length >= 3 ? this.loose.get(bagKey(key)) ?? undefined : undefined);
+  }
+
+  /**
+   * Products whose name contains `name` as a whole (`手机壳` → every 手机壳), for a question that
+   * names a family rather than one product. Canonical names, at most `max`.
+   */
+  candidates(name: string, max = 10): CatalogueProduct[] {
+    const key = compactKey(name);
+    if (key.length === 0) return [];
+    const out: CatalogueProduct[] = [];
+    for (const p of this.products) {
+      if (compactKey(p.name).includes(key) && !out.includes(p)) out.push(p);
+      if (out.length >= max) break;
+    }
+    return out;
   }
 
   /**
@@ -116,6 +142,10 @@ export class Catalogue {
     }
     return best;
   }
+}
+
+function bagKey(key: string): string {
+  return [...key].sort().join('');
 }
 
 /** Indexes the products once; the result is reused for every message of the shop. */

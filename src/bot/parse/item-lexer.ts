@@ -146,7 +146,7 @@ function perUnitAt(text: string, at: number, idx: UnitIndex): { unit: string; en
  * Tokenises `text` from `from` (the end of a catalogue name, so digits inside names such as
  * `可乐 500ml` are never read as numbers). `units` adds the catalogue's own unit words.
  */
-export function lexItem(text: string, from: number, units: ReadonlySet<string>): ItemToken[] {
+export function lexItem(text: string, from: number, units: ReadonlySet<string>, nameAt?: (at: number) => boolean): ItemToken[] {
   const tokens: ItemToken[] = [];
   const idx = unitIndex(units);
   const unitAt = (k: number): boolean => readUnit(text, k, idx) !== undefined;
@@ -169,7 +169,7 @@ export function lexItem(text: string, from: number, units: ReadonlySet<string>):
     }
     const reading = readNumberAt(text, i);
     if (reading === undefined) continue;
-    const token = classify(text, i, reading, idx, unitAt);
+    const token = classify(text, i, reading, idx, unitAt, nameAt);
     if (token !== undefined) {
       tokens.push(token);
       i = token.end - 1;
@@ -200,6 +200,7 @@ function classify(
   reading: NumberReading,
   idx: UnitIndex,
   unitAt: (k: number) => boolean,
+  nameAt?: (at: number) => boolean,
 ): ItemToken | undefined {
   let start = at;
   let negative = false;
@@ -233,8 +234,9 @@ function classify(
   }
   if (marker?.kind === 'quantity') return token('quantity', start, unitEnd, r, negative, true, unit);
   if (unit !== undefined) {
-    // `2件套`: a number and unit inside a longer word belong to a name.
-    return softBoundary(text, unitEnd) ? token('quantity', start, unitEnd, r, negative, false, unit) : undefined;
+    // `2件套`: a number and unit inside a longer word belong to a name — unless that word is a
+    // known product (`50件卫衣`).
+    return softBoundary(text, unitEnd) || nameAt?.(unitEnd) === true ? token('quantity', start, unitEnd, r, negative, false, unit) : undefined;
   }
   if (reading.chinese) {
     // Chinese numerals count only as whole words or with a unit, never inside names (七分裤).

@@ -33,6 +33,7 @@ export type ItemOutcome =
 const EDGE_JUNK = /^[\s:=,.\-~·、!?()]+|[\s:=,.\-~·、!?()]+$/g;
 const SPACES = /\s+/g;
 const HAS_WORD = /[^\s:=,.\-~·、!?()]/;
+const NOTE_EDGE = /^的\s*/;
 
 function cleanName(text: string): string {
   return text.replace(SPACES, ' ').replace(EDGE_JUNK, '');
@@ -54,7 +55,7 @@ function formatNumber(n: number): string {
 export function parseItem(text: string, spec: ItemSpec): ItemOutcome {
   const { catalogue } = spec;
   const prefix = catalogue.matchPrefix(text);
-  const tokens = lexItem(text, prefix?.end ?? 0, catalogue.unitWords);
+  const tokens = lexItem(text, prefix?.end ?? 0, catalogue.unitWords, (at) => catalogue.matchPrefix(text, at) !== undefined);
 
   // One pass: the quantity is the first marked one (数量/x), else the first with a unit, else
   // the first bare number; bare numbers after it are prices; more quantities after it are noise.
@@ -92,6 +93,8 @@ export function parseItem(text: string, spec: ItemSpec): ItemOutcome {
   // the words before the quantity (or after it, for `3件 T恤`).
   let product: CatalogueProduct | undefined;
   let name: string;
+  // Where the words after the item start: they are the item's note.
+  let noteFrom = qty?.end ?? text.length;
   if (prefix !== undefined && !HAS_WORD.test(rest.slice(prefix.end, qty === undefined ? rest.length : qtyStart))) {
     product = prefix.product;
     name = product.name;
@@ -100,11 +103,16 @@ export function parseItem(text: string, spec: ItemSpec): ItemOutcome {
     if (raw.length === 0 && qty !== undefined) {
       let next = text.length;
       for (const t of consumed) if (t.start >= qty.end && t.start < next) next = t.start;
+      // `两个帆布包 39一个`: the name after the quantity is the catalogue name it starts with.
+      const after = catalogue.matchPrefix(rest, qty.end);
+      if (after !== undefined && after.end <= next) next = after.end;
       raw = cleanName(rest.slice(qty.end, next));
+      noteFrom = next;
     }
     product = raw.length > 0 ? catalogue.resolve(raw) : undefined;
     name = product?.name ?? raw;
   }
+  const note = qty === undefined ? '' : cleanName(rest.slice(noteFrom)).replace(NOTE_EDGE, '');
   const unitName = product?.unit ?? '件';
   const example = spec.example(name.length > 0 ? name : 'T恤', unitName);
 
@@ -144,6 +152,7 @@ export function parseItem(text: string, spec: ItemSpec): ItemOutcome {
     return parseError('SEVERAL_PRICES', `「${name}」写了${prices.length > 1 ? '多个单价' : '多个总价'}（${list}），请只写一个。`, example);
   }
   const item: Item = { product: name, known: product !== undefined, quantity };
+  if (HAS_WORD.test(note)) item.note = note;
   if (unit !== undefined) item.unit = unit;
   const total = totals[0];
   if (total !== undefined) {

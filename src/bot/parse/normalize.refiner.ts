@@ -11,6 +11,8 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 const HORIZONTAL_SPACE = /[ \t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g;
 const LINE_EDGES = / *\n */g;
 const PLAIN = /^[\x20-\x7E\u4E00-\u9FFF]*$/;
+// Emoji carry tone, never data: `✅卖了 …`, `🎉🎉`, `89🔥`. Keycap digits (1️⃣) are left alone.
+const EMOJI = /(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\uFE0F|\u200D)+/gu;
 
 /**
  * The first refiner: one spelling for every character before any parser looks. NFKC turns
@@ -26,6 +28,7 @@ export function normalizeMessage(text: string): string | ParseError {
   return text
     .normalize('NFKC')
     .replace(/\r\n?/g, '\n')
+    .replace(EMOJI, ' ')
     .replace(INVISIBLE, '')
     .replace(CONTROL, '')
     .replace(HORIZONTAL_SPACE, ' ')

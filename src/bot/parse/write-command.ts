@@ -1,11 +1,12 @@
 import type { Command, Item } from '../command.ts';
 import { parseError } from './errors.ts';
-import { extractFields, type FieldParser, type WriteFields } from './field.ts';
+import { appendNote, extractFields, noteParser, type FieldParser, type WriteFields } from './field.ts';
 import { parseItem, type ItemSpec } from './item.ts';
+import { LOCATION_SOURCE } from './location.ts';
 import { isWordChar } from './text.ts';
 import { findDateTokens, resolveOccurredAt } from './occurred-at.ts';
 import { commandResult, type IntentParser, type ParseResult, type ParserInput } from './types.ts';
-import { INTENT_LABELS, INTENT_VERBS, leadingWriteVerb, verbPattern, type WriteIntent } from './verbs.ts';
+import { COLLOQUIAL_VERBS, INTENT_LABELS, INTENT_VERBS, leadingWriteVerb, verbPattern, type WriteIntent } from './verbs.ts';
 
 /**
  * The grammar every write shares (进货, 出货, 退货, 退供, 盘点, 调拨): a verb, one or more item
@@ -25,13 +26,14 @@ export interface WriteSpec {
 
 /** Builds the intent parser for a write intent. */
 export function writeParser(spec: WriteSpec): IntentParser {
-  const verbs = INTENT_VERBS[spec.intent];
+  const formal: readonly string[] = INTENT_VERBS[spec.intent];
+  const verbs = [...formal, ...COLLOQUIAL_VERBS[spec.intent]];
   const re = verbPattern(verbs);
   return {
     intent: spec.intent,
     verbs,
     pattern: () => re,
-    extract: (input, match) => parseWrite(spec, input, match[0], input.body.slice(match[0].length)),
+    extract: (input, match) => parseWrite(spec, input, match[0], input.body.slice(match[0].length), !formal.includes(match[0])),
   };
 }
 
@@ -73,17 +75,35 @@ function isChatter(ctx: ParserInput['ctx'], trimmed: string, glued: boolean): bo
  * without any number — unless a known product is named, which makes it a botched command worth
  * answering.
  */
-function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb: string): ParseResult | null {
+function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb: string, colloquial: boolean): ParseResult | null {
   const { ctx } = input;
   let rest = afterVerb;
   // `进货了 T恤 50件`: a 了 right after the verb is grammar, not part of the name.
   if (rest.startsWith('了 ') || rest.startsWith('了\n')) rest = rest.slice(1);
-  const glued = isWordChar(rest[0]);
+  // `卖两个帆布包`, `卖卫衣2件`: glued to a number or a known name is still a command.
+  const glued = isWordChar(rest[0]) && !NUMERAL_START.test(rest) && ctx.catalogue.matchPrefix(rest) === undefined;
   const trimmed = rest.trim();
-  const chatter = (): boolean => isChatter(ctx, trimmed, glued);
+  const chatter = (): boolean => isChatter(ctx, trimmed, glued) || colloquial;
+  if (colloquial && (glued || !NUMBER.test(trimmed))) return null;
+  const lead: WriteFields = { ...input.lead };
+  // `卖给 张总 …`, `退给老王 …`: the person comes right after the verb.
+  if (verb.endsWith('给')) {
+    const person = PERSON_AFTER.exec(rest);
+    if (person === null) return null;
+    lead.counterparty ??= person[1];
+    rest = rest.slice(person[0].length);
+  }
+  // `盘点 门店 卫衣 45`: a place right after the verb.
+  const place = PLACE_AFTER.exec(rest);
+  if (place !== null && ctx.catalogue.matchPrefix(rest) === undefined) {
+    lead.location ??= place[1];
+    rest = ' '.repeat(place[0].length) + rest.slice(place[0].length);
+  }
 
   // Date: before the verb, or anywhere after it. The first one counts; all are removed.
-  const dates = findDateTokens(rest);
+  // Dates inside a note (`备注 明天发`) are the note's words, not the entry's date.
+  const notes = noteSpans(rest);
+  const dates = findDateTokens(rest).filter((d) => !notes.some(([a, b]) => d.start >= a && d.start < b));
   let occurredAt: Date | undefined;
   const dateText = input.leadingDate ?? dates[0]?.text;
   if (dateText !== undefined) {
@@ -99,9 +119,12 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
     if (d !== undefined) rest = rest.slice(0, d.start) + ' '.repeat(d.end - d.start) + rest.slice(d.end);
   }
 
-  const fields: WriteFields = {};
+  // Fields before the verb, and in segments without an item, apply to every item.
+  const shared: WriteFields = lead;
   const items: Item[] = [];
+  const own: WriteFields[] = [];
   const itemSpec: ItemSpec = { catalogue: ctx.catalogue, example: spec.example, zeroAllowed: spec.intent === 'stocktake' };
+  const fieldParsers = [noteParser, ...spec.fields];
   let previous: string | undefined;
   for (const raw of splitSegments(rest)) {
     let segment = raw.trim();
@@ -118,14 +141,19 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
       }
       segment = segment.slice(other.verb.length).trim(); // the same verb repeated per line
     }
-    const masked = extractFields(segment, spec.fields, fields);
+    const fields: WriteFields = {};
+    const masked = extractFields(segment, fieldParsers, fields);
     const outcome = parseItem(masked, itemSpec);
-    if (outcome.kind === 'empty') continue;
+    if (outcome.kind === 'empty') {
+      mergeFields(shared, fields);
+      continue;
+    }
     if (outcome.kind === 'priceOnly' && previous !== undefined) {
       // `T恤 50件，单价 20`: the price belongs to the line before.
       const merged = parseItem(`${previous} ${masked}`, itemSpec);
       if (merged.kind === 'error') return chatter() ? null : merged;
       if (merged.kind === 'item') items[items.length - 1] = merged.item;
+      mergeFields(own[own.length - 1] ?? shared, fields);
       previous = `${previous} ${masked}`;
       continue;
     }
@@ -134,7 +162,14 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
       return parseError('MISSING_PRODUCT', '缺少商品名和数量。', spec.example('T恤', '件'));
     }
     if (outcome.kind === 'error') return chatter() ? null : outcome;
+    // A colloquial verb (`到了`, `出了`) before an unknown name and no price is a sentence, not a record.
+    if (colloquial && !outcome.item.known && outcome.item.unitPrice === undefined && outcome.item.total === undefined) return null;
+    if (outcome.item.note !== undefined) {
+      appendNote(fields, outcome.item.note);
+      delete outcome.item.note;
+    }
     items.push(outcome.item);
+    own.push(fields);
     previous = masked;
   }
 
@@ -142,21 +177,68 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
     if (chatter()) return null;
     return parseError('MISSING_PRODUCT', `「${verb}」后面要写商品名和数量。`, spec.example('T恤', '件'));
   }
-  const common = {
-    items,
-    ...(occurredAt !== undefined ? { occurredAt } : {}),
-    ...(fields.channel !== undefined ? { channel: fields.channel } : {}),
-    ...(fields.counterparty !== undefined ? { counterparty: fields.counterparty } : {}),
-    ...(fields.location !== undefined ? { location: fields.location } : {}),
-  };
+  const common = { items, ...(occurredAt !== undefined ? { occurredAt } : {}), ...resolveFields(items, own, shared) };
   let command: Command;
   if (spec.intent === 'transfer') {
-    if (fields.to === undefined) {
+    const to = shared.to ?? own.find((f) => f.to !== undefined)?.to;
+    if (to === undefined) {
       return parseError('MISSING_TARGET', `${INTENT_LABELS.transfer}要写调到哪个仓库（到 X仓）。`, spec.example(items[0]?.product ?? 'T恤', items[0]?.unit ?? '件'));
     }
-    command = { intent: 'transfer', ...common, to: fields.to };
+    command = { intent: 'transfer', ...common, to };
   } else {
     command = { intent: spec.intent, ...common };
   }
   return commandResult(command);
+}
+
+const NUMBER = /[\d一二两三四五六七八九十百半]/;
+const NUMERAL_START = /^[\d一二两三四五六七八九十百半]/;
+const PERSON_AFTER = /^\s*([^\s\d,;、:=]{1,6}?)(?=\s|\d)/;
+const PLACE_AFTER = new RegExp(`^\\s*(${LOCATION_SOURCE})(?=\\s)`);
+const NOTE_SPAN = /备注.*$|\([^()]*\)/g;
+
+function noteSpans(text: string): Array<[number, number]> {
+  if (!text.includes('备注') && !text.includes('(')) return [];
+  const out: Array<[number, number]> = [];
+  NOTE_SPAN.lastIndex = 0;
+  for (let m = NOTE_SPAN.exec(text); m !== null; m = NOTE_SPAN.exec(text)) out.push([m.index, m.index + m[0].length]);
+  return out;
+}
+const ITEM_FIELDS = ['channel', 'counterparty', 'location'] as const;
+
+function mergeFields(into: WriteFields, from: WriteFields): void {
+  for (const k of [...ITEM_FIELDS, 'to'] as const) if (from[k] !== undefined) into[k] ??= from[k];
+  if (from.note !== undefined) appendNote(into, from.note);
+}
+
+/**
+ * Who gets which channel, person and place. An item keeps its own; a value written before the
+ * first item, in a segment of its own, or only with the last of several items (`…，短裤 30条 15元
+ * 供应商 老王`) is the message's and goes to every item without one. Values every item shares
+ * are written once on the command; the others on their items. Notes stay with their item.
+ */
+function resolveFields(items: Item[], own: WriteFields[], shared: WriteFields): Pick<WriteFields, 'channel' | 'counterparty' | 'location'> {
+  const out: Pick<WriteFields, 'channel' | 'counterparty' | 'location'> = {};
+  for (const key of ITEM_FIELDS) {
+    const carriers = own.filter((f) => f[key] !== undefined);
+    let fallback = shared[key];
+    if (fallback === undefined && carriers.length === 1 && own.length > 1 && own[own.length - 1]?.[key] !== undefined) {
+      fallback = own[own.length - 1]?.[key];
+    }
+    const values = own.map((f) => f[key] ?? fallback);
+    if (values.every((v) => v === values[0])) {
+      if (values[0] !== undefined) out[key] = values[0];
+      continue;
+    }
+    values.forEach((v, i) => {
+      const item = items[i];
+      if (item !== undefined && v !== undefined) item[key] = v;
+    });
+  }
+  own.forEach((f, i) => {
+    const item = items[i];
+    if (item !== undefined && f.note !== undefined) item.note = f.note;
+  });
+  if (shared.note !== undefined) for (const item of items) item.note = item.note === undefined ? shared.note : `${shared.note} ${item.note}`;
+  return out;
 }
