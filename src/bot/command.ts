@@ -61,7 +61,11 @@ export const commandSchema = z.discriminatedUnion('intent', [
     /** Product name (resolved like items), or undefined for all stock. */
     product: z.string().optional(),
     known: z.boolean().optional(),
+    /** Several products at once (`查 卫衣，帆布包`); `product` is the first of them. */
+    products: z.array(z.object({ product: z.string().min(1), known: z.boolean() })).min(2).optional(),
     filter: z.enum(['shortage', 'overstock']).optional(),
+    /** `卫衣 进价多少`: the purchase cost rather than the stock (owners only). */
+    field: z.literal('cost').optional(),
   }),
   z.object({
     intent: z.literal('undo'),
@@ -74,12 +78,17 @@ export const commandSchema = z.discriminatedUnion('intent', [
     field: z.enum(['quantity', 'unitPrice']),
     /** Quantity (unit) or 分 (unitPrice). */
     value: z.number().positive(),
+    /** Both fields in one message (`改 #12 数量 2 单价 60`): every change, the first one also above. */
+    changes: z.array(z.object({ field: z.enum(['quantity', 'unitPrice']), value: z.number().positive() })).min(2).optional(),
   }),
   z.object({
     intent: z.literal('report'),
-    kind: z.enum(['daily', 'profit', 'sales', 'top', 'slow']),
+    /** weekly/monthly: the 周报/月报; ledger: the entries themselves (流水). */
+    kind: z.enum(['daily', 'weekly', 'monthly', 'profit', 'sales', 'top', 'slow', 'ledger']),
     period: periodSchema.optional(),
     byChannel: z.boolean().optional(),
+    /** One product's figures only (`卫衣 这个月卖了多少`). */
+    product: z.string().optional(),
   }),
   z.object({
     intent: z.literal('setting'),

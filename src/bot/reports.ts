@@ -89,7 +89,7 @@ function topReport(queries: ReportQueries, shop: ShopRecord, period: Period, see
 
 function channelReport(queries: ReportQueries, shop: ShopRecord, kind: ReportCommand['kind'], period: Period, seeCost: boolean): string {
   const rows = queries.salesByChannel(shop.id, period.from, period.to).filter((r) => r.sales !== 0 || r.revenue !== 0);
-  const title = { sales: '📈 销量', profit: '💰 利润', top: '🔥 畅销', daily: '📋 日报', slow: '🐢 滞销' }[kind];
+  const title = { sales: '📈 销量', profit: '💰 利润', top: '🔥 畅销', daily: '📋 日报', weekly: '📋 周报', monthly: '📋 月报', slow: '🐢 滞销', ledger: '🧾 流水' }[kind];
   const lines = [`${title} 按渠道 ${span(period, shop)}`];
   if (rows.length === 0) return [...lines, '（这段时间没有销售）'].join('\n');
   const total = rows.reduce(

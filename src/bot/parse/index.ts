@@ -8,7 +8,7 @@ import { parseError } from './errors.ts';
 import { peelLead, type Lead } from './lead.refiner.ts';
 import { purchaseParser } from './purchase.parser.ts';
 import { queryParser } from './query.parser.ts';
-import { reportParser } from './report.parser.ts';
+import { reportParser, reportQuestionParser } from './report.parser.ts';
 import { saleParser } from './sale.parser.ts';
 import { settingParser } from './setting.parser.ts';
 import { stocktakeParser } from './stocktake.parser.ts';
@@ -36,6 +36,7 @@ export type { ParseContext, ParseError, ParseErrorCode, ParseResult } from './ty
 const PARSERS: readonly IntentParser[] = [
   helpParser,
   reportParser,
+  reportQuestionParser,
   purchaseParser,
   saleParser,
   customerReturnParser,
@@ -77,6 +78,7 @@ export function parseMessage(text: string, ctx: ParseContext): ParseResult {
   if (body === undefined || body.length === 0) return NONE;
   if (body.includes('\n')) {
     const groups = groupLines(body, ctx);
+    if (groups.length === 1) return parseOne(groups[0] as string, ctx);
     if (groups.length > 1) {
       const results = groups.map((g) => parseOne(g, ctx)).filter((r) => r.kind === 'command' || r.kind === 'error');
       if (results.length === 0) return NONE;
@@ -90,7 +92,11 @@ export function parseMessage(text: string, ctx: ParseContext): ParseResult {
 /** `刚才那条错了`, `记错了`: someone wants to fix an entry but has not said how. */
 const FIX_WISH = /^(?:(?:刚才|刚刚|上一|上面|前面)?(?:那|这|上)?[条笔单个]?\s*(?:记|录|写|打|输|弄|搞)错了?|(?:刚才|刚刚)?(?:那|这|上一)[条笔单]\S{0,4}错)/;
 
+/** `刚才那条撤销`, `上一条不要了`: undo the sender's last entry. */
+const UNDO_LAST = /^(?:刚才|刚刚)?(?:那|这|上一)[条笔单]\s*(?:撤销|撤回|删掉|删了|删除|不要了|作废)$/;
+
 function parseOne(text: string, ctx: ParseContext): ParseResult {
+  if (UNDO_LAST.test(text)) return { kind: 'command', command: { intent: 'undo' } };
   if (FIX_WISH.test(text)) {
     return parseError('HINT_UNDO', '要改哪一条？回复那条记录发「撤销」，或写单号改数量、单价。', '撤销 #12　或　改 #12 数量 3 单价 59');
   }
@@ -170,7 +176,7 @@ function groupLines(body: string, ctx: ParseContext): string[] {
     } else {
       if (intent !== undefined && current.intent === undefined) current.intent = intent;
       // Chatter after a record in a paste (`好的`) is not an item.
-      if (current.intent !== undefined && intent === undefined && !NUMBER_OR_NAME(line, ctx)) continue;
+      if (current.intent !== undefined && intent === undefined && CHATTER_LINE.test(line)) continue;
       current.text += `\n${line}`;
     }
   }
@@ -178,10 +184,7 @@ function groupLines(body: string, ctx: ParseContext): string[] {
 }
 
 const WRITE_SET: ReadonlySet<string> = new Set(WRITE_INTENTS);
-
-function NUMBER_OR_NAME(line: string, ctx: ParseContext): boolean {
-  return /[\d一二两三四五六七八九十]/.test(line) || ctx.catalogue.matchPrefix(line) !== undefined;
-}
+const CHATTER_LINE = /^(?:好的?|好嘞|收到|ok|嗯+|谢谢|辛苦了?|明白|知道了|了解|就这些|没了)[!.~啦了呀啊]*$/i;
 
 function lineIntent(line: string, ctx: ParseContext): string | undefined {
   const { body } = peelLead(line, ctx.catalogue);

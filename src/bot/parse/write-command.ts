@@ -80,19 +80,20 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
   let rest = afterVerb;
   // `进货了 T恤 50件`: a 了 right after the verb is grammar, not part of the name.
   if (rest.startsWith('了 ') || rest.startsWith('了\n')) rest = rest.slice(1);
-  // `卖两个帆布包`, `卖卫衣2件`: glued to a number or a known name is still a command.
-  const glued = isWordChar(rest[0]) && !NUMERAL_START.test(rest) && ctx.catalogue.matchPrefix(rest) === undefined;
-  const trimmed = rest.trim();
-  const chatter = (): boolean => isChatter(ctx, trimmed, glued) || colloquial;
-  if (colloquial && (glued || !NUMBER.test(trimmed))) return null;
   const lead: WriteFields = { ...input.lead };
   // `卖给 张总 …`, `退给老王 …`: the person comes right after the verb.
   if (verb.endsWith('给')) {
     const person = PERSON_AFTER.exec(rest);
     if (person === null) return null;
     lead.counterparty ??= person[1];
-    rest = rest.slice(person[0].length);
+    rest = ` ${rest.slice(person[0].length)}`;
   }
+  // `卖两个帆布包`, `卖卫衣2件`: glued to a number or a known name is still a command.
+  const glued = isWordChar(rest[0]) && !NUMERAL_START.test(rest) && ctx.catalogue.matchPrefix(rest) === undefined;
+  const trimmed = rest.trim();
+  const chatter = (): boolean => (colloquial ? ctx.catalogue.matchPrefix(trimmed) === undefined : isChatter(ctx, trimmed, glued));
+  if (colloquial && (glued || !NUMBER.test(trimmed))) return null;
+  if (ORDER_COUNT.test(trimmed)) return null; // 刚卖了一单: news, not a record
   // `盘点 门店 卫衣 45`: a place right after the verb.
   const place = PLACE_AFTER.exec(rest);
   if (place !== null && ctx.catalogue.matchPrefix(rest) === undefined) {
@@ -192,6 +193,7 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
 }
 
 const NUMBER = /[\d一二两三四五六七八九十百半]/;
+const ORDER_COUNT = /^[一二两三四五六七八九十几\d]+\s*[单笔]/;
 const NUMERAL_START = /^[\d一二两三四五六七八九十百半]/;
 const PERSON_AFTER = /^\s*([^\s\d,;、:=]{1,6}?)(?=\s|\d)/;
 const PLACE_AFTER = new RegExp(`^\\s*(${LOCATION_SOURCE})(?=\\s)`);

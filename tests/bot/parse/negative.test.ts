@@ -115,7 +115,7 @@ const refusals: Array<[string, ParseErrorCode]> = [
   ['别名', 'MISSING_PRODUCT'],
   ['设置 时区 Mars/Base', 'BAD_TIMEZONE'],
   ['设置 时区 UTC+99', 'BAD_TIMEZONE'],
-  ['利润 怎么样', 'BAD_PERIOD'],
+  ['利润 好不好', 'BAD_PERIOD'],
   ['销量 13月', 'BAD_PERIOD'],
   ['调拨 T恤 20件', 'MISSING_TARGET'],
   ['改 #12 颜色 红', 'BAD_CORRECTION'],

@@ -68,24 +68,21 @@ function summarizeCommand(c: Command, timeZone: string): string {
       return `${head.join(' ')} | ${c.items.map((i) => itemText(i, c)).join('; ')}`;
     }
     case 'query': {
-      const q = c as typeof c & { products?: string[]; field?: string };
       if (c.filter !== undefined) return `query ${c.filter}`;
-      const names = q.products ?? (c.product === undefined ? undefined : [`${c.known === false ? '?' : ''}${c.product}`]);
-      if (names === undefined) return 'query all';
-      return `query ${names.join(', ')}${q.field !== undefined ? ` ${q.field}` : ''}`;
+      const list = c.products ?? (c.product === undefined ? undefined : [{ product: c.product, known: c.known !== false }]);
+      if (list === undefined) return 'query all';
+      return `query ${list.map((p) => `${p.known ? '' : '?'}${p.product}`).join(', ')}${c.field !== undefined ? ` ${c.field}` : ''}`;
     }
     case 'report': {
-      const r = c as typeof c & { product?: string };
       const parts = ['report', c.kind, c.period?.label ?? '-'];
-      if (r.product !== undefined) parts.push(`product=${r.product}`);
+      if (c.product !== undefined) parts.push(`product=${c.product}`);
       if (c.byChannel === true) parts.push('bychannel');
       return parts.join(' ');
     }
     case 'undo':
       return c.entryNo === undefined ? 'undo' : `undo #${c.entryNo}`;
     case 'correct': {
-      const x = c as typeof c & { changes?: Array<{ field: string; value: number }> };
-      const changes = x.changes ?? [{ field: c.field, value: c.value }];
+      const changes = c.changes ?? [{ field: c.field, value: c.value }];
       return `correct #${c.entryNo} ${changes.map((ch) => `${ch.field}=${ch.field === 'unitPrice' ? yuan(ch.value) : ch.value}`).join(' ')}`;
     }
     case 'setting':
