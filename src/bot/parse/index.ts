@@ -136,7 +136,8 @@ function tryParsers(body: string, lead: Lead, ctx: ParseContext): ParseResult {
   return NONE;
 }
 
-const WRITE_VERB_AFTER = verbPattern(WRITE_INTENTS.flatMap((i) => [...INTENT_VERBS[i], ...COLLOQUIAL_VERBS[i].filter((v) => v.length > 1)]));
+const WRITE_VERB_AFTER = verbPattern(WRITE_INTENTS.flatMap((i) => [...INTENT_VERBS[i], ...COLLOQUIAL_VERBS[i]]));
+const NUMERAL = /^\s*[\d一二两三四五六七八九十]/;
 
 function verbAfterProduct(body: string, ctx: ParseContext): string | undefined {
   const m = ctx.catalogue.matchPrefix(body);
@@ -144,6 +145,8 @@ function verbAfterProduct(body: string, ctx: ParseContext): string | undefined {
   const after = body.slice(m.end).trimStart();
   const verb = WRITE_VERB_AFTER.exec(after);
   if (verb === null) return undefined;
+  // `口罩 调50盒到门店`: a one-character verb only before a number.
+  if (verb[0].length === 1 && !NUMERAL.test(after.slice(1))) return undefined;
   return `${verb[0]} ${body.slice(0, m.end)} ${after.slice(verb[0].length)}`;
 }
 

@@ -74,3 +74,15 @@ export const bareTargetParser: FieldParser = {
   },
 };
 const BARE_TARGET = new RegExp(`(?<=\\s)${PLACE}(?=\\s*$)`, 'g');
+
+/** Outside a transfer, a place word standing alone after the item (`补货 核桃 30斤 14 门店`). */
+export const barePlaceParser: FieldParser = {
+  pattern: () => BARE_PLACE,
+  extract(m, fields) {
+    const place = m[1];
+    if (place === undefined || fields.location !== undefined) return false;
+    fields.location = place;
+    return true;
+  },
+};
+const BARE_PLACE = new RegExp(`(?<=\\s)${PLACE}(?=\\s|$)`, 'g');

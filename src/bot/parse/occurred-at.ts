@@ -107,6 +107,7 @@ const TAIL_WORDS = new RegExp(`(?:\\s*${MERIDIEM})?(?:[到进卖退发出]?的)?
 const DAY_ONLY = /^(\d{1,2})[号日]$/;
 const MONTH_AND_DAY = /^(\d{1,2})[./-](\d{1,2})$/;
 const WEEK_BEFORE_LAST = /^上上个?(?:周|星期|礼拜)([一二三四五六日天1-7])$/;
+const THIS_WEEK_DAY = /^(?:这|本)?个?(?:周|星期|礼拜)([一二三四五六日天1-7])$/;
 const WEEKDAYS = '一二三四五六';
 
 /** Forms chrono does not read the way staff mean them: the most recent such day, never ahead. */
@@ -130,11 +131,16 @@ function readShortForm(text: string, today: { year: number; month: number; day: 
     return isRealDate(year, month, day) ? { year, month, day } : null;
   }
   m = WEEK_BEFORE_LAST.exec(text);
-  if (m !== null) {
-    const w = m[1] ?? '';
+  const plain = m === null ? THIS_WEEK_DAY.exec(text) : null;
+  if (m !== null || plain !== null) {
+    const w = (m ?? plain)?.[1] ?? '';
     const target = WEEKDAYS.includes(w) ? WEEKDAYS.indexOf(w) + 1 : /[1-7]/.test(w) ? Number(w) : 7;
-    const monday = Date.UTC(today.year, today.month - 1, today.day) - (isoWeekday(today.year, today.month, today.day) - 1) * 86_400_000;
-    const d = new Date(monday - 14 * 86_400_000 + (target - 1) * 86_400_000);
+    const todayMs = Date.UTC(today.year, today.month - 1, today.day);
+    const monday = todayMs - (isoWeekday(today.year, today.month, today.day) - 1) * 86_400_000;
+    let at = monday + (m !== null ? -14 : 0) * 86_400_000 + (target - 1) * 86_400_000;
+    // `周六` written on a Friday is the Saturday just gone: a record is about the past.
+    if (m === null && at > todayMs) at -= 7 * 86_400_000;
+    const d = new Date(at);
     return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
   }
   return undefined;

@@ -16,9 +16,9 @@ const ASK = '还有多少|还剩多少|剩多少|库存多少|有多少|还有�
 const UNIT = '(?:件|个|条|双|包|箱|盒|瓶|支|台|套|只|斤|公斤|根|货)?';
 const TAIL = '\\s*[?吗呢啊呀]*$';
 const PATTERN = new RegExp(
-  `^(?:(?<verb>查询|查看|查|库存|还有多少|还剩多少)|(?:还)?有没有(?<has>.+?)(?:的货|货)?${TAIL}|(?<look>看一下|看下|看看|瞧瞧|现在)\\s*|(?<name>.+?)\\s*(?<ask>${ASK})${UNIT}${TAIL}|(?<stocked>.+?)\\s*(?:还)?(?:有货|有没有货|有没有库存|有库存|还有没)${TAIL}|(?<cost>.+?)\\s*的?(?:进价|成本价|成本|进货价)(?:是)?(?:多少|几块)?(?:钱)?${TAIL}|(?<paid>.+?)多少钱进的${TAIL}|(?<shortage>缺什么货|缺哪些货?|哪些缺货|什么缺货|缺货的有哪些)${TAIL})`,
+  `^(?:(?<verb>查询|查看|查|库存|还有多少|还剩多少)|(?:还)?有没有(?<has>.+?)(?:的货|货)?${TAIL}|(?<look>看一下|看下|看看|瞧瞧|现在)\\s*|(?<name>.+?)\\s*(?<ask>${ASK})${UNIT}${TAIL}|(?<stocked>.+?)\\s*(?:还)?(?:有货|有没有货|有没有库存|有库存|还有没|有没有)${TAIL}|还有(?<still>[^\\s]+?)(?:的货)?\\s*[吗没]${TAIL}|(?<cost>.+?)\\s*的?(?:进价|成本价|成本|进货价)(?:是)?(?:多少|几块)?(?:钱)?${TAIL}|(?<paid>.+?)多少钱进的${TAIL}|(?<shortage>缺什么货|缺哪些货?|哪些缺货|什么缺货|缺货的有哪些)${TAIL})`,
 );
-const HINT = new RegExp(`(?:${ASK})${UNIT}${TAIL}|^(?:还)?有没有|(?:有货|有没有货|有库存|还有没)${TAIL}|(?:进价|成本价|成本|进货价)|多少钱进的|^(?:看一下|看下|看看|现在)|缺`);
+const HINT = new RegExp(`(?:${ASK})${UNIT}${TAIL}|^(?:还)?有没有|^还有|(?:有货|有没有货|有库存|还有没|有没有)${TAIL}|(?:进价|成本价|成本|进货价)|多少钱进的|^(?:看一下|看下|看看|现在)|缺`);
 const FILLER_START = /^(?:一下|下)\s*/;
 const ASK_END = new RegExp(`\\s*的?\\s*(?:(?:${ASK}|多少)${UNIT})?\\s*[?吗呢]*$`);
 const ALL = /^(?:全部|所有|全部库存|所有库存|库存|所有商品|全部商品|总库存|现在库存|现在的库存|库存情况|库存怎么样|现在库存怎么样|)$/;
@@ -112,6 +112,10 @@ export const queryParser: IntentParser = {
       return asked(input, g['name']);
     }
     if (g['stocked'] !== undefined) return asked(input, g['stocked']);
+    if (g['still'] !== undefined) {
+      const found = input.ctx.catalogue.resolve(g['still']);
+      return found === undefined ? null : commandResult({ intent: 'query', product: found.name, known: true });
+    }
     const costName = g['cost'] ?? g['paid'];
     if (costName !== undefined) {
       const r = asked(input, costName, { field: 'cost' });

@@ -30,7 +30,7 @@ const PATTERN = new RegExp(`^(?:(?<period>${PERIOD_FIRST})\\s*的?\\s*)?(?<verb>
 const HINT = new RegExp(`^(?:${PERIOD_FIRST})\\s*的?\\s*(?:${VERBS})`);
 const BY_CHANNEL = /\s*(?:按|分)(?:渠道|平台)(?:看|分)?\s*/;
 // `这个月利润多少`, `本月销量怎么样`: the question words add nothing.
-const ASK_TAIL = /(?:是)?(?:多少|怎么样|如何|咋样)(?:钱)?[?吗呢啊]*$/;
+const ASK_TAIL = /(?:(?:是)?(?:多少|怎么样|如何|咋样)(?:钱)?|发一下|发下|发我|来一份|看看|看一下)[?吗呢啊]*$/;
 
 /** See the module comment. */
 export const reportParser: IntentParser = {
@@ -68,7 +68,7 @@ const QUESTION_PERIOD = `(?:${PERIOD_FIRST}|这周|这星期|本星期|这礼拜
 const QUESTION = new RegExp(
   `^(?:看一下|看下|看看|查一下|查下|查)?\\s*(?:(?<product>[^\\s\\d]+?)\\s*)??(?<period>${QUESTION_PERIOD})?\\s*的?\\s*(?:` +
     `(?<channel>各渠道|各平台|每个渠道|每个平台|分渠道)?\\s*(?:一共)?(?:卖了|卖出了?|销售了|出了|卖)?\\s*(?:多少|几)(?:钱|单|笔|件|个|条|双|根|瓶|箱|盒|斤)?(?:了)?` +
-    `|(?<top>卖得最好的?|卖的最好的?|卖得最多的?|卖的最多的?|最畅销的?|卖最好的?)(?:是)?(?:啥|什么|哪个|哪些|哪几个)?` +
+    `|(?<top>(?:谁|哪个|哪款)?卖得最好的?|卖的最好的?|卖得最多的?|卖的最多的?|最畅销的?|卖最好的?)(?:是)?(?:啥|什么|哪个|哪些|哪几个)?` +
     `|(?<ledger>流水|记录|明细|账单|进出记录|出入库记录)` +
     `)\\s*[?吗呢啊]*$`,
 );

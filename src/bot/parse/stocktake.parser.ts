@@ -1,5 +1,5 @@
 import type { FieldParser } from './field.ts';
-import { sourceLocationParser } from './location.ts';
+import { barePlaceParser, sourceLocationParser } from './location.ts';
 import { writeParser } from './write-command.ts';
 
 /**
@@ -15,6 +15,6 @@ const COUNT_WORDS = /(?:还剩下|还剩|剩下|还有|实际有|实有|剩)(?=\
 
 export const stocktakeParser = writeParser({
   intent: 'stocktake',
-  fields: [sourceLocationParser, countWords],
+  fields: [sourceLocationParser, countWords, barePlaceParser],
   example: (name) => `盘点 ${name} 45`,
 });

@@ -28,8 +28,8 @@ export const INTENT_VERBS = {
 export const COLLOQUIAL_VERBS = {
   purchase: ['进了', '进', '到了', '到的', '补了', '入库了', '采购了'],
   sale: ['卖给', '卖', '出了', '出', '发了', '卖掉'],
-  customerReturn: ['退了', '退回', '退', '客退了'],
-  supplierReturn: ['退供应商', '退回供应商', '退回厂家', '退给厂家', '退回给', '退给'],
+  customerReturn: ['退了', '退回来', '退回', '退', '客退了'],
+  supplierReturn: ['退供应商', '退给供应商', '退回供应商', '退回厂家', '退给厂家', '退回给', '退给'],
   stocktake: ['盘了下', '盘了一下', '盘一下', '盘了'],
   transfer: ['调回', '调'],
 } as const satisfies Record<WriteIntent, readonly string[]>;
@@ -86,7 +86,7 @@ export function verbPattern(verbs: readonly string[], flags = ''): RegExp {
 }
 
 // Per segment only verbs of two or more characters: `退款 59` must not read as 退.
-const ALL_WRITE_VERBS = WRITE_INTENTS.flatMap((i) => [...INTENT_VERBS[i], ...COLLOQUIAL_VERBS[i].filter((v) => v.length > 1 && v !== '退回给' && v !== '退给' && v !== '卖给')]);
+const ALL_WRITE_VERBS = WRITE_INTENTS.flatMap((i) => [...INTENT_VERBS[i], ...COLLOQUIAL_VERBS[i].filter((v) => v.length > 1 && v !== '退回给' && v !== '退给' && v !== '卖给' && v !== '退回来')]);
 const WRITE_VERB_AT_START = verbPattern(ALL_WRITE_VERBS);
 
 /** The write verb a segment starts with, for refusing `进货 …，出货 …` in one message. */

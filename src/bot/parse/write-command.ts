@@ -1,4 +1,5 @@
 import type { Command, Item } from '../command.ts';
+import type { Catalogue } from './catalogue.ts';
 import { parseError } from './errors.ts';
 import { appendNote, extractFields, noteParser, type FieldParser, type WriteFields } from './field.ts';
 import { parseItem, type ItemSpec } from './item.ts';
@@ -57,6 +58,32 @@ function splitSegments(text: string): string[] {
     start = i + 1;
   }
   out.push(text.slice(start));
+  return out;
+}
+
+const COUNTED = /[\d一二两三四五六七八九十]/;
+
+/**
+ * `盘点 口罩 180盒 核桃 25斤`: a known name after a counted item starts the next item, so the
+ * second product is never swallowed as a note.
+ */
+function splitAtNames(segment: string, catalogue: Catalogue): string[] {
+  if (!segment.includes(' ')) return [segment];
+  const out: string[] = [];
+  let start = 0;
+  for (let i = segment.indexOf(' ', 1); i >= 0; i = segment.indexOf(' ', i + 1)) {
+    // Digits inside the first name (`iPhone 15 手机壳`) are not a count.
+    const first = catalogue.matchPrefix(segment, start);
+    if (first !== undefined && first.end > i) continue;
+    if (!COUNTED.test(segment.slice(first?.end ?? start, i))) continue;
+    const name = catalogue.matchPrefix(segment, i + 1);
+    if (name === undefined || name.end - i < 3) continue;
+    // The name must be followed by a number (its own quantity), not be words of a note.
+    if (!/^\s*[\d一二两三四五六七八九十x×*]/.test(segment.slice(name.end))) continue;
+    out.push(segment.slice(start, i));
+    start = i + 1;
+  }
+  out.push(segment.slice(start));
   return out;
 }
 
@@ -127,7 +154,7 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
   const itemSpec: ItemSpec = { catalogue: ctx.catalogue, example: spec.example, zeroAllowed: spec.intent === 'stocktake' };
   const fieldParsers = [noteParser, ...spec.fields];
   let previous: string | undefined;
-  for (const raw of splitSegments(rest)) {
+  for (const raw of splitSegments(rest).flatMap((seg) => splitAtNames(seg, ctx.catalogue))) {
     let segment = raw.trim();
     if (segment.length === 0) continue;
     const other = leadingWriteVerb(segment);
