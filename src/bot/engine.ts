@@ -1,17 +1,17 @@
 import type { Result } from '../core/failures.ts';
 import { InventoryService, type ActorLimit, type WriteKind } from '../core/inventory.service.ts';
-import type { Clock, InventoryStore, ShopRecord, SourceInput } from '../core/ports.ts';
+import type { Clock, EntryView, InventoryStore, ShopRecord, SourceInput } from '../core/ports.ts';
 import { MILLI } from '../core/quantity.ts';
 import type { Command } from './command.ts';
 import { qty, yuanGrouped } from './format.ts';
 import { helpText } from './help.ts';
 import { digestReply, localDate } from './digest.ts';
-import { renderReport } from './reports.ts';
+import { ledgerReport, renderReport } from './reports.ts';
 import type { ReportQueries } from '../core/report-queries.ts';
 import type { DigestQueries } from '../core/digest-queries.ts';
 import { buildCatalogue, parseMessage, suggestProducts, type Catalogue, type ParseResult } from './parse/index.ts';
 import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
-import { correctionReply, failureReply, stockLine, undoReply, writeReply, type FailureContext } from './replies.ts';
+import { correctionReply, entryText, failureReply, stockLine, undoReply, writeReply, type FailureContext } from './replies.ts';
 
 /** A chat message as every adapter hands it over: raw text and who sent it, never parsed. */
 export interface IncomingMessage {
@@ -181,6 +181,10 @@ export class ChatEngine {
   ): BotReply {
     const role = access.role;
     if (parsed.kind === 'error') {
+      // Hints answer a line that was meant as a record but not written as one: one line, with the fix.
+      if (parsed.code === 'HINT_VERB' || parsed.code === 'HINT_UNDO') {
+        return { text: `💡 ${parsed.message}${parsed.example ? `例：${parsed.example}` : ''}`, entrySeqs: [], duplicate: false };
+      }
       return { text: `❌ ${parsed.message}${parsed.example ? `\n例：${parsed.example}` : ''}`, entrySeqs: [], duplicate: false };
     }
     const command = parsed.command;
@@ -200,6 +204,10 @@ export class ChatEngine {
 
     if (WRITE_INTENTS.has(command.intent)) {
       const c = command as Extract<Command, { intent: WriteKind }>;
+      if (c.intent === 'stocktake') {
+        const question = this.whichLocation(shop.id, c);
+        if (question !== undefined) return reply(question);
+      }
       const result = this.service.record(
         shop.id,
         {
@@ -221,6 +229,10 @@ export class ChatEngine {
     switch (command.intent) {
       case 'undo': {
         const replyTo = command.entryNo === undefined ? this.undoTarget(message) : undefined;
+        if (command.entryNo === undefined && replyTo === undefined) {
+          const last = this.lastUndo(shop.id, source.actorId, now);
+          if (last !== undefined) return reply(secondUndoReply(last));
+        }
         const result = this.service.undo(
           shop.id,
           { entryNo: command.entryNo, messageOfEntry: replyTo?.entryNo, replyTo: replyTo?.message, limit: access.limit },
@@ -231,7 +243,9 @@ export class ChatEngine {
       }
       case 'correct': {
         const value = command.field === 'quantity' ? command.value : Math.round(command.value);
-        const result = this.service.correct(shop.id, { entryNo: command.entryNo, field: command.field, value, limit: access.limit }, source);
+        const other = command.changes?.find((c) => c.field !== command.field);
+        const also = other === undefined ? undefined : { field: other.field, value: other.field === 'quantity' ? other.value : Math.round(other.value) };
+        const result = this.service.correct(shop.id, { entryNo: command.entryNo, field: command.field, value, also, limit: access.limit }, source);
         if (!result.ok) return reply(this.refusal(result, shop.id, 'correct'));
         const v = result.value;
         return reply(correctionReply(v, seeCost), [v.reversal.seq, v.replacement.seq], v.duplicate);
@@ -273,6 +287,39 @@ export class ChatEngine {
     return { message: { platform: message.platform, chatId: message.chatId, messageId: target.messageId } };
   }
 
+  /**
+   * The sender's undo, when their latest entry is one (not a correction): a second plain 撤销 would
+   * walk back into older history, which is never what was meant.
+   */
+  private lastUndo(shopId: number, actorId: string, now: Date): EntryView | undefined {
+    const recent = this.store.entries(shopId, { from: new Date(now.getTime() - UNDO_HOURS * 3_600_000) });
+    let latest: EntryView | undefined;
+    for (const e of recent) if (e.actorId === actorId && (latest === undefined || e.seq > latest.seq)) latest = e;
+    if (latest === undefined || latest.kind !== 'reversal') return undefined;
+    const message = latest.messageId;
+    const correction = message !== null && recent.some((e) => e.messageId === message && e.replacesId !== null);
+    return correction ? undefined : latest;
+  }
+
+  /**
+   * `盘点 X 45` for a product kept in several places: the count is for one place, and which one
+   * is not guessed. Returns the question, or undefined when every item is clear.
+   */
+  private whichLocation(shopId: number, c: Extract<Command, { intent: 'stocktake' }>): string | undefined {
+    const catalogue = this.catalogue(shopId);
+    for (const item of c.items) {
+      if ((item.location ?? c.location) !== undefined) continue;
+      const product = catalogue.resolve(item.product);
+      if (product === undefined) continue;
+      const rows = this.store.stock(shopId).filter((r) => r.product === product.name && r.qtyMilli !== 0);
+      if (rows.length < 2) continue;
+      const places = rows.map((r) => `${r.location} ${qty(r.qtyMilli, r.unit)}`).join('，');
+      const other = rows.find((r) => r.location !== rows[0]?.location)?.location ?? rows[0]?.location ?? '门店';
+      return `❓ ${product.name} 在 ${rows.length} 个地方有库存（${places}），这次盘的是哪里？请写上地点，没有写的不记账。\n例：盘点 ${product.name} ${item.quantity} 在 ${other}`;
+    }
+    return undefined;
+  }
+
   private refusal(result: Result<unknown> & { ok: false }, shopId: number, kind: FailureContext['kind']): string {
     const failure = result.failure;
     const suggestions = failure.code === 'UNKNOWN_PRODUCT' ? suggestProducts(failure.product, this.catalogue(shopId), 3) : undefined;
@@ -290,6 +337,15 @@ export class ChatEngine {
       if (rows.length === 0) return '✅ 没有积压的商品。';
       return [`📦 积压 ${rows.length} 种：`, ...rows.slice(0, MAX_LIST).map((r) => `· ${r.product} ${qty(r.qtyMilli, r.unit)}（上限 ${r.overstockLevel}）`), ...more(rows.length)].join('\n');
     }
+    if (command.field === 'cost' && command.product !== undefined) return this.costQuery(shop, command.product, seeCost);
+    if (command.products !== undefined) {
+      return command.products
+        .map((p) => {
+          const result = this.service.stock(shop.id, p.product);
+          return result.ok ? `📦 ${stockLine(result.value, seeCost)}` : this.refusal(result, shop.id, 'query');
+        })
+        .join('\n');
+    }
     if (command.product !== undefined) {
       const result = this.service.stock(shop.id, command.product);
       if (!result.ok) return this.refusal(result, shop.id, 'query');
@@ -306,12 +362,35 @@ export class ChatEngine {
     return [head, ...lines.slice(0, MAX_LIST), ...more(lines.length)].join('\n');
   }
 
+  /** `卫衣 进价多少`: average cost of the stock and the last purchase price, for owners only. */
+  private costQuery(shop: ShopRecord, name: string, seeCost: boolean): string {
+    if (!seeCost) return `⛔ 进价和成本只有「${ROLE_LABELS.owner}」在老板私聊里可以查看。可以发「查 ${name}」看库存。`;
+    const result = this.service.stock(shop.id, name);
+    if (!result.ok) return this.refusal(result, shop.id, 'query');
+    const rows = result.value;
+    const first = rows[0];
+    if (first === undefined) return `📦 ${name}：还没有库存。`;
+    const product = this.store.products(shop.id).find((p) => p.id === first.productId);
+    const qtyMilli = rows.reduce((s, r) => s + r.qtyMilli, 0);
+    const value = rows.reduce((s, r) => s + r.value, 0);
+    const avg = qtyMilli > 0 ? Math.round((value * MILLI) / qtyMilli) : null;
+    const parts = [
+      avg === null ? '现在没有库存，算不出均价' : `库存均价 ${yuanGrouped(avg)} 元/${first.unit}`,
+      product?.lastCost !== null && product?.lastCost !== undefined ? `最近一次进价 ${yuanGrouped(product.lastCost)} 元` : '还没有进货记录',
+    ];
+    return `💰 ${first.product}：${parts.join('，')}`;
+  }
+
   private report(shop: ShopRecord, command: Extract<Command, { intent: 'report' }>, seeCost: boolean, now: Date): string {
     // 日报 for one day is the digest itself (not counted as the scheduled one); other periods get the report tables.
     const period = command.period;
     const oneDay = period === undefined || period.to.getTime() - period.from.getTime() <= 25 * 3_600_000;
     if (command.kind === 'daily' && oneDay) {
       return digestReply(this.digest, shop, seeCost, now, period ? localDate(period.from, shop.timeZone) : undefined);
+    }
+    if (command.kind === 'ledger' && period !== undefined) {
+      const entries = this.store.entries(shop.id, { from: period.from, to: period.to });
+      return ledgerReport(entries, shop, period, seeCost, entryText);
     }
     return renderReport(this.reports, this.store.stock(shop.id), shop, command, seeCost, now);
   }
@@ -368,6 +447,10 @@ export class ChatEngine {
       }
     }
   }
+}
+
+function secondUndoReply(last: EntryView): string {
+  return `⛔ 刚才已经撤销过一次（撤销记录 #${last.seq}）。再发「撤销」不会接着往前撤；要撤销更早的一条，请写它的单号（确认回复里 ✅ 后面的数字）。\n例：撤销 #12`;
 }
 
 function more(total: number): string[] {

@@ -57,6 +57,7 @@ export function entryText(e: EntryView, seeCost: boolean): string {
   if (e.unitPrice !== null && (seeCost || !isCost)) parts.push(`@${yuan(e.unitPrice)}`);
   if (e.channel) parts.push(e.channel);
   if (e.counterparty) parts.push(e.counterparty);
+  if (e.note) parts.push(`（${e.note}）`);
   return parts.join(' ');
 }
 

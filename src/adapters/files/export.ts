@@ -29,6 +29,8 @@ export interface EntryExportRow {
   counterparty: string | null;
   actor: string;
   reverses: number | null;
+  /** Words kept with the entry (`单号 778899`); null or absent when none. */
+  note?: string | null | undefined;
 }
 
 /** The reads an export needs. */
@@ -72,6 +74,7 @@ export function entriesJson(rows: EntryExportRow[]): object[] {
     counterparty: r.counterparty,
     actor: r.actor,
     reverses: r.reverses,
+    note: r.note ?? null,
   }));
 }
 
@@ -113,7 +116,7 @@ export function formatLocal(date: Date, timeZone: string): string {
 
 export function entriesCsv(rows: EntryExportRow[], timeZone: string): string {
   return toCsv(
-    ['编号', '时间', '类型', '商品', '仓库', '数量', '单价', '金额', '成本', '渠道', '往来单位', '经办人', '撤销的编号'],
+    ['编号', '时间', '类型', '商品', '仓库', '数量', '单价', '金额', '成本', '渠道', '往来单位', '经办人', '撤销的编号', '备注'],
     rows.map((r) => [
       r.seq,
       formatLocal(r.occurredAt, timeZone),
@@ -128,6 +131,7 @@ export function entriesCsv(rows: EntryExportRow[], timeZone: string): string {
       r.counterparty,
       r.actor,
       r.reverses === null ? '' : `#${r.reverses}`,
+      r.note ?? null,
     ]),
   );
 }
@@ -252,6 +256,7 @@ export function entriesSheet(rows: EntryExportRow[], timeZone: string): Sheet {
       { header: '往来单位', kind: 'text' },
       { header: '经办人', kind: 'text' },
       { header: '撤销的编号', kind: 'text' },
+      { header: '备注', kind: 'text', width: 20 },
     ],
     rows: rows.map((r) => [
       r.seq,
@@ -267,6 +272,7 @@ export function entriesSheet(rows: EntryExportRow[], timeZone: string): Sheet {
       r.counterparty,
       r.actor,
       r.reverses === null ? null : `#${r.reverses}`,
+      r.note ?? null,
     ]),
   };
 }

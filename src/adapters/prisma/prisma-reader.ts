@@ -54,6 +54,7 @@ export class PrismaReader implements ReportReader {
       counterparty: e.counterparty,
       actor: e.actorName ?? e.actorId,
       reverses: e.reverses?.seq ?? null,
+      note: e.note,
     }));
   }
 

@@ -47,6 +47,7 @@ interface EntryRow {
   valueDelta: number;
   channel: string | null;
   counterparty: string | null;
+  note: string | null;
   occurredAt: number;
   recordedAt: number;
   actorId: string;
@@ -70,7 +71,7 @@ const toLocation = (r: { id: number; shopId: number; name: string; isDefault: nu
 });
 
 const ENTRY_COLUMNS =
-  'shopId, seq, kind, productId, locationId, qtyMilli, unitPrice, amount, cost, valueDelta, channel, counterparty, occurredAt, recordedAt, actorId, actorName, messageId, reversesId, replacesId, transferId';
+  'shopId, seq, kind, productId, locationId, qtyMilli, unitPrice, amount, cost, valueDelta, channel, counterparty, note, occurredAt, recordedAt, actorId, actorName, messageId, reversesId, replacesId, transferId';
 
 /** Sales and refunds, with reversals counted under the kind they reverse. */
 const SALES_JOIN = `FROM Entry e LEFT JOIN Entry o ON o.id = e.reversesId
@@ -296,6 +297,7 @@ export class SqliteStore implements InventoryStore {
           entry.valueDelta,
           entry.channel,
           entry.counterparty,
+          entry.note ?? null,
           entry.occurredAt.getTime(),
           entry.recordedAt.getTime(),
           entry.actorId,
