@@ -139,8 +139,12 @@ function tryParsers(body: string, lead: Lead, ctx: ParseContext): ParseResult {
 const WRITE_VERB_AFTER = verbPattern(WRITE_INTENTS.flatMap((i) => [...INTENT_VERBS[i], ...COLLOQUIAL_VERBS[i]]));
 const NUMERAL = /^\s*[\d一二两三四五六七八九十]/;
 
+// `帆布包入库 100个 12` for a name not in the catalogue yet: only the formal verbs, so
+// `老王说到货了` and `快递到了3个` stay chatter.
+const FORMAL_AFTER_NAME = new RegExp(`^([^\\s\\d,;、:]{1,12}?)\\s*(?=${WRITE_INTENTS.flatMap((i) => [...INTENT_VERBS[i]]).join('|')})`);
+
 function verbAfterProduct(body: string, ctx: ParseContext): string | undefined {
-  const m = ctx.catalogue.matchPrefix(body);
+  const m = ctx.catalogue.matchPrefix(body) ?? unknownName(body);
   if (m === undefined) return undefined;
   const after = body.slice(m.end).trimStart();
   const verb = WRITE_VERB_AFTER.exec(after);
@@ -151,6 +155,12 @@ function verbAfterProduct(body: string, ctx: ParseContext): string | undefined {
 }
 
 const HAS_NUMBER = /\d/;
+
+function unknownName(body: string): { end: number } | undefined {
+  const m = FORMAL_AFTER_NAME.exec(body);
+  if (m === null || !HAS_NUMBER.test(body.slice(m[0].length))) return undefined;
+  return { end: (m[1] ?? '').length };
+}
 
 /**
  * In a group, a line that names a known product and a number but has no verb is a record someone

@@ -34,6 +34,7 @@ const EDGE_JUNK = /^[\s:=,.\-~·、!?()]+|[\s:=,.\-~·、!?()]+$/g;
 const SPACES = /\s+/g;
 const HAS_WORD = /[^\s:=,.\-~·、!?()]/;
 const NOTE_EDGE = /^的\s*/;
+const GLUED_NAME = /^[\u4e00-\u9fff]{2}/;
 
 function cleanName(text: string): string {
   return text.replace(SPACES, ' ').replace(EDGE_JUNK, '');
@@ -55,7 +56,13 @@ function formatNumber(n: number): string {
 export function parseItem(text: string, spec: ItemSpec): ItemOutcome {
   const { catalogue } = spec;
   const prefix = catalogue.matchPrefix(text);
-  const tokens = lexItem(text, prefix?.end ?? 0, catalogue.unitWords, (at) => catalogue.matchPrefix(text, at) !== undefined);
+  let tokens = lexItem(text, prefix?.end ?? 0, catalogue.unitWords, (at) => catalogue.matchPrefix(text, at) !== undefined);
+  // `到了50件卫衣` for a product not in the catalogue yet: with no other number that could be the
+  // quantity, a count glued to the name is one (`2件套 10` keeps 2件套 as the name).
+  if (!tokens.some((t) => t.role === 'quantity' || t.role === 'bare')) {
+    const glued = lexItem(text, prefix?.end ?? 0, catalogue.unitWords, (at) => GLUED_NAME.test(text.slice(at, at + 2)));
+    if (glued.some((t) => t.role === 'quantity')) tokens = glued;
+  }
 
   // One pass: the quantity is the first marked one (数量/x), else the first with a unit, else
   // the first bare number; bare numbers after it are prices; more quantities after it are noise.

@@ -190,8 +190,6 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
       return parseError('MISSING_PRODUCT', '缺少商品名和数量。', spec.example('T恤', '件'));
     }
     if (outcome.kind === 'error') return chatter() ? null : outcome;
-    // A colloquial verb (`到了`, `出了`) before an unknown name and no price is a sentence, not a record.
-    if (colloquial && !outcome.item.known && outcome.item.unitPrice === undefined && outcome.item.total === undefined) return null;
     if (outcome.item.note !== undefined) {
       appendNote(fields, outcome.item.note);
       delete outcome.item.note;
@@ -201,6 +199,8 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
     previous = masked;
   }
 
+  // A colloquial verb (`到了`, `出了`) before an unknown name and no price is a sentence, not a record.
+  if (colloquial && items.some((i) => !i.known && i.unitPrice === undefined && i.total === undefined)) return null;
   if (items.length === 0) {
     if (chatter()) return null;
     return parseError('MISSING_PRODUCT', `「${verb}」后面要写商品名和数量。`, spec.example('T恤', '件'));
