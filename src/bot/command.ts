@@ -34,6 +34,8 @@ export const itemSchema = z.object({
   location: z.string().optional(),
   /** Words written with the item that are not fields (`顾客要白色的`, `单号 778899`). */
   note: z.string().optional(),
+  /** `进货 新品 X …`: the writer says X is a new product, so no "did you mean" question. */
+  newProduct: z.literal(true).optional(),
 });
 export type Item = z.infer<typeof itemSchema>;
 

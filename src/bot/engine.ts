@@ -9,7 +9,7 @@ import { digestReply, localDate } from './digest.ts';
 import { ledgerReport, renderReport } from './reports.ts';
 import type { ReportQueries } from '../core/report-queries.ts';
 import type { DigestQueries } from '../core/digest-queries.ts';
-import { buildCatalogue, parseMessage, suggestProducts, type Catalogue, type ParseResult } from './parse/index.ts';
+import { buildCatalogue, nearDuplicates, parseMessage, suggestProducts, type Catalogue, type ParseResult } from './parse/index.ts';
 import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
 import { correctionReply, entryText, failureReply, stockLine, undoReply, writeReply, type FailureContext } from './replies.ts';
 
@@ -208,6 +208,10 @@ export class ChatEngine {
         const question = this.whichLocation(shop.id, c);
         if (question !== undefined) return reply(question);
       }
+      if (c.intent === 'purchase') {
+        const question = this.newOrKnown(shop.id, c);
+        if (question !== undefined) return reply(question);
+      }
       const result = this.service.record(
         shop.id,
         {
@@ -316,6 +320,22 @@ export class ChatEngine {
       const places = rows.map((r) => `${r.location} ${qty(r.qtyMilli, r.unit)}`).join('，');
       const other = rows.find((r) => r.location !== rows[0]?.location)?.location ?? rows[0]?.location ?? '门店';
       return `❓ ${product.name} 在 ${rows.length} 个地方有库存（${places}），这次盘的是哪里？请写上地点，没有写的不记账。\n例：盘点 ${product.name} ${item.quantity} 在 ${other}`;
+    }
+    return undefined;
+  }
+
+  /**
+   * A purchase under a new name that is nearly a known one (`卫衣衣`, `T恤白 L`) would silently
+   * split one product in two; ask first. `进货 新品 …` says it really is new.
+   */
+  private newOrKnown(shopId: number, c: Extract<Command, { intent: 'purchase' }>): string | undefined {
+    for (const item of c.items) {
+      if (item.known || item.newProduct === true) continue;
+      const close = nearDuplicates(item.product, this.catalogue(shopId), 3);
+      const first = close[0];
+      if (first === undefined) continue;
+      const rest = `${item.quantity}${item.unit ?? ''}${item.unitPrice !== undefined ? ` ${yuanGrouped(item.unitPrice)}` : ''}`;
+      return `❓ 「${item.product}」是不是「${close.join('」或「')}」？为了不把一个商品记成两个，这条没有记账。\n是的话写：进货 ${first} ${rest}\n确实是新商品就写：进货 新品 ${item.product} ${rest}`;
     }
     return undefined;
   }

@@ -153,3 +153,18 @@ describe('questions and reports', () => {
     expect(ledger).toContain('（顾客要白色的）');
   });
 });
+
+describe('names', () => {
+  it('matches word-order variants of a known name', () => {
+    expect(say('卖了 白色T恤 L 1件 59')?.text).toMatch(/^✅ #\d+ 出货 T恤 白色 L 1件/);
+  });
+
+  it('asks before a purchase creates a near-duplicate, and creates it when told it is new', () => {
+    const count = t.store.products(shop.id).length;
+    const ask = say('进货 卫衣衣 10件 35');
+    expect(ask?.text).toBe('❓ 「卫衣衣」是不是「卫衣」？为了不把一个商品记成两个，这条没有记账。\n是的话写：进货 卫衣 10件 35.00\n确实是新商品就写：进货 新品 卫衣衣 10件 35.00');
+    expect(t.store.products(shop.id).length).toBe(count);
+    expect(say('进货 新品 卫衣衣 10件 35')?.text).toContain('新商品已建档：卫衣衣');
+    expect(say('进货 围巾 10条 15')?.text).toContain('新商品已建档：围巾');
+  });
+});

@@ -26,7 +26,7 @@ import { undoParser } from './undo.parser.ts';
 
 export { buildCatalogue, Catalogue, type CatalogueProduct } from './catalogue.ts';
 export { parsePeriod } from './period.ts';
-export { suggestProducts } from './suggest.ts';
+export { nearDuplicates, suggestProducts } from './suggest.ts';
 export type { ParseContext, ParseError, ParseErrorCode, ParseResult } from './types.ts';
 
 /**

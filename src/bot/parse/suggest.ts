@@ -100,3 +100,22 @@ export function suggestProducts(name: string, catalogue: Catalogue, max = 3): st
     .slice(0, max)
     .map(([n]) => n);
 }
+
+/** Above this an unknown name is too close to a known one to create a product without asking. */
+const NEAR_DUPLICATE = 0.8;
+
+/**
+ * Known products an unknown name is most likely a variant or a typo of (`卫衣衣` → 卫衣, `T血` →
+ * T恤): a purchase under such a name asks before it creates a second product.
+ */
+export function nearDuplicates(name: string, catalogue: Catalogue, max = 3): string[] {
+  const key = compactKey(name);
+  if (key.length < 2) return [];
+  const query = { key, ...sounds(key) };
+  const best = new Map<string, number>();
+  for (const e of entriesOf(catalogue)) {
+    const s = score(query, e);
+    if (s >= NEAR_DUPLICATE && (best.get(e.name) ?? -1) < s) best.set(e.name, s);
+  }
+  return [...best.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, max).map(([n]) => n);
+}

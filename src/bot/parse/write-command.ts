@@ -170,6 +170,9 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
       segment = segment.slice(other.verb.length).trim(); // the same verb repeated per line
     }
     const fields: WriteFields = {};
+    // `进货 新品 卫衣衣 10件`: the writer confirms a new product.
+    const declaredNew = spec.intent === 'purchase' ? NEW_PRODUCT.exec(segment) : null;
+    if (declaredNew !== null) segment = segment.slice(declaredNew[0].length);
     const masked = extractFields(segment, fieldParsers, fields);
     const outcome = parseItem(masked, itemSpec);
     if (outcome.kind === 'empty') {
@@ -194,6 +197,7 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
       appendNote(fields, outcome.item.note);
       delete outcome.item.note;
     }
+    if (declaredNew !== null && !outcome.item.known) outcome.item.newProduct = true;
     items.push(outcome.item);
     own.push(fields);
     previous = masked;
@@ -220,6 +224,7 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
 }
 
 const NUMBER = /[\d一二两三四五六七八九十百半]/;
+const NEW_PRODUCT = /^(?:新品|新商品|新货)[:\s]\s*/;
 const ORDER_COUNT = /^[一二两三四五六七八九十几\d]+\s*[单笔]/;
 const NUMERAL_START = /^[\d一二两三四五六七八九十百半]/;
 const PERSON_AFTER = /^\s*([^\s\d,;、:=]{1,6}?)(?=\s|\d)/;

@@ -14,7 +14,8 @@ import { localParts } from '../../../../src/bot/parse/time-zone.ts';
  *   undo · undo #12 · correct #12 quantity=2 unitPrice=60
  *   setting salePrice T恤 5900 · alias T恤 = 白T, tshirt · help · help 进货
  *
- * An item is `name quantity[unit]`, `?` before names not in the catalogue; the quantity is in
+ * An item is `name quantity[unit]`, `?` before names not in the catalogue (`+` when the message
+ * says it is a new product: `进货 新品 …`); the quantity is in
  * the product's own unit (1箱 of a 24-bottle case is `24箱`), prices in 元. Per-item fields show
  * what is recorded for that item: its own value, else the message's.
  */
@@ -39,7 +40,8 @@ function dateText(at: Date, timeZone: string): string {
 type Write = Extract<Command, { items: Item[] }>;
 
 function itemText(item: Item, c: Write): string {
-  const parts = [`${item.known ? '' : '?'}${item.product}`, `${item.quantity}${item.unit ?? ''}`];
+  const mark = item.known ? '' : item.newProduct === true ? '+' : '?';
+  const parts = [`${mark}${item.product}`, `${item.quantity}${item.unit ?? ''}`];
   if (item.unitPrice !== undefined) parts.push(`@${yuan(item.unitPrice)}`);
   if (item.total !== undefined) parts.push(`=${yuan(item.total)}`);
   const own = item as Item & { channel?: string; counterparty?: string; location?: string; note?: string };
