@@ -61,9 +61,12 @@ export class Catalogue {
   // Names by their characters in sorted order: `手机壳 iPhone 15 Pro` and `iPhone 15 Pro 手机壳`,
   // `xl白色t恤` and `T恤 白色 XL` are one name. null marks a key two products share.
   private readonly loose = new Map<string, CatalogueProduct | null>();
+  // Compact names in product order, for `candidates` without re-normalising every name per call.
+  private readonly keys: string[];
 
   constructor(products: readonly CatalogueProduct[]) {
     this.products = products;
+    this.keys = products.map((p) => compactKey(p.name));
     const units = new Set<string>();
     // Canonical names first so an alias can never shadow another product's real name.
     for (const p of products) this.add(p.name, p);
@@ -96,6 +99,11 @@ export class Catalogue {
     node.product = product;
   }
 
+  /** True when some name or alias starts with `ch`: a Map lookup before a full `matchPrefix`. */
+  startsName(ch: string | undefined): boolean {
+    return ch !== undefined && this.root.next.has(ch.toLowerCase());
+  }
+
   /** The product whose name or alias is exactly `name` (ignoring case and spaces). */
   resolve(name: string): CatalogueProduct | undefined {
     const key = compactKey(name);
@@ -110,9 +118,9 @@ export class Catalogue {
     const key = compactKey(name);
     if (key.length === 0) return [];
     const out: CatalogueProduct[] = [];
-    for (const p of this.products) {
-      if (compactKey(p.name).includes(key) && !out.includes(p)) out.push(p);
-      if (out.length >= max) break;
+    for (let i = 0; i < this.products.length && out.length < max; i++) {
+      const p = this.products[i] as CatalogueProduct;
+      if ((this.keys[i] as string).includes(key) && !out.includes(p)) out.push(p);
     }
     return out;
   }

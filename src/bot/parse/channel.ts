@@ -30,8 +30,19 @@ const WORDS: ReadonlyArray<readonly [string, string]> = [
   ...Object.entries(SPELLINGS),
 ].sort((a, b) => b[0].length - a[0].length);
 
+// Words by their first character (lower case), longest first: one Map lookup per call.
+const BY_FIRST = new Map<string, Array<readonly [string, string]>>();
+for (const [word, name] of WORDS) {
+  const lower = word.toLowerCase();
+  const list = BY_FIRST.get(lower[0] ?? '') ?? [];
+  list.push([lower, name]);
+  BY_FIRST.set(lower[0] ?? '', list);
+}
+
 function isAsciiAlnum(ch: string | undefined): boolean {
-  return ch !== undefined && /[A-Za-z0-9]/.test(ch);
+  if (ch === undefined) return false;
+  const c = ch.charCodeAt(0);
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 /**
@@ -39,9 +50,11 @@ function isAsciiAlnum(ch: string | undefined): boolean {
  * be a whole word (`tb`, not the start of `tbox`); a trailing 店/渠道/平台 is part of it.
  */
 export function readChannelAt(text: string, at: number): { name: string; end: number } | undefined {
+  const list = BY_FIRST.get((text[at] ?? '').toLowerCase());
+  if (list === undefined) return undefined;
   const lower = text.slice(at, at + 8).toLowerCase();
-  for (const [word, name] of WORDS) {
-    if (!lower.startsWith(word.toLowerCase())) continue;
+  for (const [word, name] of list) {
+    if (!lower.startsWith(word)) continue;
     let end = at + word.length;
     if (isAsciiAlnum(word[word.length - 1]) && isAsciiAlnum(text[end])) continue;
     if (isAsciiAlnum(word[0]) && isAsciiAlnum(text[at - 1])) continue;
@@ -68,6 +81,7 @@ const BEFORE = /[\s\d元块件个条双包箱盒瓶支台套斤)]/;
  * Standing alone matters: `天猫仓` is a warehouse and `京东同款` a product, not channels.
  */
 export const channelParser: FieldParser = {
+  hint: /[渠平淘天京拼抖快小微线闲视朋得唯有阿美饿直社咸狗红A-Za-z1]/,
   pattern: () => CHANNEL,
   extract(m, fields) {
     const marked = m[1];

@@ -5,6 +5,7 @@ import type { FieldParser } from './field.ts';
  * the keyword must start a word so product names containing 客户 are left alone.
  */
 export const counterpartyParser: FieldParser = {
+  hint: /[供厂客顾买卖发给]/,
   pattern: () => COUNTERPARTY,
   extract(m, fields) {
     const name = m[1];

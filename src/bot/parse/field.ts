@@ -18,6 +18,8 @@ export interface WriteFields {
  * the field and says whether the match is consumed (removed before items are read).
  */
 export interface FieldParser {
+  /** A cheap test on the segment: the pattern is only run when it passes. */
+  readonly hint?: RegExp;
   pattern(): RegExp;
   extract(match: RegExpExecArray, fields: WriteFields): boolean;
 }
@@ -28,7 +30,7 @@ export function mask(text: string, start: number, end: number): string {
 }
 
 // Every field starts with a keyword, a channel word or a place; text without these skips all regexes.
-const FIELD_HINT = /[供厂客顾买从在到至调发渠平淘天京拼抖快小微线闲视仓库店档朋得唯有阿美饿直社放入单备注包顺给还实剩(>→A-Za-z]/;
+const FIELD_HINT = /[供厂客顾买从在到至调发渠平淘天京拼抖快小微线闲视仓库店档朋得唯有阿美饿直社放入单备注包顺给还实剩(>→]|(?<![A-Za-z])(?:tb|tm|jd|pdd|dy|ks|xhs|wd|xy|wx|vx|taobao|tmall|douyin|qq|1688)(?![A-Za-z])/i;
 
 /**
  * Runs the field parsers over one segment in order, filling `fields` (first value wins) and
@@ -38,6 +40,7 @@ export function extractFields(text: string, parsers: readonly FieldParser[], fie
   if (!FIELD_HINT.test(text)) return text;
   let out = text;
   for (const parser of parsers) {
+    if (parser.hint !== undefined && !parser.hint.test(out)) continue;
     const re = parser.pattern();
     re.lastIndex = 0;
     for (let m = re.exec(out); m !== null; m = re.exec(out)) {
@@ -64,6 +67,7 @@ export function appendNote(fields: WriteFields, words: string): void {
  * would read as a unit).
  */
 export const noteParser: FieldParser = {
+  hint: /[备(单订快运物包]/,
   pattern: () => NOTE,
   extract(m, fields) {
     const text = m[1] ?? m[2] ?? m[0];

@@ -100,9 +100,15 @@ function parseOne(text: string, ctx: ParseContext): ParseResult {
   if (FIX_WISH.test(text)) {
     return parseError('HINT_UNDO', '要改哪一条？回复那条记录发「撤销」，或写单号改数量、单价。', '撤销 #12　或　改 #12 数量 3 单价 59');
   }
+  // Most commands start with their verb: try the text as written before peeling anything off.
+  const direct = BY_FIRST_CHAR.has(text[0] ?? '');
+  if (direct) {
+    const result = tryParsers(text, {}, ctx);
+    if (result.kind !== 'none') return result;
+  }
   const { body, lead } = peelLead(text, ctx.catalogue);
-  let result = tryParsers(body, lead, ctx);
-  if (result.kind === 'none' && body !== text) result = tryParsers(text, {}, ctx);
+  let result = body === text && direct ? NONE : tryParsers(body, lead, ctx);
+  if (result.kind === 'none' && body !== text && !direct) result = tryParsers(text, {}, ctx);
   if (result.kind !== 'none') return result;
   // `卫衣到货50件 35一件`: the verb after a known product.
   const reordered = verbAfterProduct(body, ctx);

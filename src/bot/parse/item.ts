@@ -119,7 +119,8 @@ export function parseItem(text: string, spec: ItemSpec): ItemOutcome {
     product = raw.length > 0 ? catalogue.resolve(raw) : undefined;
     name = product?.name ?? raw;
   }
-  const note = qty === undefined ? '' : cleanName(rest.slice(noteFrom)).replace(NOTE_EDGE, '');
+  const after = qty === undefined ? '' : rest.slice(noteFrom);
+  const note = HAS_WORD.test(after) ? cleanName(after).replace(NOTE_EDGE, '') : '';
   const unitName = product?.unit ?? '件';
   const example = spec.example(name.length > 0 ? name : 'T恤', unitName);
 

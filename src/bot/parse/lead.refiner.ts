@@ -24,6 +24,7 @@ const PERSON = /^(?:供应商|供货商|厂家|客户|顾客|买家|客人)\s*[:
 const PERSON_WORD = /^(?:客户|顾客|买家|客人)(?=退|要退)/;
 const SUPPLIER_FROM = /^从\s*([^\s,;、:=]{1,6}?)(?:那里|那边|那儿|家)?\s*(?=进|采购|拿)/;
 const PLACE = new RegExp(`^(?:(?:从|在)\\s*)?(${LOCATION_SOURCE})(?=\\s|进|卖|出|退|盘|调|到|入|发)`);
+const PLACE_HINT = /[仓库店档]/;
 const DATE_TAIL = /(?:([到进卖退发出])?的)\s*$/;
 
 /** Peels the lead off `body`; `body` in the result starts where the lead ends. */
@@ -47,14 +48,14 @@ export function peelLead(text: string, catalogue: Catalogue): { body: string; le
       continue;
     }
     // A product name may start like a place or a channel; a known name wins.
-    if (catalogue.matchPrefix(body) !== undefined) break;
+    if (catalogue.startsName(body[0]) && catalogue.matchPrefix(body) !== undefined) break;
     const channel = readChannelAt(body, 0);
     if (channel !== undefined && lead.channel === undefined && (body[channel.end] === ' ' || isVerbStart(body, channel.end))) {
       lead.channel = channel.name;
       body = body.slice(channel.end);
       continue;
     }
-    m = PLACE.exec(body);
+    m = PLACE_HINT.test(body.slice(0, 12)) ? PLACE.exec(body) : null;
     if (m !== null && lead.location === undefined) {
       lead.location = m[1];
       body = body.slice(m[0].length);

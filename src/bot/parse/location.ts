@@ -15,6 +15,7 @@ const PLACE_END = '(?=\\s|$|调|卖|出|发|盘|→|->|-)';
 
 /** `从 X仓`, `在 门店` → location. */
 export const sourceLocationParser: FieldParser = {
+  hint: /[从在]/,
   pattern: () => SOURCE,
   extract(m, fields) {
     const place = m[1];
@@ -27,6 +28,7 @@ const SOURCE = new RegExp(`(?<=^|\\s|\\d|[件个条箱包盒瓶套双支台元�
 
 /** `到 X仓`, `放门店` on a purchase or a return: where the goods arrived, i.e. the location. */
 export const arrivalLocationParser: FieldParser = {
+  hint: /[到入放]/,
   pattern: () => ARRIVAL,
   extract(m, fields) {
     const place = m[1];
@@ -39,6 +41,7 @@ const ARRIVAL = new RegExp(`(?<=^|\\s|\\d|[件个条箱包盒瓶套双支台元�
 
 /** `到 天猫仓`, `调到 B仓`, `-> B仓` on a transfer: the destination, any word. */
 export const transferTargetParser: FieldParser = {
+  hint: /[调发到至>→]/,
   pattern: () => TARGET,
   extract(m, fields) {
     const place = m[1];
@@ -51,6 +54,7 @@ const TARGET = /(?<=^|\s|\d|[件个条箱包盒瓶套双支台店仓库])(?:调�
 
 /** `门店→仓库`, `门店->仓库`: both ends of a transfer in one word. */
 export const arrowTransferParser: FieldParser = {
+  hint: /[>→]/,
   pattern: () => ARROW,
   extract(m, fields) {
     const from = m[1];
@@ -65,6 +69,7 @@ const ARROW = new RegExp(`(?<=^|\\s)(?:从\\s*)?${PLACE}\\s*(?:->|→|-->|=>)\\s
 
 /** On a transfer, a bare place word after the quantity (`调拨 T恤 20件 天猫仓`) is the target. */
 export const bareTargetParser: FieldParser = {
+  hint: /[仓库店档]/,
   pattern: () => BARE_TARGET,
   extract(m, fields) {
     const place = m[1];
@@ -77,6 +82,7 @@ const BARE_TARGET = new RegExp(`(?<=\\s)${PLACE}(?=\\s*$)`, 'g');
 
 /** Outside a transfer, a place word standing alone after the item (`补货 核桃 30斤 14 门店`). */
 export const barePlaceParser: FieldParser = {
+  hint: /[仓库店档]/,
   pattern: () => BARE_PLACE,
   extract(m, fields) {
     const place = m[1];

@@ -8,6 +8,7 @@ import { writeParser } from './write-command.ts';
  */
 /** `卫衣 还剩45件`, `实际有 45`: words around a count that add nothing. */
 const countWords: FieldParser = {
+  hint: /[还剩实]/,
   pattern: () => COUNT_WORDS,
   extract: () => true,
 };

@@ -30,11 +30,12 @@ export function writeParser(spec: WriteSpec): IntentParser {
   const formal: readonly string[] = INTENT_VERBS[spec.intent];
   const verbs = [...formal, ...COLLOQUIAL_VERBS[spec.intent]];
   const re = verbPattern(verbs);
+  const full: WriteSpec = { ...spec, fields: [noteParser, ...spec.fields] };
   return {
     intent: spec.intent,
     verbs,
     pattern: () => re,
-    extract: (input, match) => parseWrite(spec, input, match[0], input.body.slice(match[0].length), !formal.includes(match[0])),
+    extract: (input, match) => parseWrite(full, input, match[0], input.body.slice(match[0].length), !formal.includes(match[0])),
   };
 }
 
@@ -62,6 +63,8 @@ function splitSegments(text: string): string[] {
 }
 
 const COUNTED = /[\d一二两三四五六七八九十]/;
+// A count, a space, a word, then another count: the only shape splitAtNames can cut.
+const MAYBE_TWO_ITEMS = /[\d一二两三四五六七八九十][^\s]*\s+[^\s\d]+\s*[\d一二两三四五六七八九十x×*]/;
 
 /**
  * `盘点 口罩 180盒 核桃 25斤`: a known name after a counted item starts the next item, so the
@@ -71,9 +74,10 @@ function splitAtNames(segment: string, catalogue: Catalogue): string[] {
   if (!segment.includes(' ')) return [segment];
   const out: string[] = [];
   let start = 0;
+  // Digits inside the first name (`iPhone 15 手机壳`) are not a count.
+  let first = catalogue.matchPrefix(segment, start);
   for (let i = segment.indexOf(' ', 1); i >= 0; i = segment.indexOf(' ', i + 1)) {
-    // Digits inside the first name (`iPhone 15 手机壳`) are not a count.
-    const first = catalogue.matchPrefix(segment, start);
+    if (!catalogue.startsName(segment[i + 1])) continue;
     if (first !== undefined && first.end > i) continue;
     if (!COUNTED.test(segment.slice(first?.end ?? start, i))) continue;
     const name = catalogue.matchPrefix(segment, i + 1);
@@ -82,6 +86,7 @@ function splitAtNames(segment: string, catalogue: Catalogue): string[] {
     if (!/^\s*[\d一二两三四五六七八九十x×*]/.test(segment.slice(name.end))) continue;
     out.push(segment.slice(start, i));
     start = i + 1;
+    first = name;
   }
   out.push(segment.slice(start));
   return out;
@@ -107,7 +112,7 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
   let rest = afterVerb;
   // `进货了 T恤 50件`: a 了 right after the verb is grammar, not part of the name.
   if (rest.startsWith('了 ') || rest.startsWith('了\n')) rest = rest.slice(1);
-  const lead: WriteFields = { ...input.lead };
+  const lead: WriteFields = input.lead === undefined ? {} : { ...input.lead };
   // `卖给 张总 …`, `退给老王 …`: the person comes right after the verb.
   if (verb.endsWith('给')) {
     const person = PERSON_AFTER.exec(rest);
@@ -116,13 +121,13 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
     rest = ` ${rest.slice(person[0].length)}`;
   }
   // `卖两个帆布包`, `卖卫衣2件`: glued to a number or a known name is still a command.
-  const glued = isWordChar(rest[0]) && !NUMERAL_START.test(rest) && ctx.catalogue.matchPrefix(rest) === undefined;
+  const glued = isWordChar(rest[0]) && !NUMERAL_START.test(rest) && (!ctx.catalogue.startsName(rest[0]) || ctx.catalogue.matchPrefix(rest) === undefined);
   const trimmed = rest.trim();
   const chatter = (): boolean => (colloquial ? ctx.catalogue.matchPrefix(trimmed) === undefined : isChatter(ctx, trimmed, glued));
   if (colloquial && (glued || !NUMBER.test(trimmed))) return null;
   if (ORDER_COUNT.test(trimmed)) return null; // 刚卖了一单: news, not a record
   // `盘点 门店 卫衣 45`: a place right after the verb.
-  const place = PLACE_AFTER.exec(rest);
+  const place = PLACE_HINT.test(rest) ? PLACE_AFTER.exec(rest) : null;
   if (place !== null && ctx.catalogue.matchPrefix(rest) === undefined) {
     lead.location ??= place[1];
     rest = ' '.repeat(place[0].length) + rest.slice(place[0].length);
@@ -152,9 +157,8 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
   const items: Item[] = [];
   const own: WriteFields[] = [];
   const itemSpec: ItemSpec = { catalogue: ctx.catalogue, example: spec.example, zeroAllowed: spec.intent === 'stocktake' };
-  const fieldParsers = [noteParser, ...spec.fields];
   let previous: string | undefined;
-  for (const raw of splitSegments(rest).flatMap((seg) => splitAtNames(seg, ctx.catalogue))) {
+  for (const raw of splitSegments(rest).flatMap((seg) => (MAYBE_TWO_ITEMS.test(seg) ? splitAtNames(seg, ctx.catalogue) : seg))) {
     let segment = raw.trim();
     if (segment.length === 0) continue;
     const other = leadingWriteVerb(segment);
@@ -173,7 +177,7 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
     // `进货 新品 卫衣衣 10件`: the writer confirms a new product.
     const declaredNew = spec.intent === 'purchase' ? NEW_PRODUCT.exec(segment) : null;
     if (declaredNew !== null) segment = segment.slice(declaredNew[0].length);
-    const masked = extractFields(segment, fieldParsers, fields);
+    const masked = extractFields(segment, spec.fields, fields);
     const outcome = parseItem(masked, itemSpec);
     if (outcome.kind === 'empty') {
       mergeFields(shared, fields);
@@ -229,6 +233,7 @@ const ORDER_COUNT = /^[一二两三四五六七八九十几\d]+\s*[单笔]/;
 const NUMERAL_START = /^[\d一二两三四五六七八九十百半]/;
 const PERSON_AFTER = /^\s*([^\s\d,;、:=]{1,6}?)(?=\s|\d)/;
 const PLACE_AFTER = new RegExp(`^\\s*(${LOCATION_SOURCE})(?=\\s)`);
+const PLACE_HINT = /[仓库店档]/;
 const NOTE_SPAN = /备注.*$|\([^()]*\)/g;
 
 function noteSpans(text: string): Array<[number, number]> {
@@ -253,6 +258,18 @@ function mergeFields(into: WriteFields, from: WriteFields): void {
  */
 function resolveFields(items: Item[], own: WriteFields[], shared: WriteFields): Pick<WriteFields, 'channel' | 'counterparty' | 'location'> {
   const out: Pick<WriteFields, 'channel' | 'counterparty' | 'location'> = {};
+  if (own.length === 1) {
+    // One item: its own value, else the message's; the common case, without the arrays below.
+    const f = own[0] as WriteFields;
+    const item = items[0] as Item;
+    for (const key of ITEM_FIELDS) {
+      const v = f[key] ?? shared[key];
+      if (v !== undefined) out[key] = v;
+    }
+    const note = shared.note === undefined ? f.note : f.note === undefined ? shared.note : `${shared.note} ${f.note}`;
+    if (note !== undefined) item.note = note;
+    return out;
+  }
   for (const key of ITEM_FIELDS) {
     const carriers = own.filter((f) => f[key] !== undefined);
     let fallback = shared[key];
