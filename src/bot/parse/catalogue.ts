@@ -117,12 +117,38 @@ export class Catalogue {
   candidates(name: string, max = 10): CatalogueProduct[] {
     const key = compactKey(name);
     if (key.length === 0) return [];
+    // Only products whose name has the query's rarest character are looked at.
+    const index = this.charIndex();
+    let shortest: readonly number[] | undefined;
+    for (const ch of key) {
+      const list = index.get(ch);
+      if (list === undefined) return [];
+      if (shortest === undefined || list.length < shortest.length) shortest = list;
+    }
     const out: CatalogueProduct[] = [];
-    for (let i = 0; i < this.products.length && out.length < max; i++) {
+    for (const i of shortest ?? []) {
       const p = this.products[i] as CatalogueProduct;
       if ((this.keys[i] as string).includes(key) && !out.includes(p)) out.push(p);
+      if (out.length >= max) break;
     }
     return out;
+  }
+
+  private chars: Map<string, number[]> | undefined;
+
+  // Built on the first question that needs it: most catalogues are rebuilt long before one comes.
+  private charIndex(): Map<string, number[]> {
+    if (this.chars !== undefined) return this.chars;
+    const chars = new Map<string, number[]>();
+    this.keys.forEach((key, i) => {
+      for (const ch of new Set(key)) {
+        const list = chars.get(ch);
+        if (list === undefined) chars.set(ch, [i]);
+        else list.push(i);
+      }
+    });
+    this.chars = chars;
+    return chars;
   }
 
   /**

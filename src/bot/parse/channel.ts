@@ -81,7 +81,7 @@ const BEFORE = /[\s\d元块件个条双包箱盒瓶支台套斤)]/;
  * Standing alone matters: `天猫仓` is a warehouse and `京东同款` a product, not channels.
  */
 export const channelParser: FieldParser = {
-  hint: /[渠平淘天京拼抖快小微线闲视朋得唯有阿美饿直社咸狗红A-Za-z1]/,
+  hint: /[渠平淘天京拼抖快小微线闲视朋得唯有阿美饿直社咸狗红]|(?<![A-Za-z])(?:tb|tm|jd|pdd|dy|ks|xhs|wd|xy|wx|vx|taobao|tmall|douyin|qq|1688)(?![A-Za-z])/i,
   pattern: () => CHANNEL,
   extract(m, fields) {
     const marked = m[1];

@@ -29,7 +29,7 @@ const DATE_SOURCE = `(?:(?:${DAY_WORD}|${WEEK_WORD}|${MONTH_DAY}|${ISO_DAY}|${AG
 export const LEADING_DATE = new RegExp(`^(?:${DATE_SOURCE})\\s*`);
 const DATE_ANYWHERE = new RegExp(DATE_SOURCE, 'g');
 // Characters every date token contains; most messages have none and skip the big regex.
-const DATE_HINT = /[天日号月周期拜前点时:]|\d[-/.]\d/;
+const DATE_HINT = /[天日号月周期拜前点时:]|(?<![\d.])(?:1[0-2]|0?[1-9])[-/.]\d|\d{4}[-/.]\d/;
 const DOTTED = /^\d{1,2}\.\d{1,2}/;
 // Numbers standing alone, not inside a code (`DL-001`, `iPhone15`).
 const NUMBER_RUN = /(?<![A-Za-z\d.\-])\d+(?:\.\d+)?/g;

@@ -96,6 +96,17 @@ function splitAtNames(segment: string, catalogue: Catalogue): string[] {
 const QUESTION_END = /(?:[?吗呢么嘛啊吧呀]|没有?|了)$/;
 const DIGIT = /\d/;
 
+interface Talk {
+  ctx: ParserInput['ctx'];
+  trimmed: string;
+  glued: boolean;
+  colloquial: boolean;
+}
+
+function chatter(t: Talk): boolean {
+  return t.colloquial ? t.ctx.catalogue.matchPrefix(t.trimmed) === undefined : isChatter(t.ctx, t.trimmed, t.glued);
+}
+
 function isChatter(ctx: ParserInput['ctx'], trimmed: string, glued: boolean): boolean {
   if (ctx.catalogue.matchPrefix(trimmed) !== undefined) return false;
   return glued || (QUESTION_END.test(trimmed) && !DIGIT.test(trimmed));
@@ -123,7 +134,8 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
   // `卖两个帆布包`, `卖卫衣2件`: glued to a number or a known name is still a command.
   const glued = isWordChar(rest[0]) && !NUMERAL_START.test(rest) && (!ctx.catalogue.startsName(rest[0]) || ctx.catalogue.matchPrefix(rest) === undefined);
   const trimmed = rest.trim();
-  const chatter = (): boolean => (colloquial ? ctx.catalogue.matchPrefix(trimmed) === undefined : isChatter(ctx, trimmed, glued));
+  // Whether a refusal should rather be silence; a plain function, not a closure, on this hot path.
+  const talk: Talk = { ctx, trimmed, glued, colloquial };
   if (colloquial && (glued || !NUMBER.test(trimmed))) return null;
   if (ORDER_COUNT.test(trimmed)) return null; // 刚卖了一单: news, not a record
   // `盘点 门店 卫衣 45`: a place right after the verb.
@@ -136,13 +148,14 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
   // Date: before the verb, or anywhere after it. The first one counts; all are removed.
   // Dates inside a note (`备注 明天发`) are the note's words, not the entry's date.
   const notes = noteSpans(rest);
-  const dates = findDateTokens(rest).filter((d) => !notes.some(([a, b]) => d.start >= a && d.start < b));
+  const found = findDateTokens(rest);
+  const dates = notes.length === 0 ? found : found.filter((d) => !notes.some(([a, b]) => d.start >= a && d.start < b));
   let occurredAt: Date | undefined;
   const dateText = input.leadingDate ?? dates[0]?.text;
   if (dateText !== undefined) {
     const at = resolveOccurredAt(dateText.trim(), ctx.now, ctx.timeZone);
     if (at.kind === 'future') {
-      if (chatter()) return null;
+      if (chatter(talk)) return null;
       return parseError('FUTURE_DATE', `日期「${dateText.trim()}」还没到，只能记已经发生的事。`, `昨天 ${verb} T恤 5件`);
     }
     if (at.kind === 'at') occurredAt = at.date;
@@ -158,13 +171,18 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
   const own: WriteFields[] = [];
   const itemSpec: ItemSpec = { catalogue: ctx.catalogue, example: spec.example, zeroAllowed: spec.intent === 'stocktake' };
   let previous: string | undefined;
-  for (const raw of splitSegments(rest).flatMap((seg) => (MAYBE_TWO_ITEMS.test(seg) ? splitAtNames(seg, ctx.catalogue) : seg))) {
+  const segments: string[] = [];
+  for (const seg of splitSegments(rest)) {
+    if (MAYBE_TWO_ITEMS.test(seg)) segments.push(...splitAtNames(seg, ctx.catalogue));
+    else segments.push(seg);
+  }
+  for (const raw of segments) {
     let segment = raw.trim();
     if (segment.length === 0) continue;
     const other = leadingWriteVerb(segment);
     if (other !== undefined) {
       if (other.intent !== spec.intent) {
-        if (chatter()) return null;
+        if (chatter(talk)) return null;
         return parseError(
           'SEVERAL_VERBS',
           `一条消息只能做一种操作：「${verb}」和「${other.verb}」请分两条发。`,
@@ -186,17 +204,17 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
     if (outcome.kind === 'priceOnly' && previous !== undefined) {
       // `T恤 50件，单价 20`: the price belongs to the line before.
       const merged = parseItem(`${previous} ${masked}`, itemSpec);
-      if (merged.kind === 'error') return chatter() ? null : merged;
+      if (merged.kind === 'error') return chatter(talk) ? null : merged;
       if (merged.kind === 'item') items[items.length - 1] = merged.item;
       mergeFields(own[own.length - 1] ?? shared, fields);
       previous = `${previous} ${masked}`;
       continue;
     }
     if (outcome.kind === 'priceOnly') {
-      if (chatter()) return null;
+      if (chatter(talk)) return null;
       return parseError('MISSING_PRODUCT', '缺少商品名和数量。', spec.example('T恤', '件'));
     }
-    if (outcome.kind === 'error') return chatter() ? null : outcome;
+    if (outcome.kind === 'error') return chatter(talk) ? null : outcome;
     if (outcome.item.note !== undefined) {
       appendNote(fields, outcome.item.note);
       delete outcome.item.note;
@@ -210,7 +228,7 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
   // A colloquial verb (`到了`, `出了`) before an unknown name and no price is a sentence, not a record.
   if (colloquial && items.some((i) => !i.known && i.unitPrice === undefined && i.total === undefined)) return null;
   if (items.length === 0) {
-    if (chatter()) return null;
+    if (chatter(talk)) return null;
     return parseError('MISSING_PRODUCT', `「${verb}」后面要写商品名和数量。`, spec.example('T恤', '件'));
   }
   const common = { items, ...(occurredAt !== undefined ? { occurredAt } : {}), ...resolveFields(items, own, shared) };
