@@ -137,7 +137,7 @@ export class ChatEngine {
       const units = new Map<number, Record<string, number>>();
       for (const u of this.store.units(shopId)) units.set(u.productId, { ...(units.get(u.productId) ?? {}), [u.unit]: u.factorMilli / MILLI });
       catalogue = buildCatalogue(
-        this.store.products(shopId).map((p) => ({ name: p.name, aliases: aliases.get(p.id) ?? [], unit: p.unit, units: units.get(p.id) ?? {} })),
+        this.store.products(shopId).map((p) => ({ name: p.name, aliases: aliases.get(p.id) ?? [], unit: p.unit, units: units.get(p.id) ?? {}, sku: p.sku ?? undefined })),
       );
       this.catalogues.set(shopId, catalogue);
     }
@@ -454,6 +454,7 @@ export class ChatEngine {
         const taken = this.store.products(shop.id).find((p) => p.sku === String(command.value) && p.id !== id);
         if (taken) return `❌ 编码 ${command.value} 已经属于 ${taken.name}。`;
         this.store.updateProduct(shop.id, id, { sku: String(command.value) });
+        this.invalidate(shop.id); // the code is a name the parser accepts from now on
         return `✅ ${row.product} 编码：${command.value}`;
       }
       case 'unitConversion': {

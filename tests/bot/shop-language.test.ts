@@ -168,3 +168,12 @@ describe('names', () => {
     expect(say('进货 围巾 10条 15')?.text).toContain('新商品已建档：围巾');
   });
 });
+
+describe('product codes', () => {
+  it('accepts a SKU code wherever a name is, as soon as it is set', () => {
+    say('进货 数据线 100个 3');
+    expect(say('设置 数据线 编码 DL-001')?.text).toBe('✅ 数据线 编码：DL-001');
+    expect(say('卖了 DL-001 2个 15')?.text).toMatch(/^✅ #\d+ 出货 数据线 2个 @15\.00/);
+    expect(say('查 dl-001')?.text).toMatch(/^📦 数据线：98个/);
+  });
+});

@@ -31,6 +31,8 @@ const DATE_ANYWHERE = new RegExp(DATE_SOURCE, 'g');
 // Characters every date token contains; most messages have none and skip the big regex.
 const DATE_HINT = /[天日号月周期拜前点时:]|(?<![\d.])(?:1[0-2]|0?[1-9])[-/.]\d|\d{4}[-/.]\d/;
 const DOTTED = /^\d{1,2}\.\d{1,2}/;
+const SHORT_FORM = /^\d{1,2}(?:[号日]|[/-]\d{1,2})/;
+const DIGIT = /\d/;
 // Numbers standing alone, not inside a code (`DL-001`, `iPhone15`).
 const NUMBER_RUN = /(?<![A-Za-z\d.\-])\d+(?:\.\d+)?/g;
 
@@ -54,6 +56,8 @@ export function findDateTokens(text: string): DateToken[] {
     // `8.5` is a price far more often than August 5th: a dotted day counts only at the end of the
     // message after a quantity and a price (`卖了 帆布包 1个 39 11.23`).
     if (DOTTED.test(m[0]) && !dottedDateFits(text, m.index, m.index + m[0].length)) continue;
+    // `拖鞋 26号 2双`, `T恤 11-25 款 3件`: a short day with numbers still to come is part of a name.
+    if (SHORT_FORM.test(m[0]) && DIGIT.test(text.slice(m.index + m[0].length))) continue;
     out.push({ start: m.index, end: m.index + m[0].length, text: m[0] });
   }
   return out;

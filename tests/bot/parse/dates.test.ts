@@ -26,6 +26,8 @@ const cases: Array<[string, Command, { now: Date }?]> = [
   ['卖了 T恤 1件 昨天的', { intent: 'sale', occurredAt: utc('2026-11-26T04:00:00.000Z'), items: [known('T恤', 1, { unit: '件' })] }],
   ['前天下午 卖了 T恤 1件', { intent: 'sale', occurredAt: utc('2026-11-25T04:00:00.000Z'), items: [known('T恤', 1, { unit: '件' })] }],
   ['进货 T恤 5件 2026-11-20', { intent: 'purchase', occurredAt: utc('2026-11-20T04:00:00.000Z'), items: [known('T恤', 5, { unit: '件' })] }],
+  // A size in a name is not a day: numbers still follow it.
+  ['进货 拖鞋 26号 10双 15', { intent: 'purchase', items: [{ product: '拖鞋 26号', known: false, quantity: 10, unit: '双', unitPrice: 1500 }] }],
   // `2号仓` is a place, not the 2nd.
   ['出货 T恤 3件 从 2号仓', { intent: 'sale', items: [known('T恤', 3, { unit: '件' })], location: '2号仓' }],
 ];
