@@ -162,9 +162,13 @@ function verbAfterProduct(body: string, ctx: ParseContext): string | undefined {
 
 const HAS_NUMBER = /\d/;
 
+const SENTENCE_WORDS = /[说要的了吗呢吧我你他她们天周号月还会能才就都也]/;
+
 function unknownName(body: string): { end: number } | undefined {
   const m = FORMAL_AFTER_NAME.exec(body);
   if (m === null || !HAS_NUMBER.test(body.slice(m[0].length))) return undefined;
+  // `老王说明天到货100件`: a sentence about a delivery, not a product name.
+  if (SENTENCE_WORDS.test(m[1] ?? '')) return undefined;
   return { end: (m[1] ?? '').length };
 }
 
