@@ -185,7 +185,8 @@ export class ChatEngine {
       if (parsed.code === 'HINT_VERB' || parsed.code === 'HINT_UNDO') {
         return { text: `💡 ${parsed.message}${parsed.example ? `例：${parsed.example}` : ''}`, entrySeqs: [], duplicate: false };
       }
-      return { text: `❌ ${parsed.message}${parsed.example ? `\n例：${parsed.example}` : ''}`, entrySeqs: [], duplicate: false };
+      const mark = parsed.code === 'AMBIGUOUS_PRODUCT' ? '❓' : '❌';
+      return { text: `${mark} ${parsed.message}${parsed.example ? `\n例：${parsed.example}` : ''}`, entrySeqs: [], duplicate: false };
     }
     const command = parsed.command;
     const reply = (text: string, entrySeqs: number[] = [], duplicate = false): BotReply => ({ text, intent: command.intent, entrySeqs, duplicate });

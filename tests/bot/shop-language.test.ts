@@ -134,7 +134,7 @@ describe('locations', () => {
 describe('questions and reports', () => {
   it('answers several products and lists the candidates of an ambiguous name', () => {
     expect(say('查 卫衣，帆布包')?.text).toMatch(/^📦 卫衣：.*\n📦 帆布包：/);
-    expect(say('查 T恤')?.text).toBe('❌ 「T恤」有 2 种：T恤 白色 L、T恤 黑色 M。要查哪一种？\n例：查 T恤 白色 L');
+    expect(say('查 T恤')?.text).toBe('❓ 「T恤」有 2 种：T恤 白色 L、T恤 黑色 M。要查哪一种？\n例：查 T恤 白色 L');
     expect(say('有没有保温杯')?.text).toMatch(/^📦 保温杯：/);
   });
 

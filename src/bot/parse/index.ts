@@ -90,7 +90,8 @@ export function parseMessage(text: string, ctx: ParseContext): ParseResult {
 }
 
 /** `刚才那条错了`, `记错了`: someone wants to fix an entry but has not said how. */
-const FIX_WISH = /^(?:(?:刚才|刚刚|上一|上面|前面)?(?:那|这|上)?[条笔单个]?\s*(?:记|录|写|打|输|弄|搞)错了?|(?:刚才|刚刚)?(?:那|这|上一)[条笔单]\S{0,4}错)/;
+// `写错了地址` is about a parcel: the first form must end the sentence.
+const FIX_WISH = /^(?:(?:刚才|刚刚|上一|上面|前面)?(?:那|这|上)?[条笔单个]?\s*(?:记|录|写|打|输|弄|搞)错了?(?:$|[\s,.!~，。！])|(?:刚才|刚刚)?(?:那|这|上一)[条笔单]\S{0,4}错)/;
 
 /** `刚才那条撤销`, `上一条不要了`: undo the sender's last entry. */
 const UNDO_LAST = /^(?:刚才|刚刚)?(?:那|这|上一)[条笔单]\s*(?:撤销|撤回|删掉|删了|删除|不要了|作废)$/;
@@ -161,6 +162,8 @@ function verbAfterProduct(body: string, ctx: ParseContext): string | undefined {
 }
 
 const HAS_NUMBER = /\d/;
+// `2件 89`, `1个 39 淘宝`: only numbers, units and one short word after the name.
+const COUNT_AND_PRICE = /^[\d\s.件个条双包箱盒瓶支台套斤元块@x×*¥]+(?:\s+\S{1,4})?$/;
 
 const SENTENCE_WORDS = /[说要的了吗呢吧我你他她们天周号月还会能才就都也]/;
 
@@ -180,7 +183,7 @@ function recordHint(body: string, ctx: ParseContext): ParseResult {
   const m = ctx.catalogue.matchPrefix(body);
   if (m === undefined || !HAS_NUMBER.test(body.slice(m.end))) return NONE;
   const rest = body.slice(m.end).trim();
-  if (/^[\d\s.件个条双包箱盒瓶支台套斤元块@x×*¥]+(?:\s+\S{1,4})?$/.test(rest) === false) return NONE;
+  if (!COUNT_AND_PRICE.test(rest)) return NONE;
   const line = `${m.product.name} ${rest}`;
   return parseError('HINT_VERB', `「${line}」是进货还是卖出？请在前面写上动作。`, `卖了 ${line}　或　进货 ${line}`);
 }
