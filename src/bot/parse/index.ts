@@ -112,7 +112,7 @@ function parseOne(text: string, ctx: ParseContext): ParseResult {
   if (result.kind === 'none' && body !== text && !direct) result = tryParsers(text, {}, ctx);
   if (result.kind !== 'none') return result;
   // `卫衣到货50件 35一件`: the verb after a known product.
-  const reordered = verbAfterProduct(body, ctx);
+  const reordered = verbAfterProduct(body, ctx) ?? transferInside(body, ctx);
   if (reordered !== undefined) {
     result = tryParsers(reordered, lead, ctx);
     if (result.kind !== 'none') return result;
@@ -162,6 +162,17 @@ function verbAfterProduct(body: string, ctx: ParseContext): string | undefined {
 }
 
 const HAS_NUMBER = /\d/;
+// `帆布包 5个 从门店调回仓库`: the transfer verb between the places.
+const TRANSFER_INSIDE = /\s*(?:调回|调到|调往|挪到|挪回|移到|搬到|搬回)\s*/;
+
+function transferInside(body: string, ctx: ParseContext): string | undefined {
+  const m = ctx.catalogue.matchPrefix(body);
+  if (m === undefined) return undefined;
+  const verb = TRANSFER_INSIDE.exec(body.slice(m.end));
+  if (verb === null || !HAS_NUMBER.test(body.slice(m.end, m.end + verb.index))) return undefined;
+  const at = m.end + verb.index;
+  return `调拨 ${body.slice(0, at)} 到 ${body.slice(at + verb[0].length)}`;
+}
 // `2件 89`, `1个 39 淘宝`: only numbers, units and one short word after the name.
 const COUNT_AND_PRICE = /^[\d\s.件个条双包箱盒瓶支台套斤元块@x×*¥]+(?:\s+\S{1,4})?$/;
 

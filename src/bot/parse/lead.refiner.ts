@@ -21,6 +21,8 @@ export interface Lead {
 const SEPARATORS = /^[\s,:;!~.、]+/;
 const OPENER = /^(?:老板|老大|亲们|亲|各位|大家|跟大家说下|跟大家说一下|说一下|说下|报一下|报下|记一下|记下|帮我记一下|帮忙记一下|麻烦记一下|帮我|帮忙|麻烦|那个|嗯|哦|对了)(?=[\s,:;!~.、]|$)|^(?:刚刚|刚才|刚|又|也|再|已经|今天也)(?=\S)|^(?:帮我|帮忙|麻烦)(?=查|看)/;
 const PERSON = /^(?:供应商|供货商|厂家|客户|顾客|买家|客人)\s*[:=]?\s*(?![退要说])([^\s,;、:=]{1,8}?)(?=\s)/;
+// `华强 送来 口罩 …`: whoever delivers is the supplier.
+const DELIVERED_BY = /^([^\s\d,;、:=]{1,6}?)\s*(?=送来|发来)/;
 const PERSON_WORD = /^(?:客户|顾客|买家|客人)(?=退|要退)/;
 const SUPPLIER_FROM = /^从\s*([^\s,;、:=]{1,6}?)(?:那里|那边|那儿|家)?\s*(?=进|采购|拿)/;
 const PLACE = new RegExp(`^(?:(?:从|在)\\s*)?(${LOCATION_SOURCE})(?=\\s|进|卖|出|退|盘|调|到|入|发)`);
@@ -66,7 +68,7 @@ export function peelLead(text: string, catalogue: Catalogue): { body: string; le
       body = body.slice(m[0].length);
       continue;
     }
-    m = SUPPLIER_FROM.exec(body) ?? PERSON.exec(body);
+    m = SUPPLIER_FROM.exec(body) ?? PERSON.exec(body) ?? DELIVERED_BY.exec(body);
     if (m !== null && lead.counterparty === undefined) {
       lead.counterparty = m[1];
       body = body.slice(m[0].length);

@@ -26,7 +26,7 @@ export const INTENT_VERBS = {
  * 调) only count when a product, a number or a space follows — `出了点问题` stays chatter.
  */
 export const COLLOQUIAL_VERBS = {
-  purchase: ['进了', '进', '到了', '到的', '补了', '入库了', '采购了'],
+  purchase: ['进了', '进', '到了', '到的', '补了', '入库了', '采购了', '送来了', '送来', '发来了', '发来'],
   sale: ['卖给', '卖', '出了', '出', '发了', '卖掉'],
   customerReturn: ['退了', '退回来', '退回', '退', '客退了'],
   supplierReturn: ['退供应商', '退给供应商', '退回供应商', '退回厂家', '退给厂家', '退回给', '退给'],
