@@ -34,8 +34,8 @@ export function renderReport(queries: ReportQueries, stockRows: readonly StockRo
     case 'monthly':
       return periodReport(queries, stockRows, shop, command.kind === 'weekly' ? '周报' : '月报', period, seeCost);
     case 'ledger':
-      // The engine answers 流水 from the entries themselves (ledgerReport).
-      return salesReport(queries, shop, period, seeCost);
+      // The engine answers 流水 from the entries themselves (ledgerReport); it always has a period.
+      return '🧾 要看哪天的流水？例：今天的流水、昨天的流水、上周的流水';
     default:
       if (command.product !== undefined) return productSalesReport(queries, shop, command.product, period, seeCost);
       if (command.byChannel) return channelReport(queries, shop, command.kind, period, seeCost);

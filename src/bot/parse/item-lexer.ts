@@ -149,7 +149,6 @@ function perUnitAt(text: string, at: number, idx: UnitIndex): { unit: string; en
 export function lexItem(text: string, from: number, units: ReadonlySet<string>, nameAt?: (at: number) => boolean): ItemToken[] {
   const tokens: ItemToken[] = [];
   const idx = unitIndex(units);
-  const unitAt = (k: number): boolean => readUnit(text, k, idx) !== undefined;
   for (let i = from; i < text.length; i++) {
     const ch = text[i] ?? '';
     const prev = text[i - 1];
@@ -169,7 +168,7 @@ export function lexItem(text: string, from: number, units: ReadonlySet<string>, 
     }
     const reading = readNumberAt(text, i);
     if (reading === undefined) continue;
-    const token = classify(text, i, reading, idx, unitAt, nameAt);
+    const token = classify(text, i, reading, idx, nameAt);
     if (token !== undefined) {
       tokens.push(token);
       i = token.end - 1;
@@ -199,7 +198,6 @@ function classify(
   at: number,
   reading: NumberReading,
   idx: UnitIndex,
-  unitAt: (k: number) => boolean,
   nameAt?: (at: number) => boolean,
 ): ItemToken | undefined {
   let start = at;
@@ -213,7 +211,7 @@ function classify(
   if (marker !== undefined) start = marker.start;
   const next = skipSpaces(text, reading.end);
   const nextCh = text[next];
-  const tail = nextCh !== undefined && MONEY_START.has(nextCh) ? readMoneyTail(text, reading.end, unitAt) : undefined;
+  const tail = nextCh !== undefined && MONEY_START.has(nextCh) ? readMoneyTail(text, reading.end, (k) => readUnit(text, k, idx) !== undefined) : undefined;
   const afterMoney = tail?.end ?? reading.end;
   const per = perUnitAt(text, afterMoney, idx);
 
