@@ -30,7 +30,7 @@ export function mask(text: string, start: number, end: number): string {
 }
 
 // Every field starts with a keyword, a channel word or a place; text without these skips all regexes.
-const FIELD_HINT = /[供厂客顾买从在到至调发渠平淘天京拼抖快小微线闲视仓库店档朋得唯有阿美饿直社放入单备注包顺给还实剩(>→]|(?<![A-Za-z])(?:tb|tm|jd|pdd|dy|ks|xhs|wd|xy|wx|vx|taobao|tmall|douyin|qq|1688)(?![A-Za-z])/i;
+const FIELD_HINT = /[供厂客顾买从在到至调发渠平淘天京拼抖快小微线闲视仓库店档朋得唯有阿美饿直社放入单备注包顺给还实剩电手(>→]|1[3-9]\d{9}|(?<![A-Za-z])(?:tb|tm|jd|pdd|dy|ks|xhs|wd|xy|wx|vx|taobao|tmall|douyin|qq|1688)(?![A-Za-z])/i;
 
 /**
  * Runs the field parsers over one segment in order, filling `fields` (first value wins) and
@@ -67,7 +67,7 @@ export function appendNote(fields: WriteFields, words: string): void {
  * would read as a unit).
  */
 export const noteParser: FieldParser = {
-  hint: /[备(单订快运物包]/,
+  hint: /[备(单订快运物包电手]|1[3-9]\d{9}/,
   pattern: () => NOTE,
   extract(m, fields) {
     const text = m[1] ?? m[2] ?? m[0];
@@ -75,4 +75,4 @@ export const noteParser: FieldParser = {
     return true;
   },
 };
-const NOTE = /(?<=^|\s|\d|[件个条箱包盒瓶套双支台元块])(?:备注\s*[:=]?\s*([^,;、]+)$|\(([^()]*)\)|(?:快递单号|运单号|订单号|物流单号|单号|订单|快递|运单)\s*[:=#]?\s*[A-Za-z0-9-]{4,}|包邮(?=\s|$))/g;
+const NOTE = /(?<=^|\s|\d|[件个条箱包盒瓶套双支台元块])(?:备注\s*[:=]?\s*([^,;、]+)$|\(([^()]*)\)|(?:快递单号|运单号|订单号|物流单号|单号|订单|快递|运单)\s*[:=#]?\s*[A-Za-z0-9-]{4,}|包邮(?=\s|$)|(?:电话|手机|tel|TEL)?\s*[:：]?\s*1[3-9]\d{9}(?!\d))/g;

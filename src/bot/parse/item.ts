@@ -82,6 +82,7 @@ export function parseItem(text: string, spec: ItemSpec): ItemOutcome {
   const prices: ItemToken[] = [];
   const totals: ItemToken[] = [];
   const consumed: ItemToken[] = [];
+  let extra: ItemToken | undefined;
   for (const t of tokens) {
     if (t === qty) consumed.push(t);
     else if (t.role === 'price' || (t.role === 'bare' && t.start > qtyStart)) {
@@ -90,7 +91,10 @@ export function parseItem(text: string, spec: ItemSpec): ItemOutcome {
     } else if (t.role === 'total') {
       totals.push(t);
       consumed.push(t);
-    } else if ((t.role === 'quantity' && t.start > qtyStart) || (t.role === 'badUnit' && qty === undefined)) {
+    } else if (t.role === 'quantity' && t.start > qtyStart) {
+      extra ??= t;
+      consumed.push(t);
+    } else if (t.role === 'badUnit' && qty === undefined) {
       consumed.push(t);
     }
   }
@@ -154,6 +158,18 @@ export function parseItem(text: string, spec: ItemSpec): ItemOutcome {
   if (!Number.isFinite(quantity) || quantity > MAX_QUANTITY) return tooLarge('数量', qty.reading.raw, example);
   if (quantity < 0 || (quantity === 0 && !spec.zeroAllowed)) return parseError('ZERO_QUANTITY', `「${name}」的数量必须大于 0。`, example);
 
+  // `调拨 卫衣 5件 到 门店 10件 …`, `卫衣 1件 89 1个`: a second count is never dropped silently.
+  if (extra !== undefined) {
+    return parseError(
+      'SEVERAL_QUANTITIES',
+      `「${name}」写了两个数量（${qty.reading.raw}${qty.unit ?? ''}、${extra.reading.raw}${extra.unit ?? ''}），请只写一个；几样商品请用逗号隔开。`,
+      example,
+    );
+  }
+  if (spec.zeroAllowed === true && (prices.length > 0 || totals.length > 0)) {
+    const shown = (prices[0] ?? totals[0])?.reading.raw ?? '';
+    return parseError('SEVERAL_QUANTITIES', `盘点只写实际数量，「${name}」后面的「${shown}」是什么？在别的地方的数量请分开写，例如 盘点 ${name} 30 在 门店。`, example);
+  }
   // Prices.
   if (prices.length > 1 || totals.length > 1) {
     const list = (prices.length > 1 ? prices : totals).map((t) => t.reading.raw).join('、');

@@ -24,6 +24,8 @@ export type ParseErrorCode =
   | 'MISSING_TARGET'
   | 'BAD_CORRECTION'
   | 'SEVERAL_VERBS'
+  /** Two counts for one item (`卫衣 5件 … 10件`), or a price on a stocktake. */
+  | 'SEVERAL_QUANTITIES'
   /** A known product and a number but no verb: 进货 or 出货? */
   | 'HINT_VERB'
   /** `刚才那条错了`: points to 撤销 / 改. */

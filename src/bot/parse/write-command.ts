@@ -63,29 +63,37 @@ function splitSegments(text: string): string[] {
 }
 
 const COUNTED = /[\d一二两三四五六七八九十]/;
-// A count, a space, a word, then another count: the only shape splitAtNames can cut.
-const MAYBE_TWO_ITEMS = /[\d一二两三四五六七八九十][^\s]*\s+[^\s\d]+\s*[\d一二两三四五六七八九十x×*]/;
+// A count, then a word, then another count: the only shape splitAtNames can cut.
+const MAYBE_TWO_ITEMS = /[\d一二两三四五六七八九十][^\s\d]*\s*[^\s\d]+\s*[\d一二两三四五六七八九十x×*]/;
+const OWN_COUNT = /^\s*[\d一二两三四五六七八九十x×*]/;
+
+function isDigit(ch: string | undefined): boolean {
+  return ch !== undefined && ch >= '0' && ch <= '9';
+}
 
 /**
- * `盘点 口罩 180盒 核桃 25斤`: a known name after a counted item starts the next item, so the
- * second product is never swallowed as a note.
+ * `盘点 口罩 180盒 核桃 25斤`, `卖了卫衣1件89帆布包1个39`: a known name after a counted item, set
+ * apart by a space or glued to a number, starts the next item — the second product is never
+ * swallowed as a note, nor its numbers read as the first one's price.
  */
 function splitAtNames(segment: string, catalogue: Catalogue): string[] {
-  if (!segment.includes(' ')) return [segment];
   const out: string[] = [];
   let start = 0;
   // Digits inside the first name (`iPhone 15 手机壳`) are not a count.
   let first = catalogue.matchPrefix(segment, start);
-  for (let i = segment.indexOf(' ', 1); i >= 0; i = segment.indexOf(' ', i + 1)) {
-    if (!catalogue.startsName(segment[i + 1])) continue;
-    if (first !== undefined && first.end > i) continue;
-    if (!COUNTED.test(segment.slice(first?.end ?? start, i))) continue;
-    const name = catalogue.matchPrefix(segment, i + 1);
-    if (name === undefined || name.end - i < 3) continue;
+  for (let i = 1; i < segment.length; i++) {
+    const spaced = segment[i - 1] === ' ';
+    if (!spaced && !isDigit(segment[i - 1])) continue;
+    if (!catalogue.startsName(segment[i])) continue;
+    const cut = spaced ? i - 1 : i;
+    if (first !== undefined && first.end > cut) continue;
+    if (!COUNTED.test(segment.slice(first?.end ?? start, cut))) continue;
+    const name = catalogue.matchPrefix(segment, i);
+    if (name === undefined || name.end - i < 2) continue;
     // The name must be followed by a number (its own quantity), not be words of a note.
-    if (!/^\s*[\d一二两三四五六七八九十x×*]/.test(segment.slice(name.end))) continue;
-    out.push(segment.slice(start, i));
-    start = i + 1;
+    if (!OWN_COUNT.test(segment.slice(name.end))) continue;
+    out.push(segment.slice(start, cut));
+    start = i;
     first = name;
   }
   out.push(segment.slice(start));
