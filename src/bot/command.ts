@@ -40,6 +40,14 @@ export const itemSchema = z.object({
   discount: z.number().int().nonnegative().optional(),
   /** 分 of freight written on this line (`运费10元`), spread over the message's items as landed cost. */
   freight: z.number().int().nonnegative().optional(),
+  /** This item's own channel, customer/supplier or location, when items of one message differ. */
+  channel: z.string().optional(),
+  counterparty: z.string().optional(),
+  location: z.string().optional(),
+  /** Words written with the item that are not fields (`顾客要白色的`, `单号 778899`). */
+  note: z.string().optional(),
+  /** `进货 新品 X …`: the writer says X is a new product, so no "did you mean" question. */
+  newProduct: z.literal(true).optional(),
 });
 export type Item = z.infer<typeof itemSchema>;
 
@@ -47,7 +55,7 @@ const writeBase = {
   /** When it happened, if the message said (昨天, 3月5日); otherwise now. */
   occurredAt: z.date().optional(),
   items: z.array(itemSchema).min(1),
-  /** Sales channel word: 淘宝 天猫 京东 拼多多 抖音 快手 小红书 微店 线下. */
+  /** Sales channel for every item without its own: 淘宝 京东 拼多多 …, or as written (微信, 得物). */
   channel: z.string().optional(),
   /** Supplier (供应商 X) or customer (客户 X). */
   counterparty: z.string().optional(),
@@ -67,7 +75,11 @@ export const commandSchema = z.discriminatedUnion('intent', [
     /** Product name (resolved like items), or undefined for all stock. */
     product: z.string().optional(),
     known: z.boolean().optional(),
+    /** Several products at once (`查 卫衣，帆布包`); `product` is the first of them. */
+    products: z.array(z.object({ product: z.string().min(1), known: z.boolean() })).min(2).optional(),
     filter: z.enum(['shortage', 'overstock']).optional(),
+    /** `卫衣 进价多少`: the purchase cost rather than the stock (owners only). */
+    field: z.literal('cost').optional(),
   }),
   z.object({
     intent: z.literal('undo'),
@@ -80,12 +92,17 @@ export const commandSchema = z.discriminatedUnion('intent', [
     field: z.enum(['quantity', 'unitPrice']),
     /** Quantity (unit) or 分 (unitPrice). */
     value: z.number().positive(),
+    /** Both fields in one message (`改 #12 数量 2 单价 60`): every change, the first one also above. */
+    changes: z.array(z.object({ field: z.enum(['quantity', 'unitPrice']), value: z.number().positive() })).min(2).optional(),
   }),
   z.object({
     intent: z.literal('report'),
-    kind: z.enum(['daily', 'profit', 'sales', 'top', 'slow']),
+    /** weekly/monthly: the 周报/月报; ledger: the entries themselves (流水). */
+    kind: z.enum(['daily', 'weekly', 'monthly', 'profit', 'sales', 'top', 'slow', 'ledger']),
     period: periodSchema.optional(),
     byChannel: z.boolean().optional(),
+    /** One product's figures only (`卫衣 这个月卖了多少`). */
+    product: z.string().optional(),
   }),
   z.object({
     intent: z.literal('setting'),

@@ -1,6 +1,6 @@
 import type { Result } from '../core/failures.ts';
 import { InventoryService, type ActorLimit, type WriteKind } from '../core/inventory.service.ts';
-import type { Clock, InventoryStore, ShopRecord, SourceInput } from '../core/ports.ts';
+import type { Clock, EntryView, InventoryStore, ShopRecord, SourceInput } from '../core/ports.ts';
 import { MILLI } from '../core/quantity.ts';
 import type { Command } from './command.ts';
 import { FILES_UNAVAILABLE } from './files/file-replies.ts';
@@ -11,12 +11,12 @@ import { digestReply, overstockText, shortageText } from './digest.ts';
 import { localDate } from '../core/zoned-time.ts';
 import { stockHealthNow } from '../core/digest.ts';
 import { checkWrite } from './price-check.ts';
-import { renderReport } from './reports.ts';
+import { ledgerReport, renderReport } from './reports.ts';
 import type { ReportQueries } from '../core/report-queries.ts';
 import type { DigestQueries } from '../core/digest-queries.ts';
-import { buildCatalogue, parseMessage, suggestProducts, type Catalogue, type ParseResult } from './parse/index.ts';
+import { buildCatalogue, nearDuplicates, parseMessage, suggestProducts, type Catalogue, type ParseResult } from './parse/index.ts';
 import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
-import { conversionReply, correctionReply, failureReply, stockLine, undoReply, writeReply, type FailureContext } from './replies.ts';
+import { conversionReply, correctionReply, entryText, failureReply, stockLine, undoReply, writeReply, type FailureContext } from './replies.ts';
 
 /** A chat message as every adapter hands it over: raw text and who sent it, never parsed. */
 export interface IncomingMessage {
@@ -149,7 +149,7 @@ export class ChatEngine {
       const units = new Map<number, Record<string, number>>();
       for (const u of this.store.units(shopId)) units.set(u.productId, { ...(units.get(u.productId) ?? {}), [u.unit]: u.factorMilli / MILLI });
       catalogue = buildCatalogue(
-        this.store.products(shopId).map((p) => ({ name: p.name, aliases: aliases.get(p.id) ?? [], unit: p.unit, units: units.get(p.id) ?? {} })),
+        this.store.products(shopId).map((p) => ({ name: p.name, aliases: aliases.get(p.id) ?? [], unit: p.unit, units: units.get(p.id) ?? {}, sku: p.sku ?? undefined })),
       );
       this.catalogues.set(shopId, { version, catalogue });
     }
@@ -168,14 +168,42 @@ export class ChatEngine {
   }
 
   private dispatch(message: IncomingMessage, shop: ShopRecord, access: ChatAccess): BotReply | null {
-    const role = access.role;
     const now = this.clock.now();
     const parsed = this.parse(message.text, shop);
     if (parsed.kind === 'none') {
       return message.chatType === 'private' ? { text: PRIVATE_HINT, entrySeqs: [], duplicate: false } : null;
     }
+    if (parsed.kind === 'batch') {
+      // A paste of several commands: each line on its own, as if sent one by one (its own
+      // message id, so each is applied once), the answers in one reply.
+      const replies = parsed.results.map((r, k) =>
+        this.execute(r, k === 0 ? message : { ...message, messageId: `${message.messageId}#${k + 1}` }, shop, access, now),
+      );
+      return {
+        text: replies.map((r) => r.text).join('\n'),
+        intent: replies[0]?.intent,
+        entrySeqs: replies.flatMap((r) => r.entrySeqs),
+        duplicate: replies.every((r) => r.duplicate),
+      };
+    }
+    return this.execute(parsed, message, shop, access, now);
+  }
+
+  private execute(
+    parsed: Exclude<ParseResult, { kind: 'none' } | { kind: 'batch' }>,
+    message: IncomingMessage,
+    shop: ShopRecord,
+    access: ChatAccess,
+    now: Date,
+  ): BotReply {
+    const role = access.role;
     if (parsed.kind === 'error') {
-      return { text: `❌ ${parsed.message}${parsed.example ? `\n例：${parsed.example}` : ''}`, entrySeqs: [], duplicate: false };
+      // Hints answer a line that was meant as a record but not written as one: one line, with the fix.
+      if (parsed.code === 'HINT_VERB' || parsed.code === 'HINT_UNDO') {
+        return { text: `💡 ${parsed.message}${parsed.example ? `例：${parsed.example}` : ''}`, entrySeqs: [], duplicate: false };
+      }
+      const mark = parsed.code === 'AMBIGUOUS_PRODUCT' ? '❓' : '❌';
+      return { text: `${mark} ${parsed.message}${parsed.example ? `\n例：${parsed.example}` : ''}`, entrySeqs: [], duplicate: false };
     }
     const command = parsed.command;
     const reply = (text: string, entrySeqs: number[] = [], duplicate = false): BotReply => ({ text, intent: command.intent, entrySeqs, duplicate });
@@ -194,6 +222,14 @@ export class ChatEngine {
 
     if (WRITE_INTENTS.has(command.intent)) {
       const c = command as Extract<Command, { intent: WriteKind }>;
+      if (c.intent === 'stocktake') {
+        const question = this.whichLocation(shop.id, c);
+        if (question !== undefined) return reply(question);
+      }
+      if (c.intent === 'purchase') {
+        const question = this.newOrKnown(shop.id, c);
+        if (question !== undefined) return reply(question);
+      }
       // Freight is spread and doubtful prices are asked about before anything is recorded.
       const checked = checkWrite(this.store, this.catalogue(shop.id), shop.id, c, seeCost);
       if (checked.reply !== undefined) return reply(checked.reply);
@@ -220,6 +256,10 @@ export class ChatEngine {
     switch (command.intent) {
       case 'undo': {
         const replyTo = command.entryNo === undefined ? this.undoTarget(message) : undefined;
+        if (command.entryNo === undefined && replyTo === undefined) {
+          const last = this.lastUndo(shop.id, source.actorId, now);
+          if (last !== undefined) return reply(secondUndoReply(last));
+        }
         const result = this.service.undo(
           shop.id,
           { entryNo: command.entryNo, messageOfEntry: replyTo?.entryNo, replyTo: replyTo?.message, limit: access.limit },
@@ -230,7 +270,9 @@ export class ChatEngine {
       }
       case 'correct': {
         const value = command.field === 'quantity' ? command.value : Math.round(command.value);
-        const result = this.service.correct(shop.id, { entryNo: command.entryNo, field: command.field, value, limit: access.limit }, source);
+        const other = command.changes?.find((c) => c.field !== command.field);
+        const also = other === undefined ? undefined : { field: other.field, value: other.field === 'quantity' ? other.value : Math.round(other.value) };
+        const result = this.service.correct(shop.id, { entryNo: command.entryNo, field: command.field, value, also, limit: access.limit }, source);
         if (!result.ok) return reply(this.refusal(result, shop.id, 'correct'));
         const v = result.value;
         return reply(correctionReply(v, seeCost), [v.reversal.seq, v.replacement.seq], v.duplicate);
@@ -262,7 +304,8 @@ export class ChatEngine {
       case 'cancelImport':
         return reply(FILES_UNAVAILABLE);
       default:
-        return null;
+        // Writes returned above; the set test does not narrow the union.
+        throw new Error(`unhandled intent ${command.intent}`);
     }
   }
 
@@ -275,6 +318,55 @@ export class ChatEngine {
       return seq ? { entryNo: Number(seq) } : undefined;
     }
     return { message: { platform: message.platform, chatId: message.chatId, messageId: target.messageId } };
+  }
+
+  /**
+   * The sender's undo, when their latest entry is one (not a correction): a second plain 撤销 would
+   * walk back into older history, which is never what was meant.
+   */
+  private lastUndo(shopId: number, actorId: string, now: Date): EntryView | undefined {
+    const recent = this.store.entries(shopId, { from: new Date(now.getTime() - UNDO_HOURS * 3_600_000) });
+    let latest: EntryView | undefined;
+    for (const e of recent) if (e.actorId === actorId && (latest === undefined || e.seq > latest.seq)) latest = e;
+    if (latest === undefined || latest.kind !== 'reversal') return undefined;
+    const message = latest.messageId;
+    const correction = message !== null && recent.some((e) => e.messageId === message && e.replacesId !== null);
+    return correction ? undefined : latest;
+  }
+
+  /**
+   * `盘点 X 45` for a product kept in several places: the count is for one place, and which one
+   * is not guessed. Returns the question, or undefined when every item is clear.
+   */
+  private whichLocation(shopId: number, c: Extract<Command, { intent: 'stocktake' }>): string | undefined {
+    const catalogue = this.catalogue(shopId);
+    for (const item of c.items) {
+      if ((item.location ?? c.location) !== undefined) continue;
+      const product = catalogue.resolve(item.product);
+      if (product === undefined) continue;
+      const rows = this.store.stock(shopId).filter((r) => r.product === product.name && r.qtyMilli !== 0);
+      if (rows.length < 2) continue;
+      const places = rows.map((r) => `${r.location} ${qty(r.qtyMilli, r.unit)}`).join('，');
+      const other = rows.find((r) => r.location !== rows[0]?.location)?.location ?? rows[0]?.location ?? '门店';
+      return `❓ ${product.name} 在 ${rows.length} 个地方有库存（${places}），这次盘的是哪里？请写上地点，没有写的不记账。\n例：盘点 ${product.name} ${item.quantity} 在 ${other}`;
+    }
+    return undefined;
+  }
+
+  /**
+   * A purchase under a new name that is nearly a known one (`卫衣衣`, `T恤白 L`) would silently
+   * split one product in two; ask first. `进货 新品 …` says it really is new.
+   */
+  private newOrKnown(shopId: number, c: Extract<Command, { intent: 'purchase' }>): string | undefined {
+    for (const item of c.items) {
+      if (item.known || item.newProduct === true) continue;
+      const close = nearDuplicates(item.product, this.catalogue(shopId), 3);
+      const first = close[0];
+      if (first === undefined) continue;
+      const rest = `${item.quantity}${item.unit ?? ''}${item.unitPrice !== undefined ? ` ${yuanGrouped(item.unitPrice)}` : ''}`;
+      return `❓ 「${item.product}」是不是「${close.join('」或「')}」？为了不把一个商品记成两个，这条没有记账。\n是的话写：进货 ${first} ${rest}\n确实是新商品就写：进货 新品 ${item.product} ${rest}`;
+    }
+    return undefined;
   }
 
   private refusal(result: Result<unknown> & { ok: false }, shopId: number, kind: FailureContext['kind']): string {
@@ -295,6 +387,15 @@ export class ChatEngine {
       if (rows.length === 0) return '✅ 没有积压或滞销的商品。';
       return [`📦 积压/滞销 ${rows.length} 种：`, ...rows.slice(0, MAX_LIST).map((o) => overstockText(o, health.settings.noSaleDays)), ...more(rows.length)].join('\n');
     }
+    if (command.field === 'cost' && command.product !== undefined) return this.costQuery(shop, command.product, seeCost);
+    if (command.products !== undefined) {
+      return command.products
+        .map((p) => {
+          const result = this.service.stock(shop.id, p.product);
+          return result.ok ? `📦 ${stockLine(result.value, seeCost)}` : this.refusal(result, shop.id, 'query');
+        })
+        .join('\n');
+    }
     if (command.product !== undefined) {
       const result = this.service.stock(shop.id, command.product);
       if (!result.ok) return this.refusal(result, shop.id, 'query');
@@ -311,12 +412,35 @@ export class ChatEngine {
     return [head, ...lines.slice(0, MAX_LIST), ...more(lines.length)].join('\n');
   }
 
+  /** `卫衣 进价多少`: average cost of the stock and the last purchase price, for owners only. */
+  private costQuery(shop: ShopRecord, name: string, seeCost: boolean): string {
+    if (!seeCost) return `⛔ 进价和成本只有「${ROLE_LABELS.owner}」在老板私聊里可以查看。可以发「查 ${name}」看库存。`;
+    const result = this.service.stock(shop.id, name);
+    if (!result.ok) return this.refusal(result, shop.id, 'query');
+    const rows = result.value;
+    const first = rows[0];
+    if (first === undefined) return `📦 ${name}：还没有库存。`;
+    const product = this.store.products(shop.id).find((p) => p.id === first.productId);
+    const qtyMilli = rows.reduce((s, r) => s + r.qtyMilli, 0);
+    const value = rows.reduce((s, r) => s + r.value, 0);
+    const avg = qtyMilli > 0 ? Math.round((value * MILLI) / qtyMilli) : null;
+    const parts = [
+      avg === null ? '现在没有库存，算不出均价' : `库存均价 ${yuanGrouped(avg)} 元/${first.unit}`,
+      product?.lastCost !== null && product?.lastCost !== undefined ? `最近一次进价 ${yuanGrouped(product.lastCost)} 元` : '还没有进货记录',
+    ];
+    return `💰 ${first.product}：${parts.join('，')}`;
+  }
+
   private report(shop: ShopRecord, command: Extract<Command, { intent: 'report' }>, seeCost: boolean, now: Date): string {
     // 日报 for one day is the digest itself (not counted as the scheduled one); other periods get the report tables.
     const period = command.period;
     const oneDay = period === undefined || period.to.getTime() - period.from.getTime() <= 25 * 3_600_000;
     if (command.kind === 'daily' && oneDay) {
       return digestReply(this.digest, shop, seeCost, now, period ? localDate(period.from, shop.timeZone) : undefined);
+    }
+    if (command.kind === 'ledger' && period !== undefined) {
+      const entries = this.store.entries(shop.id, { from: period.from, to: period.to });
+      return ledgerReport(entries, shop, period, seeCost, entryText);
     }
     const health = (noSaleDays?: number) => stockHealthNow(this.digest, shop.id, now, noSaleDays === undefined ? {} : { noSaleDays });
     return renderReport(this.reports, this.store.stock(shop.id), health, shop, command, seeCost, now);
@@ -361,6 +485,7 @@ export class ChatEngine {
         const taken = this.store.products(shop.id).find((p) => p.sku === String(command.value) && p.id !== id);
         if (taken) return `❌ 编码 ${command.value} 已经属于 ${taken.name}。`;
         this.store.updateProduct(shop.id, id, { sku: String(command.value) });
+        this.invalidate(shop.id); // the code is a name the parser accepts from now on
         return `✅ ${row.product} 编码：${command.value}`;
       }
       case 'unitConversion': {
@@ -371,6 +496,10 @@ export class ChatEngine {
       }
     }
   }
+}
+
+function secondUndoReply(last: EntryView): string {
+  return `⛔ 刚才已经撤销过一次（撤销记录 #${last.seq}）。再发「撤销」不会接着往前撤；要撤销更早的一条，请写它的单号（确认回复里 ✅ 后面的数字）。\n例：撤销 #12`;
 }
 
 function more(total: number): string[] {

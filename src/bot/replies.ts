@@ -107,6 +107,7 @@ export function entryText(e: EntryView, seeCost: boolean, detail?: LineDetail): 
   else parts.push(qty(amountQty, e.unit) + (detail?.writtenQuantity !== undefined ? `（${detail.writtenQuantity}）` : ''));
   if (e.channel) parts.push(e.channel);
   if (e.counterparty) parts.push(e.counterparty);
+  if (e.note) parts.push(`（${e.note}）`);
   return parts.join(' ');
 }
 

@@ -1,10 +1,10 @@
 import { grossProfit, margin, slowMovers, topProducts } from '../core/analysis.ts';
 import type { StockHealthNow } from '../core/digest.ts';
-import type { ShopRecord, StockRow } from '../core/ports.ts';
+import type { EntryView, ShopRecord, StockRow } from '../core/ports.ts';
 import type { ChannelSalesRow, ProductSalesRow, ReportQueries } from '../core/report-queries.ts';
 import type { Command, Period } from './command.ts';
 import { percent, qty, yuanGrouped } from './format.ts';
-import { localDay, startOfDayAt } from '../core/zoned-time.ts';
+import { localDay, localTime, startOfDayAt } from '../core/zoned-time.ts';
 import { parsePeriod } from './parse/index.ts';
 import { ROLE_LABELS } from './permissions.ts';
 
@@ -41,7 +41,14 @@ export function renderReport(
       return slowReport(queries, stockRows, health, shop, command.period, seeCost, now);
     case 'daily':
       return dailyReport(queries, health(), shop, period, seeCost);
+    case 'weekly':
+    case 'monthly':
+      return periodReport(queries, health(), shop, command.kind === 'weekly' ? '周报' : '月报', period, seeCost);
+    case 'ledger':
+      // The engine answers 流水 from the entries themselves (ledgerReport); it always has a period.
+      return '🧾 要看哪天的流水？例：今天的流水、昨天的流水、上周的流水';
     default:
+      if (command.product !== undefined) return productSalesReport(queries, shop, command.product, period, seeCost);
       if (command.byChannel) return channelReport(queries, shop, command.kind, period, seeCost);
       if (command.kind === 'profit') return profitReport(queries, shop, period);
       if (command.kind === 'top') return topReport(queries, shop, period, seeCost);
@@ -100,7 +107,7 @@ function topReport(queries: ReportQueries, shop: ShopRecord, period: Period, see
 
 function channelReport(queries: ReportQueries, shop: ShopRecord, kind: ReportCommand['kind'], period: Period, seeCost: boolean): string {
   const rows = queries.salesByChannel(shop.id, period.from, period.to).filter((r) => r.sales !== 0 || r.revenue !== 0);
-  const title = { sales: '📈 销量', profit: '💰 利润', top: '🔥 畅销', daily: '📋 日报', slow: '🐢 滞销' }[kind];
+  const title = { sales: '📈 销量', profit: '💰 利润', top: '🔥 畅销', daily: '📋 日报', weekly: '📋 周报', monthly: '📋 月报', slow: '🐢 滞销', ledger: '🧾 流水' }[kind];
   const lines = [`${title} 按渠道 ${span(period, shop)}`];
   if (rows.length === 0) return [...lines, '（这段时间没有销售）'].join('\n');
   const total = rows.reduce(
@@ -157,6 +164,51 @@ function dailyReport(queries: ReportQueries, health: StockHealthNow, shop: ShopR
   return lines.join('\n');
 }
 
+/** `卫衣 这个月卖了多少`: one product's sales over the period. */
+function productSalesReport(queries: ReportQueries, shop: ShopRecord, product: string, period: Period, seeCost: boolean): string {
+  const row = queries.salesByProduct(shop.id, period.from, period.to).find((r) => r.product === product);
+  if (row === undefined || (row.soldMilli === 0 && row.revenue === 0)) return `📈 ${product} ${span(period, shop)}：没有卖出。`;
+  const returned = row.returnedMilli > 0 ? `（已扣客退 ${qty(row.returnedMilli, row.unit)}）` : '';
+  const lines = [`📈 ${product} ${span(period, shop)}：卖出 ${qty(row.soldMilli, row.unit)}${returned}，${row.sales} 笔，销售额 ${yuanGrouped(row.revenue)} 元`];
+  if (seeCost && row.revenue !== 0) lines.push(profitLine(row.revenue, row.cost));
+  return lines.join('\n');
+}
+
+/**
+ * 周报 / 月报: the period's sales against the period before, by channel, the best sellers, and
+ * (owners) gross profit, then what is short or piling up now.
+ */
+function periodReport(queries: ReportQueries, health: StockHealthNow, shop: ShopRecord, title: string, period: Period, seeCost: boolean): string {
+  const totals = queries.salesTotals(shop.id, period.from, period.to);
+  const length = period.to.getTime() - period.from.getTime();
+  const before = queries.salesTotals(shop.id, new Date(period.from.getTime() - length), period.from);
+  const lines = [`📋 ${title} ${span(period, shop)}`];
+  const change = before.revenue > 0 ? `，比前一段${totals.revenue >= before.revenue ? '多' : '少'} ${percent(Math.abs(totals.revenue - before.revenue), before.revenue)}` : '';
+  lines.push(`销售 ${totals.sales} 笔，销售额 ${yuanGrouped(totals.revenue)} 元${change}${totals.refunds > 0 ? `（已扣退款 ${yuanGrouped(totals.refunds)}）` : ''}`);
+  if (seeCost && totals.revenue !== 0) lines.push(profitLine(totals.revenue, totals.cost));
+  const channels = queries.salesByChannel(shop.id, period.from, period.to).filter((r) => r.sales !== 0 || r.revenue !== 0);
+  if (channels.length > 0) lines.push(`渠道：${channels.map((r) => `${r.channel ?? '未填'} ${r.sales} 笔 ${yuanGrouped(r.revenue)}`).join('，')}`);
+  const best = topProducts(queries.salesByProduct(shop.id, period.from, period.to), 'quantity', 5);
+  if (best.length > 0) lines.push('畅销：', ...ranking(best.map((r) => [r.product, qty(r.soldMilli, r.unit)])));
+  const short = health.shortages;
+  if (short.length > 0) lines.push(`⚠️ 缺货/低库存：${short.slice(0, LIST).map((r) => `${r.product} ${qty(r.qtyMilli, r.unit)}`).join('，')}`);
+  const over = health.overstock;
+  if (over.length > 0) lines.push(`📦 积压：${over.slice(0, LIST).map((r) => `${r.product} ${qty(r.qtyMilli, r.unit)}`).join('，')}`);
+  return lines.join('\n');
+}
+
+/** Lines of 流水 before the list is cut. */
+const LEDGER_LINES = 30;
+
+/** `昨天的流水`: the entries of the period, oldest first, one line each. */
+export function ledgerReport(entries: readonly EntryView[], shop: ShopRecord, period: Period, seeCost: boolean, line: (e: EntryView, seeCost: boolean) => string): string {
+  const head = `🧾 流水 ${span(period, shop)}：${entries.length} 条`;
+  if (entries.length === 0) return `${head}。`;
+  const shown = entries.slice(0, LEDGER_LINES).map((e) => `#${e.seq} ${localTime(e.occurredAt, shop.timeZone)} ${line(e, seeCost)}`);
+  const rest = entries.length > LEDGER_LINES ? [`…还有 ${entries.length - LEDGER_LINES} 条，完整流水请导出：npx jxc export entries --format xlsx`] : [];
+  return [head, ...shown, ...rest].join('\n');
+}
+
 function profitLine(revenue: number, cost: number): string {
   return `毛利 ${yuanGrouped(revenue - cost)} 元（成本 ${yuanGrouped(cost)}，毛利率 ${percent(revenue - cost, revenue)}）`;
 }
@@ -168,7 +220,7 @@ function marginText(r: Pick<ProductSalesRow, 'revenue' | 'cost'>): string {
 
 /** The period a report covers when the message names none. */
 function defaultPeriod(kind: ReportCommand['kind'], shop: ShopRecord, now: Date): Period {
-  const word = kind === 'profit' ? '本月' : kind === 'top' ? '最近30天' : '今天';
+  const word = kind === 'profit' || kind === 'monthly' ? '本月' : kind === 'top' ? '最近30天' : kind === 'weekly' ? '本周' : '今天';
   const period = parsePeriod(word, now, shop.timeZone);
   if (period) return period;
   const from = startOfDayAt(now, shop.timeZone);

@@ -36,6 +36,12 @@ export interface WriteItem {
   discount?: number | undefined;
   /** 分 of landed cost added to a purchase line (its share of 运费). */
   freight?: number | undefined;
+  /** This item's own channel, counterparty and location; the request's apply when absent. */
+  channel?: string | undefined;
+  counterparty?: string | undefined;
+  location?: string | undefined;
+  /** Words kept with the entry. */
+  note?: string | undefined;
 }
 
 export interface WriteRequest {
@@ -91,6 +97,8 @@ export interface CorrectionRequest {
   entryNo: number;
   field: 'quantity' | 'unitPrice';
   value: number;
+  /** The other field, when both change at once (`改 #12 数量 2 单价 60`). */
+  also?: { field: 'quantity' | 'unitPrice'; value: number } | undefined;
   limit?: ActorLimit | undefined;
 }
 
@@ -122,6 +130,25 @@ export interface UnitConversionOutcome {
 
 /** Piece words staff use for "one of it" whatever it is; one 件 of a drink is one 瓶. */
 const LOOSE_PIECES: ReadonlySet<string> = new Set(['件', '个', 'pcs']);
+/**
+ * The entry as it stands now: an entry that was corrected is followed to its replacement (the
+ * replacement is written in the same message as the original's reversal), so `改 #12` twice
+ * changes the current figures rather than failing on an entry already reversed.
+ */
+function latestVersion(uow: UnitOfWork, entry: EntryRecord): EntryRecord {
+  let current = entry;
+  for (let k = 0; k < 100; k++) {
+    const reversal = uow.reversalOf(current.id);
+    if (!reversal || reversal.messageId === null) return current;
+    const replacement = uow.entriesOfMessage(reversal.messageId).find((e) => e.replacesId === current.id);
+    if (!replacement) return current;
+    current = replacement;
+  }
+  return current;
+}
+
+/** Words for "the main warehouse" that mean the default location when no place has that name. */
+const MAIN_WAREHOUSE: ReadonlySet<string> = new Set(['仓库', '总仓', '主仓', '大仓', '库房', '总库', '默认仓']);
 
 const WRITE_KIND_OF: Partial<Record<EntryKind, Exclude<WriteKind, 'transfer' | 'stocktake'>>> = {
   purchase: 'purchase',
@@ -196,17 +223,21 @@ export class InventoryService {
   /** Corrects an entry's quantity or unit price: reverses it and records the corrected one. */
   correct(shopId: number, req: CorrectionRequest, source: SourceInput): Result<CorrectionOutcome> {
     const result = this.run(shopId, source, undefined, (ctx) => {
-      const original = ctx.uow.entryBySeq(ctx.shopId, req.entryNo);
-      if (!original) throw new Refusal({ code: 'ENTRY_NOT_FOUND', entryNo: req.entryNo });
+      const written = ctx.uow.entryBySeq(ctx.shopId, req.entryNo);
+      if (!written) throw new Refusal({ code: 'ENTRY_NOT_FOUND', entryNo: req.entryNo });
+      const original = latestVersion(ctx.uow, written);
       const writeKind = WRITE_KIND_OF[original.kind];
       if (!writeKind) throw new Refusal({ code: 'NOT_REVERSIBLE', entryNo: original.seq });
       checkLimit(original, req.limit);
       const product = ctx.uow.productById(original.productId);
       const qty = Math.abs(original.qtyMilli) / MILLI;
+      const changed = (field: CorrectionRequest['field']): number | undefined =>
+        req.field === field ? req.value : req.also?.field === field ? req.also.value : undefined;
       const item: WriteItem = {
         product: product.name,
-        quantity: req.field === 'quantity' ? req.value : qty,
-        unitPrice: req.field === 'unitPrice' ? req.value : (original.unitPrice ?? undefined),
+        quantity: changed('quantity') ?? qty,
+        unitPrice: changed('unitPrice') ?? original.unitPrice ?? undefined,
+        note: original.note ?? undefined,
       };
       const bad = validateItem(item, false);
       if (bad) throw new Refusal(bad);
@@ -307,6 +338,8 @@ export class InventoryService {
     if (name === undefined) return ctx.uow.defaultLocation(ctx.shopId);
     const found = ctx.uow.findLocation(ctx.shopId, name);
     if (found) return found;
+    // `调回仓库`, `到 总仓`: the shop's main warehouse, unless the shop has a place by that name.
+    if (MAIN_WAREHOUSE.has(name)) return ctx.uow.defaultLocation(ctx.shopId);
     if (!create) throw new Refusal({ code: 'UNKNOWN_LOCATION', location: name });
     ctx.out.createdLocations.push(name);
     return ctx.uow.createLocation(ctx.shopId, name);
@@ -339,15 +372,16 @@ export class InventoryService {
       throw new Refusal({ code: 'BAD_QUANTITY', product: product.name, reason: 'fractional' });
     }
     const dropship = product.mode === 'dropship' && (kind === 'sale' || kind === 'customerReturn');
-    const location = dropship ? null : this.location(ctx, req.location, kind === 'purchase');
+    const location = dropship ? null : this.location(ctx, item.location ?? req.location, kind === 'purchase');
     const balance = location ? ctx.uow.balance(product.id, location.id) : { qtyMilli: 0, value: 0 };
     const fallbackCost = product.lastCost ?? 0;
     const base = {
       shopId: ctx.shopId,
       productId: product.id,
       locationId: location?.id ?? null,
-      channel: req.channel ?? null,
-      counterparty: req.counterparty ?? null,
+      channel: item.channel ?? req.channel ?? null,
+      counterparty: item.counterparty ?? req.counterparty ?? null,
+      note: item.note ?? null,
       occurredAt: ctx.occurredAt,
       recordedAt: ctx.now,
       actorId: ctx.source.actorId,
@@ -409,7 +443,7 @@ export class InventoryService {
   private transfer(ctx: Ctx, item: WriteItem, req: WriteRequest): void {
     const qtyMilli = toMilli(item.quantity) as number;
     const product = this.knownProduct(ctx, item.product);
-    const from = this.location(ctx, req.location, false);
+    const from = this.location(ctx, item.location ?? req.location, false);
     const to = this.location(ctx, req.to, true);
     if (from.id === to.id) throw new Refusal({ code: 'SAME_LOCATION', location: to.name });
     const fromBalance = ctx.uow.balance(product.id, from.id);
@@ -422,7 +456,8 @@ export class InventoryService {
       amount: 0,
       cost: 0,
       channel: null,
-      counterparty: req.counterparty ?? null,
+      counterparty: item.counterparty ?? req.counterparty ?? null,
+      note: item.note ?? null,
       occurredAt: ctx.occurredAt,
       recordedAt: ctx.now,
       actorId: ctx.source.actorId,

@@ -60,6 +60,8 @@ export interface NewEntry {
   valueDelta: number;
   channel: string | null;
   counterparty: string | null;
+  /** Free words kept with the entry (`单号 778899`); absent or null when none were written. */
+  note?: string | null;
   occurredAt: Date;
   recordedAt: Date;
   actorId: string;

@@ -38,7 +38,7 @@ describe('any text through the engine', () => {
         const stockBefore = JSON.stringify(t.store.stock(shop.id));
         const reply = say(text);
         const after = t.store.entries(shop.id).length;
-        if (reply === null || /^(❌|⛔|⚠️|❓)/.test(reply.text)) {
+        if (reply === null || /^(❌|⛔|⚠️|💡|❓)/.test(reply.text)) {
           expect(after).toBe(before);
           expect(JSON.stringify(t.store.stock(shop.id))).toBe(stockBefore);
         }

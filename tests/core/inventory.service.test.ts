@@ -251,15 +251,31 @@ describe('undo and correction', () => {
     expect(onHand('T恤')).toEqual({ qty: 10, value: 10000 });
   });
 
-  it('refuses to correct an entry twice; the replacement is what to correct next', () => {
+  it('a second correction of an entry follows to its replacement; an undone entry is still refused', () => {
     buy('T恤', 10, 2000);
     expect(svc.correct(shop, { entryNo: 1, field: 'quantity', value: 8 }, source()).ok).toBe(true);
-    expect(svc.correct(shop, { entryNo: 1, field: 'quantity', value: 7 }, source())).toEqual({
-      ok: false,
-      failure: { code: 'ALREADY_REVERSED', entryNo: 1, reversalNo: 2 },
-    });
-    expect(svc.correct(shop, { entryNo: 3, field: 'quantity', value: 7 }, source()).ok).toBe(true);
+    const again = svc.correct(shop, { entryNo: 1, field: 'quantity', value: 7 }, source());
+    expect(again.ok).toBe(true);
+    if (!again.ok) return;
+    // #1 was replaced by #3; the second correction reverses #3 (as #4) and writes #5.
+    expect(again.value.original).toMatchObject({ seq: 3 });
+    expect(again.value.replacement).toMatchObject({ seq: 5, qtyMilli: 7000, replacesId: again.value.original.id });
     expect(onHand('T恤')).toEqual({ qty: 7, value: 14_000 });
+    expect(svc.undo(shop, { entryNo: 5 }, source()).ok).toBe(true);
+    expect(svc.correct(shop, { entryNo: 1, field: 'quantity', value: 6 }, source())).toEqual({
+      ok: false,
+      failure: { code: 'ALREADY_REVERSED', entryNo: 5, reversalNo: 6 },
+    });
+  });
+
+  it('corrects quantity and unit price together', () => {
+    buy('T恤', 10, 2000);
+    sell('T恤', 3, 5900);
+    const r = svc.correct(shop, { entryNo: 2, field: 'quantity', value: 2, also: { field: 'unitPrice', value: 6000 } }, source());
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.replacement).toMatchObject({ kind: 'sale', qtyMilli: -2000, unitPrice: 6000, amount: 12_000 });
+    expect(onHand('T恤')).toEqual({ qty: 8, value: 16_000 });
   });
 
   it('corrects a quantity by reversing and re-recording', () => {

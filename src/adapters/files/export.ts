@@ -32,6 +32,8 @@ export interface EntryExportRow {
   counterparty: string | null;
   actor: string;
   reverses: number | null;
+  /** Words kept with the entry (`单号 778899`); null or absent when none. */
+  note?: string | null | undefined;
 }
 
 /** The reads an export needs. */
@@ -81,6 +83,7 @@ function entryJson(r: EntryExportRow): object {
     counterparty: r.counterparty,
     actor: r.actor,
     reverses: r.reverses,
+    note: r.note ?? null,
   };
 }
 
@@ -115,7 +118,7 @@ function wallClockFormatter(timeZone: string): (at: Date) => Date {
   return (at) => wallClockDate(at, timeZone);
 }
 
-const ENTRY_HEADERS = ['编号', '时间', '类型', '商品', '仓库', '数量', '单价', '金额', '成本', '渠道', '往来单位', '经办人', '撤销的编号'] as const;
+const ENTRY_HEADERS = ['编号', '时间', '类型', '商品', '仓库', '数量', '单价', '金额', '成本', '渠道', '往来单位', '经办人', '撤销的编号', '备注'] as const;
 
 function entryCsvCells(r: EntryExportRow, local: (date: Date) => string): unknown[] {
   return [
@@ -132,6 +135,7 @@ function entryCsvCells(r: EntryExportRow, local: (date: Date) => string): unknow
     r.counterparty,
     r.actor,
     r.reverses === null ? '' : `#${r.reverses}`,
+    r.note ?? null,
   ];
 }
 
@@ -264,6 +268,7 @@ const ENTRIES_SHEET: Omit<Sheet, 'rows'> = {
       { header: '往来单位', kind: 'text' },
       { header: '经办人', kind: 'text' },
       { header: '撤销的编号', kind: 'text' },
+      { header: '备注', kind: 'text', width: 20 },
     ],
 };
 
@@ -282,6 +287,7 @@ function entrySheetCells(r: EntryExportRow, wall: (at: Date) => Date): SheetCell
       r.counterparty,
       r.actor,
       r.reverses === null ? null : `#${r.reverses}`,
+      r.note ?? null,
   ];
 }
 

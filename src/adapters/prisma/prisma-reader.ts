@@ -5,7 +5,7 @@ import type { StockExportRow, EntryExportRow, ReportReader } from '../files/expo
 
 /** Every entry of a shop in a period with the names an export shows, in entry order. */
 const ENTRY_ROWS = `SELECT e.seq, e.occurredAt, e.kind, p.name AS product, l.name AS location, e.qtyMilli, e.unitPrice, e.amount, e.cost,
-    e.channel, e.counterparty, COALESCE(e.actorName, e.actorId) AS actor, o.seq AS reverses
+    e.channel, e.counterparty, COALESCE(e.actorName, e.actorId) AS actor, o.seq AS reverses, e.note
   FROM Entry e JOIN Product p ON p.id = e.productId LEFT JOIN Location l ON l.id = e.locationId LEFT JOIN Entry o ON o.id = e.reversesId
   WHERE e.shopId = ? AND e.occurredAt >= ? AND e.occurredAt < ? ORDER BY e.seq`;
 

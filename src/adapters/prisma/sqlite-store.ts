@@ -53,6 +53,7 @@ interface EntryRow {
   valueDelta: number;
   channel: string | null;
   counterparty: string | null;
+  note: string | null;
   occurredAt: number;
   recordedAt: number;
   actorId: string;
@@ -76,7 +77,7 @@ const toLocation = (r: { id: number; shopId: number; name: string; isDefault: nu
 });
 
 const ENTRY_COLUMNS =
-  'shopId, seq, kind, productId, locationId, qtyMilli, unitPrice, amount, cost, valueDelta, channel, counterparty, occurredAt, recordedAt, actorId, actorName, messageId, reversesId, replacesId, transferId';
+  'shopId, seq, kind, productId, locationId, qtyMilli, unitPrice, amount, cost, valueDelta, channel, counterparty, note, occurredAt, recordedAt, actorId, actorName, messageId, reversesId, replacesId, transferId';
 
 /**
  * The inventory store on SQLite through better-sqlite3 prepared statements, on the schema that
@@ -380,6 +381,7 @@ export class SqliteStore implements InventoryStore {
           entry.valueDelta,
           entry.channel,
           entry.counterparty,
+          entry.note ?? null,
           entry.occurredAt.getTime(),
           entry.recordedAt.getTime(),
           entry.actorId,

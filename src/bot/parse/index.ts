@@ -5,16 +5,18 @@ import { fileParser } from './file.parser.ts';
 import { helpParser } from './help.parser.ts';
 import { rewriteSlashCommand, stripMentions } from './mention.refiner.ts';
 import { normalizeMessage } from './normalize.refiner.ts';
-import { LEADING_DATE } from './occurred-at.ts';
+import { parseError } from './errors.ts';
+import { peelLead, type Lead } from './lead.refiner.ts';
 import { purchaseParser } from './purchase.parser.ts';
 import { queryParser } from './query.parser.ts';
-import { reportParser } from './report.parser.ts';
+import { reportParser, reportQuestionParser } from './report.parser.ts';
 import { saleParser } from './sale.parser.ts';
 import { settingParser } from './setting.parser.ts';
 import { stocktakeParser } from './stocktake.parser.ts';
 import { supplierReturnParser } from './supplier-return.parser.ts';
 import { transferParser } from './transfer.parser.ts';
-import { NONE, type IntentParser, type ParseContext, type ParseResult } from './types.ts';
+import { NONE, type IntentParser, type ParseContext, type ParseResult, type ParserInput } from './types.ts';
+import { COLLOQUIAL_VERBS, INTENT_VERBS, verbPattern, WRITE_INTENTS } from './verbs.ts';
 import { undoParser } from './undo.parser.ts';
 
 /**
@@ -26,7 +28,7 @@ import { undoParser } from './undo.parser.ts';
 export { buildCatalogue, Catalogue, type CatalogueProduct } from './catalogue.ts';
 export { parsePeriod } from './period.ts';
 export { importKindOfCaption, mentionsFileVerb } from './file.parser.ts';
-export { suggestProducts } from './suggest.ts';
+export { nearDuplicates, suggestProducts } from './suggest.ts';
 export type { ParseContext, ParseError, ParseErrorCode, ParseResult } from './types.ts';
 
 /**
@@ -37,6 +39,7 @@ const PARSERS: readonly IntentParser[] = [
   helpParser,
   fileParser,
   reportParser,
+  reportQuestionParser,
   purchaseParser,
   saleParser,
   customerReturnParser,
@@ -66,28 +69,73 @@ const HINTED = PARSERS.filter((p) => p.hint !== undefined);
 
 /**
  * Parses one chat message. Never throws; returns a command, a refusal (`kind: 'error'`, Chinese
- * message and example) or `none` when the message is not addressed to the bot as a command.
+ * message and example), `none` when the message is not addressed to the bot as a command, or a
+ * batch when a paste holds several commands (`卖了 …` on one line, `进货 …` on the next).
  */
 export function parseMessage(text: string, ctx: ParseContext): ParseResult {
   const normalized = normalizeMessage(text);
   if (typeof normalized !== 'string') return normalized;
   const unmentioned = stripMentions(normalized, ctx.botNames);
   if (unmentioned === undefined) return NONE;
-  let body = rewriteSlashCommand(unmentioned, ctx.botNames);
+  const body = rewriteSlashCommand(unmentioned, ctx.botNames);
   if (body === undefined || body.length === 0) return NONE;
-
-  let leadingDate: string | undefined;
-  const date = LEADING_DATE.exec(body);
-  if (date !== null) {
-    leadingDate = date[0].trim();
-    body = body.slice(date[0].length);
+  if (body.includes('\n')) {
+    const groups = groupLines(body, ctx);
+    if (groups.length === 1) return parseOne(groups[0] as string, ctx);
+    if (groups.length > 1) {
+      const results = groups.map((g) => parseOne(g, ctx)).filter((r) => r.kind === 'command' || r.kind === 'error');
+      if (results.length === 0) return NONE;
+      if (results.length === 1) return results[0] as ParseResult;
+      return { kind: 'batch', results };
+    }
   }
+  return parseOne(body, ctx);
+}
 
+/** `刚才那条错了`, `记错了`: someone wants to fix an entry but has not said how. */
+// `写错了地址` is about a parcel: the first form must end the sentence.
+const FIX_WISH = /^(?:(?:刚才|刚刚|上一|上面|前面)?(?:那|这|上)?[条笔单个]?\s*(?:记|录|写|打|输|弄|搞)错了?(?:$|[\s,.!~，。！])|(?:刚才|刚刚)?(?:那|这|上一)[条笔单]\S{0,4}错)/;
+
+/** `刚才那条撤销`, `上一条不要了`: undo the sender's last entry. */
+const UNDO_LAST = /^(?:刚才|刚刚)?(?:那|这|上一)[条笔单]\s*(?:撤销|撤回|删掉|删了|删除|不要了|作废)$/;
+
+function parseOne(text: string, ctx: ParseContext): ParseResult {
+  if (UNDO_LAST.test(text)) return { kind: 'command', command: { intent: 'undo' } };
+  if (FIX_WISH.test(text)) {
+    return parseError('HINT_UNDO', '要改哪一条？回复那条记录发「撤销」，或写单号改数量、单价。', '撤销 #12　或　改 #12 数量 3 单价 59');
+  }
+  // Most commands start with their verb: try the text as written before peeling anything off.
+  const direct = BY_FIRST_CHAR.has(text[0] ?? '');
+  if (direct) {
+    const result = tryParsers(text, {}, ctx);
+    if (result.kind !== 'none') return result;
+  }
+  const { body, lead } = peelLead(text, ctx.catalogue);
+  let result = body === text && direct ? NONE : tryParsers(body, lead, ctx);
+  if (result.kind === 'none' && body !== text && !direct) result = tryParsers(text, {}, ctx);
+  if (result.kind !== 'none') return result;
+  // `卫衣到货50件 35一件`: the verb after a known product.
+  const reordered = verbAfterProduct(body, ctx) ?? transferInside(body, ctx);
+  if (reordered !== undefined) {
+    result = tryParsers(reordered, lead, ctx);
+    if (result.kind !== 'none') return result;
+  }
+  return recordHint(body, ctx);
+}
+
+function tryParsers(body: string, lead: Lead, ctx: ParseContext): ParseResult {
+  if (body.length === 0) return NONE;
   const first = BY_FIRST_CHAR.get(body[0] ?? '');
   const hinted = HINTED.filter((p) => p.hint?.test(body) === true && first?.includes(p) !== true);
   const candidates = hinted.length === 0 ? first : PARSERS.filter((p) => first?.includes(p) === true || hinted.includes(p));
   if (candidates === undefined) return NONE;
-  const input = leadingDate === undefined ? { body, ctx } : { body, leadingDate, ctx };
+  const { date, ...fields } = lead;
+  const input: ParserInput = {
+    body,
+    ctx,
+    ...(date !== undefined ? { leadingDate: date } : {}),
+    ...(fields.channel !== undefined || fields.counterparty !== undefined || fields.location !== undefined ? { lead: fields } : {}),
+  };
   for (const parser of candidates) {
     const re = parser.pattern();
     const match = re.exec(body);
@@ -96,4 +144,95 @@ export function parseMessage(text: string, ctx: ParseContext): ParseResult {
     if (result !== null) return result;
   }
   return NONE;
+}
+
+const WRITE_VERB_AFTER = verbPattern(WRITE_INTENTS.flatMap((i) => [...INTENT_VERBS[i], ...COLLOQUIAL_VERBS[i]]));
+const NUMERAL = /^\s*[\d一二两三四五六七八九十]/;
+
+// `帆布包入库 100个 12` for a name not in the catalogue yet: only the formal verbs, so
+// `老王说到货了` and `快递到了3个` stay chatter.
+const FORMAL_AFTER_NAME = new RegExp(`^([^\\s\\d,;、:]{1,12}?)\\s*(?=${WRITE_INTENTS.flatMap((i) => [...INTENT_VERBS[i]]).join('|')})`);
+
+function verbAfterProduct(body: string, ctx: ParseContext): string | undefined {
+  const m = ctx.catalogue.matchPrefix(body) ?? unknownName(body);
+  if (m === undefined) return undefined;
+  const after = body.slice(m.end).trimStart();
+  const verb = WRITE_VERB_AFTER.exec(after);
+  if (verb === null) return undefined;
+  // `口罩 调50盒到门店`: a one-character verb only before a number.
+  if (verb[0].length === 1 && !NUMERAL.test(after.slice(1))) return undefined;
+  return `${verb[0]} ${body.slice(0, m.end)} ${after.slice(verb[0].length)}`;
+}
+
+const HAS_NUMBER = /\d/;
+// `帆布包 5个 从门店调回仓库`: the transfer verb between the places.
+const TRANSFER_INSIDE = /\s*(?:调回|调到|调往|挪到|挪回|移到|搬到|搬回)\s*/;
+
+function transferInside(body: string, ctx: ParseContext): string | undefined {
+  const m = ctx.catalogue.matchPrefix(body);
+  if (m === undefined) return undefined;
+  const verb = TRANSFER_INSIDE.exec(body.slice(m.end));
+  if (verb === null || !HAS_NUMBER.test(body.slice(m.end, m.end + verb.index))) return undefined;
+  const at = m.end + verb.index;
+  return `调拨 ${body.slice(0, at)} 到 ${body.slice(at + verb[0].length)}`;
+}
+// `2件 89`, `1个 39 淘宝`: only numbers, units and one short word after the name.
+const COUNT_AND_PRICE = /^[\d\s.件个条双包箱盒瓶支台套斤元块@x×*¥]+(?:\s+\S{1,4})?$/;
+
+const SENTENCE_WORDS = /[说要的了吗呢吧我你他她们天周号月还会能才就都也]/;
+
+function unknownName(body: string): { end: number } | undefined {
+  const m = FORMAL_AFTER_NAME.exec(body);
+  if (m === null || !HAS_NUMBER.test(body.slice(m[0].length))) return undefined;
+  // `老王说明天到货100件`: a sentence about a delivery, not a product name.
+  if (SENTENCE_WORDS.test(m[1] ?? '')) return undefined;
+  return { end: (m[1] ?? '').length };
+}
+
+/**
+ * In a group, a line that names a known product and a number but has no verb is a record someone
+ * meant to make; answer with how to write it instead of staying silent.
+ */
+function recordHint(body: string, ctx: ParseContext): ParseResult {
+  const m = ctx.catalogue.matchPrefix(body);
+  if (m === undefined || !HAS_NUMBER.test(body.slice(m.end))) return NONE;
+  const rest = body.slice(m.end).trim();
+  if (!COUNT_AND_PRICE.test(rest)) return NONE;
+  const line = `${m.product.name} ${rest}`;
+  return parseError('HINT_VERB', `「${line}」是进货还是卖出？请在前面写上动作。`, `卖了 ${line}　或　进货 ${line}`);
+}
+
+// Lines of a paste: a line that starts another command starts a group; other lines (items,
+// a lone date) belong to the group before. A line repeating the group's verb stays in it.
+function groupLines(body: string, ctx: ParseContext): string[] {
+  const groups: { text: string; intent: string | undefined }[] = [];
+  for (const raw of body.split('\n')) {
+    const line = raw.trim();
+    if (line.length === 0) continue;
+    const intent = lineIntent(line, ctx);
+    const current = groups[groups.length - 1];
+    if (current === undefined || (intent !== undefined && current.intent !== undefined && (intent !== current.intent || !WRITE_SET.has(intent)))) {
+      groups.push({ text: line, intent });
+    } else {
+      if (intent !== undefined && current.intent === undefined) current.intent = intent;
+      // Chatter after a record in a paste (`好的`) is not an item.
+      if (current.intent !== undefined && intent === undefined && CHATTER_LINE.test(line)) continue;
+      current.text += `\n${line}`;
+    }
+  }
+  return groups.map((g) => g.text);
+}
+
+const WRITE_SET: ReadonlySet<string> = new Set(WRITE_INTENTS);
+const CHATTER_LINE = /^(?:好的?|好嘞|收到|ok|嗯+|谢谢|辛苦了?|明白|知道了|了解|就这些|没了)[!.~啦了呀啊]*$/i;
+
+function lineIntent(line: string, ctx: ParseContext): string | undefined {
+  const { body } = peelLead(line, ctx.catalogue);
+  if (body.length === 0) return undefined;
+  const first = BY_FIRST_CHAR.get(body[0] ?? '');
+  for (const parser of first ?? []) {
+    if (parser.pattern().exec(body) !== null) return parser.intent;
+  }
+  for (const parser of HINTED) if (parser.hint?.test(body) === true) return parser.intent;
+  return undefined;
 }

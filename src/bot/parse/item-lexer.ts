@@ -153,10 +153,9 @@ function perUnitAt(text: string, at: number, idx: UnitIndex): { unit: string; en
  * Tokenises `text` from `from` (the end of a catalogue name, so digits inside names such as
  * `可乐 500ml` are never read as numbers). `units` adds the catalogue's own unit words.
  */
-export function lexItem(text: string, from: number, units: ReadonlySet<string>): ItemToken[] {
+export function lexItem(text: string, from: number, units: ReadonlySet<string>, nameAt?: (at: number) => boolean): ItemToken[] {
   const tokens: ItemToken[] = [];
   const idx = unitIndex(units);
-  const unitAt = (k: number): boolean => readUnit(text, k, idx) !== undefined;
   for (let i = from; i < text.length; i++) {
     const ch = text[i] ?? '';
     const prev = text[i - 1];
@@ -178,7 +177,7 @@ export function lexItem(text: string, from: number, units: ReadonlySet<string>):
     }
     const reading = readNumberAt(text, i);
     if (reading === undefined) continue;
-    const token = classify(text, i, reading, idx, unitAt);
+    const token = classify(text, i, reading, idx, nameAt);
     if (token !== undefined) {
       tokens.push(token);
       i = token.end - 1;
@@ -208,7 +207,7 @@ function classify(
   at: number,
   reading: NumberReading,
   idx: UnitIndex,
-  unitAt: (k: number) => boolean,
+  nameAt?: (at: number) => boolean,
 ): ItemToken | undefined {
   let start = at;
   let negative = false;
@@ -221,7 +220,7 @@ function classify(
   if (marker !== undefined) start = marker.start;
   const next = skipSpaces(text, reading.end);
   const nextCh = text[next];
-  const tail = nextCh !== undefined && MONEY_START.has(nextCh) ? readMoneyTail(text, reading.end, unitAt) : undefined;
+  const tail = nextCh !== undefined && MONEY_START.has(nextCh) ? readMoneyTail(text, reading.end, (k) => readUnit(text, k, idx) !== undefined) : undefined;
   const afterMoney = tail?.end ?? reading.end;
   const per = perUnitAt(text, afterMoney, idx);
 
@@ -242,9 +241,10 @@ function classify(
   }
   if (marker?.kind === 'quantity') return token('quantity', start, unitEnd, r, negative, true, unit);
   if (unit !== undefined) {
-    // `2件套`: a number and unit inside a longer word belong to a name.
-    // `一斤二两`: another quantity right after the unit is the next part of the same quantity.
-    const next = softBoundary(text, unitEnd) || startsQuantity(text, unitEnd, idx);
+    // `2件套`: a number and unit inside a longer word belong to a name — unless that word is a
+    // known product (`50件卫衣`). `一斤二两`: another quantity right after the unit is the next part
+    // of the same quantity.
+    const next = softBoundary(text, unitEnd) || startsQuantity(text, unitEnd, idx) || nameAt?.(unitEnd) === true;
     return next ? token('quantity', start, unitEnd, r, negative, false, unit) : undefined;
   }
   if (reading.chinese) {

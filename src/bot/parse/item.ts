@@ -35,6 +35,8 @@ export type ItemOutcome =
 const EDGE_JUNK = /^[\s:=,.\-~·、!?()]+|[\s:=,.\-~·、!?()]+$/g;
 const SPACES = /\s+/g;
 const HAS_WORD = /[^\s:=,.\-~·、!?()]/;
+const NOTE_EDGE = /^的\s*/;
+const GLUED_NAME = /^[\u4e00-\u9fff]{2}/;
 
 function cleanName(text: string): string {
   return text.replace(SPACES, ' ').replace(EDGE_JUNK, '');
@@ -60,7 +62,13 @@ export function parseItem(segment: string, spec: ItemSpec): ItemOutcome {
   if (!charged.ok) return moneyRefusal(charged.code, charged.raw, spec.example('T恤', '件'));
   const text = charged.text;
   const prefix = catalogue.matchPrefix(text);
-  const tokens = lexItem(text, prefix?.end ?? 0, catalogue.unitWords);
+  let tokens = lexItem(text, prefix?.end ?? 0, catalogue.unitWords, (at) => catalogue.matchPrefix(text, at) !== undefined);
+  // `到了50件卫衣` for a product not in the catalogue yet: with no other number that could be the
+  // quantity, a count glued to the name is one (`2件套 10` keeps 2件套 as the name).
+  if (!tokens.some((t) => t.role === 'quantity' || t.role === 'bare')) {
+    const glued = lexItem(text, prefix?.end ?? 0, catalogue.unitWords, (at) => GLUED_NAME.test(text.slice(at, at + 2)));
+    if (glued.some((t) => t.role === 'quantity')) tokens = glued;
+  }
 
   // One pass: the quantity is the first marked one (数量/x), else the first with a unit, else
   // the first bare number; bare numbers after it are prices; more quantities after it are noise.
@@ -77,9 +85,12 @@ export function parseItem(segment: string, spec: ItemSpec): ItemOutcome {
   }
   qty ??= firstUnit ?? firstBare;
   const qtyStart = qty?.start ?? text.length;
+  // `1斤2两`, `3箱6瓶`: the parts of one quantity are not a second quantity.
+  const compound: ReadonlySet<ItemToken> = new Set(qty === undefined ? [] : compoundParts(text, qty, tokens));
   const prices: ItemToken[] = [];
   const totals: ItemToken[] = [];
   const consumed: ItemToken[] = [];
+  let extra: ItemToken | undefined;
   for (const t of tokens) {
     if (t === qty) consumed.push(t);
     else if (t.role === 'price' || (t.role === 'bare' && t.start > qtyStart)) {
@@ -88,7 +99,10 @@ export function parseItem(segment: string, spec: ItemSpec): ItemOutcome {
     } else if (t.role === 'total') {
       totals.push(t);
       consumed.push(t);
-    } else if ((t.role === 'quantity' && t.start > qtyStart) || (t.role === 'badUnit' && qty === undefined)) {
+    } else if (t.role === 'quantity' && t.start > qtyStart) {
+      if (!compound.has(t)) extra ??= t;
+      consumed.push(t);
+    } else if (t.role === 'badUnit' && qty === undefined) {
       consumed.push(t);
     }
   }
@@ -98,6 +112,8 @@ export function parseItem(segment: string, spec: ItemSpec): ItemOutcome {
   // the words before the quantity (or after it, for `3件 T恤`).
   let product: CatalogueProduct | undefined;
   let name: string;
+  // Where the words after the item start: they are the item's note.
+  let noteFrom = qty?.end ?? text.length;
   if (prefix !== undefined && !HAS_WORD.test(rest.slice(prefix.end, qty === undefined ? rest.length : qtyStart))) {
     product = prefix.product;
     name = product.name;
@@ -106,11 +122,17 @@ export function parseItem(segment: string, spec: ItemSpec): ItemOutcome {
     if (raw.length === 0 && qty !== undefined) {
       let next = text.length;
       for (const t of consumed) if (t.start >= qty.end && t.start < next) next = t.start;
+      // `两个帆布包 39一个`: the name after the quantity is the catalogue name it starts with.
+      const after = catalogue.matchPrefix(rest, qty.end);
+      if (after !== undefined && after.end <= next) next = after.end;
       raw = cleanName(rest.slice(qty.end, next));
+      noteFrom = next;
     }
     product = raw.length > 0 ? catalogue.resolve(raw) : undefined;
     name = product?.name ?? raw;
   }
+  const after = qty === undefined ? '' : rest.slice(noteFrom);
+  const note = HAS_WORD.test(after) ? cleanName(after).replace(NOTE_EDGE, '') : '';
   const unitName = product?.unit ?? '件';
   const example = spec.example(name.length > 0 ? name : 'T恤', unitName);
 
@@ -152,12 +174,25 @@ export function parseItem(segment: string, spec: ItemSpec): ItemOutcome {
   if (!Number.isFinite(quantity) || quantity > MAX_QUANTITY) return tooLarge('数量', qty.reading.raw, example);
   if (quantity < 0 || (quantity === 0 && !spec.zeroAllowed)) return parseError('ZERO_QUANTITY', `「${name}」的数量必须大于 0。`, example);
 
+  // `调拨 卫衣 5件 到 门店 10件 …`, `卫衣 1件 89 1个`: a second count is never dropped silently.
+  if (extra !== undefined) {
+    return parseError(
+      'SEVERAL_QUANTITIES',
+      `「${name}」写了两个数量（${qty.reading.raw}${qty.unit ?? ''}、${extra.reading.raw}${extra.unit ?? ''}），请只写一个；几样商品请用逗号隔开。`,
+      example,
+    );
+  }
+  if (spec.zeroAllowed === true && (prices.length > 0 || totals.length > 0)) {
+    const shown = (prices[0] ?? totals[0])?.reading.raw ?? '';
+    return parseError('SEVERAL_QUANTITIES', `盘点只写实际数量，「${name}」后面的「${shown}」是什么？在别的地方的数量请分开写，例如 盘点 ${name} 30 在 门店。`, example);
+  }
   // Prices.
   if (prices.length > 1 || totals.length > 1) {
     const list = (prices.length > 1 ? prices : totals).map((t) => t.reading.raw).join('、');
     return parseError('SEVERAL_PRICES', `「${name}」写了${prices.length > 1 ? '多个单价' : '多个总价'}（${list}），请只写一个。`, example);
   }
   const item: Item = { product: name, known: product !== undefined, quantity };
+  if (HAS_WORD.test(note)) item.note = note;
   if (unit !== undefined) item.unit = parts.length > 1 ? baseUnit : unit;
   if (product !== undefined && (parts.length > 1 || (unit !== undefined && !sameSize(unit, product)))) item.writtenQuantity = writtenText;
   const total = totals[0];

@@ -13,6 +13,9 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 const HORIZONTAL_SPACE = /[ \t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g;
 const LINE_EDGES = / *\n */g;
 const PLAIN = /^[\x20-\x7E\u4E00-\u9FFF]*$/;
+// Emoji carry tone, never data: `✅卖了 …`, `🎉🎉`, `89🔥`. Keycap digits (1️⃣) are left alone.
+const MAYBE_EMOJI = /[\u203C-\u2BFF\uD83C-\uD83E\uFE0F\u3030\u303D\u3297\u3299]/;
+const EMOJI = /(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\uFE0F|\u200D)+/gu;
 
 /**
  * The first refiner: one spelling for every character before any parser looks. NFKC turns
@@ -25,7 +28,8 @@ export function normalizeMessage(text: string): string | ParseError {
   }
   // Most chat lines are already plain ASCII + common CJK; skip the costly passes for them.
   if (PLAIN.test(text)) return text.replace(HORIZONTAL_SPACE, ' ').trim();
-  return text
+  const plain = MAYBE_EMOJI.test(text) ? text.replace(EMOJI, ' ') : text;
+  return plain
     .normalize('NFKC')
     .replace(/\r\n?/g, '\n')
     .replace(INVISIBLE, '')

@@ -1,6 +1,6 @@
 import { channelParser } from './channel.ts';
 import { counterpartyParser } from './counterparty.ts';
-import { arrivalLocationParser, sourceLocationParser } from './location.ts';
+import { arrivalLocationParser, barePlaceParser, sourceLocationParser } from './location.ts';
 import { writeParser } from './write-command.ts';
 
 /**
@@ -9,6 +9,6 @@ import { writeParser } from './write-command.ts';
  */
 export const purchaseParser = writeParser({
   intent: 'purchase',
-  fields: [sourceLocationParser, arrivalLocationParser, counterpartyParser, channelParser],
+  fields: [sourceLocationParser, arrivalLocationParser, counterpartyParser, channelParser, barePlaceParser],
   example: (name, unit) => `进货 ${name} 50${unit} 单价 20`,
 });

@@ -14,7 +14,7 @@ import { INTENT_VERBS } from './verbs.ts';
 type Kind = Extract<Command, { intent: 'report' }>['kind'];
 
 const KIND: Readonly<Record<string, Kind>> = {
-  日报: 'daily', 报表: 'daily', 周报: 'daily', 月报: 'daily',
+  日报: 'daily', 报表: 'daily', 周报: 'weekly', 月报: 'monthly',
   销量: 'sales', 销售额: 'sales', 利润: 'profit', 毛利: 'profit', 畅销: 'top', 滞销: 'slow',
 };
 
@@ -29,6 +29,8 @@ const VERBS = [...INTENT_VERBS.report].sort((a, b) => b.length - a.length).join(
 const PATTERN = new RegExp(`^(?:(?<period>${PERIOD_FIRST})\\s*的?\\s*)?(?<verb>${VERBS})(?:榜|排行榜?|报告|统计|情况|汇总)?`);
 const HINT = new RegExp(`^(?:${PERIOD_FIRST})\\s*的?\\s*(?:${VERBS})`);
 const BY_CHANNEL = /\s*(?:按|分)(?:渠道|平台)(?:看|分)?\s*/;
+// `这个月利润多少`, `本月销量怎么样`: the question words add nothing.
+const ASK_TAIL = /(?:(?:是)?(?:多少|怎么样|如何|咋样)(?:钱)?|发一下|发下|发我|来一份|看看|看一下)[?吗呢啊]*$/;
 
 /** See the module comment. */
 export const reportParser: IntentParser = {
@@ -47,7 +49,7 @@ export const reportParser: IntentParser = {
       byChannel = true;
       rest = rest.replace(BY_CHANNEL, ' ');
     }
-    rest = rest.trim().replace(/[?!.]+$/, '');
+    rest = rest.trim().replace(/[?!.]+$/, '').replace(ASK_TAIL, '').trim();
     const written = rest.length > 0 ? rest : (match.groups?.['period'] ?? input.leadingDate?.trim());
     const text = written ?? DEFAULT_PERIOD[verb] ?? '今天';
     const period = parsePeriod(text, input.ctx.now, input.ctx.timeZone);
@@ -57,6 +59,47 @@ export const reportParser: IntentParser = {
     }
     const command: Command = { intent: 'report', kind, period };
     if (byChannel) command.byChannel = true;
+    return commandResult(command);
+  },
+};
+
+const QUESTION_PERIOD = `(?:${PERIOD_FIRST}|这周|这星期|本星期|这礼拜)`;
+// `今天卖了多少`, `今天几单`, `卫衣这个月卖了多少件`, `这周卖得最好的`, `昨天的流水`, `各渠道卖了多少`.
+const QUESTION = new RegExp(
+  `^(?:看一下|看下|看看|查一下|查下|查)?\\s*(?:(?<product>[^\\s\\d]+?)\\s*)??(?<period>${QUESTION_PERIOD})?\\s*的?\\s*(?:` +
+    `(?<channel>各渠道|各平台|每个渠道|每个平台|分渠道)?\\s*(?:一共)?(?:卖了|卖出了?|销售了|出了|卖)?\\s*(?:多少|几)(?:钱|单|笔|件|个|条|双|根|瓶|箱|盒|斤)?(?:了)?` +
+    `|(?<top>(?:谁|哪个|哪款)?卖得最好的?|卖的最好的?|卖得最多的?|卖的最多的?|最畅销的?|卖最好的?)(?:是)?(?:啥|什么|哪个|哪些|哪几个)?` +
+    `|(?<ledger>流水|记录|明细|账单|进出记录|出入库记录)` +
+    `)\\s*[?吗呢啊]*$`,
+);
+const QUESTION_HINT = /(?:多少|几|最好|最多|畅销|流水|记录|明细|账单)[^\s]{0,3}$/;
+
+/** Reports asked as a question rather than named: see QUESTION. */
+export const reportQuestionParser: IntentParser = {
+  intent: 'report',
+  verbs: [],
+  hint: QUESTION_HINT,
+  pattern: () => QUESTION,
+  extract(input, match) {
+    const g = match.groups ?? {};
+    const periodWord = g['period'] ?? input.leadingDate?.trim();
+    const productWord = g['product'];
+    const ledger = g['ledger'] !== undefined;
+    // `记录` and `流水` need a day or period, or they are just words.
+    if (periodWord === undefined && (ledger || productWord === undefined) && g['channel'] === undefined) return null;
+    let product: string | undefined;
+    if (productWord !== undefined) {
+      const found = input.ctx.catalogue.resolve(productWord);
+      if (found === undefined) return null;
+      product = found.name;
+    }
+    const kind: Kind = ledger ? 'ledger' : g['top'] !== undefined ? 'top' : 'sales';
+    const text = periodWord ?? (kind === 'top' ? '最近30天' : '本月');
+    const period = parsePeriod(text, input.ctx.now, input.ctx.timeZone);
+    if (period === undefined) return null;
+    const command: Command = { intent: 'report', kind, period };
+    if (product !== undefined) command.product = product;
+    if (g['channel'] !== undefined) command.byChannel = true;
     return commandResult(command);
   },
 };

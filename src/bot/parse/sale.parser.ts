@@ -1,6 +1,6 @@
 import { channelParser } from './channel.ts';
 import { counterpartyParser } from './counterparty.ts';
-import { sourceLocationParser } from './location.ts';
+import { barePlaceParser, sourceLocationParser } from './location.ts';
 import { writeParser } from './write-command.ts';
 
 /**
@@ -9,6 +9,6 @@ import { writeParser } from './write-command.ts';
  */
 export const saleParser = writeParser({
   intent: 'sale',
-  fields: [sourceLocationParser, counterpartyParser, channelParser],
+  fields: [sourceLocationParser, counterpartyParser, channelParser, barePlaceParser],
   example: (name, unit) => `出货 ${name} 3${unit} 单价 59`,
 });

@@ -100,3 +100,35 @@ export function suggestProducts(name: string, catalogue: Catalogue, max = 3): st
     .slice(0, max)
     .map(([n]) => n);
 }
+
+/**
+ * How close a new name is to a known one, stricter than suggestions: by characters (`卫衣衣` holds
+ * 卫衣), or the very same sound (`T血`/`T恤` typed by pinyin), or the initials typed in full. Sounds
+ * that are merely alike are not enough: 毛衣 (maoyi) and 帽子 (maozi) are two products.
+ */
+function nearScore(query: { key: string; sound: string; initials: string }, e: Entry): number {
+  let best = similarity(query.key, e.key);
+  if (query.key.length >= 2 && (e.key.includes(query.key) || query.key.includes(e.key))) best = Math.max(best, 0.8);
+  if (query.sound === e.sound) best = Math.max(best, 0.9);
+  if (LETTERS_ONLY.test(query.key) && e.initials === query.key) best = Math.max(best, 0.95);
+  return best;
+}
+
+/** Above this an unknown name is too close to a known one to create a product without asking. */
+const NEAR_DUPLICATE = 0.8;
+
+/**
+ * Known products an unknown name is most likely a variant or a typo of (`卫衣衣` → 卫衣, `T血` →
+ * T恤): a purchase under such a name asks before it creates a second product.
+ */
+export function nearDuplicates(name: string, catalogue: Catalogue, max = 3): string[] {
+  const key = compactKey(name);
+  if (key.length < 2) return [];
+  const query = { key, ...sounds(key) };
+  const best = new Map<string, number>();
+  for (const e of entriesOf(catalogue)) {
+    const s = nearScore(query, e);
+    if (s >= NEAR_DUPLICATE && (best.get(e.name) ?? -1) < s) best.set(e.name, s);
+  }
+  return [...best.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, max).map(([n]) => n);
+}

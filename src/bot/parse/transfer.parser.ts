@@ -1,4 +1,4 @@
-import { bareTargetParser, sourceLocationParser, transferTargetParser } from './location.ts';
+import { arrowTransferParser, bareTargetParser, sourceLocationParser, transferTargetParser } from './location.ts';
 import { writeParser } from './write-command.ts';
 
 /**
@@ -7,6 +7,6 @@ import { writeParser } from './write-command.ts';
  */
 export const transferParser = writeParser({
   intent: 'transfer',
-  fields: [sourceLocationParser, transferTargetParser, bareTargetParser],
+  fields: [arrowTransferParser, sourceLocationParser, transferTargetParser, bareTargetParser],
   example: (name, unit) => `调拨 ${name} 20${unit} 到 天猫仓`,
 });

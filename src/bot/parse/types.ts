@@ -1,5 +1,6 @@
 import type { Command, Intent } from '../command.ts';
 import type { Catalogue } from './catalogue.ts';
+import type { Lead } from './lead.refiner.ts';
 
 /**
  * Why a message that looked like a command was refused. The reply layer shows `message` (Chinese)
@@ -22,7 +23,15 @@ export type ParseErrorCode =
   | 'BAD_PERIOD'
   | 'MISSING_TARGET'
   | 'BAD_CORRECTION'
-  | 'SEVERAL_VERBS';
+  | 'SEVERAL_VERBS'
+  /** Two counts for one item (`卫衣 5件 … 10件`), or a price on a stocktake. */
+  | 'SEVERAL_QUANTITIES'
+  /** A known product and a number but no verb: 进货 or 出货? */
+  | 'HINT_VERB'
+  /** `刚才那条错了`: points to 撤销 / 改. */
+  | 'HINT_UNDO'
+  /** A name that fits several products; the message lists them. */
+  | 'AMBIGUOUS_PRODUCT';
 
 /** Everything a parse needs besides the text; built once per shop and reused for many messages. */
 export interface ParseContext {
@@ -50,7 +59,9 @@ export interface ParseError {
 export type ParseResult =
   | { kind: 'command'; command: Command }
   | ParseError
-  | { kind: 'none' };
+  | { kind: 'none' }
+  /** A paste of several lines that are several commands, each handled on its own. */
+  | { kind: 'batch'; results: ReadonlyArray<{ kind: 'command'; command: Command } | ParseError> };
 
 /** The message as every intent parser sees it, after the refiners ran. */
 export interface ParserInput {
@@ -58,6 +69,8 @@ export interface ParserInput {
   readonly body: string;
   /** A date word written before the verb (`昨天 进货 …`), if any. */
   readonly leadingDate?: string;
+  /** Channel, person or place written before the verb (`京东 卖了 …`, `门店 盘点 …`). */
+  readonly lead?: Omit<Lead, 'date'>;
   readonly ctx: ParseContext;
 }
 

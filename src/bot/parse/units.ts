@@ -8,8 +8,10 @@ import { KNOWN_UNITS } from '../../core/units.ts';
 
 export { allowsFraction } from '../../core/units.ts';
 
-// 块 is money in chat (`20块`) and `L` a clothing size (`T恤 3L`), unless a product is kept in them.
-export const CHAT_UNITS: ReadonlySet<string> = new Set([...KNOWN_UNITS].filter((u) => u !== '块' && u !== 'L'));
+// 块 is money in chat (`20块`), `L` a clothing size (`T恤 3L`), 码 a shoe or clothing size (`42码`) and
+// 尺 the start of 尺码 (`39 尺码不合适`), unless a product is kept in them.
+const NOT_UNITS_IN_CHAT: ReadonlySet<string> = new Set(['块', 'L', '码', '尺']);
+export const CHAT_UNITS: ReadonlySet<string> = new Set([...KNOWN_UNITS].filter((u) => !NOT_UNITS_IN_CHAT.has(u)));
 
 const ASCII_LETTERS = /[A-Za-z]+/y;
 

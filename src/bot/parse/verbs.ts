@@ -24,6 +24,20 @@ export const INTENT_VERBS = {
   cancelImport: ['取消'],
 } as const satisfies Record<Intent, readonly string[]>;
 
+/**
+ * How staff actually write the verb in a group (`刚卖了`, `出了`, `到了`, `退回`): accepted by the
+ * parsers but not shown in help, which teaches the verbs above. One-character verbs (进 卖 出 退
+ * 调) only count when a product, a number or a space follows — `出了点问题` stays chatter.
+ */
+export const COLLOQUIAL_VERBS = {
+  purchase: ['进了', '进', '到了', '到的', '补了', '入库了', '采购了', '送来了', '送来', '发来了', '发来'],
+  sale: ['卖给', '卖', '出了', '出', '发了', '卖掉'],
+  customerReturn: ['退了', '退回来', '退回', '退', '客退了'],
+  supplierReturn: ['退供应商', '退给供应商', '退回供应商', '退回厂家', '退给厂家', '退回给', '退给'],
+  stocktake: ['盘了下', '盘了一下', '盘一下', '盘了'],
+  transfer: ['调回', '调'],
+} as const satisfies Record<WriteIntent, readonly string[]>;
+
 /** Intents that write ledger entries; they share the item grammar. */
 export type WriteIntent = 'purchase' | 'sale' | 'customerReturn' | 'supplierReturn' | 'stocktake' | 'transfer';
 
@@ -79,13 +93,14 @@ export function verbPattern(verbs: readonly string[], flags = ''): RegExp {
   return new RegExp(`^(?:${sorted.join('|')})`, flags);
 }
 
-const ALL_WRITE_VERBS = WRITE_INTENTS.flatMap((i) => [...INTENT_VERBS[i]]);
+// Per segment only verbs of two or more characters: `退款 59` must not read as 退.
+const ALL_WRITE_VERBS = WRITE_INTENTS.flatMap((i) => [...INTENT_VERBS[i], ...COLLOQUIAL_VERBS[i].filter((v) => v.length > 1 && v !== '退回给' && v !== '退给' && v !== '卖给' && v !== '退回来')]);
 const WRITE_VERB_AT_START = verbPattern(ALL_WRITE_VERBS);
 
 /** The write verb a segment starts with, for refusing `进货 …，出货 …` in one message. */
 export function leadingWriteVerb(text: string): { verb: string; intent: WriteIntent } | undefined {
   const m = WRITE_VERB_AT_START.exec(text);
   if (m === null) return undefined;
-  const intent = WRITE_INTENTS.find((i) => (INTENT_VERBS[i] as readonly string[]).includes(m[0]));
+  const intent = WRITE_INTENTS.find((i) => (INTENT_VERBS[i] as readonly string[]).includes(m[0]) || (COLLOQUIAL_VERBS[i] as readonly string[]).includes(m[0]));
   return intent === undefined ? undefined : { verb: m[0], intent };
 }

@@ -1,11 +1,13 @@
 import type { Command, Item } from '../command.ts';
+import type { Catalogue } from './catalogue.ts';
 import { parseError } from './errors.ts';
-import { extractFields, type FieldParser, type WriteFields } from './field.ts';
+import { appendNote, extractFields, noteParser, type FieldParser, type WriteFields } from './field.ts';
 import { parseItem, type ItemSpec } from './item.ts';
+import { LOCATION_SOURCE } from './location.ts';
 import { isWordChar } from './text.ts';
 import { findDateTokens, resolveOccurredAt } from './occurred-at.ts';
 import { commandResult, type IntentParser, type ParseResult, type ParserInput } from './types.ts';
-import { INTENT_LABELS, INTENT_VERBS, leadingWriteVerb, verbPattern, type WriteIntent } from './verbs.ts';
+import { COLLOQUIAL_VERBS, INTENT_LABELS, INTENT_VERBS, leadingWriteVerb, verbPattern, type WriteIntent } from './verbs.ts';
 
 /**
  * The grammar every write shares (进货, 出货, 退货, 退供, 盘点, 调拨): a verb, one or more item
@@ -25,13 +27,15 @@ export interface WriteSpec {
 
 /** Builds the intent parser for a write intent. */
 export function writeParser(spec: WriteSpec): IntentParser {
-  const verbs = INTENT_VERBS[spec.intent];
+  const formal: readonly string[] = INTENT_VERBS[spec.intent];
+  const verbs = [...formal, ...COLLOQUIAL_VERBS[spec.intent]];
   const re = verbPattern(verbs);
+  const full: WriteSpec = { ...spec, fields: [noteParser, ...spec.fields] };
   return {
     intent: spec.intent,
     verbs,
     pattern: () => re,
-    extract: (input, match) => parseWrite(spec, input, match[0], input.body.slice(match[0].length)),
+    extract: (input, match) => parseWrite(full, input, match[0], input.body.slice(match[0].length), !formal.includes(match[0])),
   };
 }
 
@@ -58,9 +62,58 @@ function splitSegments(text: string): string[] {
   return out;
 }
 
+const COUNTED = /[\d一二两三四五六七八九十]/;
+// A count, then a word, then another count: the only shape splitAtNames can cut.
+const MAYBE_TWO_ITEMS = /[\d一二两三四五六七八九十][^\s\d]*\s*[^\s\d]+\s*[\d一二两三四五六七八九十x×*]/;
+const OWN_COUNT = /^\s*[\d一二两三四五六七八九十x×*]/;
+
+function isDigit(ch: string | undefined): boolean {
+  return ch !== undefined && ch >= '0' && ch <= '9';
+}
+
+/**
+ * `盘点 口罩 180盒 核桃 25斤`, `卖了卫衣1件89帆布包1个39`: a known name after a counted item, set
+ * apart by a space or glued to a number, starts the next item — the second product is never
+ * swallowed as a note, nor its numbers read as the first one's price.
+ */
+function splitAtNames(segment: string, catalogue: Catalogue): string[] {
+  const out: string[] = [];
+  let start = 0;
+  // Digits inside the first name (`iPhone 15 手机壳`) are not a count.
+  let first = catalogue.matchPrefix(segment, start);
+  for (let i = 1; i < segment.length; i++) {
+    const spaced = segment[i - 1] === ' ';
+    if (!spaced && !isDigit(segment[i - 1])) continue;
+    if (!catalogue.startsName(segment[i])) continue;
+    const cut = spaced ? i - 1 : i;
+    if (first !== undefined && first.end > cut) continue;
+    if (!COUNTED.test(segment.slice(first?.end ?? start, cut))) continue;
+    const name = catalogue.matchPrefix(segment, i);
+    if (name === undefined || name.end - i < 2) continue;
+    // The name must be followed by a number (its own quantity), not be words of a note.
+    if (!OWN_COUNT.test(segment.slice(name.end))) continue;
+    out.push(segment.slice(start, cut));
+    start = i;
+    first = name;
+  }
+  out.push(segment.slice(start));
+  return out;
+}
+
 // A question or a remark rather than an order: `到货了吗`, `发货了没`, `卖了好多啊`.
 const QUESTION_END = /(?:[?吗呢么嘛啊吧呀]|没有?|了)$/;
 const DIGIT = /\d/;
+
+interface Talk {
+  ctx: ParserInput['ctx'];
+  trimmed: string;
+  glued: boolean;
+  colloquial: boolean;
+}
+
+function chatter(t: Talk): boolean {
+  return t.colloquial ? t.ctx.catalogue.matchPrefix(t.trimmed) === undefined : isChatter(t.ctx, t.trimmed, t.glued);
+}
 
 function isChatter(ctx: ParserInput['ctx'], trimmed: string, glued: boolean): boolean {
   if (ctx.catalogue.matchPrefix(trimmed) !== undefined) return false;
@@ -73,23 +126,44 @@ function isChatter(ctx: ParserInput['ctx'], trimmed: string, glued: boolean): bo
  * without any number — unless a known product is named, which makes it a botched command worth
  * answering.
  */
-function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb: string): ParseResult | null {
+function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb: string, colloquial: boolean): ParseResult | null {
   const { ctx } = input;
   let rest = afterVerb;
   // `进货了 T恤 50件`: a 了 right after the verb is grammar, not part of the name.
   if (rest.startsWith('了 ') || rest.startsWith('了\n')) rest = rest.slice(1);
-  const glued = isWordChar(rest[0]);
+  const lead: WriteFields = input.lead === undefined ? {} : { ...input.lead };
+  // `卖给 张总 …`, `退给老王 …`: the person comes right after the verb.
+  if (verb.endsWith('给')) {
+    const person = PERSON_AFTER.exec(rest);
+    if (person === null) return null;
+    lead.counterparty ??= person[1];
+    rest = ` ${rest.slice(person[0].length)}`;
+  }
+  // `卖两个帆布包`, `卖卫衣2件`: glued to a number or a known name is still a command.
+  const glued = isWordChar(rest[0]) && !NUMERAL_START.test(rest) && (!ctx.catalogue.startsName(rest[0]) || ctx.catalogue.matchPrefix(rest) === undefined);
   const trimmed = rest.trim();
-  const chatter = (): boolean => isChatter(ctx, trimmed, glued);
+  // Whether a refusal should rather be silence; a plain function, not a closure, on this hot path.
+  const talk: Talk = { ctx, trimmed, glued, colloquial };
+  if (colloquial && (glued || !NUMBER.test(trimmed))) return null;
+  if (ORDER_COUNT.test(trimmed)) return null; // 刚卖了一单: news, not a record
+  // `盘点 门店 卫衣 45`: a place right after the verb.
+  const place = PLACE_HINT.test(rest) ? PLACE_AFTER.exec(rest) : null;
+  if (place !== null && ctx.catalogue.matchPrefix(rest) === undefined) {
+    lead.location ??= place[1];
+    rest = ' '.repeat(place[0].length) + rest.slice(place[0].length);
+  }
 
   // Date: before the verb, or anywhere after it. The first one counts; all are removed.
-  const dates = findDateTokens(rest);
+  // Dates inside a note (`备注 明天发`) are the note's words, not the entry's date.
+  const notes = noteSpans(rest);
+  const found = findDateTokens(rest);
+  const dates = notes.length === 0 ? found : found.filter((d) => !notes.some(([a, b]) => d.start >= a && d.start < b));
   let occurredAt: Date | undefined;
   const dateText = input.leadingDate ?? dates[0]?.text;
   if (dateText !== undefined) {
     const at = resolveOccurredAt(dateText.trim(), ctx.now, ctx.timeZone);
     if (at.kind === 'future') {
-      if (chatter()) return null;
+      if (chatter(talk)) return null;
       return parseError('FUTURE_DATE', `日期「${dateText.trim()}」还没到，只能记已经发生的事。`, `昨天 ${verb} T恤 5件`);
     }
     if (at.kind === 'at') occurredAt = at.date;
@@ -99,17 +173,24 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
     if (d !== undefined) rest = rest.slice(0, d.start) + ' '.repeat(d.end - d.start) + rest.slice(d.end);
   }
 
-  const fields: WriteFields = {};
+  // Fields before the verb, and in segments without an item, apply to every item.
+  const shared: WriteFields = lead;
   const items: Item[] = [];
+  const own: WriteFields[] = [];
   const itemSpec: ItemSpec = { catalogue: ctx.catalogue, example: spec.example, zeroAllowed: spec.intent === 'stocktake' };
   let previous: string | undefined;
-  for (const raw of splitSegments(rest)) {
+  const segments: string[] = [];
+  for (const seg of splitSegments(rest)) {
+    if (MAYBE_TWO_ITEMS.test(seg)) segments.push(...splitAtNames(seg, ctx.catalogue));
+    else segments.push(seg);
+  }
+  for (const raw of segments) {
     let segment = raw.trim();
     if (segment.length === 0) continue;
     const other = leadingWriteVerb(segment);
     if (other !== undefined) {
       if (other.intent !== spec.intent) {
-        if (chatter()) return null;
+        if (chatter(talk)) return null;
         return parseError(
           'SEVERAL_VERBS',
           `一条消息只能做一种操作：「${verb}」和「${other.verb}」请分两条发。`,
@@ -118,45 +199,123 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
       }
       segment = segment.slice(other.verb.length).trim(); // the same verb repeated per line
     }
+    const fields: WriteFields = {};
+    // `进货 新品 卫衣衣 10件`: the writer confirms a new product.
+    const declaredNew = spec.intent === 'purchase' ? NEW_PRODUCT.exec(segment) : null;
+    if (declaredNew !== null) segment = segment.slice(declaredNew[0].length);
     const masked = extractFields(segment, spec.fields, fields);
     const outcome = parseItem(masked, itemSpec);
-    if (outcome.kind === 'empty') continue;
+    if (outcome.kind === 'empty') {
+      mergeFields(shared, fields);
+      continue;
+    }
     if (outcome.kind === 'priceOnly' && previous !== undefined) {
       // `T恤 50件，单价 20`: the price belongs to the line before.
       const merged = parseItem(`${previous} ${masked}`, itemSpec);
-      if (merged.kind === 'error') return chatter() ? null : merged;
+      if (merged.kind === 'error') return chatter(talk) ? null : merged;
       if (merged.kind === 'item') items[items.length - 1] = merged.item;
+      mergeFields(own[own.length - 1] ?? shared, fields);
       previous = `${previous} ${masked}`;
       continue;
     }
     if (outcome.kind === 'priceOnly') {
-      if (chatter()) return null;
+      if (chatter(talk)) return null;
       return parseError('MISSING_PRODUCT', '缺少商品名和数量。', spec.example('T恤', '件'));
     }
-    if (outcome.kind === 'error') return chatter() ? null : outcome;
+    if (outcome.kind === 'error') return chatter(talk) ? null : outcome;
+    if (outcome.item.note !== undefined) {
+      appendNote(fields, outcome.item.note);
+      delete outcome.item.note;
+    }
+    if (declaredNew !== null && !outcome.item.known) outcome.item.newProduct = true;
     items.push(outcome.item);
+    own.push(fields);
     previous = masked;
   }
 
+  // A colloquial verb (`到了`, `出了`) before an unknown name and no price is a sentence, not a record.
+  if (colloquial && items.some((i) => !i.known && i.unitPrice === undefined && i.total === undefined)) return null;
   if (items.length === 0) {
-    if (chatter()) return null;
+    if (chatter(talk)) return null;
     return parseError('MISSING_PRODUCT', `「${verb}」后面要写商品名和数量。`, spec.example('T恤', '件'));
   }
-  const common = {
-    items,
-    ...(occurredAt !== undefined ? { occurredAt } : {}),
-    ...(fields.channel !== undefined ? { channel: fields.channel } : {}),
-    ...(fields.counterparty !== undefined ? { counterparty: fields.counterparty } : {}),
-    ...(fields.location !== undefined ? { location: fields.location } : {}),
-  };
+  const common = { items, ...(occurredAt !== undefined ? { occurredAt } : {}), ...resolveFields(items, own, shared) };
   let command: Command;
   if (spec.intent === 'transfer') {
-    if (fields.to === undefined) {
+    const to = shared.to ?? own.find((f) => f.to !== undefined)?.to;
+    if (to === undefined) {
       return parseError('MISSING_TARGET', `${INTENT_LABELS.transfer}要写调到哪个仓库（到 X仓）。`, spec.example(items[0]?.product ?? 'T恤', items[0]?.unit ?? '件'));
     }
-    command = { intent: 'transfer', ...common, to: fields.to };
+    command = { intent: 'transfer', ...common, to };
   } else {
     command = { intent: spec.intent, ...common };
   }
   return commandResult(command);
+}
+
+const NUMBER = /[\d一二两三四五六七八九十百半]/;
+const NEW_PRODUCT = /^(?:新品|新商品|新货)[:\s]\s*/;
+const ORDER_COUNT = /^[一二两三四五六七八九十几\d]+\s*[单笔]/;
+const NUMERAL_START = /^[\d一二两三四五六七八九十百半]/;
+const PERSON_AFTER = /^\s*([^\s\d,;、:=]{1,6}?)(?=\s|\d)/;
+const PLACE_AFTER = new RegExp(`^\\s*(${LOCATION_SOURCE})(?=\\s)`);
+const PLACE_HINT = /[仓库店档]/;
+const NOTE_SPAN = /备注.*$|\([^()]*\)/g;
+
+function noteSpans(text: string): Array<[number, number]> {
+  if (!text.includes('备注') && !text.includes('(')) return [];
+  const out: Array<[number, number]> = [];
+  NOTE_SPAN.lastIndex = 0;
+  for (let m = NOTE_SPAN.exec(text); m !== null; m = NOTE_SPAN.exec(text)) out.push([m.index, m.index + m[0].length]);
+  return out;
+}
+const ITEM_FIELDS = ['channel', 'counterparty', 'location'] as const;
+
+function mergeFields(into: WriteFields, from: WriteFields): void {
+  for (const k of [...ITEM_FIELDS, 'to'] as const) if (from[k] !== undefined) into[k] ??= from[k];
+  if (from.note !== undefined) appendNote(into, from.note);
+}
+
+/**
+ * Who gets which channel, person and place. An item keeps its own; a value written before the
+ * first item, in a segment of its own, or only with the last of several items (`…，短裤 30条 15元
+ * 供应商 老王`) is the message's and goes to every item without one. Values every item shares
+ * are written once on the command; the others on their items. Notes stay with their item.
+ */
+function resolveFields(items: Item[], own: WriteFields[], shared: WriteFields): Pick<WriteFields, 'channel' | 'counterparty' | 'location'> {
+  const out: Pick<WriteFields, 'channel' | 'counterparty' | 'location'> = {};
+  if (own.length === 1) {
+    // One item: its own value, else the message's; the common case, without the arrays below.
+    const f = own[0] as WriteFields;
+    const item = items[0] as Item;
+    for (const key of ITEM_FIELDS) {
+      const v = f[key] ?? shared[key];
+      if (v !== undefined) out[key] = v;
+    }
+    const note = shared.note === undefined ? f.note : f.note === undefined ? shared.note : `${shared.note} ${f.note}`;
+    if (note !== undefined) item.note = note;
+    return out;
+  }
+  for (const key of ITEM_FIELDS) {
+    const carriers = own.filter((f) => f[key] !== undefined);
+    let fallback = shared[key];
+    if (fallback === undefined && carriers.length === 1 && own.length > 1 && own[own.length - 1]?.[key] !== undefined) {
+      fallback = own[own.length - 1]?.[key];
+    }
+    const values = own.map((f) => f[key] ?? fallback);
+    if (values.every((v) => v === values[0])) {
+      if (values[0] !== undefined) out[key] = values[0];
+      continue;
+    }
+    values.forEach((v, i) => {
+      const item = items[i];
+      if (item !== undefined && v !== undefined) item[key] = v;
+    });
+  }
+  own.forEach((f, i) => {
+    const item = items[i];
+    if (item !== undefined && f.note !== undefined) item.note = f.note;
+  });
+  if (shared.note !== undefined) for (const item of items) item.note = item.note === undefined ? shared.note : `${shared.note} ${item.note}`;
+  return out;
 }

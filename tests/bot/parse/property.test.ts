@@ -7,12 +7,16 @@ import { parse } from './fixtures.ts';
 const ERROR_CODES = new Set([
   'MISSING_QUANTITY', 'ZERO_QUANTITY', 'TOO_LARGE', 'FRACTIONAL_QUANTITY', 'BAD_PRICE', 'SEVERAL_PRICES',
   'UNKNOWN_UNIT', 'FUTURE_DATE', 'TOO_LONG', 'MISSING_PRODUCT', 'BAD_ENTRY_NO', 'BAD_SETTING', 'BAD_TIMEZONE',
-  'BAD_PERIOD', 'MISSING_TARGET', 'BAD_CORRECTION', 'SEVERAL_VERBS',
+  'BAD_PERIOD', 'MISSING_TARGET', 'BAD_CORRECTION', 'SEVERAL_VERBS', 'HINT_VERB', 'HINT_UNDO', 'AMBIGUOUS_PRODUCT', 'SEVERAL_QUANTITIES',
 ]);
 
-/** A result is valid when it is one of the three kinds and a command satisfies the contract. */
+/** A result is valid when it is one of the four kinds and every command satisfies the contract. */
 function assertValid(result: ParseResult): void {
   switch (result.kind) {
+    case 'batch':
+      expect(result.results.length).toBeGreaterThan(1);
+      for (const r of result.results) assertValid(r);
+      break;
     case 'command':
       commandSchema.parse(result.command);
       break;

@@ -11,8 +11,8 @@ const cases: Array<[string, Command]> = [
   // Defaults per report.
   ['日报', { intent: 'report', kind: 'daily', period: TODAY }],
   ['报表', { intent: 'report', kind: 'daily', period: TODAY }],
-  ['周报', { intent: 'report', kind: 'daily', period: period('2026-11-22T16:00:00.000Z', '2026-11-29T16:00:00.000Z', '本周') }],
-  ['月报', { intent: 'report', kind: 'daily', period: THIS_MONTH }],
+  ['周报', { intent: 'report', kind: 'weekly', period: period('2026-11-22T16:00:00.000Z', '2026-11-29T16:00:00.000Z', '本周') }],
+  ['月报', { intent: 'report', kind: 'monthly', period: THIS_MONTH }],
   ['利润', { intent: 'report', kind: 'profit', period: THIS_MONTH }],
   ['销量', { intent: 'report', kind: 'sales', period: THIS_MONTH }],
   ['畅销', { intent: 'report', kind: 'top', period: LAST_30 }],

@@ -39,7 +39,7 @@ const cases: Array<[string, Command]> = [
   ['卖了 T恤 3件 59 优惠5元', { intent: 'sale', items: [known('T恤', 3, { unit: '件', unitPrice: 5900, discount: 500 })] }],
   ['进货 T恤 50件 20 运费10元', { intent: 'purchase', items: [known('T恤', 50, { unit: '件', unitPrice: 2000, freight: 1000 })] }],
   ['进货 T恤 50件 单价20 加运费 10', { intent: 'purchase', items: [known('T恤', 50, { unit: '件', unitPrice: 2000, freight: 1000 })] }],
-  ['卖了 T恤 1件 59包邮', { intent: 'sale', items: [known('T恤', 1, { unit: '件', unitPrice: 5900 })] }],
+  ['卖了 T恤 1件 59包邮', { intent: 'sale', items: [known('T恤', 1, { unit: '件', unitPrice: 5900, note: '包邮' })] }],
 ];
 
 describe('units and charges', () => {
@@ -50,7 +50,7 @@ describe('units and charges', () => {
     ['出货 T恤 半件', 'FRACTIONAL_QUANTITY'],
     ['出货 核桃 2件', 'UNKNOWN_UNIT'],
     ['出货 T恤 2箱3件', 'UNKNOWN_UNIT'],
-    ['进货 新品 3箱6瓶', 'UNKNOWN_UNIT'],
+    ['进货 汽水 3箱6瓶', 'UNKNOWN_UNIT'],
     ['卖了 T恤 3件 59 10折', 'BAD_PRICE'],
   ];
   for (const [text, code] of refused) {
