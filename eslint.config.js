@@ -5,7 +5,7 @@ const infrastructure = ['grammy', 'grammy/*', '@grammyjs/*', 'telegraf', 'telegr
 const io = ['fs', 'fs/*', 'node:fs', 'node:fs/*', 'net', 'node:net', 'http', 'node:http', 'child_process', 'node:child_process'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'src/adapters/prisma/generated/**', 'data/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'src/adapters/prisma/generated/**', 'data/**', 'coverage/**', 'dist/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

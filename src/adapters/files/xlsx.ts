@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 
 /** How a column's numbers are shown in Excel. */
 export type ColumnKind = 'text' | 'money' | 'quantity' | 'date' | 'percent' | 'integer';
@@ -37,7 +37,8 @@ const DEFAULT_WIDTH: Readonly<Record<ColumnKind, number>> = { text: 14, money: 1
  * which is what the caller passes).
  */
 export async function xlsxBuffer(sheets: readonly Sheet[]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const { default: Excel } = await import('exceljs'); // loaded only when a workbook is written
+  const workbook: ExcelJS.Workbook = new Excel.Workbook();
   workbook.creator = 'jxc';
   workbook.created = new Date(0);
   workbook.modified = new Date(0);
