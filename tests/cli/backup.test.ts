@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'jxc-backup-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('jxc backup', () => {
-  it('copies the live database consistently, readable by the owner only', () => {
+  it('copies the live database consistently, readable by the owner only', async () => {
     const path = join(dir, 'live.db');
     // The "running bot": a connection that stays open and has written in WAL mode.
     const db = openDatabase(path);
@@ -23,7 +23,7 @@ describe('jxc backup', () => {
     const shop = store.createShop('店', new Date()).id;
     for (let i = 0; i < 20; i++) svc.record(shop, { kind: 'purchase', items: [{ product: `商品${i}`, quantity: 1, unitPrice: 100 }] }, source());
     const target = join(dir, 'backup.db');
-    const r = jxc(['backup', target], { databaseUrl: `file:${path}` });
+    const r = await jxc(['backup', target], { databaseUrl: `file:${path}` });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('已备份到');
@@ -33,7 +33,7 @@ describe('jxc backup', () => {
     expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
     copy.close();
     // Never overwrites.
-    expect(jxc(['backup', target], { databaseUrl: `file:${path}` }).code).toBe(2);
+    expect((await jxc(['backup', target], { databaseUrl: `file:${path}` })).code).toBe(2);
     db.close();
   });
 });
