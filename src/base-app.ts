@@ -1,4 +1,5 @@
-import pino from 'pino';
+import { createRequire } from 'node:module';
+import type pino from 'pino';
 import { SqliteAccessStore } from './adapters/prisma/sqlite-access.ts';
 import type { Config } from './config.ts';
 import { openDatabase, sqlitePathFromUrl, type SqliteDatabase } from './adapters/prisma/database.ts';
@@ -33,15 +34,20 @@ export interface BaseAppOptions {
   logStream?: NodeJS.WritableStream | undefined;
 }
 
+const require = createRequire(import.meta.url);
+
 /** Opens the database (migrated) and the stores on it. */
 export function createBaseApp(config: Config, options: BaseAppOptions = {}): BaseApp {
-  // Secrets never reach the log, whatever object they hide in.
-  const logger =
-    options.logger ??
-    pino(
+  // The logger (pino) is made on first use: commands that never log do not load it. Secrets never
+  // reach the log, whatever object they hide in.
+  let logger = options.logger;
+  const makeLogger = (): pino.Logger => {
+    const create = require('pino') as typeof pino;
+    return create(
       { level: config.logLevel, redact: { paths: ['token', '*.token', 'secret', '*.secret', 'config.telegramToken'], censor: '[redacted]' } },
-      options.logStream ?? pino.destination(2),
+      options.logStream ?? create.destination(2),
     );
+  };
   const path = sqlitePathFromUrl(config.databaseUrl);
   const db = openDatabase(path);
   const store = new SqliteStore(db);
@@ -60,7 +66,10 @@ export function createBaseApp(config: Config, options: BaseAppOptions = {}): Bas
     store,
     access,
     clock,
-    logger,
+    get logger() {
+      logger ??= makeLogger();
+      return logger;
+    },
     reader: () => reader,
     shop(name = config.shopName) {
       const existing = store.shopByName(name);
