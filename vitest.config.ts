@@ -2,10 +2,10 @@ import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // Tests import the package's own entry points (`jxc-bot/telegraf`) from the TypeScript sources through
-// the `source` export condition; plain Node (and the packed-tarball test) uses the compiled dist/.
+// the `@jxc-bot/source` export condition; plain Node (and the packed-tarball test) uses the compiled dist/.
 export default defineConfig({
-  resolve: { conditions: ['source', ...defaultServerConditions] },
-  ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
+  resolve: { conditions: ['@jxc-bot/source', ...defaultServerConditions] },
+  ssr: { resolve: { conditions: ['@jxc-bot/source', ...defaultServerConditions] } },
   test: {
     include: ['tests/**/*.test.ts'],
     testTimeout: 30_000,
