@@ -1,5 +1,5 @@
 import type { ApiClientOptions } from 'grammy';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startTelegram, type RunningTelegram } from '../../../src/adapters/telegram/start.ts';
 import { BOT_INFO, createTestApp, TOKEN, type TestApp } from './harness.ts';
 
@@ -76,13 +76,29 @@ describe('outgoing calls', () => {
       failed = true;
       throw new TypeError('fetch failed: ECONNRESET');
     });
-    expect(await t.app.outbox.send('telegram', '-100777', '📋 日报')).toEqual({ ok: true });
+    // auto-retry waits 3 s before retrying a network error: fake time, so the test does not.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const sent = t.app.outbox.send('telegram', '-100777', '📋 日报');
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(await sent).toEqual({ ok: true });
+    } finally {
+      vi.useRealTimers();
+    }
     expect(delivered.map((d) => d.text)).toEqual(['📋 日报']);
   });
 
   it('are spaced out to stay within the per-group limit', async () => {
     await start(() => undefined);
-    await Promise.all(['一', '二', '三'].map((n) => t.app.outbox.send('telegram', '-100888', n)));
+    // The throttler's spacing is measured on fake time (its Date.now and setTimeout), not waited for.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const all = Promise.all(['一', '二', '三'].map((n) => t.app.outbox.send('telegram', '-100888', n)));
+      await vi.advanceTimersByTimeAsync(10_000);
+      await all;
+    } finally {
+      vi.useRealTimers();
+    }
     expect(delivered).toHaveLength(3);
     const [a, b, c] = delivered.map((d) => d.at);
     expect((b ?? 0) - (a ?? 0)).toBeGreaterThanOrEqual(900);
