@@ -36,18 +36,44 @@ export interface BaseAppOptions {
 
 const require = createRequire(import.meta.url);
 
+const LEVELS: Readonly<Record<string, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+
+/**
+ * A pino logger that loads pino only when a line is to be written: calls below the level (a piped
+ * console chat logs warnings only, and handles a message with an info line) cost nothing, and a
+ * command that never writes a line never loads pino. Anything else (child, level changes) makes the
+ * real logger at once.
+ */
+export function deferredLogger(level: string, make: () => pino.Logger): pino.Logger {
+  let real: pino.Logger | undefined;
+  const get = () => (real ??= make());
+  const noop = () => {};
+  return new Proxy({} as pino.Logger, {
+    get(_target, property) {
+      if (!real && property === 'level') return level;
+      if (!real && typeof property === 'string' && property in LEVELS && (LEVELS[property] as number) < (LEVELS[level] ?? 0)) return noop;
+      const value = get()[property as keyof pino.Logger];
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(real) : value;
+    },
+    set(_target, property, value) {
+      (get() as unknown as Record<string | symbol, unknown>)[property] = value;
+      return true;
+    },
+  });
+}
+
 /** Opens the database (migrated) and the stores on it. */
 export function createBaseApp(config: Config, options: BaseAppOptions = {}): BaseApp {
-  // The logger (pino) is made on first use: commands that never log do not load it. Secrets never
-  // reach the log, whatever object they hide in.
-  let logger = options.logger;
-  const makeLogger = (): pino.Logger => {
-    const create = require('pino') as typeof pino;
-    return create(
-      { level: config.logLevel, redact: { paths: ['token', '*.token', 'secret', '*.secret', 'config.telegramToken'], censor: '[redacted]' } },
-      options.logStream ?? create.destination(2),
-    );
-  };
+  // Secrets never reach the log, whatever object they hide in.
+  const logger =
+    options.logger ??
+    deferredLogger(config.logLevel, () => {
+      const create = require('pino') as typeof pino;
+      return create(
+        { level: config.logLevel, redact: { paths: ['token', '*.token', 'secret', '*.secret', 'config.telegramToken'], censor: '[redacted]' } },
+        options.logStream ?? create.destination(2),
+      );
+    });
   const path = sqlitePathFromUrl(config.databaseUrl);
   const db = openDatabase(path);
   const store = new SqliteStore(db);
@@ -66,10 +92,7 @@ export function createBaseApp(config: Config, options: BaseAppOptions = {}): Bas
     store,
     access,
     clock,
-    get logger() {
-      logger ??= makeLogger();
-      return logger;
-    },
+    logger,
     reader: () => reader,
     shop(name = config.shopName) {
       const existing = store.shopByName(name);
