@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
@@ -8,6 +9,9 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@jxc-bot/source', ...defaultServerConditions] } },
   test: {
     include: ['tests/**/*.test.ts'],
+    // At least two files at a time, also on a two-core machine (vitest's default there is one): the
+    // package test spends its time waiting on npm, and other files run meanwhile.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 30_000,
     globalSetup: ['./tests/helpers/build-dist.ts'],
