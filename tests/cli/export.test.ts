@@ -27,6 +27,7 @@ describe('jxc export on a new database', () => {
     const bad = await jxc(['export', 'stock', '--format', 'xml'], { databaseUrl });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--format');
+    expect((await jxc(['help'], { databaseUrl })).stdout).toContain('jxc chat [--shop 店名] [--create]');
     const env = await jxc(['export', 'stock'], { databaseUrl, env: { LOG_LEVEL: 'loud' } });
     expect(env.code).toBe(2);
     expect(env.stderr).toContain('LOG_LEVEL');

@@ -55,11 +55,4 @@ describe('the jxc binary', () => {
     expect(r.code).toBe(0);
     expect(existsSync(target) && statSync(target).mode & 0o777).toBe(0o600);
   });
-
-  it('help, and a wrong setting named with its variable', () => {
-    expect(jxcProcess(['help'], { databaseUrl }).stdout).toContain('jxc chat');
-    const bad = jxcProcess(['export', 'stock'], { databaseUrl, env: { LOG_LEVEL: 'loud' } });
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('LOG_LEVEL');
-  });
 });
