@@ -1,6 +1,7 @@
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jxcProcess } from '../helpers/cli.ts';
 
@@ -54,5 +55,22 @@ describe('the jxc binary', () => {
     const r = jxcProcess(['backup', target], { databaseUrl });
     expect(r.code).toBe(0);
     expect(existsSync(target) && statSync(target).mode & 0o777).toBe(0o600);
+  });
+
+  it('loads only what each command needs', () => {
+    const hook = fileURLToPath(new URL('../helpers/module-trace.mjs', import.meta.url));
+    const packages = (args: string[], input = '') => {
+      const trace = join(dir, `trace-${args[0]}.txt`);
+      const r = jxcProcess(args, { databaseUrl, input, env: { NODE_OPTIONS: `--import=${hook}`, JXC_MODULE_TRACE: trace } });
+      expect(r.code, r.stderr).toBe(0);
+      const loaded = readFileSync(trace, 'utf8').split('\n');
+      return new Set(loaded.flatMap((path) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? []));
+    };
+    const exported = packages(['export', 'stock', '--format', 'json']);
+    expect(exported.has('better-sqlite3')).toBe(true);
+    for (const name of ['exceljs', 'chrono-node', 'pinyin-pro', '@prisma/client', 'pino', 'grammy']) expect(exported.has(name), name).toBe(false);
+    const chat = packages(['chat'], '查 T恤\n');
+    expect(chat.has('chrono-node') && chat.has('pinyin-pro')).toBe(true);
+    for (const name of ['exceljs', '@prisma/client', 'grammy', 'pino']) expect(chat.has(name), name).toBe(false);
   });
 });
