@@ -1,10 +1,20 @@
+import { availableParallelism } from 'node:os';
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
+// Tests import the package's own entry points (`jxc-bot/telegraf`) from the TypeScript sources through
+// the `@jxc-bot/source` export condition; plain Node (and the packed-tarball test) uses the compiled dist/.
 export default defineConfig({
+  resolve: { conditions: ['@jxc-bot/source', ...defaultServerConditions] },
+  ssr: { resolve: { conditions: ['@jxc-bot/source', ...defaultServerConditions] } },
   test: {
     include: ['tests/**/*.test.ts'],
+    // At least two files at a time, also on a two-core machine (vitest's default there is one): the
+    // package test spends its time waiting on npm, and other files run meanwhile.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    globalSetup: ['./tests/helpers/build-dist.ts'],
     reporters: ['default', './tests/helpers/summary-reporter.ts'],
   },
 });

@@ -10,6 +10,7 @@ import { benchLedger } from './ledger.bench.ts';
 import { benchConsole } from './console.bench.ts';
 import { benchExport } from './export.bench.ts';
 import { benchImport } from './import.bench.ts';
+import { benchStartup } from './startup.bench.ts';
 
 interface Row {
   metric: string;
@@ -222,7 +223,26 @@ async function runExport(): Promise<void> {
   );
 }
 
+const TARGET_STARTUP_RATIO = 4;
+
+async function runStartup(): Promise<void> {
+  log('startup: jxc commands from process start to exit, beside node -e 0…');
+  const r = await benchStartup({ onProgress: log });
+  for (const c of r.cases) {
+    rows.push({
+      metric: `startup: ${c.name} (median of ${r.runs})`,
+      value: ms(c.medianMs),
+      floor: ms(r.floorMs),
+      ratio: times(c.ratio),
+      target: `≤ ${TARGET_STARTUP_RATIO}× node -e 0`,
+      result: verdict(c.ratio <= TARGET_STARTUP_RATIO),
+    });
+  }
+  notes.push('startup: floor = `node -e 0`, interleaved with the commands in the same run; the binary runs the compiled dist/ with plain node.');
+}
+
 for (const [name, bench] of [
+  ['startup', runStartup],
   ['ledger', runLedger],
   ['parse', runParse],
   ['console', runConsole],

@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (no build step), so `npm install && npm start` is all it takes.
-import { register } from 'tsx/esm/api';
+// The `jxc` command: runs the compiled JavaScript in dist/ (built by `npm install` from a clone, or
+// shipped in the package). Settings come from the environment and from .env in the working directory.
+import { existsSync } from 'node:fs';
 
-register();
-const { runCli } = await import('../src/cli/main.ts');
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('jxc 还没有编译：请在 jxc-bot 目录运行 npm run build（或重新 npm install）。\njxc is not built yet: run `npm run build` in the jxc-bot directory.\n');
+  process.exit(1);
+}
+await import('dotenv/config');
+const { runCli } = await import(main.href);
 process.exitCode = await runCli(process.argv.slice(2));

@@ -6,8 +6,12 @@
  *
  *   npm run replay                 the whole file
  *   npm run replay -- --limit 20000
+ *   npm run replay -- --file path/to/online-retail.csv.gz   (or JXC_REPLAY_FILE=…)
+ *
+ * The full data set is not in the repository (7.8 MB); tests/fixtures/online-retail-20000.csv.gz is
+ * its first 20,000 lines, which the tests replay.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,6 +27,18 @@ import { InventoryService } from '../src/core/inventory.service.ts';
 import { systemClock } from '../src/core/ports.ts';
 
 export const DATA_FILE = new URL('../../shared/data/online-retail.csv.gz', import.meta.url);
+
+/** The first 20,000 lines of the data set, shipped for the tests (see tests/fixtures/README.md). */
+export const FIXTURE_FILE = new URL('../tests/fixtures/online-retail-20000.csv.gz', import.meta.url);
+
+/** Where to get the data set, for the message when it is missing. */
+export const WHERE_TO_GET = [
+  'The "Online Retail" data set (UCI Machine Learning Repository, id 352, CC BY 4.0):',
+  '  https://archive.ics.uci.edu/dataset/352/online+retail',
+  'Save it as a gzip CSV with the columns InvoiceNo,StockCode,Description,Quantity,InvoiceDate (YYYY-MM-DD HH:MM:SS),',
+  'UnitPrice,CustomerID,Country, and pass it with --file PATH or JXC_REPLAY_FILE=PATH (default: ../shared/data/online-retail.csv.gz).',
+  'Without it: npm run replay -- --file tests/fixtures/online-retail-20000.csv.gz (its first 20,000 lines).',
+].join('\n');
 
 /**
  * StockCodes that are not goods: postage, fees, discounts, manual adjustments, samples, vouchers.
@@ -84,7 +100,7 @@ export async function replay(options: ReplayOptions = {}): Promise<ReplayResult>
   try {
     gz = readFileSync(path);
   } catch (error) {
-    throw new Error(`replay: cannot read ${path} (the online-retail data set, see /work/shared/data/README.md)`, { cause: error });
+    throw new Error(`replay: cannot read ${path}\n${WHERE_TO_GET}`, { cause: error });
   }
   const bytes = gunzipSync(gz);
   const text = firstLines(decodeText(bytes).text, options.limit);
@@ -379,11 +395,19 @@ const money = (pence: number) => `£${(pence / 100).toLocaleString('en', { minim
 const n = (x: number) => x.toLocaleString('en');
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { limit: { type: 'string' }, batch: { type: 'string' }, keep: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { file: { type: 'string' }, limit: { type: 'string' }, batch: { type: 'string' }, keep: { type: 'boolean' } } });
   const limit = values.limit === undefined ? undefined : Number(values.limit);
+  const file = values.file ?? (process.env.JXC_REPLAY_FILE || undefined) ?? fileURLToPath(DATA_FILE);
+  if (!existsSync(file)) {
+    console.error(`replay: no data file at ${file}\n${WHERE_TO_GET}`);
+    process.exitCode = 2;
+    return;
+  }
+  console.log(`replaying ${file}`);
   let lastDraw = 0;
   const tty = process.stderr.isTTY;
   const result = await replay({
+    file,
     limit,
     batchSize: values.batch === undefined ? undefined : Number(values.batch),
     keep: values.keep,

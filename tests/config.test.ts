@@ -111,10 +111,10 @@ describe('createConfig', () => {
       expect(maskUrlPassword('file:./data/jxc.db')).toBe('file:./data/jxc.db');
     });
 
-    it('on the command line either', () => {
+    it('on the command line either', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'jxc-config-'));
       try {
-        const r = jxc(['export', 'stock'], { databaseUrl: 'postgresql://jxc:Sup3rS3cret@db.example/jxc', env: { TELEGRAM_BOT_TOKEN: '1:Sup3rS3cretToken' } });
+        const r = await jxc(['export', 'stock'], { databaseUrl: 'postgresql://jxc:Sup3rS3cret@db.example/jxc', env: { TELEGRAM_BOT_TOKEN: '1:Sup3rS3cretToken' } });
         expect(r.code).toBe(2);
         expect(r.stderr).toContain('TELEGRAM_BOT_TOKEN (value hidden)');
         expect(r.stderr).toContain('DATABASE_URL=');

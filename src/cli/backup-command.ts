@@ -1,14 +1,14 @@
 import { resolve } from 'node:path';
 import { copyDatabase } from '../adapters/prisma/copy-database.ts';
 import { assertNewPath, PrivateFileError } from '../private-file.ts';
-import type { App } from '../main.ts';
+import type { BaseApp } from '../base-app.ts';
 
 /**
  * `jxc backup FILE`: a consistent copy of the database, safe while the bot keeps writing (see
  * copyDatabase: it finishes under steady writes, and a backup killed midway leaves no file that looks
  * like one). The copy holds cost data, so it is created readable by its owner only.
  */
-export async function backupCommand(app: App, args: string[], stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
+export async function backupCommand(app: BaseApp, args: string[], stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
   const [target, ...extra] = args;
   if (!target || extra.length > 0) {
     stderr.write('用法：jxc backup 文件名.db\n');

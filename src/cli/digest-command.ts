@@ -3,7 +3,8 @@ import { SqliteDigestStore } from '../adapters/prisma/sqlite-digest.ts';
 import { collectDigest } from '../core/digest.ts';
 import { digestWindow, renderDigest } from '../bot/digest.ts';
 import { parseIsoDate } from '../core/zoned-time.ts';
-import type { App } from '../main.ts';
+import type { BaseApp } from '../base-app.ts';
+import { pickShop } from './export-command.ts';
 import { USAGE } from './usage.ts';
 
 /**
@@ -11,7 +12,13 @@ import { USAGE } from './usage.ts';
  * terminal, the owner's copy unless `--audience staff`. It only reads: nothing is claimed or sent, so
  * it never stands in for the day's scheduled digest.
  */
-export async function digestCommand(app: App, args: string[], stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
+export async function digestCommand(
+  app: BaseApp,
+  args: string[],
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
+  env: Record<string, string | undefined> = {},
+): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -31,17 +38,15 @@ export async function digestCommand(app: App, args: string[], stdout: NodeJS.Wri
     return 2;
   }
   const shops = app.store.listShops();
-  let shop = values.shop === undefined ? undefined : shops.find((s) => s.name === values.shop);
-  if (values.shop !== undefined && !shop) {
-    stderr.write(`没有店铺「${values.shop}」。现有：${shops.map((s) => s.name).join('、') || '（无）'}\n`);
+  const found = pickShop(shops, values.shop ?? (env.JXC_SHOP ? app.config.shopName : undefined), 'digest');
+  if ('error' in found) {
+    stderr.write(found.error);
     return 2;
   }
+  const shop = found.shop;
   if (!shop) {
-    shop = shops.length === 1 ? shops[0] : shops.find((s) => s.name === app.config.shopName);
-    if (!shop) {
-      stderr.write(shops.length === 0 ? '还没有店铺。先用 jxc chat 记一笔账，或在聊天里「开店 店名」。\n' : `有多个店铺，请用 --shop 指定：${shops.map((s) => s.name).join('、')}\n`);
-      return 2;
-    }
+    stderr.write('还没有店铺。先用 jxc chat 记一笔账，或在聊天里「开店 店名」。\n');
+    return 2;
   }
   const window = digestWindow(app.clock.now(), shop.timeZone, values.date);
   const digest = collectDigest(new SqliteDigestStore(app.db), { id: shop.id, name: shop.name, timeZone: shop.timeZone }, window);

@@ -4,10 +4,10 @@ import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { writeExport, type ExportFormat, type ExportWhat } from '../adapters/files/export.ts';
 import { openPrivateFile, PrivateFileError } from '../private-file.ts';
+import { SqliteExportReader } from '../adapters/prisma/sqlite-export-reader.ts';
 import { SqliteReports } from '../adapters/prisma/sqlite-reports.ts';
 import { startOfLocalDay } from '../core/zoned-time.ts';
-import { parsePeriod } from '../bot/parse/index.ts';
-import type { App } from '../main.ts';
+import type { BaseApp } from '../base-app.ts';
 import { USAGE } from './usage.ts';
 
 const WHAT: readonly ExportWhat[] = ['stock', 'entries', 'profit'];
@@ -17,7 +17,13 @@ const FORMATS: readonly ExportFormat[] = ['json', 'csv', 'xlsx'];
  * `jxc export stock|entries|profit --format json|csv|xlsx [--from] [--to] [--shop] [--out FILE]`:
  * writes the file, or prints it to stdout (xlsx only when stdout is not a terminal).
  */
-export async function exportCommand(app: App, args: string[], stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
+export async function exportCommand(
+  app: BaseApp,
+  args: string[],
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
+  env: Record<string, string | undefined> = {},
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -47,32 +53,24 @@ export async function exportCommand(app: App, args: string[], stdout: NodeJS.Wri
     return 2;
   }
   if (format === 'xlsx' && out === undefined && (stdout as NodeJS.WriteStream).isTTY) {
-    stderr.write('xlsx 是二进制文件，请用 --out 文件名.xlsx 保存。\n');
+    stderr.write(`xlsx 是二进制文件，不能直接显示在终端上。请用 --out 保存，例：jxc export ${what} --format xlsx --out ${what}.xlsx\n`);
     return 2;
   }
-  const reader = app.reader();
+  // Exports read with better-sqlite3: the same rows as Prisma Client, without loading it.
+  const reader = new SqliteExportReader(app.db);
   const shops = await reader.shops();
-  let shop: { id: number; name: string; timeZone: string } | undefined;
-  if (parsed.values.shop !== undefined) {
-    shop = shops.find((s) => s.name === parsed.values.shop);
-    if (!shop) {
-      stderr.write(`没有店铺「${parsed.values.shop}」。现有：${shops.map((s) => s.name).join('、') || '（无）'}\n`);
-      return 2;
-    }
-  } else if (shops.length === 1) shop = shops[0];
-  else if (shops.length > 1) {
-    shop = shops.find((s) => s.name === app.config.shopName);
-    if (!shop) {
-      stderr.write(`有多个店铺，请用 --shop 指定：${shops.map((s) => s.name).join('、')}\n`);
-      return 2;
-    }
+  const found = pickShop(shops, parsed.values.shop ?? (env.JXC_SHOP ? app.config.shopName : undefined), 'export');
+  if ('error' in found) {
+    stderr.write(found.error);
+    return 2;
   }
+  const shop = found.shop;
   const timeZone = shop?.timeZone ?? app.config.timeZone;
   const range: { from?: Date; to?: Date } = {};
   for (const key of ['from', 'to'] as const) {
     const text = parsed.values[key];
     if (text === undefined) continue;
-    const period = parseDateArg(text, timeZone);
+    const period = await parseDateArg(text, timeZone);
     if (!period) {
       stderr.write(`--${key} 看不懂「${text}」。例：2026-11-01、11月1日、本月、上周\n`);
       return 2;
@@ -106,12 +104,33 @@ export async function exportCommand(app: App, args: string[], stdout: NodeJS.Wri
   return 0;
 }
 
-/** A CLI date: 2026-11-01 (that whole day in the shop's zone) or a period word (本月, 上周). */
-export function parseDateArg(text: string, timeZone: string): { from: Date; to: Date } | undefined {
+/**
+ * A CLI date: 2026-11-01 (that whole day in the shop's zone) or a period word (本月, 上周). The period
+ * parser (and its date library) is loaded only for words.
+ */
+export async function parseDateArg(text: string, timeZone: string): Promise<{ from: Date; to: Date } | undefined> {
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text.trim());
   if (iso) {
     const [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
     return { from: startOfLocalDay(timeZone, y, m, d), to: startOfLocalDay(timeZone, y, m, d + 1) };
   }
+  const { parsePeriod } = await import('../bot/parse/period.ts');
   return parsePeriod(text, new Date(), timeZone);
+}
+
+type ShopRow = { id: number; name: string; timeZone: string };
+
+/**
+ * The shop a command works on: the one named (by --shop, or JXC_SHOP when it is set), else the only
+ * one. With several shops and none named the command refuses and lists them, rather than guess.
+ * No shop at all is not an error here (an empty export).
+ */
+export function pickShop<S extends ShopRow>(shops: readonly S[], name: string | undefined, command: string): { shop: S | undefined } | { error: string } {
+  const list = shops.map((s) => `「${s.name}」`).join('、');
+  if (name !== undefined) {
+    const shop = shops.find((s) => s.name === name);
+    return shop ? { shop } : { error: `没有店铺「${name}」。现有店铺：${list || '（还没有）'}。例：jxc ${command} --shop ${shops[0]?.name ?? '店名'}\n` };
+  }
+  if (shops.length <= 1) return { shop: shops[0] };
+  return { error: `有多个店铺：${list}。请用 --shop 指定是哪个店，例：jxc ${command} --shop ${shops[0]?.name}\n` };
 }

@@ -61,7 +61,7 @@ export async function importCommand(app: App, args: string[], stdout: NodeJS.Wri
   }
   let asOf: Date | undefined;
   if (parsed.values.date !== undefined) {
-    const period = parseDateArg(parsed.values.date, found.shop?.timeZone ?? app.config.timeZone);
+    const period = await parseDateArg(parsed.values.date, found.shop?.timeZone ?? app.config.timeZone);
     if (!period) {
       stderr.write(`--date 看不懂「${parsed.values.date}」。例：2026-11-01\n`);
       return 2;

@@ -1,22 +1,37 @@
-import 'dotenv/config';
+import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { userInfo } from 'node:os';
 import { createConfig, ConfigError, type Config } from '../config.ts';
-import { createApp, type App } from '../main.ts';
-import { consoleChatId, runConsoleChat } from '../adapters/console/console-chat.ts';
+import type { App } from '../main.ts';
+import type { BaseApp } from '../base-app.ts';
 import type { ShopRecord } from '../core/ports.ts';
-import { exportCommand } from './export-command.ts';
-import { importCommand } from './import-command.ts';
-import { backupCommand } from './backup-command.ts';
-import { digestCommand } from './digest-command.ts';
-import { USAGE } from './usage.ts';
 import type { Role } from '../bot/permissions.ts';
+import { consoleChatId } from '../adapters/console/console-chat.ts';
+import { USAGE } from './usage.ts';
 
+/** Where a command line reads and writes, and the environment it reads its settings from. */
+export interface CliIo {
+  stdin?: Readable & { isTTY?: boolean | undefined };
+  stdout?: Writable;
+  stderr?: Writable;
+  /** Settings (DATABASE_URL, LOG_LEVEL, …); process.env by default. */
+  env?: Record<string, string | undefined>;
+}
 
-/** Runs one command line; returns the exit code. */
-export async function runCli(argv: string[], io: { stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream } = {}): Promise<number> {
-  const stdout = io.stdout ?? process.stdout;
-  const stderr = io.stderr ?? process.stderr;
+/** The streams and environment a command runs with. */
+export interface Cli {
+  stdin: Readable & { isTTY?: boolean | undefined };
+  stdout: Writable;
+  stderr: Writable;
+  env: Record<string, string | undefined>;
+}
+
+/**
+ * Runs one command line; returns the exit code. Each command loads only the modules it needs (the
+ * chat parser, the spreadsheet library and Prisma Client are loaded on demand), so `jxc` starts fast.
+ */
+export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
+  const cli: Cli = { stdin: io.stdin ?? process.stdin, stdout: io.stdout ?? process.stdout, stderr: io.stderr ?? process.stderr, env: io.env ?? process.env };
+  const { stdout, stderr } = cli;
   const [command = 'start', ...rest] = argv;
   if (command === 'help' || command === '--help' || command === '-h') {
     stdout.write(USAGE);
@@ -24,7 +39,7 @@ export async function runCli(argv: string[], io: { stdout?: NodeJS.WritableStrea
   }
   let config: Config;
   try {
-    config = createConfig(process.env);
+    config = createConfig(cli.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       stderr.write(`${error.message}\n请检查环境变量或 .env 文件（见 .env.example）。\n`);
@@ -34,25 +49,38 @@ export async function runCli(argv: string[], io: { stdout?: NodeJS.WritableStrea
   }
   switch (command) {
     case 'start':
-      return withApp(config, (app) => start(app, stderr));
+      return start(config, cli);
     case 'chat':
-      return withApp(config, (app) => chat(app, rest, stderr));
-    case 'backup':
-      return withApp(config, (app) => backupCommand(app, rest, stdout, stderr));
-    case 'export':
-      return withApp(config, (app) => exportCommand(app, rest, stdout, stderr));
-    case 'import':
-      return withApp(config, (app) => importCommand(app, rest, stdout, stderr));
-    case 'digest':
-      return withApp(config, (app) => digestCommand(app, rest, stdout, stderr));
+      return chat(config, rest, cli);
+    case 'backup': {
+      const { backupCommand } = await import('./backup-command.ts');
+      return withBaseApp(config, cli, (app) => backupCommand(app, rest, stdout, stderr));
+    }
+    case 'export': {
+      const { exportCommand } = await import('./export-command.ts');
+      return withBaseApp(config, cli, (app) => exportCommand(app, rest, stdout, stderr, cli.env));
+    }
+    case 'digest': {
+      const { digestCommand } = await import('./digest-command.ts');
+      return withBaseApp(config, cli, (app) => digestCommand(app, rest, stdout, stderr, cli.env));
+    }
+    case 'import': {
+      const { importCommand } = await import('./import-command.ts');
+      return withApp(config, cli, (app) => importCommand(app, rest, stdout, stderr));
+    }
     default:
       stderr.write(`未知命令「${command}」。\n\n${USAGE}`);
       return 2;
   }
 }
 
-async function withApp(config: Config, run: (app: App) => Promise<number>): Promise<number> {
-  const app = createApp(config);
+/** Log lines go to the command's standard error (a test's stream, or the process's). */
+const logStream = (cli: Cli) => (cli.stderr === process.stderr ? undefined : cli.stderr);
+
+/** The database alone: for commands that read or copy the ledger. */
+async function withBaseApp(config: Config, cli: Cli, run: (app: BaseApp) => Promise<number>): Promise<number> {
+  const { createBaseApp } = await import('../base-app.ts');
+  const app = createBaseApp(config, { logStream: logStream(cli) });
   try {
     return await run(app);
   } finally {
@@ -60,30 +88,29 @@ async function withApp(config: Config, run: (app: App) => Promise<number>): Prom
   }
 }
 
-async function start(app: App, stderr: NodeJS.WritableStream): Promise<number> {
-  const consoleOnly = !app.config.telegram && !app.config.wechat;
-  // On a terminal the chat is the interface: keep routine log lines out of it unless asked for.
-  if (consoleOnly && process.stdin.isTTY && !process.env.LOG_LEVEL) app.logger.level = 'warn';
-  app.logger.info({ database: app.config.databaseUrl }, 'jxc-bot starting');
-  if (consoleOnly) {
-    stderr.write('未配置聊天平台，进入控制台聊天。\n');
-    if (!process.stdin.isTTY) return chat(app, [], stderr);
-    // On a terminal the daily digest arrives in the console chat, like in a group.
-    app.outbox.register({
-      platform: 'console',
-      send: async (_chatId, text) => {
-        process.stdout.write(`\n${text}\n> `);
-        return { ok: true };
-      },
-    });
-    const { startDigestScheduler } = await import('../adapters/cron/index.ts');
-    const digest = startDigestScheduler(app);
-    try {
-      return await chat(app, [], stderr);
-    } finally {
-      digest.stop();
-    }
+/** The whole application, with the chat engine: for commands that talk or write. */
+async function withApp(config: Config, cli: Cli, run: (app: App) => Promise<number>): Promise<number> {
+  const { createApp } = await import('../main.ts');
+  const app = createApp(config, { logStream: logStream(cli) });
+  try {
+    return await run(app);
+  } finally {
+    await app.close();
   }
+}
+
+async function start(config: Config, cli: Cli): Promise<number> {
+  const { stderr } = cli;
+  const consoleOnly = !config.telegram && !config.wechat;
+  if (consoleOnly) {
+    if (cli.stdin.isTTY) stderr.write('未配置聊天平台，进入控制台聊天。\n');
+    return chat(config, [], cli, { digest: Boolean(cli.stdin.isTTY) });
+  }
+  return withApp(config, cli, (app) => startPlatforms(app, stderr));
+}
+
+async function startPlatforms(app: App, stderr: NodeJS.WritableStream): Promise<number> {
+  app.logger.info({ database: app.config.databaseUrl }, 'jxc-bot starting');
   const running: { name: string; stop(): Promise<void> }[] = [];
   const stopAll = async () => {
     for (const r of running.reverse()) await r.stop();
@@ -91,7 +118,14 @@ async function start(app: App, stderr: NodeJS.WritableStream): Promise<number> {
   let telegramFailed: Promise<Error> | undefined;
   // Chat libraries are loaded here so that the other commands never load them.
   if (app.config.wechat) {
-    const { startWechat } = await import('../adapters/wechat/start-wechat.ts');
+    let startWechat: typeof import('../adapters/wechat/start-wechat.ts').startWechat;
+    try {
+      ({ startWechat } = await import('../adapters/wechat/start-wechat.ts'));
+    } catch (error) {
+      if (!isMissingPackage(error, 'wechaty')) throw error;
+      stderr.write(missingPackage('wechaty', '微信机器人', 'WeChat'));
+      return 1;
+    }
     try {
       running.push({ name: 'wechat', ...(await startWechat(app, app.config.wechat)) });
     } catch (error) {
@@ -138,50 +172,132 @@ async function start(app: App, stderr: NodeJS.WritableStream): Promise<number> {
   return 0;
 }
 
-async function chat(app: App, args: string[], stderr: NodeJS.WritableStream): Promise<number> {
+/** An optional peer dependency (wechaty, telegraf) that is not installed. */
+export function isMissingPackage(error: unknown, name: string): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((error as Error).message).includes(`'${name}'`);
+}
+
+/** The message for a missing optional package, in Chinese and English, with the command that installs it. */
+export function missingPackage(name: string, what: string, whatEn: string): string {
+  return `${what}需要 ${name}，但它没有安装。请先在 jxc-bot 目录运行：npm install ${name}\n${whatEn} needs ${name}, which is not installed. Run: npm install ${name}\n`;
+}
+
+/** The console user when --user is not given: the same name whoever is logged in. */
+export const CONSOLE_USER = '控制台';
+
+async function chat(config: Config, args: string[], cli: Cli, options: { digest?: boolean } = {}): Promise<number> {
+  const { stderr, env } = cli;
   let values;
   try {
     ({ values } = parseArgs({
       args,
-      options: { shop: { type: 'string' }, user: { type: 'string' }, role: { type: 'string' } },
+      options: {
+        shop: { type: 'string' },
+        user: { type: 'string' },
+        role: { type: 'string' },
+        create: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', short: 'q', default: false },
+        paragraph: { type: 'boolean', default: false },
+      },
     }));
   } catch (error) {
     stderr.write(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
-  const role = (values.role ?? 'owner') as Role;
-  if (!['owner', 'staff', 'viewer'].includes(role)) {
-    stderr.write(`--role 只能是 owner、staff 或 viewer（收到「${values.role}」）\n`);
+  const role = values.role as Role | undefined;
+  if (role !== undefined && !['owner', 'staff', 'viewer'].includes(role)) {
+    stderr.write(`--role 只能是 owner、staff 或 viewer（收到「${values.role}」）。例：jxc chat --user 小李 --role staff\n`);
     return 2;
   }
-  const shop = app.shop(values.shop);
-  const user = values.user ?? safeUserName();
-  enterConsole(app, shop, user, role);
-  const interactive = Boolean(process.stdin.isTTY);
-  // On a terminal the chat is the interface: keep routine log lines out of it unless asked for.
-  if (interactive && !process.env.LOG_LEVEL) app.logger.level = 'warn';
-  await runConsoleChat({ handle: (m) => app.gateway.respond(m), shop, user, input: process.stdin, output: process.stdout, interactive });
-  return 0;
+  const user = values.user?.trim() || CONSOLE_USER;
+  const interactive = Boolean(cli.stdin.isTTY) && !values.quiet;
+  // The chat is the interface: routine log lines (info) would land between the replies, so the
+  // console logs warnings and errors only (errors only with --quiet) unless LOG_LEVEL says otherwise.
+  const logLevel = env.LOG_LEVEL ? config.logLevel : values.quiet ? 'error' : 'warn';
+  return withApp({ ...config, logLevel }, cli, async (app) => {
+    const shop = chatShop(app, values.shop, values.create, env, stderr);
+    if (!shop) return 2;
+    enterConsole(app, shop, user, role, stderr);
+    const stopDigest = options.digest ? await consoleDigest(app, cli.stdout) : undefined;
+    try {
+      const { runConsoleChat } = await import('../adapters/console/console-chat.ts');
+      await runConsoleChat({
+        handle: (m) => app.gateway.respond(m),
+        shop,
+        user,
+        input: cli.stdin,
+        output: cli.stdout,
+        interactive,
+        paragraph: values.paragraph,
+      });
+    } finally {
+      stopDigest?.();
+    }
+    return 0;
+  });
 }
 
+/** On a terminal with no chat platform, the daily digest arrives in the console chat, as in a group. */
+async function consoleDigest(app: App, stdout: NodeJS.WritableStream): Promise<() => void> {
+  app.outbox.register({
+    platform: 'console',
+    send: async (_chatId, text) => {
+      stdout.write(`\n${text}\n> `);
+      return { ok: true };
+    },
+  });
+  const { startDigestScheduler } = await import('../adapters/cron/index.ts');
+  const digest = startDigestScheduler(app);
+  return () => digest.stop();
+}
+
+const shopList = (shops: readonly { name: string }[]) => shops.map((s) => `「${s.name}」`).join('、');
+
 /**
- * The terminal is a chat bound to the shop as the owner's, and whoever runs it is trusted with the
- * role `--role` gives (owner by default): they already hold the database file.
+ * The shop the console chats in. A new database gets the named (or default) shop; once shops exist,
+ * a name that is not one of them is refused with the list, unless --create says to open it, so that a
+ * typo never starts an empty second ledger.
  */
-function enterConsole(app: App, shop: ShopRecord, user: string, role: Role): void {
+function chatShop(app: App, name: string | undefined, create: boolean, env: Record<string, string | undefined>, stderr: NodeJS.WritableStream): ShopRecord | undefined {
+  const shops = app.store.listShops();
+  const wanted = name ?? (env.JXC_SHOP ? app.config.shopName : undefined);
+  if (wanted === undefined) {
+    if (shops.length === 0) return app.shop();
+    if (shops.length === 1) return shops[0];
+    stderr.write(`有 ${shops.length} 个店铺：${shopList(shops)}。请用 --shop 指定，例：jxc chat --shop ${shops[0]?.name}\n`);
+    return undefined;
+  }
+  const existing = shops.find((s) => s.name === wanted);
+  if (existing) return existing;
+  if (shops.length > 0 && !create) {
+    stderr.write(
+      `没有店铺「${wanted}」。现有店铺：${shopList(shops)}。\n` +
+        `要开新店，加 --create（例：jxc chat --shop ${wanted} --create），或在聊天里发「开店 ${wanted}」。\n`,
+    );
+    return undefined;
+  }
+  return app.shop(wanted);
+}
+
+const ROLE_NAMES: Record<Role, string> = { owner: '老板', staff: '店员', viewer: '查看' };
+
+/**
+ * The terminal is a chat bound to the shop as the owner's. Whoever runs it first is trusted with the
+ * role `--role` gives (owner by default): they already hold the database file. A stored role is never
+ * changed by the flag; an owner changes it in the chat with 「授权」.
+ */
+function enterConsole(app: App, shop: ShopRecord, user: string, role: Role | undefined, stderr: NodeJS.WritableStream): void {
   const chatId = consoleChatId(shop);
   if (app.access.bindingOf('console', chatId)?.shopId !== shop.id) {
     app.access.bind({ shopId: shop.id, platform: 'console', chatId, audience: 'owner', title: '控制台' }, app.clock.now());
   }
   const person = app.access.personByIdentity(shop.id, 'console', user);
-  if (!person) app.access.createPerson(shop.id, user, role, { platform: 'console', platformUserId: user, handle: user }, app.clock.now());
-  else if (person.role !== role) app.access.setRole(person.id, role);
-}
-
-function safeUserName(): string {
-  try {
-    return userInfo().username || '我';
-  } catch {
-    return '我';
+  if (!person) app.access.createPerson(shop.id, user, role ?? 'owner', { platform: 'console', platformUserId: user, handle: user }, app.clock.now());
+  else if (role !== undefined && person.role !== role) {
+    stderr.write(
+      `「${user}」在「${shop.name}」已经是「${ROLE_NAMES[person.role as Role] ?? person.role}」，--role 只给第一次进入的人设身份，这次不改。` +
+        `要改身份，请老板在聊天里发：授权 @${user} ${ROLE_NAMES[role]}\n`,
+    );
   }
 }

@@ -3,8 +3,12 @@ export const USAGE = `jxc — 进销存机器人 / inventory chat-bot
 
 用法 / usage:
   jxc start                         启动机器人（未配置聊天平台时进入控制台聊天）
-  jxc chat [--shop 店名] [--user 名字] [--role owner|staff|viewer]
-                                    在终端里聊天记账；也可以用管道输入多行
+  jxc chat [--shop 店名] [--create] [--user 名字] [--role owner|staff|viewer] [--paragraph] [--quiet]
+                                    在终端里聊天记账；也可以用管道输入，每行一条消息
+                                    --create 开新店（已有店铺时，不认识的店名会被拒绝并列出现有店铺）
+                                    --user 默认「控制台」；--role 只给第一次进入的人设身份，改身份请老板在聊天里「授权 @某人 店员」
+                                    --paragraph 空一行才算一条消息（多行粘贴是一条）；--quiet 不显示欢迎语、提示符和警告
+                                    日志（JSON）写到标准错误，聊天默认只记警告和错误；LOG_LEVEL=info 看全部
   jxc export stock   --format json|csv|xlsx [--shop 店名] [--out 文件]
   jxc export entries --format json|csv|xlsx [--from 日期] [--to 日期] [--shop 店名] [--out 文件]
                                     导出到标准输出或文件（日期如 2026-11-01、本月、上周）
@@ -12,6 +16,7 @@ export const USAGE = `jxc — 进销存机器人 / inventory chat-bot
                                     按商品、按渠道的销售额、销售成本、毛利和毛利率
   jxc export stock|entries|profit --format xlsx --out 文件.xlsx
                                     写入文件（xlsx：中文表头、冻结首行、金额和日期格式）
+                                    有多个店铺时 export、digest 必须用 --shop 指定店铺
   jxc import stock   文件.xlsx|文件.csv [--shop 店名] [--dry-run] [--skip-bad] [--date 日期]
                                     导入期初库存：商品、编码、单位、数量、成本、售价、预警、积压、仓库
                                     （表头中英文都认，顺序不限；新店名会自动建店；重复导入不会重复记账）

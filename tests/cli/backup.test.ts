@@ -20,7 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'jxc-backup-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('jxc backup', () => {
-  it('copies the live database consistently, readable by the owner only', () => {
+  it('copies the live database consistently, readable by the owner only', async () => {
     const path = join(dir, 'live.db');
     // The "running bot": a connection that stays open and has written in WAL mode.
     const db = openDatabase(path);
@@ -29,7 +29,7 @@ describe('jxc backup', () => {
     const shop = store.createShop('店', new Date()).id;
     for (let i = 0; i < 20; i++) svc.record(shop, { kind: 'purchase', items: [{ product: `商品${i}`, quantity: 1, unitPrice: 100 }] }, source());
     const target = join(dir, 'backup.db');
-    const r = jxc(['backup', target], { databaseUrl: `file:${path}` });
+    const r = await jxc(['backup', target], { databaseUrl: `file:${path}` });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('已备份到');
@@ -39,16 +39,16 @@ describe('jxc backup', () => {
     expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
     copy.close();
     // Never overwrites.
-    expect(jxc(['backup', target], { databaseUrl: `file:${path}` }).code).toBe(2);
+    expect((await jxc(['backup', target], { databaseUrl: `file:${path}` })).code).toBe(2);
     db.close();
   });
 
-  it('refuses a symbolic link, even one pointing nowhere, and writes nothing through it', () => {
+  it('refuses a symbolic link, even one pointing nowhere, and writes nothing through it', async () => {
     const path = join(dir, 'live2.db');
     openDatabase(path).close();
     const link = join(dir, 'link.db');
     symlinkSync(join(dir, 'planted.db'), link);
-    const r = jxc(['backup', link], { databaseUrl: `file:${path}` });
+    const r = await jxc(['backup', link], { databaseUrl: `file:${path}` });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`这是一个符号链接，不会写入：${link}`);
     expect(existsSync(join(dir, 'planted.db'))).toBe(false);
@@ -122,7 +122,7 @@ describe('jxc backup', () => {
     child.kill('SIGKILL');
     await exited;
     expect(existsSync(target)).toBe(false);
-    const retry = jxc(['backup', target], { databaseUrl: `file:${path}` });
+    const retry = await jxc(['backup', target], { databaseUrl: `file:${path}` });
     expect(retry.code).toBe(0);
     const copy = new Database(target, { readonly: true });
     expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');

@@ -46,8 +46,8 @@ describe('a shop day in everyday words, checked by the export', () => {
   ];
   let out = '';
 
-  it('answers each line', () => {
-    const r = jxc(['chat', '--shop', '小店', '--user', '小王'], { databaseUrl, input: `${lines.join('\n')}\n` });
+  it('answers each line', async () => {
+    const r = await jxc(['chat', '--shop', '小店', '--user', '小王'], { databaseUrl, input: `${lines.join('\n')}\n` });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     out = r.stdout;
@@ -60,8 +60,8 @@ describe('a shop day in everyday words, checked by the export', () => {
     expect(out).toMatch(/📦 帆布包：\d+个（默认仓 \d+个，门店 9个）/);
   });
 
-  it('leaves the books the conversation describes', () => {
-    const entries = JSON.parse(jxc(['export', 'entries', '--format', 'json', '--shop', '小店'], { databaseUrl }).stdout) as EntryJson[];
+  it('leaves the books the conversation describes', async () => {
+    const entries = JSON.parse((await jxc(['export', 'entries', '--format', 'json', '--shop', '小店'], { databaseUrl })).stdout) as EntryJson[];
     const rows = entries.map((e) => [e.id, e.kind, e.product, e.location, e.quantity, e.unitPrice, e.channel, e.counterparty, e.note, e.reverses]);
     expect(rows).toEqual([
       [1, 'purchase', '卫衣', '默认仓', 50, '35.00', null, null, null, null],

@@ -22,12 +22,38 @@ export interface ConsoleChatOptions {
   output: Writable;
   /** Show a prompt and a welcome line (an interactive terminal). */
   interactive: boolean;
+  /**
+   * One message per paragraph instead of per line: lines are collected until an empty line (or the
+   * end of input), so a multi-line paste is one message, as it would be in a group chat.
+   */
+  paragraph?: boolean | undefined;
+}
+
+/** The messages in the input: each non-empty line, or each paragraph; counts lines as it reads them. */
+async function* messages(lines: AsyncIterable<string>, paragraph: boolean, countLine: () => void, collecting: () => void): AsyncGenerator<string> {
+  let pending: string[] = [];
+  for await (const line of lines) {
+    countLine();
+    if (!paragraph) {
+      yield line;
+      continue;
+    }
+    if (line.trim() !== '') {
+      pending.push(line.trim());
+      collecting();
+      continue;
+    }
+    yield pending.join('\n');
+    pending = [];
+  }
+  if (pending.length > 0) yield pending.join('\n');
 }
 
 /**
- * A chat on the terminal: each line is one message from the console user, each reply is printed.
- * Every line gets its own message id (random session id + line number), so idempotency and the audit
- * trail work as they do in a group chat. Resolves at end of input (or Ctrl-C).
+ * A chat on the terminal: each line (or, with `paragraph`, each paragraph) is one message from the
+ * console user, each reply is printed. Every message gets its own message id (random session id + the
+ * line number it ends on), so idempotency and the audit trail work as they do in a group chat.
+ * Resolves at end of input (or Ctrl-C).
  */
 export async function runConsoleChat(options: ConsoleChatOptions): Promise<number> {
   const { shop, input, output } = options;
@@ -36,6 +62,7 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<numbe
   const rl = createInterface({ input, output: options.interactive ? output : undefined, terminal: options.interactive });
   if (options.interactive) {
     output.write(`jxc-bot 控制台 · 店铺「${shop.name}」· ${options.user}（输入「帮助」看用法，Ctrl-C 或 Ctrl-D 退出）\n`);
+    if (options.paragraph) output.write('多行模式：一条消息可以写多行，空一行发送。\n');
     rl.setPrompt('> ');
     rl.prompt();
   }
@@ -44,8 +71,10 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<numbe
   let lineNo = 0;
   let handled = 0;
   rl.on('SIGINT', () => rl.close());
-  for await (const line of rl) {
-    lineNo += 1;
+  const more = () => {
+    if (options.interactive) rl.prompt();
+  };
+  for await (const line of messages(rl, options.paragraph ?? false, () => (lineNo += 1), more)) {
     const text = line.trim();
     if (text === '') {
       if (options.interactive) rl.prompt();

@@ -9,41 +9,8 @@ import { PassThrough, type Writable } from 'node:stream';
 import { localDateTime, wallClockDate } from '../../core/zoned-time.ts';
 import { moneyCell, writeXlsxSheets, writeXlsxStream, xlsxBuffer, type Sheet, type SheetCell } from './xlsx.ts';
 
-export interface StockExportRow {
-  product: string;
-  sku: string | null;
-  unit: string;
-  location: string;
-  qtyMilli: number;
-  value: number;
-}
-
-export interface EntryExportRow {
-  seq: number;
-  occurredAt: Date;
-  kind: string;
-  product: string;
-  location: string | null;
-  qtyMilli: number;
-  unitPrice: number | null;
-  amount: number;
-  cost: number;
-  channel: string | null;
-  counterparty: string | null;
-  actor: string;
-  reverses: number | null;
-  /** Words kept with the entry (`单号 778899`); null or absent when none. */
-  note?: string | null | undefined;
-}
-
-/** The reads an export needs. */
-export interface ReportReader {
-  shops(): Promise<{ id: number; name: string; timeZone: string }[]>;
-  stockRows(shopId: number): Promise<StockExportRow[]>;
-  entryRows(shopId: number, from?: Date, to?: Date): Promise<EntryExportRow[]>;
-  /** The same rows one at a time, in entry order, so an export of any size holds one row at a time. */
-  eachEntryRow(shopId: number, from?: Date, to?: Date): Iterable<EntryExportRow>;
-}
+export type { EntryExportRow, ReportReader, StockExportRow } from '../../core/export-rows.ts';
+import type { EntryExportRow, ReportReader, StockExportRow } from '../../core/export-rows.ts';
 
 const money = (cents: number | null): string | null => (cents === null ? null : formatYuan(cents));
 

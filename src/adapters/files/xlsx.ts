@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
 
@@ -39,7 +39,8 @@ const DEFAULT_WIDTH: Readonly<Record<ColumnKind, number>> = { text: 14, money: 1
  * which is what the caller passes).
  */
 export async function xlsxBuffer(sheets: readonly Sheet[]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const { default: Excel } = await import('exceljs'); // loaded only when a workbook is written
+  const workbook: ExcelJS.Workbook = new Excel.Workbook();
   workbook.creator = 'jxc';
   workbook.created = new Date(0);
   workbook.modified = new Date(0);
@@ -110,7 +111,8 @@ export async function writeXlsxSheets(out: Writable, sheets: readonly StreamedSh
   const zip = new PassThrough();
   zip.pipe(out, { end: false });
   const zipped = once(zip, 'end');
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: zip, useStyles: true, useSharedStrings: false });
+  const { default: Excel } = await import('exceljs'); // loaded only when a workbook is written
+  const workbook = new Excel.stream.xlsx.WorkbookWriter({ stream: zip, useStyles: true, useSharedStrings: false });
   workbook.creator = 'jxc';
   workbook.created = new Date(0);
   workbook.modified = new Date(0);

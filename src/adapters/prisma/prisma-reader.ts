@@ -1,7 +1,7 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import Database from 'better-sqlite3';
 import { PrismaClient } from './generated/client.ts';
-import type { StockExportRow, EntryExportRow, ReportReader } from '../files/export.ts';
+import type { StockExportRow, EntryExportRow, ReportReader } from '../../core/export-rows.ts';
 
 /** Every entry of a shop in a period with the names an export shows, in entry order. */
 const ENTRY_ROWS = `SELECT e.seq, e.occurredAt, e.kind, p.name AS product, l.name AS location, e.qtyMilli, e.unitPrice, e.amount, e.cost,

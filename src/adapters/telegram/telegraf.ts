@@ -3,9 +3,6 @@ import type { Outbox } from '../../bot/outbox.ts';
 import { telegramSender } from './sender.ts';
 import { TelegramChat, type TelegramApp, type TelegramCalls } from './telegram-chat.ts';
 
-// A host bot builds the app from this one import: `jxc-bot/telegraf` is a package entry point.
-export { createApp, type App } from '../../main.ts';
-export { createConfig, type Config } from '../../config.ts';
 
 export interface JxcTelegrafOptions {
   /**

@@ -1,5 +1,5 @@
 import type { ApiClientOptions } from 'grammy';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startTelegram, type RunningTelegram } from '../../../src/adapters/telegram/start.ts';
 import { BOT_INFO, createTestApp, TOKEN, type TestApp } from './harness.ts';
 
@@ -76,7 +76,15 @@ describe('outgoing calls', () => {
       failed = true;
       throw new TypeError('fetch failed: ECONNRESET');
     });
-    expect(await t.app.outbox.send('telegram', '-100777', '📋 日报')).toEqual({ ok: true });
+    // auto-retry waits 3 s before retrying a network error: on fake timers the test does not.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const sent = t.app.outbox.send('telegram', '-100777', '📋 日报');
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(await sent).toEqual({ ok: true });
+    } finally {
+      vi.useRealTimers();
+    }
     expect(delivered.map((d) => d.text)).toEqual(['📋 日报']);
   });
 

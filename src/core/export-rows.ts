@@ -1,0 +1,40 @@
+/**
+ * The rows an export reads, and the port that reads them: src/adapters/prisma implements it (on
+ * better-sqlite3 and on Prisma Client), src/adapters/files writes the rows as json, csv and xlsx.
+ */
+
+export interface StockExportRow {
+  product: string;
+  sku: string | null;
+  unit: string;
+  location: string;
+  qtyMilli: number;
+  value: number;
+}
+
+export interface EntryExportRow {
+  seq: number;
+  occurredAt: Date;
+  kind: string;
+  product: string;
+  location: string | null;
+  qtyMilli: number;
+  unitPrice: number | null;
+  amount: number;
+  cost: number;
+  channel: string | null;
+  counterparty: string | null;
+  actor: string;
+  reverses: number | null;
+  /** Words kept with the entry (`单号 778899`); null or absent when none. */
+  note?: string | null | undefined;
+}
+
+/** The reads an export needs. */
+export interface ReportReader {
+  shops(): Promise<{ id: number; name: string; timeZone: string }[]>;
+  stockRows(shopId: number): Promise<StockExportRow[]>;
+  entryRows(shopId: number, from?: Date, to?: Date): Promise<EntryExportRow[]>;
+  /** The same rows one at a time, in entry order, so an export of any size holds one row at a time. */
+  eachEntryRow(shopId: number, from?: Date, to?: Date): Iterable<EntryExportRow>;
+}

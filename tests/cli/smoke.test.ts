@@ -1,0 +1,76 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { jxcProcess } from '../helpers/cli.ts';
+
+// One real `node bin/jxc.js …` per command, on the compiled dist/, as a user runs it. Everything
+// else about the commands is tested in-process (tests/cli, tests/e2e/console.test.ts).
+
+const dir = mkdtempSync(join(tmpdir(), 'jxc-smoke-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const databaseUrl = `file:${join(dir, 'shop.db')}`;
+
+describe('the jxc binary', () => {
+  it('start (no chat platform, piped) is the console chat', () => {
+    const r = jxcProcess(['start'], { databaseUrl, input: '进货 T恤 50 件 单价 20\n' });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('✅ #1 进货 T恤 50件 @20.00 → 库存 50件（回复「撤销」可撤回）\n（新商品已建档：T恤）\n');
+  });
+
+  it('chat answers each piped line and nothing else on stdout, logs off stdout', () => {
+    const r = jxcProcess(['chat'], { databaseUrl, input: '出货 T恤 2 件 单价 59\n查 T恤\n', env: { LOG_LEVEL: undefined } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('✅ #2 出货 T恤 2件 @59.00 → 库存 48件（回复「撤销」可撤回）\n📦 T恤：48件，均价 20.00，金额 960.00\n');
+  });
+
+  it('import', () => {
+    const file = join(dir, 'stock.csv');
+    writeFileSync(file, '商品,数量,成本\n短裤,30,15\n');
+    const r = jxcProcess(['import', 'stock', file], { databaseUrl });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('✅ 已导入 1 行');
+  });
+
+  it('export', () => {
+    const r = jxcProcess(['export', 'stock', '--format', 'json'], { databaseUrl });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { product: string; quantity: number }[]).map((s) => [s.product, s.quantity])).toEqual([
+      ['T恤', 48],
+      ['短裤', 30],
+    ]);
+  });
+
+  it('digest', () => {
+    const r = jxcProcess(['digest'], { databaseUrl });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('📋 我的店 日报');
+  });
+
+  it('backup', () => {
+    const target = join(dir, 'copy.db');
+    const r = jxcProcess(['backup', target], { databaseUrl });
+    expect(r.code).toBe(0);
+    expect(existsSync(target) && statSync(target).mode & 0o777).toBe(0o600);
+  });
+
+  it('loads only what each command needs', () => {
+    const hook = fileURLToPath(new URL('../helpers/module-trace.mjs', import.meta.url));
+    const packages = (args: string[], input = '') => {
+      const trace = join(dir, `trace-${args[0]}.txt`);
+      const r = jxcProcess(args, { databaseUrl, input, env: { NODE_OPTIONS: `--import=${hook}`, JXC_MODULE_TRACE: trace } });
+      expect(r.code, r.stderr).toBe(0);
+      const loaded = readFileSync(trace, 'utf8').split('\n');
+      return new Set(loaded.flatMap((path) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? []));
+    };
+    const exported = packages(['export', 'stock', '--format', 'json']);
+    expect(exported.has('better-sqlite3')).toBe(true);
+    for (const name of ['exceljs', 'chrono-node', 'pinyin-pro', '@prisma/client', 'pino', 'grammy']) expect(exported.has(name), name).toBe(false);
+    const chat = packages(['chat'], '查 T恤\n');
+    expect(chat.has('chrono-node') && chat.has('pinyin-pro')).toBe(true);
+    for (const name of ['exceljs', '@prisma/client', 'grammy', 'pino']) expect(chat.has(name), name).toBe(false);
+  });
+});
