@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteAccessStore } from '../../src/adapters/prisma/sqlite-access.ts';
 import { SqliteDigestStore } from '../../src/adapters/prisma/sqlite-digest.ts';
 import { ChatEngine } from '../../src/bot/engine.ts';
+import { AccessService } from '../../src/core/access.service.ts';
 import { ChatGateway, UNBOUND_HINT, type GatewayMessage } from '../../src/bot/gateway.ts';
 import { PERMISSIONS, type Role } from '../../src/bot/permissions.ts';
 import { createTestDb, TestClock, type TestDb, engineDeps } from '../helpers/db.ts';
@@ -18,7 +19,11 @@ function setup(owners: string[] = []) {
   clock = new TestClock(new Date('2026-11-27T04:00:00Z'));
   access = new SqliteAccessStore(t.db);
   codes = ['CODE01', 'CODE02', 'CODE03', 'CODE04'];
-  gateway = new ChatGateway(new ChatEngine(t.store, clock, engineDeps(t.db)), access, clock, { owners, codeGenerator: () => codes.shift() ?? 'LAST99' });
+  gateway = new ChatGateway(
+    new ChatEngine(t.store, clock, engineDeps(t.db)),
+    new AccessService(access, t.store, clock, { owners, codeGenerator: () => codes.shift() ?? 'LAST99' }),
+    clock,
+  );
 }
 
 /** A message from a user in a chat; group chats are 'g…', private chats 'p…'. */
