@@ -10,6 +10,8 @@ import { neededRole, ROLE_LABELS, type Capability, type Role } from './permissio
 export type BotRefusal =
   /** The role lacks the capability; names the least role that has it. */
   | { code: 'PERMISSION'; role: Role; needed: Role }
+  /** Profit is shown only to owners in their own chat (it reveals cost). */
+  | { code: 'PROFIT_OWNER_ONLY' }
   /** The sender was removed from the shop. */
   | { code: 'REMOVED' }
   /** A command in a chat not bound to any shop. */
@@ -32,6 +34,8 @@ export function refusalText(r: BotRefusal): string {
   switch (r.code) {
     case 'PERMISSION':
       return `⛔ 你的身份是「${ROLE_LABELS[r.role]}」，这个操作需要「${ROLE_LABELS[r.needed]}」权限。`;
+    case 'PROFIT_OWNER_ONLY':
+      return `⛔ 利润只有「${ROLE_LABELS.owner}」可以查看。可以发「销量 本月」看销量。`;
     case 'REMOVED':
       return '⛔ 你已被移出本店，不能再操作。如有疑问请联系老板。';
     case 'UNBOUND':

@@ -7,6 +7,7 @@ import { BOT_INFO, boss, createTestApp, interceptCalls, li, textUpdate, TOKEN, w
 /** One sample of every refusal: a code added to BotRefusal without a sample here fails to compile. */
 const SAMPLES: { [C in BotRefusalCode]: Extract<BotRefusal, { code: C }> } = {
   PERMISSION: { code: 'PERMISSION', role: 'viewer', needed: 'staff' },
+  PROFIT_OWNER_ONLY: { code: 'PROFIT_OWNER_ONLY' },
   REMOVED: { code: 'REMOVED' },
   UNBOUND: { code: 'UNBOUND' },
   INTERNAL_ERROR: { code: 'INTERNAL_ERROR' },
