@@ -1,4 +1,4 @@
-import type { AccessRefusal, AccessService, Redeemed, Speaker, ChatPlace, IssuedCode } from '../core/access.service.ts';
+import type { AccessService, ChatPlace, IssuedCode, Redeemed, Speaker } from '../core/access.service.ts';
 import type { PersonRecord } from '../core/access.ts';
 import type { Clock, ShopRecord } from '../core/ports.ts';
 import { formatQty } from '../core/quantity.ts';
@@ -105,7 +105,7 @@ export class ChatGateway {
     const admin = parseAdmin(message.text);
     const chat = this.access.chatShop(message.platform, message.chatId);
     const binding = chat?.binding;
-    const refused = (r: BotRefusal | AccessRefusal): BotReply => replyOf(refusalText(r));
+    const refused = (r: BotRefusal): BotReply => replyOf(refusalText(r));
 
     // A code used in a private chat: anyone may, whatever the chat's binding; what it grants is decided by the code.
     if (admin.kind === 'command' && admin.command.intent === 'bind' && (!binding || message.chatType === 'private')) {
@@ -156,8 +156,17 @@ export class ChatGateway {
       return replyOf(this.admin(c, message, shop, person, access));
     }
     const answer = this.engine.handle(message, shop, access);
-    if (answer) for (const listener of this.listeners) listener(shop.id, answer);
+    if (answer) for (const listener of this.listeners) this.notify(listener, shop.id, answer, message);
     return answer;
+  }
+
+  /** A listener's failure (the low-stock alert) is logged, never turned into the reply: the message itself was handled. */
+  private notify(listener: (shopId: number, reply: BotReply) => void, shopId: number, reply: BotReply, message: GatewayMessage): void {
+    try {
+      listener(shopId, reply);
+    } catch (error) {
+      this.logger.error({ err: error, shop: shopId, platform: message.platform, chat: message.chatId }, 'reply listener failed');
+    }
   }
 
   private async answerWithFiles(message: GatewayMessage): Promise<BotReply | null> {

@@ -414,4 +414,19 @@ describe('the gateway is the one error boundary', () => {
     expect(printed).toContain('T恤：5件');
     expect(errors).toHaveLength(1);
   });
+
+  it('logs a failing reply listener without turning a recorded write into an apology', () => {
+    const errors: object[] = [];
+    const logger: BotLogger = { info() {}, warn() {}, debug() {}, error: (obj) => errors.push(obj) };
+    gateway = new ChatGateway(new ChatEngine(t.store, clock, engineDeps(t.db)), new AccessService(access, t.store, clock, { owners: [] }), clock, { logger });
+    gateway.onReply(() => {
+      throw new Error('alert outbox full');
+    });
+    say('p-boss', 'boss', '开店 小店');
+    const reply = say('p-boss', 'boss', '进货 T恤 5 件 单价 20');
+    expect(reply?.text).toContain('#1');
+    expect(reply?.text).not.toBe(INTERNAL_ERROR_TEXT);
+    expect(t.store.entries(1)).toHaveLength(1);
+    expect(errors.map((e) => (e as { err: Error }).err.message)).toEqual(['alert outbox full']);
+  });
 });
