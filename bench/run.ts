@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { benchDigest } from './digest.bench.ts';
 import { benchLedger } from './ledger.bench.ts';
 import { benchConsole } from './console.bench.ts';
+import { benchExport } from './export.bench.ts';
+import { benchImport } from './import.bench.ts';
 
 interface Row {
   metric: string;
@@ -165,11 +167,68 @@ async function runDigest(): Promise<void> {
   );
 }
 
+const TARGET_IMPORT_P99_MS = 200;
+
+async function runImport(): Promise<void> {
+  const r = await benchImport({ onProgress: log });
+  rows.push(
+    {
+      metric: `import: chat latency p99 while another process imports ${r.rows.toLocaleString('en-US')} rows`,
+      value: ms(r.p99Ms),
+      floor: ms(r.floor.p99Ms),
+      ratio: times(r.p99Ms / r.floor.p99Ms),
+      target: `≤ ${TARGET_IMPORT_P99_MS} ms`,
+      result: verdict(r.p99Ms <= TARGET_IMPORT_P99_MS),
+    },
+    { metric: 'import: chat latency median during the import', value: ms(r.p50Ms), floor: ms(r.floor.p50Ms), ratio: times(r.p50Ms / r.floor.p50Ms), target: '—', result: '' },
+    { metric: 'import: chat messages failed during the import', value: String(r.failed), floor: '', ratio: '', target: '0', result: verdict(r.failed === 0) },
+  );
+  notes.push(
+    `import: ${r.rows.toLocaleString('en-US')} ledger rows imported in ${(r.importMs / 1000).toFixed(1)} s by a second process (committed chunks); ${r.messages} chat messages (purchase, 查, chatter) one every 20 ms meanwhile, worst ${ms(r.maxMs)}. Floor = the same conversation with no import. BENCH_IMPORT_ROWS sets the size.`,
+  );
+}
+
+async function runExport(): Promise<void> {
+  const r = await benchExport({ onProgress: log });
+  const mb = (v: number) => `${v} MB`;
+  for (const run of r.runs) {
+    const floor = r.floor[run.format];
+    rows.push({
+      metric: `export: entries as ${run.format}, ${run.rows.toLocaleString('en-US')} rows, peak RSS`,
+      value: mb(run.peakRssMb),
+      floor: mb(floor.peakRssMb),
+      ratio: times(run.peakRssMb / floor.peakRssMb),
+      target: 'flat in rows',
+      result: '',
+    });
+  }
+  for (const format of ['csv', 'xlsx'] as const) {
+    const [small, big] = r.runs.filter((x) => x.format === format);
+    if (!small || !big) continue;
+    const grew = big.peakRssMb - small.peakRssMb;
+    rows.push({
+      metric: `export: ${format} peak RSS growth, ${small.rows.toLocaleString('en-US')} → ${big.rows.toLocaleString('en-US')} rows`,
+      value: mb(grew),
+      floor: '',
+      ratio: '',
+      target: '≤ 100 MB',
+      result: verdict(grew <= 100),
+    });
+  }
+  notes.push(
+    `export: ${r.entries.toLocaleString('en-US')} entries built with raw inserts in ${(r.buildMs / 1000).toFixed(1)} s; each export runs in its own process (bench/export-child.ts), reading rows with better-sqlite3 iterate() and writing a stream; ` +
+      r.runs.map((x) => `${x.format} ${x.rows.toLocaleString('en-US')} rows ${(x.ms / 1000).toFixed(1)} s`).join(', ') +
+      '. Floor = the same process exporting an empty period. BENCH_EXPORT_ENTRIES sets the size.',
+  );
+}
+
 for (const [name, bench] of [
   ['ledger', runLedger],
   ['parse', runParse],
   ['console', runConsole],
   ['digest', runDigest],
+  ['import', runImport],
+  ['export', runExport],
 ] as const) {
   try {
     await bench();

@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import { openDatabase, sqlitePathFromUrl, type SqliteDatabase } from './adapters/prisma/database.ts';
 import { PrismaReader } from './adapters/prisma/prisma-reader.ts';
 import { SqliteStore } from './adapters/prisma/sqlite-store.ts';
+import { SqliteHandledMessages } from './adapters/prisma/sqlite-handled.ts';
 import { SqliteDigestStore } from './adapters/prisma/sqlite-digest.ts';
 import { SqliteReports } from './adapters/prisma/sqlite-reports.ts';
 import { SqlitePendingImports } from './adapters/prisma/sqlite-pending-imports.ts';
@@ -25,6 +26,8 @@ export interface App {
   access: SqliteAccessStore;
   /** The digest's queries and run records. */
   digestStore: SqliteDigestStore;
+  /** Chat messages handled without writing, so redeliveries after a restart are not answered twice. */
+  handled: SqliteHandledMessages;
   /** Where unprompted messages (digests, alerts) go: each running chat adapter registers here. */
   outbox: Outbox;
   clock: Clock;
@@ -67,6 +70,7 @@ export function createApp(config: Config, options: { clock?: Clock; logger?: pin
     gateway,
     access,
     digestStore,
+    handled: new SqliteHandledMessages(db),
     outbox: new Outbox(),
     clock,
     logger,

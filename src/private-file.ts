@@ -27,10 +27,18 @@ export class PrivateFileError extends Error {
 
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
-/** Creates `path` (it must not exist) with mode 600 and returns its open file descriptor. */
-export function openPrivateFile(path: string): number {
+/**
+ * Throws the PrivateFileError a new private file at `path` would meet (it exists, or is a symbolic
+ * link), without creating anything: for writers that create the file later, under their own rules.
+ */
+export function assertNewPath(path: string): void {
   const existing = lstatOrUndefined(path);
   if (existing) throw new PrivateFileError(path, existing.isSymbolicLink() ? 'symlink' : 'exists');
+}
+
+/** Creates `path` (it must not exist) with mode 600 and returns its open file descriptor. */
+export function openPrivateFile(path: string): number {
+  assertNewPath(path);
   let fd: number;
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o600);

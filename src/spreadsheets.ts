@@ -1,9 +1,14 @@
 import type { SqliteDatabase } from './adapters/prisma/database.ts';
 import { SqliteReports } from './adapters/prisma/sqlite-reports.ts';
-import { entriesSheet, exportReport, profitReport, profitSheets, type ReportReader } from './adapters/files/export.ts';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportReport, writeEntriesAndProfit, type ReportReader } from './adapters/files/export.ts';
+import { openPrivateFile } from './private-file.ts';
 import { detectImportKind, importFile, previewImport, type ImportSummary, type ImportTarget } from './adapters/files/import.ts';
 import { formatImportSummary } from './adapters/files/import-summary.ts';
-import { xlsxBuffer } from './adapters/files/xlsx.ts';
 import type { ImportJob, ImportOutcome, SpreadsheetService } from './bot/files/files.port.ts';
 import type { InventoryService } from './core/inventory.service.ts';
 import type { Clock, InventoryStore } from './core/ports.ts';
@@ -43,11 +48,23 @@ export function createSpreadsheets(sources: SpreadsheetSources): SpreadsheetServ
       const file = await exportReport({ reader: sources.reader(), queries: new SqliteReports(sources.db) }, { what: 'stock', format: 'xlsx', shop, now: sources.clock.now() });
       return { name: file.filename, bytes: file.buffer };
     },
-    async exportEntries(shop, period) {
-      const rows = await sources.reader().entryRows(shop.id, period.from, period.to);
-      const report = profitReport(new SqliteReports(sources.db), shop.id, period.from, period.to);
-      const bytes = await xlsxBuffer([entriesSheet(rows, shop.timeZone), ...profitSheets(report)]);
-      return { name: `${unsafe(shop.name)}-${unsafe(period.label)}-流水利润.xlsx`, bytes, rows: rows.length };
+    async exportEntries(shop, period, onProgress) {
+      // Streamed through a private temporary file: memory stays flat however many entries there are,
+      // and the row count is known before the caption is written.
+      const path = join(tmpdir(), `jxc-export-${randomBytes(6).toString('hex')}.xlsx`);
+      const out = createWriteStream('', { fd: openPrivateFile(path) });
+      let rows: number;
+      try {
+        rows = await writeEntriesAndProfit({ reader: sources.reader(), queries: new SqliteReports(sources.db) }, shop, period, out, onProgress);
+      } catch (error) {
+        out.destroy();
+        unlinkSync(path);
+        throw error;
+      } finally {
+        out.end();
+      }
+      await once(out, 'close');
+      return { name: `${unsafe(shop.name)}-${unsafe(period.label)}-流水利润.xlsx`, rows, stream: readOnce(path) };
     },
     detectKind: (bytes, filename) => detectImportKind(bytes, filename),
     async preview(job, options) {
@@ -57,4 +74,13 @@ export function createSpreadsheets(sources: SpreadsheetSources): SpreadsheetServ
       return outcome(await importFile(target(job), job.kind, job.bytes, job.filename, { skipBad: options.skipBad }), options.skipBadHint);
     },
   };
+}
+
+/** The file's chunks, then the file is deleted (also when the reader stops early). */
+async function* readOnce(path: string): AsyncIterable<Uint8Array> {
+  try {
+    for await (const chunk of createReadStream(path)) yield chunk as Uint8Array;
+  } finally {
+    unlinkSync(path);
+  }
 }

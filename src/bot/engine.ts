@@ -43,6 +43,8 @@ export interface BotReply {
   duplicate: boolean;
   /** A file to send instead of `text` (its caption); each adapter sends it its own way. */
   file?: OutgoingFile | undefined;
+  /** True when handling failed unexpectedly (the database was busy…): nothing was written, a redelivery may try again. */
+  failed?: boolean | undefined;
 }
 
 /** Who is asking, as the gateway worked it out: role, whether cost may be shown, and whose entries they may undo. */
@@ -83,7 +85,7 @@ export class ChatEngine {
   readonly service: InventoryService;
   /** Settings and aliases (`设置 T恤 预警 10`, `别名 T恤 = 短袖`). */
   private readonly catalogueService: CatalogueService;
-  private readonly catalogues = new Map<number, Catalogue>();
+  private readonly catalogues = new Map<number, { version: number; catalogue: Catalogue }>();
   private readonly logger: BotLogger;
 
   constructor(
@@ -136,7 +138,10 @@ export class ChatEngine {
 
   /** The catalogue the parser resolves names against; rebuilt after products or aliases change. */
   catalogue(shopId: number): Catalogue {
-    let catalogue = this.catalogues.get(shopId);
+    // Another process (an import, a second bot) may have changed the catalogue: its version says so.
+    const version = this.store.catalogueVersion(shopId);
+    const cached = this.catalogues.get(shopId);
+    let catalogue = cached?.version === version ? cached.catalogue : undefined;
     if (!catalogue) {
       const aliases = new Map<number, string[]>();
       for (const a of this.store.aliases(shopId)) aliases.set(a.productId, [...(aliases.get(a.productId) ?? []), a.alias]);
@@ -145,7 +150,7 @@ export class ChatEngine {
       catalogue = buildCatalogue(
         this.store.products(shopId).map((p) => ({ name: p.name, aliases: aliases.get(p.id) ?? [], unit: p.unit, units: units.get(p.id) ?? {} })),
       );
-      this.catalogues.set(shopId, catalogue);
+      this.catalogues.set(shopId, { version, catalogue });
     }
     return catalogue;
   }

@@ -98,7 +98,8 @@ export class ChatGateway {
   /** The one place an unexpected failure becomes a reply: logged with its cause, the user gets an apology, never a stack trace. */
   private failed(error: unknown, message: GatewayMessage): BotReply {
     this.logger.error({ err: error, platform: message.platform, chat: message.chatId }, 'message failed');
-    return replyOf(INTERNAL_ERROR_TEXT);
+    // Nothing was written: marked failed, so an adapter that can be redelivered the message lets it try again.
+    return { ...replyOf(INTERNAL_ERROR_TEXT), failed: true };
   }
 
   private answer(message: GatewayMessage): BotReply | null {

@@ -3,7 +3,7 @@ import type { Failure } from '../core/failures.ts';
 import type { CorrectionOutcome, UndoOutcome, UnitConversionOutcome, WriteKind, WriteOutcome } from '../core/inventory.service.ts';
 import type { EntryView, StockRow } from '../core/ports.ts';
 import { averageCost } from '../core/valuation.ts';
-import { KIND_LABELS } from '../core/labels.ts';
+import { KIND_LABELS, WRITE_KIND_LABELS } from '../core/labels.ts';
 import { mulDivRound } from '../core/money.ts';
 import { formatQty, MILLI } from '../core/quantity.ts';
 import { valueAt } from '../core/valuation.ts';
@@ -14,14 +14,7 @@ import { qty, yuan, yuanGrouped } from './format.ts';
 /** How to undo, shown after every write. */
 export const UNDO_HINT = '（回复「撤销」可撤回）';
 
-const WRITE_VERB: Record<WriteKind, string> = {
-  purchase: '进货',
-  sale: '出货',
-  customerReturn: '退货',
-  supplierReturn: '退供',
-  stocktake: '盘点',
-  transfer: '调拨',
-};
+const WRITE_VERB = WRITE_KIND_LABELS;
 
 /**
  * What the message wrote about each line, beyond the ledger entry: the quantity as written
@@ -181,6 +174,8 @@ export function failureReply(failure: Failure, context: FailureContext = {}): st
     }
     case 'INSUFFICIENT_STOCK':
       return `❌ ${failure.product} 库存不足：${failure.location} 现有 ${qty(failure.onHandMilli, failure.unit)}，需要 ${qty(failure.requestedMilli, failure.unit)}。请先进货或改小数量。`;
+    case 'STOCK_ALREADY_LEFT':
+      return `❌ #${failure.entryNo} 进的 ${failure.product} ${qty(failure.enteredMilli, failure.unit)} 已有出库，${failure.location} 现只剩 ${qty(failure.onHandMilli, failure.unit)}，不能整笔${context.kind === 'correct' ? '修改' : '撤销'}。把货退给供应商请发「退供 ${failure.product} ${qty(failure.onHandMilli, failure.unit)}」；按实际数量校正库存请发「盘点 ${failure.product} 实际数量」。`;
     case 'MISSING_PRICE':
       return context.kind === 'sale'
         ? `❌ ${failure.product} 没写单价，也没设置售价。例：出货 ${failure.product} 3 件 单价 59，或先「设置 ${failure.product} 售价 59」`

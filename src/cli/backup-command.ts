@@ -1,11 +1,12 @@
-import { chmodSync, closeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { openPrivateFile, PrivateFileError } from '../private-file.ts';
+import { copyDatabase } from '../adapters/prisma/copy-database.ts';
+import { assertNewPath, PrivateFileError } from '../private-file.ts';
 import type { App } from '../main.ts';
 
 /**
- * `jxc backup FILE`: a consistent copy of the database taken with SQLite's online backup, safe while the
- * bot keeps writing. The copy holds cost data, so it is created readable by its owner only.
+ * `jxc backup FILE`: a consistent copy of the database, safe while the bot keeps writing (see
+ * copyDatabase: it finishes under steady writes, and a backup killed midway leaves no file that looks
+ * like one). The copy holds cost data, so it is created readable by its owner only.
  */
 export async function backupCommand(app: App, args: string[], stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
   const [target, ...extra] = args;
@@ -15,13 +16,18 @@ export async function backupCommand(app: App, args: string[], stdout: NodeJS.Wri
   }
   const path = resolve(target);
   try {
-    closeSync(openPrivateFile(path));
+    // Refused up front with the reason; copyDatabase itself never replaces a file either.
+    assertNewPath(path);
+    copyDatabase(app.db, path);
   } catch (error) {
-    stderr.write(`${(error as Error).message}\n`);
-    return error instanceof PrivateFileError && error.reason !== 'io' ? 2 : 1;
+    if (error instanceof PrivateFileError) {
+      stderr.write(`${error.message}\n`);
+      return error.reason === 'io' ? 1 : 2;
+    }
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    stderr.write(`${new PrivateFileError(path, 'exists').message}\n`);
+    return 2;
   }
-  await app.db.backup(path);
-  chmodSync(path, 0o600);
   stdout.write(`✅ 已备份到 ${path}\n`);
   return 0;
 }

@@ -1,6 +1,9 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { exportReport, type ExportFormat, type ExportWhat } from '../adapters/files/export.ts';
-import { PrivateFileError, writePrivateFile } from '../private-file.ts';
+import { writeExport, type ExportFormat, type ExportWhat } from '../adapters/files/export.ts';
+import { openPrivateFile, PrivateFileError } from '../private-file.ts';
 import { SqliteReports } from '../adapters/prisma/sqlite-reports.ts';
 import { startOfLocalDay } from '../core/zoned-time.ts';
 import { parsePeriod } from '../bot/parse/index.ts';
@@ -77,17 +80,27 @@ export async function exportCommand(app: App, args: string[], stdout: NodeJS.Wri
     // --from takes the start of the day or period; --to includes the whole of it.
     range[key] = key === 'from' ? period.from : period.to;
   }
-  const file = await exportReport({ reader, queries: new SqliteReports(app.db) }, { what, format, shop, ...range });
+  const sources = { reader, queries: new SqliteReports(app.db) };
+  const request = { what, format, shop, ...range };
+  // Streamed as it is read: an export of millions of entries never sits in memory whole.
   if (out === undefined) {
-    stdout.write(file.buffer);
+    await writeExport(sources, request, stdout as Writable);
     return 0;
   }
+  let fd: number;
   try {
     // Mode 600, never over an existing file or through a link: exports carry cost.
-    writePrivateFile(out, file.buffer);
+    fd = openPrivateFile(out);
   } catch (error) {
     stderr.write(error instanceof PrivateFileError ? `${error.message}\n` : `写不了文件「${out}」：${(error as Error).message}\n`);
     return error instanceof PrivateFileError && error.reason !== 'io' ? 2 : 1;
+  }
+  const file = createWriteStream('', { fd });
+  try {
+    await writeExport(sources, request, file);
+  } finally {
+    file.end();
+    await once(file, 'close');
   }
   stderr.write(`已导出到 ${out}\n`);
   return 0;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { importTable, readImportTable, unreadableSummary, type ImportKind, type ImportSummary } from '../adapters/files/import.ts';
+import { importTable, importTableInChunks, readImportTable, unreadableSummary, type ImportKind, type ImportSummary } from '../adapters/files/import.ts';
 import { formatImportSummary } from '../adapters/files/import-summary.ts';
 import type { ShopRecord } from '../core/ports.ts';
 import type { App } from '../main.ts';
@@ -74,6 +74,15 @@ export async function importCommand(app: App, args: string[], stdout: NodeJS.Wri
   if ('fatal' in read) summary = unreadableSummary(kind, name, read.fatal, { dryRun });
   else {
     const progress = progressBar(stderr, read.table.rows.length);
+    // A real import is written in committed chunks, so a running bot keeps answering meanwhile.
+    const chunked = async (shop: ShopRecord) =>
+      importTableInChunks(
+        { store: app.store, service: app.engine.service, shop, actor: actorOf() },
+        kind as ImportKind,
+        read.table,
+        name,
+        { skipBad, asOf, onProgress: progress, releaseRows: true },
+      );
     const run = (shop: ShopRecord) =>
       importTable(
         { store: app.store, service: app.engine.service, shop, actor: actorOf() },
@@ -82,8 +91,8 @@ export async function importCommand(app: App, args: string[], stdout: NodeJS.Wri
         name,
         { dryRun, skipBad, asOf, onProgress: progress, releaseRows: true },
       );
-    if (found.shop) summary = run(found.shop);
-    else if (!dryRun) summary = run(app.shop(found.create));
+    if (found.shop) summary = dryRun ? run(found.shop) : await chunked(found.shop);
+    else if (!dryRun) summary = await chunked(app.shop(found.create));
     else {
       // A dry run into a shop that does not exist yet: create it inside a transaction that is undone.
       let result: ImportSummary | undefined;

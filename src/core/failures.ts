@@ -5,6 +5,8 @@ export type Failure =
   | { code: 'UNKNOWN_PRODUCT'; product: string }
   | { code: 'INSUFFICIENT_STOCK'; product: string; unit: string; location: string; onHandMilli: number; requestedMilli: number }
   | { code: 'MISSING_PRICE'; product: string }
+  /** Undoing or correcting entry #n would take out goods it brought in that have already left. */
+  | { code: 'STOCK_ALREADY_LEFT'; entryNo: number; product: string; unit: string; location: string; onHandMilli: number; enteredMilli: number }
   | { code: 'BAD_QUANTITY'; product: string; reason: 'zero' | 'negative' | 'too_large' | 'fractional' | 'precision' }
   | { code: 'BAD_PRICE'; product: string; reason: 'negative' | 'precision' | 'too_large' | 'discount' }
   | { code: 'ENTRY_NOT_FOUND'; entryNo?: number }

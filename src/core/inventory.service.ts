@@ -17,7 +17,7 @@ import type {
 import { COUNT_UNITS, MAX_QUANTITY, MILLI, toMilli } from './quantity.ts';
 import { isCountUnit } from './units.ts';
 import { linePrice, priceFailure } from './pricing.ts';
-import { costOut, valueAt, valueIn } from './valuation.ts';
+import { costOut, reversalValueOut, settledValueDelta, valueAt, valueIn } from './valuation.ts';
 
 /** The kinds of write a message can ask for. */
 export type WriteKind = 'purchase' | 'sale' | 'customerReturn' | 'supplierReturn' | 'stocktake' | 'transfer';
@@ -185,9 +185,9 @@ export class InventoryService {
     if (out.duplicate) {
       const reversals = out.entries;
       const undone = reversals
-        .map((r) => (r.reversesId === null ? undefined : this.store.transaction((uow) => uow.entryById(r.reversesId as number))))
+        .map((r) => (r.reversesId === null ? undefined : this.store.read((uow) => uow.entryById(r.reversesId as number))))
         .filter((e): e is EntryRecord => e !== undefined)
-        .map((e) => this.store.transaction((uow) => this.view(uow, e)));
+        .map((e) => this.store.read((uow) => this.view(uow, e)));
       return ok({ duplicate: true, undone, reversals, after: out.after });
     }
     return ok({ duplicate: false, undone: extra.undone, reversals: extra.reversals, after: out.after });
@@ -227,7 +227,7 @@ export class InventoryService {
       const [reversal, replacement] = out.entries;
       if (!reversal || !replacement || reversal.reversesId === null) return fail({ code: 'ENTRY_NOT_FOUND', entryNo: req.entryNo });
       const id = reversal.reversesId;
-      const original = this.store.transaction((uow) => this.view(uow, uow.entryById(id) as EntryRecord));
+      const original = this.store.read((uow) => this.view(uow, uow.entryById(id) as EntryRecord));
       return ok({ duplicate: true, original, reversal, replacement, after: out.after });
     }
     return ok({ duplicate: false, ...extra, after: out.after });
@@ -265,7 +265,7 @@ export class InventoryService {
   /** Stock rows (one per product and location) of a shop, or of one product. */
   stock(shopId: number, productName?: string): Result<StockRow[]> {
     if (productName === undefined) return ok(this.store.stock(shopId));
-    const product = this.store.transaction((uow) => uow.findProduct(shopId, productName));
+    const product = this.store.read((uow) => uow.findProduct(shopId, productName));
     if (!product) return fail({ code: 'UNKNOWN_PRODUCT', product: productName });
     return ok(this.store.stock(shopId, product.id));
   }
@@ -450,6 +450,13 @@ export class InventoryService {
 
   /** Writes an entry and moves its balance; returns the entry as shown to users. */
   private write(ctx: Ctx, entry: NewEntry, balance: BalanceRecord | null): EntryView {
+    if (balance && entry.locationId !== null) {
+      const settled = settledValueDelta(balance, entry.qtyMilli, entry.valueDelta);
+      if (settled !== entry.valueDelta) {
+        entry.cost -= settled - entry.valueDelta;
+        entry.valueDelta = settled;
+      }
+    }
     const record = ctx.uow.insertEntry(entry, ctx.uow.nextSeq(ctx.shopId));
     let after: BalanceRecord = { qtyMilli: 0, value: 0 };
     if (balance && entry.locationId !== null) {
@@ -517,18 +524,23 @@ export class InventoryService {
     const earlier = ctx.uow.reversalOf(original.id);
     if (earlier) throw new Refusal({ code: 'ALREADY_REVERSED', entryNo: original.seq, reversalNo: earlier.seq });
     const balance = original.locationId === null ? null : ctx.uow.balance(original.productId, original.locationId);
+    // Reversing goods that came in takes them out again: refused when they have already left, and
+    // never taking more value than the stock still holds (see reversalValueOut).
+    let valueDelta = -original.valueDelta;
     if (balance && original.qtyMilli > 0) {
       const product = ctx.uow.productById(original.productId);
       if (product.mode !== 'presale' && balance.qtyMilli < original.qtyMilli) {
         throw new Refusal({
-          code: 'INSUFFICIENT_STOCK',
+          code: 'STOCK_ALREADY_LEFT',
+          entryNo: original.seq,
           product: product.name,
           unit: product.unit,
           location: ctx.uow.locationById(original.locationId as number).name,
           onHandMilli: balance.qtyMilli,
-          requestedMilli: original.qtyMilli,
+          enteredMilli: original.qtyMilli,
         });
       }
+      valueDelta = -reversalValueOut(balance, original.qtyMilli, original.valueDelta);
     }
     return this.write(
       ctx,
@@ -540,8 +552,9 @@ export class InventoryService {
         qtyMilli: -original.qtyMilli,
         unitPrice: original.unitPrice,
         amount: -original.amount,
-        cost: -original.cost,
-        valueDelta: -original.valueDelta,
+        // What the stock could not give back beyond the mirror of the original is booked as cost.
+        cost: -original.cost - (original.valueDelta + valueDelta),
+        valueDelta,
         channel: original.channel,
         counterparty: original.counterparty,
         // Dated like the original so period reports net out to zero.

@@ -24,5 +24,4 @@ export function formatYuan(cents: number): string {
   return `${neg ? '-' : ''}${yuan}.${fen.toString().padStart(2, '0')}`;
 }
 
-/** The largest amount we accept in one field: 10^11 分 (one billion 元). */
-export const MAX_CENTS = 100_000_000_000;
+export { MAX_CENTS } from './limits.ts';

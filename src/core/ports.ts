@@ -83,6 +83,8 @@ export interface SourceInput {
   text: string;
   actorId: string;
   actorName?: string | undefined;
+  /** The chunked import this row belongs to (see ImportBatch), so a stopped import is undone whole. */
+  importBatchId?: number | undefined;
 }
 
 /**
@@ -138,6 +140,12 @@ export interface EntryView extends EntryRecord {
 /** The store as the core sees it: one write transaction plus read queries, all scoped to a shop. */
 export interface InventoryStore {
   transaction<T>(work: (uow: UnitOfWork) => T): T;
+  /**
+   * Reads through the unit of work in one consistent snapshot without taking the write lock, so a
+   * query never waits behind a long write (an import) and never makes a writer wait. Writing inside
+   * is an error.
+   */
+  read<T>(work: (uow: UnitOfWork) => T): T;
   shopByName(name: string): ShopRecord | undefined;
   shopById(id: number): ShopRecord | undefined;
   listShops(): ShopRecord[];
@@ -147,6 +155,11 @@ export interface InventoryStore {
   products(shopId: number): ProductRecord[];
   aliases(shopId: number): { productId: number; alias: string }[];
   units(shopId: number): { productId: number; unit: string; factorMilli: number }[];
+  /**
+   * A number that moves whenever the shop's catalogue (products' names and units, aliases, unit
+   * conversions) changes, by any process; cheap enough to read before every message.
+   */
+  catalogueVersion(shopId: number): number;
   updateProduct(shopId: number, productId: number, patch: Partial<Pick<ProductRecord, 'sku' | 'salePrice' | 'reorderLevel' | 'overstockLevel' | 'leadTimeDays' | 'mode' | 'unit'>>): void;
   addAlias(shopId: number, productId: number, alias: string): boolean;
   setUnit(productId: number, unit: string, factorMilli: number): void;

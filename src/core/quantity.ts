@@ -5,8 +5,7 @@
 
 export const MILLI = 1000;
 
-/** The largest quantity one entry may carry: 10^9 units. */
-export const MAX_QUANTITY = 1_000_000_000;
+export { MAX_QUANTITY } from './limits.ts';
 
 /** Counted units live with the rest of the unit vocabulary. */
 export { COUNT_UNITS } from './units.ts';

@@ -210,6 +210,18 @@ describe('roles', () => {
     expect(say('g1', 'boss', '成员')?.text).toMatch(/成员 1 人[\s\S]*boss @boss — 老板/);
   });
 
+  it('refuses to undo or correct a purchase whose goods have left, saying to use 退供 or 盘点', () => {
+    openShopWithGroup();
+    say('g1', 'boss', '进货 T恤 10 件 单价 20');
+    say('g1', 'boss', '出货 T恤 4 件 单价 59');
+    const undo = say('g1', 'boss', '撤销 #1')?.text ?? '';
+    expect(undo).toContain('#1 进的 T恤 10件 已有出库，默认仓 现只剩 6件，不能整笔撤销');
+    expect(undo).toContain('「退供 T恤 6件」');
+    expect(undo).toContain('「盘点 T恤 实际数量」');
+    expect(say('g1', 'boss', '改 #1 数量 8')?.text).toContain('不能整笔修改');
+    expect(say('g1', 'boss', '查 T恤')?.text).toContain('6件');
+  });
+
   it('lets staff undo only their own entries, within 24 hours', () => {
     openShopWithGroup();
     say('g1', 'boss', '设置 群成员 店员');
@@ -389,6 +401,8 @@ describe('the gateway is the one error boundary', () => {
     const broken = brokenGateway(errors);
     const reply = broken.handle({ platform: 'telegram', chatId: 'g1', chatType: 'group', messageId: 'x1', userId: 'boss', userName: 'boss', text: '成员' });
     expect(reply?.text).toBe(INTERNAL_ERROR_TEXT);
+    // Marked failed: adapters that can be redelivered the message leave it unhandled.
+    expect(reply?.failed).toBe(true);
     expect(errors).toHaveLength(1);
     expect(String((errors[0] as { err: Error }).err.message)).toContain('SQLITE_IOERR');
   });

@@ -83,7 +83,8 @@ describe('the same situation reads the same on every path and chat', () => {
     t.app.access.people = () => {
       throw new Error('SQLITE_BUSY: database is locked');
     };
-    await bot.handleUpdate(textUpdate(boss, '成员'));
+    // Nothing was written: the user is told, and the update is left unhandled so a redelivery tries again.
+    await expect(bot.handleUpdate(textUpdate(boss, '成员'))).rejects.toThrow(/not handled/);
     const sent = calls.filter((c) => c.method === 'sendMessage').map((c) => c.payload.text);
     expect(sent.at(-1)).toBe(INTERNAL_ERROR_TEXT);
     expect(t.logs.some((l) => l.msg === 'message failed' && l.level >= 50)).toBe(true);
@@ -101,7 +102,7 @@ describe('the same situation reads the same on every path and chat', () => {
     };
     const bot = createTelegramBot(failing, { mode: 'polling', token: TOKEN }, { botInfo: BOT_INFO, throttle: false });
     const calls = interceptCalls(bot);
-    await bot.handleUpdate(textUpdate(li, '查 T恤'));
+    await expect(bot.handleUpdate(textUpdate(li, '查 T恤'))).rejects.toThrow(/not handled/);
     expect(calls.filter((c) => c.method === 'sendMessage').map((c) => c.payload.text)).toEqual([INTERNAL_ERROR_TEXT]);
   });
 });

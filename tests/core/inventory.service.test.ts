@@ -220,7 +220,35 @@ describe('undo and correction', () => {
   it('refuses to undo a purchase whose goods were already sold', () => {
     buy('T恤', 5, 2000);
     sell('T恤', 3, 5900);
-    expect(svc.undo(shop, { entryNo: 1 }, source())).toMatchObject({ ok: false, failure: { code: 'INSUFFICIENT_STOCK', onHandMilli: 2000 } });
+    expect(svc.undo(shop, { entryNo: 1 }, source())).toMatchObject({ ok: false, failure: { code: 'STOCK_ALREADY_LEFT', entryNo: 1, onHandMilli: 2000, enteredMilli: 5000 } });
+  });
+
+  it('undoing an older purchase after a sale took the rest leaves empty stock worth nothing, and later costs stay positive', () => {
+    buy('T恤', 10, 2000);
+    buy('T恤', 10, 1000);
+    sell('T恤', 10, 5900);
+    expect(svc.undo(shop, { entryNo: 1 }, source()).ok).toBe(true);
+    expect(onHand('T恤')).toEqual({ qty: 0, value: 0 });
+    buy('T恤', 5, 1000);
+    const sale = sell('T恤', 5, 5900);
+    expect(sale.ok && sale.value.entries[0]?.cost).toBe(5000);
+    expect(onHand('T恤')).toEqual({ qty: 0, value: 0 });
+  });
+
+  it('correcting an older purchase after stock moved never leaves a negative average cost', () => {
+    buy('短裤', 4, 3000);
+    buy('短裤', 6, 1000);
+    sell('短裤', 6, 5900);
+    // 4 left worth 4 × 1800 = 7200; the first purchase brought 12000 of value in.
+    expect(svc.correct(shop, { entryNo: 1, field: 'quantity', value: 1 }, source()).ok).toBe(true);
+    expect(onHand('短裤')).toEqual({ qty: 1, value: 3000 });
+  });
+
+  it('undoing a purchase nothing has touched since restores the books exactly', () => {
+    buy('T恤', 10, 2000);
+    buy('T恤', 10, 1000);
+    expect(svc.undo(shop, { entryNo: 1 }, source()).ok).toBe(true);
+    expect(onHand('T恤')).toEqual({ qty: 10, value: 10000 });
   });
 
   it('refuses to correct an entry twice; the replacement is what to correct next', () => {

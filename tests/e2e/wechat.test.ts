@@ -167,6 +167,46 @@ describe('messages the bot must not act on', () => {
     expect((await again.say(sameBoss, '查 T恤', sameRoom)).replies).toEqual(['📦 T恤：50件']);
   });
 
+  it('answers a query or a 绑定码 redelivered after a restart only once', async () => {
+    const { w, boss, room } = await shopInRoom();
+    await w.say(boss, '进货 T恤 50 件 单价 20', room);
+    const code = await w.say(boss, '绑定码', room);
+    expect(code.replies).toHaveLength(1);
+    const query = await w.say(boss, '查 T恤', room);
+    expect(query.replies).toEqual(['📦 T恤：50件']);
+    const payloads = [code.id, query.id].map((id) => w.mocker.messagePayload(id));
+    await w.bot.stop();
+
+    const again = await start({ app: w.app });
+    const sameBoss = again.mocker.createContact({ id: boss.id, name: '老板' });
+    const sameRoom = again.mocker.createRoom({ id: room.id, topic: '仓库群', memberIdList: [again.me.id, boss.id] });
+    for (const payload of payloads) again.mocker.MessageMock.create({ ...payload });
+    const codesBefore = (w.app.db.prepare('SELECT COUNT(*) AS n FROM BindingCode').get() as { n: number }).n;
+    expect(await again.redeliver(code.id, sameRoom)).toEqual([]);
+    expect(await again.redeliver(query.id, sameRoom)).toEqual([]);
+    expect((w.app.db.prepare('SELECT COUNT(*) AS n FROM BindingCode').get() as { n: number }).n).toBe(codesBefore);
+    // New messages are still answered.
+    expect((await again.say(sameBoss, '查 T恤', sameRoom)).replies).toEqual(['📦 T恤：50件']);
+  });
+
+  it('handles a message again when its first handling failed (a puppet lookup threw)', async () => {
+    const { w, boss, room } = await shopInRoom();
+    const member = w.puppet.roomMemberPayload.bind(w.puppet);
+    let fail = true;
+    // The next room member lookup fails once, as a puppet does when its connection drops.
+    w.puppet.roomMemberPayload = async (roomId: string, contactId: string) => {
+      if (fail) {
+        fail = false;
+        throw new Error('puppet lookup failed');
+      }
+      return member(roomId, contactId);
+    };
+    const first = await w.say(boss, '查 T恤', room);
+    expect(first.replies).toEqual([]);
+    expect(fail).toBe(false);
+    expect(await w.redeliver(first.id, room)).toEqual([expect.stringContaining('没有找到商品「T恤」')]);
+  });
+
   it("ignores its own messages, in rooms and in private chats", async () => {
     const { w, wang, room } = await shopInRoom();
     const before = w.sent.length;

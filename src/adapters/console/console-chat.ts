@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { BotReply } from '../../bot/engine.ts';
@@ -25,12 +26,13 @@ export interface ConsoleChatOptions {
 
 /**
  * A chat on the terminal: each line is one message from the console user, each reply is printed.
- * Every line gets its own message id (session start + line number), so idempotency and the audit
+ * Every line gets its own message id (random session id + line number), so idempotency and the audit
  * trail work as they do in a group chat. Resolves at end of input (or Ctrl-C).
  */
 export async function runConsoleChat(options: ConsoleChatOptions): Promise<number> {
   const { shop, input, output } = options;
-  const session = Date.now().toString(36);
+  // Random, not the start time: two consoles started in the same millisecond must not share ids.
+  const session = randomBytes(9).toString('base64url');
   const rl = createInterface({ input, output: options.interactive ? output : undefined, terminal: options.interactive });
   if (options.interactive) {
     output.write(`jxc-bot 控制台 · 店铺「${shop.name}」· ${options.user}（输入「帮助」看用法，Ctrl-C 或 Ctrl-D 退出）\n`);

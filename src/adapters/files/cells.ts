@@ -1,3 +1,4 @@
+import { MAX_NAME_CHARS, MIN_YEAR } from '../../core/limits.ts';
 import { zonedTimeToUtc } from '../../core/zoned-time.ts';
 import { MILLI } from '../../core/quantity.ts';
 import type { Cell } from './table.ts';
@@ -154,16 +155,14 @@ function parseDateCell(cell: Cell | undefined, timeZone: string): CellResult<Dat
   return wallClock(n(1), n(2), n(3), n(4), n(5), n(6), timeZone);
 }
 
-/** The earliest year a spreadsheet date may have: older ones are typos (2206 for 2026, 1926…), not history. */
-export const MIN_YEAR = 2000;
+export { MIN_YEAR } from '../../core/limits.ts';
 
 /** The latest year a spreadsheet date may have: next year (a few entries dated ahead, never decades). */
 export function maxYear(): number {
   return new Date().getUTCFullYear() + 1;
 }
 
-/** The longest product name an import accepts, in characters. */
-export const MAX_NAME_CHARS = 100;
+export { MAX_NAME_CHARS } from '../../core/limits.ts';
 
 /** Whether a product name from a file is longer than MAX_NAME_CHARS (counted in characters, not UTF-16 units). */
 export function nameTooLong(name: string): boolean {

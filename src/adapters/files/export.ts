@@ -4,8 +4,10 @@ import { fromMilli } from '../../core/quantity.ts';
 import { KIND_LABELS } from '../../core/labels.ts';
 import { margin } from '../../core/analysis.ts';
 import type { ChannelSalesRow, ProductSalesRow, ReportQueries, SalesTotals } from '../../core/report-queries.ts';
+import { once } from 'node:events';
+import { PassThrough, type Writable } from 'node:stream';
 import { localDateTime, wallClockDate } from '../../core/zoned-time.ts';
-import { moneyCell, xlsxBuffer, type Sheet } from './xlsx.ts';
+import { moneyCell, writeXlsxSheets, writeXlsxStream, xlsxBuffer, type Sheet, type SheetCell } from './xlsx.ts';
 
 export interface StockExportRow {
   product: string;
@@ -37,6 +39,8 @@ export interface ReportReader {
   shops(): Promise<{ id: number; name: string; timeZone: string }[]>;
   stockRows(shopId: number): Promise<StockExportRow[]>;
   entryRows(shopId: number, from?: Date, to?: Date): Promise<EntryExportRow[]>;
+  /** The same rows one at a time, in entry order, so an export of any size holds one row at a time. */
+  eachEntryRow(shopId: number, from?: Date, to?: Date): Iterable<EntryExportRow>;
 }
 
 const money = (cents: number | null): string | null => (cents === null ? null : formatYuan(cents));
@@ -59,7 +63,11 @@ export function stockJson(rows: StockExportRow[]): object[] {
 
 /** Entry rows with the JSON keys of the export format. */
 export function entriesJson(rows: EntryExportRow[]): object[] {
-  return rows.map((r) => ({
+  return rows.map(entryJson);
+}
+
+function entryJson(r: EntryExportRow): object {
+  return {
     id: r.seq,
     occurredAt: r.occurredAt.toISOString(),
     kind: r.kind,
@@ -73,7 +81,7 @@ export function entriesJson(rows: EntryExportRow[]): object[] {
     counterparty: r.counterparty,
     actor: r.actor,
     reverses: r.reverses,
-  }));
+  };
 }
 
 function csvCell(value: unknown): string {
@@ -97,25 +105,39 @@ export function stockCsv(rows: StockExportRow[]): string {
   );
 }
 
+/** "2026-11-27 10:05" in one zone, for every row of an export (src/core/zoned-time.ts does the work). */
+export function localFormatter(timeZone: string): (date: Date) => string {
+  return (date) => localDateTime(date, timeZone);
+}
+
+/** Excel's zoneless wall-clock dates in one zone. */
+function wallClockFormatter(timeZone: string): (at: Date) => Date {
+  return (at) => wallClockDate(at, timeZone);
+}
+
+const ENTRY_HEADERS = ['编号', '时间', '类型', '商品', '仓库', '数量', '单价', '金额', '成本', '渠道', '往来单位', '经办人', '撤销的编号'] as const;
+
+function entryCsvCells(r: EntryExportRow, local: (date: Date) => string): unknown[] {
+  return [
+    r.seq,
+    local(r.occurredAt),
+    KIND_LABELS[r.kind as keyof typeof KIND_LABELS] ?? r.kind,
+    r.product,
+    r.location,
+    fromMilli(r.qtyMilli),
+    money(r.unitPrice),
+    formatYuan(r.amount),
+    formatYuan(r.cost),
+    r.channel,
+    r.counterparty,
+    r.actor,
+    r.reverses === null ? '' : `#${r.reverses}`,
+  ];
+}
+
 export function entriesCsv(rows: EntryExportRow[], timeZone: string): string {
-  return toCsv(
-    ['编号', '时间', '类型', '商品', '仓库', '数量', '单价', '金额', '成本', '渠道', '往来单位', '经办人', '撤销的编号'],
-    rows.map((r) => [
-      r.seq,
-      localDateTime(r.occurredAt, timeZone),
-      KIND_LABELS[r.kind as keyof typeof KIND_LABELS] ?? r.kind,
-      r.product,
-      r.location,
-      fromMilli(r.qtyMilli),
-      money(r.unitPrice),
-      formatYuan(r.amount),
-      formatYuan(r.cost),
-      r.channel,
-      r.counterparty,
-      r.actor,
-      r.reverses === null ? '' : `#${r.reverses}`,
-    ]),
-  );
+  const local = localFormatter(timeZone);
+  return toCsv(ENTRY_HEADERS, rows.map((r) => entryCsvCells(r, local)));
 }
 
 /** Gross profit over a period, by product and by sales channel. */
@@ -222,7 +244,11 @@ export function stockSheet(rows: StockExportRow[]): Sheet {
 }
 
 export function entriesSheet(rows: EntryExportRow[], timeZone: string): Sheet {
-  return {
+  const wall = wallClockFormatter(timeZone);
+  return { ...ENTRIES_SHEET, rows: rows.map((r) => entrySheetCells(r, wall)) };
+}
+
+const ENTRIES_SHEET: Omit<Sheet, 'rows'> = {
     name: '流水',
     columns: [
       { header: '编号', kind: 'integer' },
@@ -239,9 +265,12 @@ export function entriesSheet(rows: EntryExportRow[], timeZone: string): Sheet {
       { header: '经办人', kind: 'text' },
       { header: '撤销的编号', kind: 'text' },
     ],
-    rows: rows.map((r) => [
+};
+
+function entrySheetCells(r: EntryExportRow, wall: (at: Date) => Date): SheetCell[] {
+  return [
       r.seq,
-      wallClockDate(r.occurredAt, timeZone),
+      wall(r.occurredAt),
       KIND_LABELS[r.kind as keyof typeof KIND_LABELS] ?? r.kind,
       r.product,
       r.location,
@@ -253,8 +282,7 @@ export function entriesSheet(rows: EntryExportRow[], timeZone: string): Sheet {
       r.counterparty,
       r.actor,
       r.reverses === null ? null : `#${r.reverses}`,
-    ]),
-  };
+  ];
 }
 
 /** Two sheets: profit by product and by channel, each with a total row. */
@@ -309,36 +337,140 @@ const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
 
 const TITLES: Readonly<Record<ExportWhat, string>> = { stock: '库存', entries: '流水', profit: '利润' };
 
+/** What to export, of which shop, over which period. */
+export interface ExportRequest {
+  what: ExportWhat;
+  format: ExportFormat;
+  shop: { id: number; name: string; timeZone: string } | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  now?: Date | undefined;
+}
+
+/** The file name and type of an export (what a chat sends it as). */
+export function exportFileInfo(request: ExportRequest): { filename: string; contentType: string } {
+  const timeZone = request.shop?.timeZone ?? 'Asia/Shanghai';
+  const stamp = localDateTime(request.now ?? new Date(), timeZone).slice(0, 10);
+  return { filename: `${request.shop?.name ?? 'jxc'}-${TITLES[request.what]}-${stamp}.${request.format}`, contentType: CONTENT_TYPES[request.format] };
+}
+
 /**
  * Builds an export of a shop as a file: stock (now), entries or profit (over [from, to)), as xlsx,
  * CSV (UTF-8 with BOM, Chinese headers) or JSON. The same function serves the command line and chat.
+ * Held in memory: for entries of a long period use writeExport, which streams.
  */
-export async function exportReport(
-  sources: { reader: ReportReader; queries: ReportQueries },
-  request: { what: ExportWhat; format: ExportFormat; shop: { id: number; name: string; timeZone: string } | undefined; from?: Date | undefined; to?: Date | undefined; now?: Date | undefined },
-): Promise<ExportFile> {
+export async function exportReport(sources: { reader: ReportReader; queries: ReportQueries }, request: ExportRequest): Promise<ExportFile> {
+  const sink = new PassThrough();
+  const chunks: Buffer[] = [];
+  sink.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = once(sink, 'end');
+  await writeExport(sources, request, sink);
+  sink.end();
+  await ended;
+  return { buffer: Buffer.concat(chunks), ...exportFileInfo(request) };
+}
+
+/**
+ * Writes an export to `out` (a file, stdout, a temporary file to send in chat) as it is read: entries
+ * come from the database one row at a time, CSV and JSON are written in chunks that wait for the
+ * stream to drain, and xlsx goes through exceljs's streaming writer, so memory stays flat in the
+ * number of rows. Yields to the event loop between chunks so a bot keeps answering meanwhile.
+ * Does not end `out`. Returns the number of data rows written.
+ */
+export async function writeExport(sources: { reader: ReportReader; queries: ReportQueries }, request: ExportRequest, out: Writable, onProgress?: (rows: number) => void): Promise<number> {
   const { what, format, shop } = request;
   const timeZone = shop?.timeZone ?? 'Asia/Shanghai';
-  const stamp = localDateTime(request.now ?? new Date(), timeZone).slice(0, 10);
-  const filename = `${shop?.name ?? 'jxc'}-${TITLES[what]}-${stamp}.${format}`;
+  if (what === 'entries') {
+    const rows = shop ? sources.reader.eachEntryRow(shop.id, request.from, request.to) : [];
+    return streamEntries(rows, format, timeZone, out, onProgress);
+  }
   let body: Buffer;
+  let count: number;
   if (what === 'stock') {
     const rows = shop ? await sources.reader.stockRows(shop.id) : [];
+    count = rows.length;
     body = await encode(format, () => stockJson(rows), () => stockCsv(rows), () => [stockSheet(rows)]);
-  } else if (what === 'entries') {
-    const rows = shop ? await sources.reader.entryRows(shop.id, request.from, request.to) : [];
-    body = await encode(format, () => entriesJson(rows), () => entriesCsv(rows, timeZone), () => [entriesSheet(rows, timeZone)]);
   } else {
     const report: ProfitReport = shop
       ? profitReport(sources.queries, shop.id, request.from, request.to)
       : { from: request.from, to: request.to, totals: { soldMilli: 0, returnedMilli: 0, revenue: 0, refunds: 0, cost: 0, sales: 0 }, byProduct: [], byChannel: [] };
+    count = report.byProduct.length + report.byChannel.length;
     body = await encode(format, () => profitJson(report), () => profitCsv(report), () => profitSheets(report));
   }
-  return { buffer: body, filename, contentType: CONTENT_TYPES[format] };
+  await write(out, body);
+  return count;
+}
+
+/** Rows gathered before a write: big enough that writes are few, small enough to stay flat. */
+const CHUNK_ROWS = 2_000;
+
+async function write(out: Writable, chunk: string | Buffer): Promise<void> {
+  if (!out.write(chunk)) await once(out, 'drain');
+}
+
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function streamEntries(rows: Iterable<EntryExportRow>, format: ExportFormat, timeZone: string, out: Writable, onProgress?: (rows: number) => void): Promise<number> {
+  let count = 0;
+  if (format === 'xlsx') {
+    const wall = wallClockFormatter(timeZone);
+    return writeXlsxStream(out, ENTRIES_SHEET, (function* () {
+      for (const r of rows) yield entrySheetCells(r, wall);
+    })(), onProgress);
+  }
+  const local = localFormatter(timeZone);
+  let chunk: string[] = [];
+  const flush = async () => {
+    if (chunk.length === 0) return;
+    await write(out, chunk.join(''));
+    chunk = [];
+    onProgress?.(count);
+    await breathe();
+  };
+  if (format === 'csv') {
+    chunk.push(`\uFEFF${ENTRY_HEADERS.map(csvCell).join(',')}\r\n`);
+    for (const r of rows) {
+      chunk.push(`${entryCsvCells(r, local).map(csvCell).join(',')}\r\n`);
+      if (++count % CHUNK_ROWS === 0) await flush();
+    }
+  } else {
+    // The same text as JSON.stringify(array, null, 2), one row at a time.
+    for (const r of rows) {
+      chunk.push(`${count === 0 ? '[\n' : ',\n'}  ${JSON.stringify(entryJson(r), null, 2).replace(/\n/g, '\n  ')}`);
+      if (++count % CHUNK_ROWS === 0) await flush();
+    }
+    chunk.push(count === 0 ? '[]\n' : '\n]\n');
+  }
+  await flush();
+  return count;
 }
 
 async function encode(format: ExportFormat, json: () => unknown, csv: () => string, sheets: () => Sheet[]): Promise<Buffer> {
   if (format === 'json') return Buffer.from(`${JSON.stringify(json(), null, 2)}\n`, 'utf8');
   if (format === 'csv') return Buffer.from(csv(), 'utf8');
   return xlsxBuffer(sheets());
+}
+
+/**
+ * The chat's 导出 of a period as one workbook streamed to `out`: the entries (read one row at a time)
+ * then the profit by product and by channel. Returns the number of entries written.
+ */
+export async function writeEntriesAndProfit(
+  sources: { reader: ReportReader; queries: ReportQueries },
+  shop: { id: number; timeZone: string },
+  period: { from: Date; to: Date },
+  out: Writable,
+  onProgress?: (rows: number) => void,
+): Promise<number> {
+  const wall = wallClockFormatter(shop.timeZone);
+  let entries = 0;
+  const rows = (function* () {
+    for (const r of sources.reader.eachEntryRow(shop.id, period.from, period.to)) {
+      entries += 1;
+      yield entrySheetCells(r, wall);
+    }
+  })();
+  const profit = profitSheets(profitReport(sources.queries, shop.id, period.from, period.to));
+  await writeXlsxSheets(out, [{ sheet: ENTRIES_SHEET, rows }, ...profit.map((sheet) => ({ sheet, rows: sheet.rows }))], onProgress);
+  return entries;
 }

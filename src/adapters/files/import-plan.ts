@@ -1,6 +1,7 @@
+import { WRITE_KIND_LABELS } from '../../core/labels.ts';
 import { createHash } from 'node:crypto';
 import type { Failure } from '../../core/failures.ts';
-import type { WriteKind, WriteRequest } from '../../core/inventory.service.ts';
+import type { WriteRequest } from '../../core/inventory.service.ts';
 import type { ProductRecord } from '../../core/ports.ts';
 import { formatQty } from '../../core/quantity.ts';
 import type { ProductRef } from './import-catalogue.ts';
@@ -78,6 +79,8 @@ export function failureReason(failure: Failure): string {
   switch (failure.code) {
     case 'INSUFFICIENT_STOCK':
       return `${failure.product} 库存不足：${failure.location} 现有 ${formatQty(failure.onHandMilli)}${failure.unit}，需要 ${formatQty(failure.requestedMilli)}${failure.unit}`;
+    case 'STOCK_ALREADY_LEFT':
+      return `#${failure.entryNo} 的 ${failure.product} 已有出库，不能撤销`;
     case 'UNKNOWN_PRODUCT':
       return `没有商品「${failure.product}」`;
     case 'MISSING_PRICE':
@@ -93,14 +96,8 @@ export function failureReason(failure: Failure): string {
   }
 }
 
-export const KIND_WORDS: Readonly<Record<WriteKind, string>> = {
-  purchase: '进货',
-  sale: '出货',
-  customerReturn: '客退',
-  supplierReturn: '退供',
-  stocktake: '盘点',
-  transfer: '调拨',
-};
+/** How each kind of write is named in import messages: the one table in src/core/labels.ts. */
+export const KIND_WORDS = WRITE_KIND_LABELS;
 
 /** An empty plan for a table whose headers were matched: what was recognised, what was ignored. */
 export function newPlan<F extends StockField | EntryField>(kind: ImportPlan['kind'], table: Table, file: string, match: HeaderMatch<F>): ImportPlan {

@@ -1,6 +1,7 @@
-import type { WriteKind } from '../../core/inventory.service.ts';
-import type { InventoryService } from '../../core/inventory.service.ts';
-import type { InventoryStore, ShopRecord, SourceInput } from '../../core/ports.ts';
+import { InventoryService, type WriteKind } from '../../core/inventory.service.ts';
+import type { Result } from '../../core/failures.ts';
+import type { WriteOutcome } from '../../core/inventory.service.ts';
+import type { InventoryStore, ShopRecord, SourceInput, UnitOfWork } from '../../core/ports.ts';
 import { ENTRY_FIELDS, looksLikeHeader, matchHeaders, STOCK_FIELDS } from './headers.ts';
 import { ImportCatalogue } from './import-catalogue.ts';
 import { planEntries } from './import-entries.ts';
@@ -29,7 +30,7 @@ export interface ImportOptions {
   asOf?: Date | undefined;
   /** Called as rows are written: rows done so far, rows to write in all. */
   onProgress?: ((done: number, total: number) => void) | undefined;
-  /** Messages per inner transaction; the default suits files of any size. */
+  /** Rows per committed chunk (messages per inner transaction for importTable); the default suits files of any size. */
   batchSize?: number | undefined;
   /**
    * Empty `table.rows` once the rows are planned, so a big file is not held in memory while the
@@ -81,16 +82,16 @@ class Rollback extends Error {}
 const DEFAULT_BATCH = 500;
 
 /**
- * Reads, validates and (unless dryRun) imports a file of opening stock or ledger entries. Every
- * problem is found before anything stays written: the whole import runs in one transaction that is
- * rolled back for a dry run, or when any row is bad and skipBad is not set. Rows already imported
- * (same content, same shop) are recognised and not written again.
+ * Reads, validates and (unless dryRun) imports a file of opening stock or ledger entries, all or
+ * none unless skipBad is set (see importTableInChunks: written in committed chunks, undone as a whole
+ * when a row is refused; dry runs on a copy). Rows already imported (same content, same shop) are
+ * recognised and not written again.
  */
 export async function importFile(target: ImportTarget, kind: ImportKind, bytes: Uint8Array, filename: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const started = performance.now();
   const read = await readImportTable(kind, bytes, filename);
   if ('fatal' in read) return fatalSummary(kind, filename, read.fatal, options, started);
-  return importTable(target, kind, read.table, filename, { ...options, releaseRows: true }, started);
+  return importTableInChunks(target, kind, read.table, filename, { ...options, releaseRows: true }, started);
 }
 
 /** Reads an import file into a table, finding the header row by the column names of `kind`. */
@@ -123,16 +124,183 @@ export function previewImport(target: ImportTarget, kind: ImportKind, bytes: Uin
   return importFile(target, kind, bytes, filename, { ...options, dryRun: true });
 }
 
-/** Imports rows already read into a table (the replay and tests build tables directly). */
+/**
+ * Imports rows already read into a table (the replay and tests build tables directly) in one
+ * transaction: simple, but it holds the database's write lock for the whole import. A bot's chats
+ * use importTableInChunks, which does not.
+ */
 export function importTable(target: ImportTarget, kind: ImportKind, table: Table, filename: string, options: ImportOptions = {}, started = performance.now()): ImportSummary {
-  if (table.headers.length === 0) return fatalSummary(kind, filename, '表格是空的。', options, started, table);
+  const planned = planImport(target, kind, table, filename, options);
+  if (!planned.ok) return fatalSummary(kind, filename, planned.fatal, options, started, table, planned.plan);
+  return applyPlan(target, planned.plan, options, started);
+}
+
+function planImport(target: ImportTarget, kind: ImportKind, table: Table, filename: string, options: ImportOptions): { ok: true; plan: ImportPlan } | { ok: false; fatal: string; plan?: ImportPlan | undefined } {
+  if (table.headers.length === 0) return { ok: false, fatal: '表格是空的。' };
   const catalogue = ImportCatalogue.of(target.store, target.shop.id);
   const now = target.now ?? (() => new Date());
   const plan =
     kind === 'stock' ? planStock(table, filename, catalogue, options.asOf ?? now()) : planEntries(table, filename, catalogue, target.shop.timeZone);
-  if (plan.fatal) return fatalSummary(kind, filename, plan.fatal, options, started, table, plan);
+  if (plan.fatal) return { ok: false, fatal: plan.fatal, plan };
   if (options.releaseRows) table.rows = [];
-  return applyPlan(target, plan, options, started);
+  return { ok: true, plan };
+}
+
+/** Rows written per committed chunk: short enough that a chat waits at most a moment for the write lock. */
+export const COMMIT_ROWS = 2_000;
+
+/** Longest a chunk holds the write lock before it commits, whatever its row count (a chat then waits about this long). */
+const CHUNK_MS = 50;
+/** Rows handed to recordBatch at a time inside a chunk, so the time limit is checked often. */
+const BATCH_ROWS = 50;
+/** Pause between chunks: chats of this process run, and other processes waiting for the lock get it. */
+const PAUSE_MS = 30;
+
+/** A running import whose heartbeat is older than this was killed midway. */
+const STALE_IMPORT_MS = 2 * 60_000;
+
+/** The store a chunked import needs beyond the inventory port (SqliteStore has it). */
+interface ImportBatches {
+  beginImport(shopId: number, file: string, actorId: string, now: Date): number;
+  heartbeatImport(batchId: number, now: Date): void;
+  finishImport(batchId: number, status: 'done' | 'undone', now: Date): void;
+  staleImports(shopId: number, before: Date): number[];
+  importMessages(batchId: number): number[];
+}
+
+const hasBatches = (store: unknown): store is ImportBatches =>
+  typeof store === 'object' && store !== null && typeof (store as Partial<ImportBatches>).beginImport === 'function';
+
+
+/**
+ * Imports a table without holding the write lock for long, so chats keep recording and answering
+ * meanwhile: the rows are written in committed chunks of COMMIT_ROWS that yield to the event loop in
+ * between, under an import batch id. All or none still holds: when a row is refused (and skipBad is
+ * not set) the chunks already written are undone as a whole, and an import killed midway is undone
+ * by the next import into the shop. A dry run — and an import with bad cells, which only reports —
+ * runs on a private copy of the database, never touching the live one.
+ */
+export async function importTableInChunks(target: ImportTarget, kind: ImportKind, table: Table, filename: string, options: ImportOptions = {}, started = performance.now()): Promise<ImportSummary> {
+  const store = target.store;
+  if (!hasBatches(store)) return importTable(target, kind, table, filename, options, started);
+  const notes = undoStaleImports(target, store);
+  const planned = planImport(target, kind, table, filename, { ...options, releaseRows: false });
+  let summary: ImportSummary;
+  if (!planned.ok) summary = fatalSummary(kind, filename, planned.fatal, options, started, table, planned.plan);
+  else if (options.dryRun || (planned.plan.problems.length > 0 && !options.skipBad)) summary = onCopy(target, (copy) => importTable(copy, kind, table, filename, options, started));
+  else {
+    if (options.releaseRows) table.rows = [];
+    summary = await applyInChunks(target, store, planned.plan, options, started);
+  }
+  summary.notes.unshift(...notes);
+  return summary;
+}
+
+/** A store that can lend a throwaway copy of itself (SqliteStore can). */
+interface ScratchCopies {
+  withScratchCopy<T>(work: (store: InventoryStore) => T): T;
+}
+
+const hasScratch = (store: unknown): store is ScratchCopies =>
+  typeof store === 'object' && store !== null && typeof (store as Partial<ScratchCopies>).withScratchCopy === 'function';
+
+/** Runs `work` against a throwaway copy of the live database, so a dry run never touches it. */
+function onCopy(target: ImportTarget, work: (copy: ImportTarget) => ImportSummary): ImportSummary {
+  const live = target.store;
+  if (!hasScratch(live)) return work(target);
+  const now = target.now ?? (() => new Date());
+  return live.withScratchCopy((store) => work({ ...target, store, service: new InventoryService(store, { now }) }));
+}
+
+/** Undoes, whole, the imports of the shop that were killed midway; returns a note for each. */
+function undoStaleImports(target: ImportTarget, store: ImportBatches): string[] {
+  const now = (target.now ?? (() => new Date()))();
+  return store.staleImports(target.shop.id, new Date(now.getTime() - STALE_IMPORT_MS)).map((batchId) => {
+    const left = undoImportBatch(target, store, batchId);
+    return left === 0 ? `上次的导入（批次 ${batchId}）中途停止，已整批撤销` : `上次的导入（批次 ${batchId}）中途停止，已撤销；有 ${left} 单的货已经卖出，没能撤销，请核对`;
+  });
+}
+
+/**
+ * Undoes every message of an import batch, newest first, with reversal entries (the ledger keeps
+ * both), in committed chunks. Returns how many messages could not be undone (their goods have left).
+ */
+export function undoImportBatch(target: ImportTarget, store: ImportBatches, batchId: number): number {
+  const now = target.now ?? (() => new Date());
+  const firsts = store.importMessages(batchId);
+  let refused = 0;
+  for (let i = 0; i < firsts.length; i += COMMIT_ROWS) {
+    target.store.transaction(() => {
+      for (const seq of firsts.slice(i, i + COMMIT_ROWS)) {
+        const undo = target.service.undo(target.shop.id, { messageOfEntry: seq }, {
+          platform: 'import',
+          chatId: `undo:${batchId}`,
+          messageId: String(seq),
+          text: `撤销导入批次 ${batchId}`,
+          actorId: target.actor.id,
+          actorName: target.actor.name,
+        });
+        if (!undo.ok && undo.failure.code !== 'ALREADY_REVERSED') refused += 1;
+      }
+    });
+  }
+  store.finishImport(batchId, 'undone', now());
+  return refused;
+}
+
+async function applyInChunks(target: ImportTarget, store: ImportBatches, plan: ImportPlan, options: ImportOptions, started: number): Promise<ImportSummary> {
+  const now = target.now ?? (() => new Date());
+  const summary = baseSummary(plan, options);
+  const problems = [...plan.problems];
+  const totalRows = plan.writes.reduce((n, w) => n + w.rows.length, 0);
+  const batchId = store.beginImport(target.shop.id, plan.file, target.actor.id, now());
+  const writes: (PlannedWrite | undefined)[] = plan.writes;
+  const commitRows = Math.max(1, options.batchSize ?? COMMIT_ROWS);
+  let done = 0;
+  let refused = false;
+  options.onProgress?.(0, totalRows);
+  // Chunks of about COMMIT_ROWS rows; the products go with the first one.
+  let i = 0;
+  do {
+    let rows = 0;
+    const held = performance.now();
+    // One committed chunk: up to commitRows rows, or as many as fit in CHUNK_MS holding the write lock
+    // (on a slow or busy machine fewer rows), written in small batches.
+    target.store.transaction((uow) => {
+      if (i === 0) applyProducts(target, uow, plan, summary, now());
+      while (i < writes.length && rows < commitRows && (rows === 0 || performance.now() - held < CHUNK_MS)) {
+        let end = i;
+        let part = 0;
+        while (end < writes.length && part < BATCH_ROWS && rows + part < commitRows) part += (writes[end++] as PlannedWrite).rows.length;
+        const chunk = writes.slice(i, end) as PlannedWrite[];
+        writes.fill(undefined, i, end);
+        const results = target.service.recordBatch(target.shop.id, chunk.map((w) => ({ req: w.req, source: { ...sourceOf(target, plan, w.key, w.text), importBatchId: batchId } })));
+        refused = tally(results, chunk, summary, problems) || refused;
+        rows += part;
+        i = end;
+      }
+      store.heartbeatImport(batchId, now());
+    });
+    done += rows;
+    options.onProgress?.(done, totalRows);
+    if (refused && !options.skipBad) break;
+    // Long enough that another process polling for the lock (SQLite sleeps up to 100 ms between tries) gets it.
+    await new Promise<void>((resolve) => setTimeout(resolve, PAUSE_MS));
+  } while (i < writes.length);
+  if (refused && !options.skipBad) {
+    const left = undoImportBatch(target, store, batchId);
+    if (left > 0) summary.notes.push(`导入已撤销，但有 ${left} 单的货在导入期间已经卖出，没能撤销，请核对库存`);
+    summary.importedRows = 0;
+    summary.entries = 0;
+    summary.byKind = {};
+  } else {
+    store.finishImport(batchId, 'done', now());
+    summary.written = summary.importedRows > 0 || summary.createdProducts.length > 0 || summary.updatedProducts > 0;
+  }
+  summary.problems = problems.sort((a, b) => a.row - b.row);
+  summary.blocked = problems.length > 0 && !options.skipBad;
+  summary.ms = Math.round(performance.now() - started);
+  return summary;
 }
 
 function applyPlan(target: ImportTarget, plan: ImportPlan, options: ImportOptions, started: number): ImportSummary {
@@ -146,20 +314,7 @@ function applyPlan(target: ImportTarget, plan: ImportPlan, options: ImportOption
   options.onProgress?.(0, totalRows);
   try {
     store.transaction((uow) => {
-      for (const change of plan.products) {
-        const current = change.ref.current;
-        if (current) {
-          // Only settings that differ from what is stored count as changes.
-          for (const key of Object.keys(change.patch) as (keyof typeof change.patch)[]) if (change.patch[key] === current[key]) delete change.patch[key];
-          if (Object.keys(change.patch).length === 0) continue;
-        }
-        if (change.create) {
-          const created = uow.createProduct(shop.id, change.ref.name, change.ref.unit, now);
-          change.ref.id = created.id;
-          summary.createdProducts.push(created.name);
-        } else summary.updatedProducts += 1;
-        if (Object.keys(change.patch).length > 0) store.updateProduct(shop.id, change.ref.id as number, change.patch);
-      }
+      applyProducts(target, uow, plan, summary, now);
       // Written chunks are let go as the import goes, so memory does not grow with the file.
       const writes: (PlannedWrite | undefined)[] = plan.writes;
       for (let i = 0; i < writes.length; i += batch) {
@@ -169,7 +324,46 @@ function applyPlan(target: ImportTarget, plan: ImportPlan, options: ImportOption
           shop.id,
           chunk.map((w) => ({ req: w.req, source: sourceOf(target, plan, w.key, w.text) })),
         );
-        results.forEach((result, j) => {
+        tally(results, chunk, summary, problems);
+        done += chunk.reduce((n, w) => n + w.rows.length, 0);
+        options.onProgress?.(done, totalRows);
+      }
+      if (options.dryRun || (problems.length > 0 && !options.skipBad)) throw new Rollback();
+    });
+    summary.written = true;
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error;
+    // Products planned in the rolled-back transaction do not exist.
+    for (const change of plan.products) if (change.create) change.ref.id = undefined;
+  }
+  summary.written = summary.written && (summary.importedRows > 0 || summary.createdProducts.length > 0 || summary.updatedProducts > 0);
+  summary.problems = problems.sort((a, b) => a.row - b.row);
+  summary.blocked = !summary.dryRun && problems.length > 0 && !options.skipBad;
+  summary.ms = Math.round(performance.now() - started);
+  return summary;
+}
+
+/** Creates and updates the products the plan needs; only settings that differ from what is stored count. */
+function applyProducts(target: ImportTarget, uow: UnitOfWork, plan: ImportPlan, summary: ImportSummary, now: Date): void {
+  for (const change of plan.products) {
+    const current = change.ref.current;
+    if (current) {
+      for (const key of Object.keys(change.patch) as (keyof typeof change.patch)[]) if (change.patch[key] === current[key]) delete change.patch[key];
+      if (Object.keys(change.patch).length === 0) continue;
+    }
+    if (change.create) {
+      const created = uow.createProduct(target.shop.id, change.ref.name, change.ref.unit, now);
+      change.ref.id = created.id;
+      summary.createdProducts.push(created.name);
+    } else summary.updatedProducts += 1;
+    if (Object.keys(change.patch).length > 0) target.store.updateProduct(target.shop.id, change.ref.id as number, change.patch);
+  }
+}
+
+/** Adds a chunk's results to the summary; true when a row was refused. */
+function tally(results: Result<WriteOutcome>[], chunk: PlannedWrite[], summary: ImportSummary, problems: RowProblem[]): boolean {
+  let refused = false;
+  results.forEach((result, j) => {
           const write = chunk[j];
           if (!write) return;
           if (!result.ok) {
@@ -179,6 +373,7 @@ function applyPlan(target: ImportTarget, plan: ImportPlan, options: ImportOption
             const row = write.rows[Math.max(0, at)] ?? 0;
             const whole = write.rows.length > 1 ? `（单号 ${write.docNo ?? ''} 整单 ${write.rows.length} 行未导入）` : '';
             problems.push({ row, reason: `${failureReason(failure)}${whole}` });
+            refused = true;
             summary.skippedRows += write.rows.length;
             return;
           }
@@ -197,22 +392,7 @@ function applyPlan(target: ImportTarget, plan: ImportPlan, options: ImportOption
             k.amount += Math.abs(e.amount);
           }
         });
-        done += chunk.reduce((n, w) => n + w.rows.length, 0);
-        options.onProgress?.(done, totalRows);
-      }
-      if (options.dryRun || (problems.length > 0 && !options.skipBad)) throw new Rollback();
-    });
-    summary.written = true;
-  } catch (error) {
-    if (!(error instanceof Rollback)) throw error;
-    // Products planned in the rolled-back transaction do not exist.
-    for (const change of plan.products) if (change.create) change.ref.id = undefined;
-  }
-  summary.written = summary.written && (summary.importedRows > 0 || summary.createdProducts.length > 0 || summary.updatedProducts > 0);
-  summary.problems = problems.sort((a, b) => a.row - b.row);
-  summary.blocked = !summary.dryRun && problems.length > 0 && !options.skipBad;
-  summary.ms = Math.round(performance.now() - started);
-  return summary;
+  return refused;
 }
 
 function sourceOf(target: ImportTarget, plan: ImportPlan, key: string, text: string): SourceInput {

@@ -4,16 +4,8 @@
  * are checked before any parsing — for an xlsx from the sizes its zip directory declares, for a CSV
  * from its byte size and line count — and leave room for a 200,000-row ledger (about 64 MB unpacked).
  */
-export interface TableLimits {
-  /** Data rows in one sheet or CSV. */
-  maxRows: number;
-  /** Sum of the declared uncompressed sizes of an xlsx's zip entries. */
-  maxUnpackedBytes: number;
-  /** Bytes of a CSV file. */
-  maxCsvBytes: number;
-}
-
-export const TABLE_LIMITS: TableLimits = { maxRows: 300_000, maxUnpackedBytes: 128 * 1024 * 1024, maxCsvBytes: 64 * 1024 * 1024 };
+export { TABLE_LIMITS, type TableLimits } from '../../core/limits.ts';
+import type { TableLimits } from '../../core/limits.ts';
 
 const MB = 1024 * 1024;
 const mb = (bytes: number): string => (bytes >= 10 * MB ? String(Math.round(bytes / MB)) : (bytes / MB).toFixed(1));

@@ -1,15 +1,25 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import Database from 'better-sqlite3';
 import { PrismaClient } from './generated/client.ts';
 import type { StockExportRow, EntryExportRow, ReportReader } from '../files/export.ts';
 
+/** Every entry of a shop in a period with the names an export shows, in entry order. */
+const ENTRY_ROWS = `SELECT e.seq, e.occurredAt, e.kind, p.name AS product, l.name AS location, e.qtyMilli, e.unitPrice, e.amount, e.cost,
+    e.channel, e.counterparty, COALESCE(e.actorName, e.actorId) AS actor, o.seq AS reverses
+  FROM Entry e JOIN Product p ON p.id = e.productId LEFT JOIN Location l ON l.id = e.locationId LEFT JOIN Entry o ON o.id = e.reversesId
+  WHERE e.shopId = ? AND e.occurredAt >= ? AND e.occurredAt < ? ORDER BY e.seq`;
+
 /**
- * Reporting reads through Prisma Client: exports and other cold paths that favour clear queries over
- * microseconds. Timestamps are epoch milliseconds, matching what the write path stores.
+ * Reporting reads: exports and other cold paths that favour clear queries over microseconds, through
+ * Prisma Client — except the entries of an export, which may be millions and are read one row at a
+ * time with better-sqlite3's iterate() on a read-only connection of their own (Prisma's findMany
+ * holds every row, and the bot's connection must stay free for chats while an export runs).
+ * Timestamps are epoch milliseconds, matching what the write path stores.
  */
 export class PrismaReader implements ReportReader {
   readonly prisma: InstanceType<typeof PrismaClient>;
 
-  constructor(path: string) {
+  constructor(private readonly path: string) {
     const adapter = new PrismaBetterSqlite3({ url: path, timeout: 5000 }, { timestampFormat: 'unixepoch-ms' });
     this.prisma = new PrismaClient({ adapter });
   }
@@ -35,26 +45,24 @@ export class PrismaReader implements ReportReader {
   }
 
   async entryRows(shopId: number, from?: Date, to?: Date): Promise<EntryExportRow[]> {
-    const entries = await this.prisma.entry.findMany({
-      where: { shopId, occurredAt: { gte: from ?? new Date(0), ...(to ? { lt: to } : {}) } },
-      include: { product: true, location: true, reverses: { select: { seq: true } } },
-      orderBy: { seq: 'asc' },
-    });
-    return entries.map((e) => ({
-      seq: e.seq,
-      occurredAt: e.occurredAt,
-      kind: e.kind,
-      product: e.product.name,
-      location: e.location?.name ?? null,
-      qtyMilli: e.qtyMilli,
-      unitPrice: e.unitPrice,
-      amount: e.amount,
-      cost: e.cost,
-      channel: e.channel,
-      counterparty: e.counterparty,
-      actor: e.actorName ?? e.actorId,
-      reverses: e.reverses?.seq ?? null,
-    }));
+    return Array.from(this.eachEntryRow(shopId, from, to));
+  }
+
+  *eachEntryRow(shopId: number, from?: Date, to?: Date): Generator<EntryExportRow> {
+    const db = new Database(this.path, { readonly: true, fileMustExist: true });
+    try {
+      db.pragma('busy_timeout = 5000');
+      const rows = db.prepare(ENTRY_ROWS).iterate(shopId, from?.getTime() ?? 0, to?.getTime() ?? Number.MAX_SAFE_INTEGER) as IterableIterator<
+        Omit<EntryExportRow, 'occurredAt'> & { occurredAt: number }
+      >;
+      for (const row of rows) {
+        // The row object is fresh per row; turning its time into a Date in place saves a copy.
+        (row as unknown as EntryExportRow).occurredAt = new Date(row.occurredAt);
+        yield row as unknown as EntryExportRow;
+      }
+    } finally {
+      db.close();
+    }
   }
 
   async close(): Promise<void> {

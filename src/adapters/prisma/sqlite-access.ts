@@ -22,6 +22,7 @@ export class SqliteAccessStore implements AccessStore {
         "SELECT DISTINCT p.shopId FROM Identity i JOIN Person p ON p.id = i.personId WHERE i.platform = ? AND i.platformUserId = ? AND p.role = 'owner'",
       ),
       insertPerson: p('INSERT INTO Person (shopId, displayName, role, createdAt) VALUES (?, ?, ?, ?) RETURNING id, shopId, displayName, role'),
+      sameIdentity: p('SELECT 1 FROM Identity WHERE personId = ? AND platform = ? AND platformUserId = ? AND handle IS ?'),
       insertIdentity: p(
         'INSERT INTO Identity (personId, platform, platformUserId, handle) VALUES (?, ?, ?, ?) ON CONFLICT(personId, platform) DO UPDATE SET platformUserId = excluded.platformUserId, handle = excluded.handle',
       ),
@@ -93,6 +94,8 @@ export class SqliteAccessStore implements AccessStore {
   }
 
   linkIdentity(personId: number, identity: Omit<IdentityRecord, 'personId'>): void {
+    // Called for every message; writing only when something changed keeps chat reads off the write lock.
+    if (this.s.sameIdentity.get(personId, identity.platform, identity.platformUserId, identity.handle)) return;
     this.s.insertIdentity.run(personId, identity.platform, identity.platformUserId, identity.handle);
   }
 

@@ -1,4 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { openDatabase } from './database.ts';
 import type {
   BalanceRecord,
   EntryRecord,
@@ -13,6 +18,9 @@ import type {
   StockRow,
   UnitOfWork,
 } from '../../core/ports.ts';
+
+/** Something to wait on for a millisecond without a busy loop (Atomics.wait sleeps the thread). */
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
 
 /** The default location every shop starts with. */
 export const DEFAULT_LOCATION = '默认仓';
@@ -105,8 +113,14 @@ export class SqliteStore implements InventoryStore {
       hasEntries: p('SELECT 1 FROM Entry WHERE productId = ? LIMIT 1'),
       findMessage: p('SELECT id, shopId FROM SourceMessage WHERE platform = ? AND chatId = ? AND messageId = ?'),
       insertMessage: p(
-        'INSERT INTO SourceMessage (shopId, platform, chatId, messageId, text, actorId, actorName, receivedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO SourceMessage (shopId, platform, chatId, messageId, text, actorId, actorName, receivedAt, importBatchId) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
+      beginImport: p("INSERT INTO ImportBatch (shopId, file, actorId, status, startedAt, heartbeatAt) VALUES (?, ?, ?, 'running', ?, ?) RETURNING id").pluck(),
+      heartbeatImport: p('UPDATE ImportBatch SET heartbeatAt = ? WHERE id = ?'),
+      finishImport: p('UPDATE ImportBatch SET status = ?, finishedAt = ? WHERE id = ?'),
+      staleImports: p("SELECT id FROM ImportBatch WHERE shopId = ? AND status = 'running' AND heartbeatAt < ? ORDER BY id").pluck(),
+      importMessages: p(`SELECT MIN(e.seq) FROM SourceMessage m JOIN Entry e ON e.messageId = m.id
+        WHERE m.importBatchId = ? AND NOT EXISTS (SELECT 1 FROM Entry r WHERE r.reversesId = e.id) GROUP BY m.id ORDER BY m.id DESC`).pluck(),
       entriesOfMessage: p('SELECT * FROM Entry WHERE messageId = ? ORDER BY seq'),
       entryBySeq: p('SELECT * FROM Entry WHERE shopId = ? AND seq = ?'),
       entryById: p('SELECT * FROM Entry WHERE id = ?'),
@@ -135,6 +149,7 @@ export class SqliteStore implements InventoryStore {
       products: p('SELECT * FROM Product WHERE shopId = ? ORDER BY name'),
       aliases: p('SELECT productId, alias FROM ProductAlias WHERE shopId = ?'),
       units: p('SELECT u.productId, u.unit, u.factorMilli FROM ProductUnit u JOIN Product p ON p.id = u.productId WHERE p.shopId = ?'),
+      catalogueVersion: p('SELECT catalogueVersion FROM Shop WHERE id = ?').pluck(),
       insertAlias: p('INSERT INTO ProductAlias (shopId, productId, alias) VALUES (?, ?, ?) ON CONFLICT(shopId, alias) DO NOTHING'),
       upsertUnit: p(
         'INSERT INTO ProductUnit (productId, unit, factorMilli) VALUES (?, ?, ?) ON CONFLICT(productId, unit) DO UPDATE SET factorMilli = excluded.factorMilli',
@@ -145,7 +160,59 @@ export class SqliteStore implements InventoryStore {
 
   transaction<T>(work: (uow: UnitOfWork) => T): T {
     // IMMEDIATE takes the write lock up front, so two processes never interleave read-then-write.
-    return this.db.transaction(() => work(this.uow)).immediate();
+    // While another process holds the lock (an import committing chunk after chunk), SQLite's own
+    // busy handler sleeps ever longer between tries (up to 100 ms) and can miss the short gaps
+    // between chunks; this waits in 1 ms steps instead, for at most the connection's busy timeout.
+    // Read and set with db.pragma: a prepared PRAGMA statement applies its value when prepared.
+    const busyMs = Number(this.db.pragma('busy_timeout', { simple: true }) ?? 0);
+    this.db.pragma('busy_timeout = 0');
+    try {
+      const started = Date.now();
+      for (;;) {
+        let entered = false;
+        try {
+          return this.db
+            .transaction(() => {
+              entered = true;
+              return work(this.uow);
+            })
+            .immediate();
+        } catch (error) {
+          if (entered || (error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() - started >= busyMs) throw error;
+          Atomics.wait(SLEEPER, 0, 0, 1);
+        }
+      }
+    } finally {
+      this.db.pragma(`busy_timeout = ${busyMs}`);
+    }
+  }
+
+  /**
+   * Runs `work` against a throwaway copy of this database (VACUUM INTO reads one snapshot and takes
+   * no write lock), for dry runs that must behave exactly like the real thing. An in-memory database
+   * has no file to copy: `work` then gets this store.
+   */
+  withScratchCopy<T>(work: (store: SqliteStore) => T): T {
+    if (this.db.memory) return work(this);
+    const path = join(tmpdir(), `jxc-scratch-${randomBytes(6).toString('hex')}.db`);
+    try {
+      // The copy holds cost data: created private before anything is written into it.
+      closeSync(openSync(path, 'wx', 0o600));
+      this.db.prepare('VACUUM INTO ?').run(path);
+      const db = openDatabase(path, { migrate: false });
+      try {
+        return work(new SqliteStore(db));
+      } finally {
+        db.close();
+      }
+    } finally {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+    }
+  }
+
+  read<T>(work: (uow: UnitOfWork) => T): T {
+    // DEFERRED: in WAL mode a transaction that only reads never takes the write lock.
+    return this.db.transaction(() => work(this.uow)).deferred();
   }
 
   shopByName(name: string): ShopRecord | undefined {
@@ -196,6 +263,34 @@ export class SqliteStore implements InventoryStore {
 
   units(shopId: number): { productId: number; unit: string; factorMilli: number }[] {
     return this.s.units.all(shopId) as { productId: number; unit: string; factorMilli: number }[];
+  }
+
+  /** Starts a chunked import; its rows' messages carry the id it returns. */
+  beginImport(shopId: number, file: string, actorId: string, now: Date): number {
+    return this.s.beginImport.get(shopId, file, actorId, now.getTime(), now.getTime()) as number;
+  }
+
+  /** Says a chunked import is still alive (called after each committed chunk). */
+  heartbeatImport(batchId: number, now: Date): void {
+    this.s.heartbeatImport.run(now.getTime(), batchId);
+  }
+
+  finishImport(batchId: number, status: 'done' | 'undone', now: Date): void {
+    this.s.finishImport.run(status, now.getTime(), batchId);
+  }
+
+  /** Imports of a shop still marked running whose heartbeat stopped before `before`: killed midway. */
+  staleImports(shopId: number, before: Date): number[] {
+    return this.s.staleImports.all(shopId, before.getTime()) as number[];
+  }
+
+  /** The first entry number of each message of an import with entries not undone, newest message first. */
+  importMessages(batchId: number): number[] {
+    return this.s.importMessages.all(batchId) as number[];
+  }
+
+  catalogueVersion(shopId: number): number {
+    return (this.s.catalogueVersion.get(shopId) as number | undefined) ?? 0;
   }
 
   updateProduct(
@@ -309,6 +404,7 @@ export class SqliteStore implements InventoryStore {
           source.actorId,
           source.actorName ?? null,
           now.getTime(),
+          source.importBatchId ?? null,
         );
         return Number(info.lastInsertRowid);
       },

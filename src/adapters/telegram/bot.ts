@@ -54,10 +54,18 @@ export function apiRootOf(config: Pick<TelegramConfig, 'apiRoot'>): string | und
 export function telegramComposer(app: TelegramApp, chat = new TelegramChat(app), files?: TelegramFilesOptions): Composer<Context> {
   const composer = new Composer<Context>();
   const seen = new RecentMap<number, true>(SEEN_UPDATES);
+  const inFlight = new Set<number>();
   composer.use(async (ctx, next) => {
-    if (seen.has(ctx.update.update_id)) return;
-    seen.set(ctx.update.update_id, true);
-    await next();
+    const id = ctx.update.update_id;
+    if (seen.has(id) || inFlight.has(id)) return;
+    inFlight.add(id);
+    try {
+      await next();
+      // Remembered only once handled: an update whose handling failed is tried again when redelivered.
+      seen.set(id, true);
+    } finally {
+      inFlight.delete(id);
+    }
   });
   composer.use(sequentialize((ctx: Context) => (ctx.chat ? String(ctx.chat.id) : undefined)));
   composer.on('message', async (ctx) => {

@@ -1,7 +1,7 @@
 import type { BotLogger, BotReply } from '../../bot/engine.ts';
 import type { ChatGateway, GatewayMessage } from '../../bot/gateway.ts';
 import { FILES_UNAVAILABLE } from '../../bot/files/file-replies.ts';
-import type { OutgoingFile } from '../../bot/files/files.port.ts';
+import type { OutgoingFile, StartProgress } from '../../bot/files/files.port.ts';
 import { UNDO_HINT } from '../../bot/replies.ts';
 import { INTERNAL_ERROR_TEXT } from '../../bot/refusals.ts';
 import type { AccessStore } from '../../core/access.ts';
@@ -58,6 +58,9 @@ export const EDIT_WINDOW_SECONDS = 600;
 
 const WRITE_INTENTS: ReadonlySet<string> = new Set(['purchase', 'sale', 'customerReturn', 'supplierReturn', 'stocktake', 'transfer']);
 
+/** A long export edits its progress message at most this often. */
+const PROGRESS_MS = 2_000;
+
 /** The adapter's last resort when the gateway itself failed: the same words as every chat's internal error. */
 const FAILED = INTERNAL_ERROR_TEXT;
 const EDIT_NOT_A_COMMAND = '（修改后的消息不是记账命令，原记录已撤销）';
@@ -101,13 +104,34 @@ export class TelegramChat {
       this.app.logger.debug({ chat: message.chat.id, reason: mapped.ok ? undefined : mapped.reason }, 'telegram message ignored');
       return false;
     }
-    const reply = await this.respond(incoming);
+    const reply = await this.respond({ ...incoming, progress: this.progress(message.chat.id, message.message_id, calls) });
     if (!reply) return false;
     // A redelivered message was applied before; its confirmation was sent then.
     if (reply.duplicate) return true;
     if (reply.file) await this.sendFile(message.chat.id, message.message_id, reply, reply.file, calls);
     else await this.deliver(message.chat.id, message.message_id, reply, incoming.messageId, calls);
+    if (reply.failed) throw new UpdateNotHandledError('message');
     return true;
+  }
+
+  /** A progress message replying to `replyTo`, edited at most every PROGRESS_MS (Telegram limits edits); never fails the job. */
+  private progress(chatId: number, replyTo: number, calls: TelegramCalls): StartProgress {
+    return async (text) => {
+      let sent: { message_id: number } | undefined;
+      try {
+        sent = await calls.sendMessage(chatId, text, { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } });
+      } catch (error) {
+        this.app.logger.warn({ err: apiFailure(error), chat: chatId }, 'progress message not sent');
+      }
+      let last = Date.now();
+      return {
+        async update(next, final = false) {
+          if (!sent || (!final && Date.now() - last < PROGRESS_MS)) return;
+          last = Date.now();
+          await calls.editMessageText(chatId, sent.message_id, next, {}).catch(() => undefined);
+        },
+      };
+    };
   }
 
   /** Sends a file as a document replying to the message that asked for it; the caption alone where files cannot be sent. */
@@ -132,10 +156,21 @@ export class TelegramChat {
     const mapped = toGatewayMessage(message, me);
     if (!mapped.ok) return false;
     const base = mapped.message;
-    const binding = this.app.access.bindingOf('telegram', base.chatId);
-    if (!binding) return false;
     const editedAt = message.edit_date ?? message.date;
-    const { live, reverses } = this.versions(binding.shopId, base.chatId, message.message_id, message.date, editedAt);
+    const failed = async (error?: unknown): Promise<never> => {
+      if (error !== undefined) this.app.logger.error({ err: error, platform: 'telegram', chat: base.chatId }, 'edited message failed');
+      await this.deliver(message.chat.id, message.message_id, { text: FAILED, entrySeqs: [], duplicate: false }, undefined, calls, false);
+      throw new UpdateNotHandledError('edited_message', error);
+    };
+    let found: { shopId: number; live: { version: string; seqs: number[] }[]; reverses: boolean } | undefined;
+    try {
+      const binding = this.app.access.bindingOf('telegram', base.chatId);
+      if (binding) found = { shopId: binding.shopId, ...this.versions(binding.shopId, base.chatId, message.message_id, message.date, editedAt) };
+    } catch (error) {
+      return failed(error);
+    }
+    if (!found) return false;
+    const { live, reverses } = found;
     const hint = async (text: string): Promise<boolean> => {
       const key = `${base.chatId}:${base.messageId}:${editedAt}`;
       if (this.hints.has(key)) return true;
@@ -163,6 +198,7 @@ export class TelegramChat {
         replyTo: { messageId: version.version, fromBot: false },
       });
       if (!undo) continue;
+      if (undo.failed) return failed();
       // This edit was handled before (a redelivered update).
       if (undo.duplicate) return true;
       if (undo.entrySeqs.length === 0) {
@@ -175,6 +211,8 @@ export class TelegramChat {
 
     const version = `${base.messageId}:e${editedAt}`;
     const next = this.run({ ...base, messageId: version });
+    // What was undone stays undone; a redelivery finds no live version and records the new text.
+    if (next?.failed) return failed();
     if (next?.duplicate) return true;
     if (!next && undone.length === 0) return false;
     const text = [...(undone.length > 0 ? ['✏️ 已按修改后的消息更正：', ...undone] : []), next?.text ?? EDIT_NOT_A_COMMAND].join('\n');
@@ -209,6 +247,10 @@ export class TelegramChat {
       text: '撤销',
       replyTo: { messageId: source, fromBot: false },
     });
+    if (reply?.failed) {
+      await this.answer(calls, query.id, { text: FAILED, show_alert: true });
+      throw new UpdateNotHandledError('callback_query');
+    }
     if (!reply || reply.duplicate) {
       await this.answer(calls, query.id, {});
       return true;
@@ -238,7 +280,7 @@ export class TelegramChat {
       return await this.app.gateway.respond(message);
     } catch (error) {
       this.app.logger.error({ err: error, platform: 'telegram', chat: message.chatId }, 'message failed');
-      return { text: FAILED, entrySeqs: [], duplicate: false };
+      return { text: FAILED, entrySeqs: [], duplicate: false, failed: true };
     }
   }
 
@@ -247,7 +289,7 @@ export class TelegramChat {
       return this.app.gateway.handle(message);
     } catch (error) {
       this.app.logger.error({ err: error, platform: 'telegram', chat: message.chatId }, 'message failed');
-      return { text: FAILED, entrySeqs: [], duplicate: false };
+      return { text: FAILED, entrySeqs: [], duplicate: false, failed: true };
     }
   }
 
@@ -304,7 +346,7 @@ export class TelegramChat {
     const candidates = [String(messageId)];
     const last = Math.min(editedAt - 1, sentAt + EDIT_WINDOW_SECONDS);
     for (let t = sentAt; t <= last; t++) candidates.push(`${messageId}:e${t}`);
-    return this.app.store.transaction((uow) => {
+    return this.app.store.read((uow) => {
       const live: { version: string; seqs: number[] }[] = [];
       let reverses = false;
       for (const version of candidates) {
@@ -326,6 +368,20 @@ export class TelegramChat {
     this.app.access.bind({ ...old, chatId: String(to) }, this.app.clock.now());
     this.app.access.unbind('telegram', String(from));
     this.app.logger.info({ shop: old.shopId, from, to }, 'telegram group upgraded to a supergroup; binding moved');
+  }
+}
+
+/**
+ * An update whose handling failed (the database was busy, …) after the user was told so: nothing of
+ * it was committed, so it must not be remembered as handled and a redelivery tries it again.
+ */
+export class UpdateNotHandledError extends Error {
+  constructor(
+    readonly update: 'message' | 'edited_message' | 'callback_query',
+    cause?: unknown,
+  ) {
+    super(`telegram ${update} not handled; left for a redelivery`, { cause });
+    this.name = 'UpdateNotHandledError';
   }
 }
 

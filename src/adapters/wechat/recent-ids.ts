@@ -1,22 +1,41 @@
 /**
+ * Message ids handled without writing (a query, 绑定码), kept where a restart does not lose them.
+ * Writes need no entry here: the ledger recognises a repeated source message by itself.
+ */
+export interface HandledMessages {
+  /** True if the message was handled before, by this process or another, before or since a restart. */
+  wasHandled(platform: string, messageId: string): boolean;
+  /** Remembers that the message was handled. */
+  markHandled(platform: string, messageId: string, at: Date): void;
+}
+
+/**
  * The ids of the last messages handled, so a message a puppet delivers again after a reconnect is
- * not answered twice. Bounded: the ledger itself refuses a repeated write across restarts, this
- * only keeps the chat free of repeated replies.
+ * not answered twice. The memory is bounded; with `durable`, ids are also kept in the database so
+ * a restart does not forget them either.
  */
 export class RecentIds {
   private readonly ids = new Set<string>();
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly durable?: { store: HandledMessages; platform: string } | undefined,
+  ) {}
 
-  /** True if `id` was seen before; otherwise remembers it and returns false. */
-  seen(id: string): boolean {
+  /** True if `id` was handled before. Does not remember it: call remember() once handling finished. */
+  has(id: string): boolean {
     if (this.ids.has(id)) return true;
+    return this.durable?.store.wasHandled(this.durable.platform, id) ?? false;
+  }
+
+  /** Remembers `id` in memory, and in the database when `durable` (pass false for messages nobody was answered for). */
+  remember(id: string, durable = true, at = new Date()): void {
     this.ids.add(id);
     // A Set iterates in insertion order, so the first entry is the oldest.
     if (this.ids.size > this.capacity) {
       const oldest = this.ids.values().next();
       if (!oldest.done) this.ids.delete(oldest.value);
     }
-    return false;
+    if (durable && this.durable) this.durable.store.markHandled(this.durable.platform, id, at);
   }
 }

@@ -6,7 +6,7 @@ import type { ChatSender, DeliveryResult } from '../../bot/outbox.ts';
 import { splitQuote, stripBotMention } from './message-text.ts';
 import { DEFAULT_PACING, SendPacer, type Pacing, type PacerTimer } from './pacer.ts';
 import { splitForWechat, WECHAT_MAX_CHARS } from './split-text.ts';
-import { RecentIds } from './recent-ids.ts';
+import { RecentIds, type HandledMessages } from './recent-ids.ts';
 import { incomingFile, isFileMessage, wechatFileSender } from './wechat-files.ts';
 
 /** The platform name WeChat chats are bound under. */
@@ -19,6 +19,8 @@ export type WechatPuppet = Wechaty['puppet'];
 export interface WechatApp {
   gateway: ChatGateway;
   logger: BotLogger;
+  /** Messages handled without writing, kept across restarts; without it they are remembered in memory only. */
+  handled?: HandledMessages | undefined;
 }
 
 /** How to build a WeChat bot; only the puppet is required. */
@@ -74,7 +76,7 @@ export function createWechatBot(app: WechatApp, options: WechatBotOptions): Wech
   const conversations = new Map<string, Conversation>();
   const pacer = new SendPacer((chatId, text) => deliver(chatId, text), options.pacing ?? DEFAULT_PACING, options.timer);
   // Puppets redeliver recent messages after a reconnect; answering them again would repeat replies and issue new binding codes.
-  const recent = new RecentIds(5000);
+  const recent = new RecentIds(5000, app.handled ? { store: app.handled, platform: WECHAT_PLATFORM } : undefined);
   /** Messages per chat are handled one after another, in the order they arrived. */
   const chains = new Map<string, Promise<void>>();
   /** Message ids the puppet announced that have not reached the handler yet, with when they were announced. */
@@ -118,7 +120,7 @@ export function createWechatBot(app: WechatApp, options: WechatBotOptions): Wech
     if (message.type() !== types.Message.Text && !isFile) return skip('not text');
     const talker = message.talker();
     if (talker.type() === types.Contact.Official) return skip('official account');
-    if (recent.seen(message.id)) return skip('redelivered');
+    if (recent.has(message.id)) return skip('redelivered');
 
     const room = message.room();
     const chatId = room ? room.id : talker.id;
@@ -150,11 +152,15 @@ export function createWechatBot(app: WechatApp, options: WechatBotOptions): Wech
     const reply = await app.gateway.respond(incoming);
     const log = { platform: WECHAT_PLATFORM, chat: chatId, messageId: message.id, intent: reply?.intent, entries: reply?.entrySeqs };
     if (reply?.duplicate) {
+      recent.remember(message.id, false);
       logger.info({ ...log, duplicate: true }, 'wechat message already applied');
       return;
     }
     // Someone who @mentions the bot expects an answer even when the words were not a command.
     const text = reply?.text ?? (mentioned ? PRIVATE_HINT : undefined);
+    // Marked only now that handling finished: a message whose handling threw is tried again when redelivered.
+    // A failure (the database was busy) is answered but not marked, so a redelivery can still apply it.
+    if (!reply?.failed) markHandled(message.id, text !== undefined);
     if (text === undefined) return skip('not a command');
     // Awaited, unlike text: the file follows its caption through the queue before the chat's next message.
     if (reply?.file) return void (await files.sendFile(chatId, reply.file));
@@ -163,6 +169,15 @@ export function createWechatBot(app: WechatApp, options: WechatBotOptions): Wech
       logger.warn({ ...log, err: error instanceof Error ? { message: error.message, name: error.name } : String(error) }, 'wechat reply not sent');
     });
     logger.debug({ ...log, ms: Math.round(performance.now() - started) }, 'wechat message answered');
+  }
+
+  /** Remembers a handled message; only answered ones go to the database (group chatter is not worth a write). */
+  function markHandled(id: string, answered: boolean): void {
+    try {
+      recent.remember(id, answered);
+    } catch (error) {
+      logger.warn({ platform: WECHAT_PLATFORM, messageId: id, err: error instanceof Error ? { message: error.message, name: error.name } : String(error) }, 'could not remember a handled wechat message');
+    }
   }
 
   /** Queues every part at once, so parts of one reply are not interleaved with the next reply to the same chat. */

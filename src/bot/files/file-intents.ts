@@ -23,7 +23,7 @@ import {
   stockCaption,
   TOO_BIG,
 } from './file-replies.ts';
-import type { ImportJob, IncomingFile, PendingImports, SpreadsheetService } from './files.port.ts';
+import type { ImportJob, IncomingFile, PendingImports, SpreadsheetService, StartProgress } from './files.port.ts';
 
 /** The spreadsheet commands. */
 export type FileCommand = Extract<Command, { intent: 'export' | 'importFile' | 'confirmImport' | 'cancelImport' }>;
@@ -42,6 +42,8 @@ export interface FileMessage extends IncomingMessage {
   file?: IncomingFile | undefined;
   /** For `导入 <path>`: the console opens files on its own disk; other chats have no paths. */
   openFile?: ((path: string) => IncomingFile | undefined) | undefined;
+  /** Shows a long export's progress in one message, where the chat can (Telegram). */
+  progress?: StartProgress | undefined;
 }
 
 /** Who asks and where, as the gateway resolved it. */
@@ -108,7 +110,15 @@ export class FileIntents {
           const caption = stockCaption(shop.name);
           return { ...reply(caption), file: { ...file, caption } };
         }
-        const file = await this.deps.spreadsheets.exportEntries(shop, command.period);
+        const progress = await asker.message.progress?.(`⏳ 正在导出「${shop.name}」${command.period.label}的流水和利润…`);
+        let file: Awaited<ReturnType<SpreadsheetService['exportEntries']>>;
+        try {
+          file = await this.deps.spreadsheets.exportEntries(shop, command.period, (n) => void progress?.update(`⏳ 正在导出：已写 ${n.toLocaleString('en-US')} 条流水…`));
+        } catch (error) {
+          await progress?.update('⚠️ 导出没有完成，请稍后再试。', true);
+          throw error;
+        }
+        await progress?.update(`✅ 已导出 ${file.rows.toLocaleString('en-US')} 条流水，文件马上发出。`, true);
         const caption = entriesCaption(shop.name, command.period.label, file.rows);
         const { rows: _rows, ...content } = file;
         return { ...reply(caption), file: { ...content, caption } };

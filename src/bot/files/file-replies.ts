@@ -3,7 +3,8 @@
  */
 
 /** Files larger than this are refused (the Telegram Bot API lets bots download up to 20 MB). */
-export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+export { MAX_IMPORT_BYTES } from '../../core/limits.ts';
+import { MAX_IMPORT_BYTES } from '../../core/limits.ts';
 
 /** A previewed import waits this long for 「确认导入」. */
 export const PENDING_MINUTES = 10;

@@ -27,6 +27,15 @@ export type FileContent = { bytes: Uint8Array } | { stream: AsyncIterable<Uint8A
 /** A file the bot sends: its name, content and the line that goes with it. */
 export type OutgoingFile = { name: string; caption: string } & FileContent;
 
+/** One message that says how far a long job is; each adapter shows it its own way (Telegram edits it). */
+export interface Progress {
+  /** Replaces the message's text; intermediate updates may be dropped, a `final` one never is. Never throws. */
+  update(text: string, final?: boolean): Promise<void>;
+}
+
+/** Starts a progress message in the chat the message came from. */
+export type StartProgress = (text: string) => Promise<Progress>;
+
 /** How an adapter delivers a file to a chat. */
 export interface FileSender {
   /** Resolves once the file is delivered; for the console, with where it was saved. */
@@ -66,7 +75,7 @@ export interface SpreadsheetService {
   /** The shop's stock now, as xlsx. */
   exportStock(shop: ShopRecord): Promise<{ name: string } & FileContent>;
   /** Entries and profit over a period, as one xlsx; `rows` is the number of entries. */
-  exportEntries(shop: ShopRecord, period: Period): Promise<{ name: string; rows: number } & FileContent>;
+  exportEntries(shop: ShopRecord, period: Period, onProgress?: (rows: number) => void): Promise<{ name: string; rows: number } & FileContent>;
   /** What a file holds, judged by its columns; undefined when they do not say. */
   detectKind(bytes: Uint8Array, filename: string): Promise<SpreadsheetKind | undefined>;
   /** Checks everything and reports, writing nothing. */

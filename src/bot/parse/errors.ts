@@ -8,11 +8,7 @@ export function parseError(code: ParseErrorCode, message: string, example?: stri
   return example === undefined ? { kind: 'error', code, message } : { kind: 'error', code, message, example };
 }
 
-/** Quantity limit: above it a typo (extra zeros) is far likelier than a real stock movement. */
-export const MAX_QUANTITY = 1e9;
-
-/** Money limit in 分 (10 亿元): larger sums in a shop chat are typos. */
-export const MAX_CENTS = 1e11;
+export { MAX_CENTS, MAX_QUANTITY } from '../../core/limits.ts';
 
 /** The error for a number beyond `MAX_QUANTITY` / `MAX_CENTS`. */
 export function tooLarge(what: '数量' | '金额', raw: string, example: string): ParseError {

@@ -2,7 +2,9 @@ import { parseError } from './errors.ts';
 import type { ParseError } from './types.ts';
 
 /** Longest message we look at; longer ones are pastes, not commands, and would only cost time. */
-export const MAX_MESSAGE_LENGTH = 2000;
+import { MAX_MESSAGE_LENGTH } from '../../core/limits.ts';
+
+export { MAX_MESSAGE_LENGTH };
 
 // Zero-width characters sneak in from copy-paste (WeChat, web pages) and split words invisibly.
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;

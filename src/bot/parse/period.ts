@@ -1,3 +1,4 @@
+import { MAX_PERIOD_DAYS } from '../../core/limits.ts';
 import * as chrono from 'chrono-node';
 import type { Period } from '../command.ts';
 import { parseNumber } from './numbers.ts';
@@ -42,7 +43,7 @@ const RANGE = /^(.+?)(?:到|至|~|—)(.+)$/;
 const SPACES = /\s+/g;
 
 /** The longest "recent" window we accept; beyond it the number is a typo. */
-const MAX_DAYS = 3660;
+const MAX_DAYS = MAX_PERIOD_DAYS;
 
 /**
  * Reads a report period. Returns undefined when `text` is not one period as a whole.

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportReport, profitReport } from '../../../src/adapters/files/export.ts';
+import { PassThrough, Writable } from 'node:stream';
+import { entriesCsv, entriesJson, exportReport, localFormatter, profitReport, writeExport, type EntryExportRow, type ReportReader } from '../../../src/adapters/files/export.ts';
 import { PrismaReader } from '../../../src/adapters/prisma/prisma-reader.ts';
 import { SqliteReports } from '../../../src/adapters/prisma/sqlite-reports.ts';
 import { InventoryService } from '../../../src/core/inventory.service.ts';
@@ -117,5 +118,85 @@ describe('xlsx export', () => {
     expect(stock[0]).toEqual({ product: 'T恤', sku: null, unit: '件', location: '默认仓', quantity: 47, avgCost: '20.00', value: '940.00' });
     const csv = (await exportReport(sources(), { what: 'entries', format: 'csv', shop })).buffer.toString('utf8');
     expect(csv.startsWith('\uFEFF编号,时间,类型,商品,仓库,数量,单价,金额,成本,渠道,往来单位,经办人,撤销的编号\r\n')).toBe(true);
+  });
+});
+
+describe('streamed entry exports', () => {
+  async function streamed(format: 'csv' | 'json' | 'xlsx', reader: ReportReader = sources().reader): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    const out = new PassThrough();
+    out.on('data', (c: Buffer) => chunks.push(c));
+    await writeExport({ reader, queries: new SqliteReports(t.db) }, { what: 'entries', format, shop }, out);
+    return Buffer.concat(chunks);
+  }
+
+  it('writes the same CSV and JSON as the in-memory builders', async () => {
+    const rows = await reader.entryRows(shop.id);
+    expect(rows.length).toBeGreaterThan(5);
+    expect((await streamed('csv')).toString('utf8')).toBe(entriesCsv(rows, shop.timeZone));
+    expect((await streamed('json')).toString('utf8')).toBe(`${JSON.stringify(entriesJson(rows), null, 2)}\n`);
+  });
+
+  it('writes an xlsx with the bold frozen header, filter and formats', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await streamed('xlsx')) as unknown as ExcelJS.Buffer);
+    const ws = wb.getWorksheet('流水') as ExcelJS.Worksheet;
+    expect(ws.getRow(1).font?.bold).toBe(true);
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(ws.getCell('H2').numFmt).toBe('#,##0.00');
+    expect(ws.rowCount).toBe((await reader.entryRows(shop.id)).length + 1);
+  });
+
+  it('writes rows out while still reading them, waiting when the file is slow', async () => {
+    let yielded = 0;
+    const row = (i: number): EntryExportRow => ({
+      seq: i, occurredAt: new Date(1_790_000_000_000 + i * 1000), kind: 'sale', product: 'T恤', location: '默认仓', qtyMilli: -1000,
+      unitPrice: 5900, amount: 5900, cost: 2000, channel: null, counterparty: null, actor: 'a', reverses: null,
+    });
+    const many: ReportReader = {
+      ...reader,
+      shops: () => reader.shops(),
+      stockRows: (id) => reader.stockRows(id),
+      entryRows: async () => [],
+      *eachEntryRow() {
+        for (let i = 1; i <= 20_000; i++) {
+          yielded = i;
+          yield row(i);
+        }
+      },
+    };
+    const seenAtWrite: number[] = [];
+    let bytes = 0;
+    // A slow file: each write is acknowledged a little later, with a small buffer.
+    const out = new Writable({
+      highWaterMark: 16 * 1024,
+      write(chunk: Buffer, _enc, done) {
+        seenAtWrite.push(yielded);
+        bytes += chunk.length;
+        setTimeout(done, 1);
+      },
+    });
+    const count = await writeExport({ reader: many, queries: new SqliteReports(t.db) }, { what: 'entries', format: 'csv', shop }, out);
+    expect(count).toBe(20_000);
+    expect(bytes).toBeGreaterThan(20_000 * 40);
+    // The first chunk went out long before the last row was read.
+    expect(seenAtWrite[0]).toBeLessThanOrEqual(2_001);
+    expect(seenAtWrite.length).toBeGreaterThan(5);
+  });
+});
+
+describe('local time of export rows', () => {
+  it('matches Intl for every quarter hour across daylight-saving changes', () => {
+    const intl = (zone: string) => new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    for (const zone of ['America/New_York', 'Australia/Adelaide', 'Asia/Shanghai', 'Asia/Kathmandu']) {
+      const local = localFormatter(zone);
+      const reference = intl(zone);
+      // Two days around each change of 2026, minute by minute with odd seconds.
+      for (const day of [Date.UTC(2026, 2, 8), Date.UTC(2026, 10, 1), Date.UTC(2026, 3, 5), Date.UTC(2026, 9, 4)]) {
+        for (let t = day - 86_400_000; t < day + 86_400_000; t += 7 * 60_000 + 13_000) {
+          expect(local(new Date(t))).toBe(reference.format(new Date(t)));
+        }
+      }
+    }
   });
 });

@@ -18,6 +18,13 @@ describe('openDatabase', () => {
     expect(t.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(t.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(t.db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    // A store transaction waits for the lock its own way, and leaves the connection's timeout as it was.
+    t.store.createShop('店', new Date());
+    t.store.transaction((uow) => uow.nextSeq(1));
+    expect(() => t.store.transaction(() => {
+      throw new Error('stop');
+    })).toThrow('stop');
+    expect(t.db.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(() => t.db.prepare('INSERT INTO Location (shopId, name) VALUES (999, ?)').run('x')).toThrow(/FOREIGN KEY/);
   });
 

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { InputFile, type Bot } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTelegramBot } from '../../../src/adapters/telegram/bot.ts';
@@ -202,6 +203,13 @@ describe('导出', () => {
     const bytes = await bytesOf(file);
     expect(bytes.length).toBeGreaterThan(1000);
     expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+    // Streamed: one progress message, edited when done; the workbook holds the entries then the profit.
+    expect(sent.filter((c) => c.method === 'sendMessage').map((c) => String(c.payload.text))).toEqual([expect.stringContaining('⏳ 正在导出「小店」')]);
+    expect(sent.filter((c) => c.method === 'editMessageText').map((c) => String(c.payload.text))).toEqual(['✅ 已导出 2 条流水，文件马上发出。']);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes as unknown as ExcelJS.Buffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['流水', '利润-按商品', '利润-按渠道']);
+    expect((wb.getWorksheet('流水') as ExcelJS.Worksheet).getCell('D3').value).toBe('T恤');
 
     const stock = documentOf(await say(boss, '导出 库存'));
     expect(stock.file.filename).toMatch(/^小店-库存-.*\.xlsx$/);

@@ -46,13 +46,14 @@ describe('splitQuote', () => {
 });
 
 describe('RecentIds', () => {
-  it('says whether an id was seen and forgets the oldest beyond its capacity', () => {
+  it('says whether an id was handled and forgets the oldest beyond its capacity', () => {
     const ids = new RecentIds(2);
-    expect(ids.seen('a')).toBe(false);
-    expect(ids.seen('a')).toBe(true);
-    expect(ids.seen('b')).toBe(false);
-    expect(ids.seen('c')).toBe(false);
-    expect(ids.seen('a')).toBe(false);
-    expect(ids.seen('c')).toBe(true);
+    expect(ids.has('a')).toBe(false);
+    ids.remember('a');
+    expect(ids.has('a')).toBe(true);
+    ids.remember('b');
+    ids.remember('c');
+    expect(ids.has('a')).toBe(false);
+    expect(ids.has('c')).toBe(true);
   });
 });

@@ -1,0 +1,100 @@
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { importFile, previewImport, type ImportTarget } from '../../../src/adapters/files/import.ts';
+import { InventoryService } from '../../../src/core/inventory.service.ts';
+import { createTestDb, source, TestClock, type TestDb } from '../../helpers/db.ts';
+
+/** Imports written in committed chunks: chats get the write lock between chunks, all or none still holds. */
+let t: TestDb;
+let target: ImportTarget;
+const clock = new TestClock(new Date('2026-11-27T02:00:00Z'));
+
+beforeEach(() => {
+  t = createTestDb();
+  const shop = t.store.createShop('测试店', clock.now());
+  target = { store: t.store, service: new InventoryService(t.store, clock), shop, actor: { id: 'cli:alice', name: 'alice' }, now: () => clock.now() };
+});
+afterEach(() => t.cleanup());
+
+const csv = (lines: string[]) => Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+/** `n` purchases of 商品0…商品9, one a minute from 2026-11-01. */
+function purchases(n: number): string[] {
+  const lines = ['日期,类型,商品,数量,单价'];
+  for (let i = 0; i < n; i++) {
+    const at = new Date(Date.UTC(2026, 10, 1, 0, i));
+    lines.push(`${at.toISOString().slice(0, 16).replace('T', ' ')},进货,商品${i % 10},${1 + (i % 5)},${10 + (i % 7)}`);
+  }
+  return lines;
+}
+const entries = () => t.store.entries(target.shop.id);
+const units = () => t.store.stock(target.shop.id).reduce((n, r) => n + r.qtyMilli, 0) / 1000;
+
+describe('chunked imports', () => {
+  it('lets a chat write between chunks of a long import', async () => {
+    const service = new InventoryService(t.store, clock);
+    let chatSeq: number | undefined;
+    // A chat message arrives while the import runs: it is written between two chunks, not after the import.
+    setImmediate(() => {
+      const r = service.record(target.shop.id, { kind: 'purchase', items: [{ product: '聊天进货', quantity: 1, unitPrice: 100 }] }, source());
+      chatSeq = r.ok ? r.value.entries[0]?.seq : undefined;
+    });
+    const summary = await importFile(target, 'entries', csv(purchases(5_000)), '流水.csv', { batchSize: 1_000 });
+    expect(summary.importedRows).toBe(5_000);
+    expect(summary.written).toBe(true);
+    expect(chatSeq).toBeGreaterThan(1);
+    expect(chatSeq).toBeLessThan(5_001);
+    expect(entries()).toHaveLength(5_001);
+    const batch = t.db.prepare('SELECT status FROM ImportBatch').all();
+    expect(batch).toEqual([{ status: 'done' }]);
+  });
+
+  it('undoes the chunks already written when a later row is refused, leaving stock as it was', async () => {
+    const lines = purchases(3_000);
+    lines.push('2026-12-31 10:00,出货,商品1,100000,59');
+    const before = units();
+    const summary = await importFile(target, 'entries', csv(lines), '流水.csv', { batchSize: 1_000 });
+    expect(summary.blocked).toBe(true);
+    expect(summary.written).toBe(false);
+    expect(summary.problems.map((p) => p.reason).join()).toContain('库存不足');
+    expect(units()).toBe(before);
+    // Undone with reversals: every imported entry has one.
+    const all = entries();
+    const reversed = new Set(all.filter((e) => e.kind === 'reversal').map((e) => e.reversesId));
+    expect(all.filter((e) => e.kind !== 'reversal').every((e) => reversed.has(e.id))).toBe(true);
+    expect(t.db.prepare('SELECT status FROM ImportBatch').all()).toEqual([{ status: 'undone' }]);
+    for (const b of t.db.prepare('SELECT qtyMilli, value FROM Balance').all() as { qtyMilli: number; value: number }[]) expect(b).toEqual({ qtyMilli: 0, value: 0 });
+  });
+
+  it('undoes, whole, an import that was killed midway before the next import starts', async () => {
+    // What a killed import leaves: one committed chunk under a batch still marked running.
+    const store = t.store;
+    const batchId = store.beginImport(target.shop.id, '上次.csv', 'cli:alice', new Date(clock.now().getTime() - 10 * 60_000));
+    store.transaction(() => {
+      target.service.recordBatch(target.shop.id, [
+        { req: { kind: 'purchase', items: [{ product: '半截', quantity: 5, unitPrice: 100 }] }, source: { ...source(), platform: 'import', importBatchId: batchId } },
+        { req: { kind: 'purchase', items: [{ product: '半截', quantity: 7, unitPrice: 100 }] }, source: { ...source(), platform: 'import', importBatchId: batchId } },
+      ]);
+    });
+    expect(units()).toBe(12);
+    const summary = await importFile(target, 'entries', csv(purchases(3)), '这次.csv');
+    expect(summary.notes[0]).toContain(`上次的导入（批次 ${batchId}）中途停止，已整批撤销`);
+    expect(t.store.stock(target.shop.id).find((r) => r.product === '半截')?.qtyMilli).toBe(0);
+    expect(summary.importedRows).toBe(3);
+  });
+
+  it('runs a dry run without the write lock, while another process holds it', async () => {
+    const other = new Database(t.path);
+    try {
+      t.db.pragma('busy_timeout = 50');
+      other.exec('BEGIN IMMEDIATE');
+      const preview = await previewImport(target, 'entries', csv(purchases(50)), '流水.csv');
+      other.exec('ROLLBACK');
+      expect(preview.dryRun).toBe(true);
+      expect(preview.importedRows).toBe(50);
+      expect(entries()).toHaveLength(0);
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+    }
+  });
+});
