@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { openDatabase } from '../src/adapters/prisma/database.ts';
+import { AccessService } from '../src/core/access.service.ts';
 import { SqliteStore } from '../src/adapters/prisma/sqlite-store.ts';
 import { consoleChatId, runConsoleChat } from '../src/adapters/console/console-chat.ts';
 import { SqliteAccessStore } from '../src/adapters/prisma/sqlite-access.ts';
@@ -81,7 +82,7 @@ export async function benchConsole(options: { messages?: number; products?: numb
     const access = new SqliteAccessStore(db);
     access.bind({ shopId: shop.id, platform: 'console', chatId: consoleChatId(shop), audience: 'owner', title: null }, new Date());
     access.createPerson(shop.id, 'bench', 'owner', { platform: 'console', platformUserId: 'bench', handle: null }, new Date());
-    const gateway = new ChatGateway(engine, access, systemClock, { owners: [] });
+    const gateway = new ChatGateway(engine, new AccessService(access, store, systemClock, { owners: [] }), systemClock);
     const core = await timeLines(lines, (input, output) =>
       runConsoleChat({ handle: (m) => gateway.handle(m), shop, user: 'bench', input, output, interactive: false }),
     );

@@ -1,6 +1,7 @@
 import type pino from 'pino';
 import { ChatEngine } from './bot/engine.ts';
 import { ChatGateway } from './bot/gateway.ts';
+import { AccessService } from './core/access.service.ts';
 import { Outbox } from './bot/outbox.ts';
 import type { Config } from './config.ts';
 import { SqliteHandledMessages } from './adapters/prisma/sqlite-handled.ts';
@@ -39,6 +40,6 @@ export function createApp(config: Config, options: { clock?: Clock; logger?: pin
     logger,
     changed: (shopId) => engine.invalidate(shopId),
   });
-  const gateway = new ChatGateway(engine, access, clock, { owners: config.owners, files });
+  const gateway = new ChatGateway(engine, new AccessService(access, store, clock, { owners: config.owners }), clock, { timeZone: config.timeZone, files, logger });
   return { ...base, engine, gateway, digestStore, handled: new SqliteHandledMessages(db), outbox: new Outbox() };
 }

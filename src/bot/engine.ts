@@ -1,6 +1,6 @@
 import type { Result } from '../core/failures.ts';
 import { InventoryService, type ActorLimit, type WriteKind } from '../core/inventory.service.ts';
-import type { Clock, EntryView, InventoryStore, ShopRecord, SourceInput } from '../core/ports.ts';
+import type { Clock, EntryView, InventoryStore, ProductMode, ShopRecord, SourceInput } from '../core/ports.ts';
 import { MILLI } from '../core/quantity.ts';
 import type { Command } from './command.ts';
 import { FILES_UNAVAILABLE } from './files/file-replies.ts';
@@ -15,7 +15,9 @@ import { ledgerReport, renderReport } from './reports.ts';
 import type { ReportQueries } from '../core/report-queries.ts';
 import type { DigestQueries } from '../core/digest-queries.ts';
 import { buildCatalogue, nearDuplicates, parseMessage, suggestProducts, type Catalogue, type ParseResult } from './parse/index.ts';
-import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
+import { can, type Role } from './permissions.ts';
+import { permissionRefusal, refusalText } from './refusals.ts';
+import { CatalogueService, type CatalogueFailure, type ProductSetting } from '../core/catalogue.service.ts';
 import { conversionReply, correctionReply, entryText, failureReply, stockLine, undoReply, writeReply, type FailureContext } from './replies.ts';
 
 /** A chat message as every adapter hands it over: raw text and who sent it, never parsed. */
@@ -81,6 +83,8 @@ const MAX_LIST = 30;
  */
 export class ChatEngine {
   readonly service: InventoryService;
+  /** Settings and aliases (`设置 T恤 预警 10`, `别名 T恤 = 短袖`). */
+  private readonly catalogueService: CatalogueService;
   private readonly catalogues = new Map<number, { version: number; catalogue: Catalogue }>();
   private readonly logger: BotLogger;
 
@@ -90,6 +94,7 @@ export class ChatEngine {
     options: { reports: ReportQueries; digest: DigestQueries; logger?: BotLogger; botNames?: readonly string[] },
   ) {
     this.service = new InventoryService(store, clock);
+    this.catalogueService = new CatalogueService(store);
     this.logger = options.logger ?? silentLogger;
     this.botNames = options.botNames ?? [];
     this.digest = options.digest;
@@ -112,14 +117,8 @@ export class ChatEngine {
   handle(message: IncomingMessage, shop: ShopRecord, access: ChatAccess | Role): BotReply | null {
     const started = performance.now();
     const who: ChatAccess = typeof access === 'string' ? { role: access, seeCost: can(access, 'seeCost') } : access;
-    let reply: BotReply | null;
-    try {
-      reply = this.dispatch(message, shop, who);
-    } catch (error) {
-      // Unexpected failures are logged with their cause; the user gets an apology, never a stack trace.
-      this.logger.error({ err: error, shop: shop.id, chat: message.chatId }, 'message failed');
-      reply = { text: '⚠️ 出错了，这条没有记账。请稍后再试；如果一直这样，请联系管理员。', entrySeqs: [], duplicate: false, failed: true };
-    }
+    // Unexpected failures propagate: the gateway is the one error boundary (it logs them and apologises).
+    const reply = this.dispatch(message, shop, who);
     if (reply) {
       this.logger.info(
         {
@@ -198,17 +197,12 @@ export class ChatEngine {
   ): BotReply {
     const role = access.role;
     if (parsed.kind === 'error') {
-      // Hints answer a line that was meant as a record but not written as one: one line, with the fix.
-      if (parsed.code === 'HINT_VERB' || parsed.code === 'HINT_UNDO') {
-        return { text: `💡 ${parsed.message}${parsed.example ? `例：${parsed.example}` : ''}`, entrySeqs: [], duplicate: false };
-      }
-      const mark = parsed.code === 'AMBIGUOUS_PRODUCT' ? '❓' : '❌';
-      return { text: `${mark} ${parsed.message}${parsed.example ? `\n例：${parsed.example}` : ''}`, entrySeqs: [], duplicate: false };
+      return { text: refusalText({ code: 'PARSE_ERROR', parseCode: parsed.code, message: parsed.message, example: parsed.example }), entrySeqs: [], duplicate: false };
     }
     const command = parsed.command;
     const reply = (text: string, entrySeqs: number[] = [], duplicate = false): BotReply => ({ text, intent: command.intent, entrySeqs, duplicate });
     if (!can(role, command.intent)) {
-      return reply(`⛔ 你的身份是「${ROLE_LABELS[role]}」，这个操作需要「${ROLE_LABELS[neededRole(command.intent)]}」权限。`);
+      return reply(permissionRefusal(role, command.intent));
     }
     const seeCost = access.seeCost && can(role, 'seeCost');
     const source: SourceInput = {
@@ -284,16 +278,11 @@ export class ChatEngine {
       case 'setting':
         return reply(this.setting(shop, command));
       case 'alias': {
-        const product = this.service.stock(shop.id, command.product);
-        if (!product.ok) return reply(this.refusal(product, shop.id, 'query'));
-        const productId = product.value[0]?.productId as number;
-        const added = command.aliases.filter((a) => this.store.addAlias(shop.id, productId, a));
+        const added = this.catalogueService.addAliases(shop.id, command.product, command.aliases);
+        if (!added.ok) return reply(this.catalogueRefusal(added.failure, shop.id));
         this.invalidate(shop.id);
-        const taken = command.aliases.filter((a) => !added.includes(a));
-        const all = this.store.aliases(shop.id).filter((a) => a.productId === productId).map((a) => a.alias);
-        return reply(
-          `✅ ${product.value[0]?.product} 的别名：${all.join('、') || '（无）'}` + (taken.length > 0 ? `\n（已被占用，未添加：${taken.join('、')}）` : ''),
-        );
+        const { product, all, taken } = added.value;
+        return reply(`✅ ${product.name} 的别名：${all.join('、') || '（无）'}` + (taken.length > 0 ? `\n（已被占用，未添加：${taken.join('、')}）` : ''));
       }
       case 'help':
         return reply(helpText(command.topic));
@@ -414,7 +403,7 @@ export class ChatEngine {
 
   /** `卫衣 进价多少`: average cost of the stock and the last purchase price, for owners only. */
   private costQuery(shop: ShopRecord, name: string, seeCost: boolean): string {
-    if (!seeCost) return `⛔ 进价和成本只有「${ROLE_LABELS.owner}」在老板私聊里可以查看。可以发「查 ${name}」看库存。`;
+    if (!seeCost) return refusalText({ code: 'COST_OWNER_ONLY', product: name });
     const result = this.service.stock(shop.id, name);
     if (!result.ok) return this.refusal(result, shop.id, 'query');
     const rows = result.value;
@@ -448,58 +437,55 @@ export class ChatEngine {
 
   private setting(shop: ShopRecord, command: Extract<Command, { intent: 'setting' }>): string {
     if (command.key === 'digestTime') {
-      this.store.updateShop(shop.id, { digestTime: String(command.value) });
+      this.catalogueService.setShop(shop.id, { digestTime: String(command.value) });
       return `✅ 日报时间已设为每天 ${command.value}（${shop.timeZone}）`;
     }
     if (command.key === 'timeZone') {
-      this.store.updateShop(shop.id, { timeZone: String(command.value) });
+      this.catalogueService.setShop(shop.id, { timeZone: String(command.value) });
       return `✅ 时区已设为 ${command.value}`;
     }
     const name = command.product ?? '';
-    const found = this.service.stock(shop.id, name);
-    if (!found.ok) return this.refusal(found, shop.id, 'query');
-    const row = found.value[0];
-    if (!row) return failureReply({ code: 'UNKNOWN_PRODUCT', product: name });
-    const id = row.productId;
-    const n = typeof command.value === 'number' ? command.value : Number(command.value);
-    switch (command.key) {
-      case 'reorderLevel':
-        this.store.updateProduct(shop.id, id, { reorderLevel: Math.round(n) });
-        return `✅ ${row.product} 预警线：${Math.round(n)}${row.unit}（库存不高于它时提醒补货）`;
-      case 'overstockLevel':
-        this.store.updateProduct(shop.id, id, { overstockLevel: Math.round(n) });
-        return `✅ ${row.product} 积压线：${Math.round(n)}${row.unit}`;
-      case 'salePrice':
-        this.store.updateProduct(shop.id, id, { salePrice: Math.round(n) });
-        return `✅ ${row.product} 售价：${yuanGrouped(Math.round(n))} 元/${row.unit}`;
-      case 'leadTime':
-        this.store.updateProduct(shop.id, id, { leadTimeDays: Math.round(n) });
-        return `✅ ${row.product} 补货周期：${Math.round(n)} 天`;
-      case 'mode': {
-        const mode = String(command.value) as 'normal' | 'presale' | 'dropship';
-        this.store.updateProduct(shop.id, id, { mode });
-        const label = { normal: '普通（不许超卖）', presale: '预售（允许负库存，显示待发）', dropship: '一件代发（只记收入和成本，不动库存）' }[mode];
-        return `✅ ${row.product} 模式：${label ?? mode}`;
-      }
-      case 'sku': {
-        const taken = this.store.products(shop.id).find((p) => p.sku === String(command.value) && p.id !== id);
-        if (taken) return `❌ 编码 ${command.value} 已经属于 ${taken.name}。`;
-        this.store.updateProduct(shop.id, id, { sku: String(command.value) });
-        this.invalidate(shop.id); // the code is a name the parser accepts from now on
-        return `✅ ${row.product} 编码：${command.value}`;
-      }
-      case 'unitConversion': {
-        const result = this.service.setUnitConversion(shop.id, { product: row.product, unit: command.unit ?? '', factor: command.factor ?? 1, base: String(command.value) });
-        if (!result.ok) return this.refusal(result, shop.id, 'query');
-        this.invalidate(shop.id);
-        return conversionReply(result.value);
-      }
+    if (command.key === 'unitConversion') {
+      const result = this.service.setUnitConversion(shop.id, { product: name, unit: command.unit ?? '', factor: command.factor ?? 1, base: String(command.value) });
+      if (!result.ok) return this.refusal(result, shop.id, 'query');
+      this.invalidate(shop.id);
+      return conversionReply(result.value);
     }
+    const setting: ProductSetting =
+      command.key === 'mode'
+        ? { key: 'mode', value: String(command.value) as ProductMode }
+        : command.key === 'sku'
+          ? { key: 'sku', value: String(command.value) }
+          : { key: command.key, value: typeof command.value === 'number' ? command.value : Number(command.value) };
+    const result = this.catalogueService.setProduct(shop.id, name, setting);
+    if (!result.ok) return this.catalogueRefusal(result.failure, shop.id);
+    const { product, setting: set } = result.value;
+    switch (set.key) {
+      case 'reorderLevel':
+        return `✅ ${product.name} 预警线：${set.value}${product.unit}（库存不高于它时提醒补货）`;
+      case 'overstockLevel':
+        return `✅ ${product.name} 积压线：${set.value}${product.unit}`;
+      case 'salePrice':
+        return `✅ ${product.name} 售价：${yuanGrouped(set.value)} 元/${product.unit}`;
+      case 'leadTime':
+        return `✅ ${product.name} 补货周期：${set.value} 天`;
+      case 'mode': {
+        const label = { normal: '普通（不许超卖）', presale: '预售（允许负库存，显示待发）', dropship: '一件代发（只记收入和成本，不动库存）' }[set.value];
+        return `✅ ${product.name} 模式：${label ?? set.value}`;
+      }
+      case 'sku':
+        return `✅ ${product.name} 编码：${set.value}`;
+    }
+  }
+
+  /** Settings and aliases refuse as the ledger does (an unknown product, with suggestions), or with their own codes. */
+  private catalogueRefusal(failure: CatalogueFailure, shopId: number): string {
+    return failure.code === 'SKU_TAKEN' ? refusalText(failure) : this.refusal({ ok: false, failure }, shopId, 'query');
   }
 }
 
 function secondUndoReply(last: EntryView): string {
-  return `⛔ 刚才已经撤销过一次（撤销记录 #${last.seq}）。再发「撤销」不会接着往前撤；要撤销更早的一条，请写它的单号（确认回复里 ✅ 后面的数字）。\n例：撤销 #12`;
+  return refusalText({ code: 'SECOND_UNDO', lastSeq: last.seq });
 }
 
 function more(total: number): string[] {

@@ -1,9 +1,10 @@
-import type { AccessStore, Audience, BindingRecord, CodeGrant, PersonRecord } from '../core/access.ts';
+import type { AccessService, ChatPlace, IssuedCode, Redeemed, Speaker } from '../core/access.service.ts';
+import type { PersonRecord } from '../core/access.ts';
 import type { Clock, ShopRecord } from '../core/ports.ts';
 import { formatQty } from '../core/quantity.ts';
 import { KIND_LABELS } from '../core/labels.ts';
 import { parseAdmin, type AdminCommand } from './admin.parser.ts';
-import { UNDO_HOURS, type BotReply, type ChatAccess, type ChatEngine } from './engine.ts';
+import { UNDO_HOURS, type BotLogger, type BotReply, type ChatAccess, type ChatEngine } from './engine.ts';
 import { isFileCommand, type FileCommand, type FileIntents, type FileMessage } from './files/file-intents.ts';
 import { yuan } from './format.ts';
 import { maskCost } from './mask-cost.ts';
@@ -11,6 +12,7 @@ import { localTime } from '../core/zoned-time.ts';
 import { helpText } from './help.ts';
 import { buildCatalogue, importKindOfCaption, mentionsFileVerb, parseMessage } from './parse/index.ts';
 import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
+import { INTERNAL_ERROR_TEXT, REMOVED_TEXT, refusalText, UNBOUND_TEXT, type BotRefusal } from './refusals.ts';
 
 /** A chat message with what the gateway needs to bind chats: the chat's title and the sender's @handle; maybe a file. */
 export interface GatewayMessage extends FileMessage {
@@ -19,55 +21,49 @@ export interface GatewayMessage extends FileMessage {
 }
 
 export interface GatewayOptions {
-  /** Platform ids allowed to open shops (`tg:123`, `wx:wxid_abc`); empty: the first person on a fresh database. */
-  owners: readonly string[];
-  /** How binding codes are made; tests pass a fixed one. */
-  codeGenerator?: () => string;
+  /**
+   * The configured default time zone. A stranger's line in an unbound chat is read in it only to
+   * decide whether it is a command (no shop, so no shop's zone); UTC when not given.
+   */
+  timeZone?: string | undefined;
   /** Spreadsheet import and export; without it `respond` answers like `handle`. */
   files?: FileIntents | undefined;
+  /** Where unexpected failures are logged; silent when not given. */
+  logger?: BotLogger | undefined;
 }
 
-/** Binding codes stay valid this long. */
-export const CODE_MINUTES = 10;
-
 /** What strangers in an unbound chat are told, once per command they try. */
-export const UNBOUND_HINT = '本聊天还没有绑定店铺。请老板在这里发「开店 店名」，或在已绑定的聊天里发「绑定码」，再到这里发「绑定 码」。';
+export const UNBOUND_HINT = UNBOUND_TEXT;
 
 /** How the audit trail names a platform when the chat has no title. */
 const UNTITLED_CHAT: Record<string, string> = { telegram: 'Telegram 私聊', wechat: '微信私聊', console: '控制台' };
 
-/** A link code seen in a group is spent; this says so and what to do instead. */
-export const LINK_CODE_IN_GROUP =
-  '❌ 关联码只能在和我的私聊里用，发在群里的已经作废。请在和我的私聊里重新发「关联码」，再到另一个平台和我的私聊里发「关联 码」。';
-
-/** What a person removed from the shop is told when they try a command. */
-const REMOVED = '⛔ 你已被移出本店，不能再操作。如有疑问请联系老板。';
-
 /** Deciding whether a stranger's line is a command needs no shop's products. */
 const NO_PRODUCTS = buildCatalogue([]);
 
-const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+const silentLogger: BotLogger = { info() {}, warn() {}, error() {}, debug() {} };
 
-function randomCode(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(6));
-  return [...bytes].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
-}
+const replyOf = (text: string, intent?: BotReply['intent']): BotReply => ({ text, intent, entrySeqs: [], duplicate: false });
+const speakerOf = (m: GatewayMessage): Speaker => ({ platform: m.platform, userId: m.userId, userName: m.userName, userHandle: m.userHandle });
+const placeOf = (m: GatewayMessage): ChatPlace => ({ platform: m.platform, chatId: m.chatId, chatType: m.chatType, title: m.chatTitle });
 
 /**
- * The front door for chat platforms: finds the shop a chat is bound to and who the sender is, handles
- * opening shops, binding chats and managing people, and passes everything else to the engine with the
- * sender's role. Strangers in unbound chats get one line and nothing else.
+ * The front door for chat platforms and their single error boundary: works out the shop a chat is
+ * bound to, who the sender is and what role they act with (through the access use cases), answers
+ * the administration phrases, and passes everything else to the engine. Strangers in unbound chats
+ * get one line and nothing else; an unexpected failure anywhere below is logged and answered with
+ * the internal-error line, so no adapter ever sees an exception from a message.
  */
 export class ChatGateway {
-  private readonly makeCode: () => string;
+  private readonly logger: BotLogger;
 
   constructor(
     readonly engine: ChatEngine,
-    private readonly access: AccessStore,
+    private readonly access: AccessService,
     private readonly clock: Clock,
-    private readonly options: GatewayOptions,
+    private readonly options: GatewayOptions = {},
   ) {
-    this.makeCode = options.codeGenerator ?? randomCode;
+    this.logger = options.logger ?? silentLogger;
   }
 
   private readonly listeners: ((shopId: number, reply: BotReply) => void)[] = [];
@@ -77,28 +73,64 @@ export class ChatGateway {
     this.listeners.push(listener);
   }
 
-  /** Handles one message from any platform; null means stay silent. */
+  /** Handles one message from any platform; null means stay silent. Never throws. */
   handle(message: GatewayMessage): BotReply | null {
+    try {
+      return this.answer(message);
+    } catch (error) {
+      return this.failed(error, message);
+    }
+  }
+
+  /**
+   * Handles one message from any platform, files included: a received file, 导出, 确认导入 and 取消
+   * are answered here (asynchronously: spreadsheets are read and written), everything else as
+   * `handle` does. Adapters call this; null means stay silent. Never rejects.
+   */
+  async respond(message: GatewayMessage): Promise<BotReply | null> {
+    try {
+      return await this.answerWithFiles(message);
+    } catch (error) {
+      return this.failed(error, message);
+    }
+  }
+
+  /** The one place an unexpected failure becomes a reply: logged with its cause, the user gets an apology, never a stack trace. */
+  private failed(error: unknown, message: GatewayMessage): BotReply {
+    this.logger.error({ err: error, platform: message.platform, chat: message.chatId }, 'message failed');
+    // Nothing was written: marked failed, so an adapter that can be redelivered the message lets it try again.
+    return { ...replyOf(INTERNAL_ERROR_TEXT), failed: true };
+  }
+
+  private answer(message: GatewayMessage): BotReply | null {
     const admin = parseAdmin(message.text);
-    const binding = this.access.bindingOf(message.platform, message.chatId);
-    const reply = (text: string, intent?: BotReply['intent']): BotReply => ({ text, intent, entrySeqs: [], duplicate: false });
+    const chat = this.access.chatShop(message.platform, message.chatId);
+    const binding = chat?.binding;
+    const refused = (r: BotRefusal): BotReply => replyOf(refusalText(r));
 
     // A code used in a private chat: anyone may, whatever the chat's binding; what it grants is decided by the code.
     if (admin.kind === 'command' && admin.command.intent === 'bind' && (!binding || message.chatType === 'private')) {
-      return reply(this.redeem(message, admin.command.code, binding));
+      const redeemed = this.access.redeem(speakerOf(message), placeOf(message), admin.command.code, binding);
+      return redeemed.ok ? replyOf(redeemedText(redeemed.value)) : refused(redeemed.refusal);
     }
     if (!binding) {
-      if (admin.kind === 'command' && admin.command.intent === 'openShop') return reply(this.openShop(message, admin.command.name));
-      if (admin.kind === 'command' && admin.command.intent === 'linkCode' && message.chatType === 'private') return reply(this.linkCodeUnbound(message));
-      if (admin.kind === 'error') return reply(`❌ ${admin.message}`);
-      return this.looksLikeCommand(message) ? reply(UNBOUND_HINT) : null;
+      if (admin.kind === 'command' && admin.command.intent === 'openShop') {
+        const opened = this.access.openShop(speakerOf(message), placeOf(message), admin.command.name);
+        return opened.ok ? replyOf(openedText(opened.value.shop, opened.value.audience)) : refused(opened.refusal);
+      }
+      if (admin.kind === 'command' && admin.command.intent === 'linkCode' && message.chatType === 'private') {
+        const issued = this.access.linkCodeUnbound(speakerOf(message), placeOf(message));
+        return issued.ok ? replyOf(linkCodeText(issued.value)) : refused(issued.refusal);
+      }
+      if (admin.kind === 'error') return refused({ code: 'PARSE_ERROR', message: admin.message });
+      return this.looksLikeCommand(message) ? refused({ code: 'UNBOUND' }) : null;
     }
 
-    const shop = this.engine.store.shopById(binding.shopId);
+    const shop = chat.shop;
     if (!shop) return null;
-    const person = this.identify(message, shop.id);
-    const role = this.roleOf(person, binding.audience, message, shop.id);
-    if (role === null) return this.looksLikeCommand(message) ? reply(REMOVED) : null;
+    const person = this.access.identify(shop.id, speakerOf(message), message.chatType);
+    const role = this.access.roleOf(shop.id, person, binding.audience, message.chatType);
+    if (role === null) return this.looksLikeCommand(message) ? refused({ code: 'REMOVED' }) : null;
     const access: ChatAccess = {
       role,
       seeCost: role === 'owner' && binding.audience === 'owner',
@@ -106,46 +138,47 @@ export class ChatGateway {
         role === 'owner'
           ? undefined
           : {
-              actorIds: (this.access.people(shop.id).find((p) => p.id === person?.id)?.identities ?? []).map((i) => `${i.platform}:${i.platformUserId}`).concat(`${message.platform}:${message.userId}`),
+              actorIds: this.access.actorIds(shop.id, person, speakerOf(message)),
               notBefore: new Date(this.clock.now().getTime() - UNDO_HOURS * 3_600_000),
               hours: UNDO_HOURS,
             },
     };
 
-    if (admin.kind === 'error') return reply(`❌ ${admin.message}`);
+    if (admin.kind === 'error') return refused({ code: 'PARSE_ERROR', message: admin.message });
     if (admin.kind === 'command') {
       const c = admin.command;
       // A link code posted in a group is spent whoever posted it: everyone there has seen it.
-      if (c.intent === 'bind' && this.access.findCode(c.code, this.clock.now())?.purpose === 'link') {
-        this.access.redeemCode(c.code, this.clock.now());
-        return reply(LINK_CODE_IN_GROUP);
-      }
+      if (c.intent === 'bind' && this.access.spendIfLinkCode(c.code)) return refused({ code: 'LINK_CODE_IN_GROUP' });
       // `/start` in a bound chat is a greeting: show what the bot can do.
       if (c.intent === 'openShop' && /^\/start/.test(message.text.trim())) {
-        return reply(`👋 这里是「${shop.name}」的进销存机器人。\n${helpText()}`, 'help');
+        return replyOf(`👋 这里是「${shop.name}」的进销存机器人。\n${helpText()}`, 'help');
       }
-      if (!can(role, c.intent)) return reply(`⛔ 你的身份是「${ROLE_LABELS[role]}」，这个操作需要「${ROLE_LABELS[neededRole(c.intent)]}」权限。`);
-      return reply(this.admin(c, message, shop, person, access));
+      if (!can(role, c.intent)) return refused({ code: 'PERMISSION', role, needed: neededRole(c.intent) });
+      return replyOf(this.admin(c, message, shop, person, access));
     }
     const answer = this.engine.handle(message, shop, access);
-    if (answer) for (const listener of this.listeners) listener(shop.id, answer);
+    if (answer) for (const listener of this.listeners) this.notify(listener, shop.id, answer, message);
     return answer;
   }
 
-  /**
-   * Handles one message from any platform, files included: a received file, 导出, 确认导入 and 取消
-   * are answered here (asynchronously: spreadsheets are read and written), everything else as
-   * `handle` does. Adapters call this; null means stay silent.
-   */
-  async respond(message: GatewayMessage): Promise<BotReply | null> {
+  /** A listener's failure (the low-stock alert) is logged, never turned into the reply: the message itself was handled. */
+  private notify(listener: (shopId: number, reply: BotReply) => void, shopId: number, reply: BotReply, message: GatewayMessage): void {
+    try {
+      listener(shopId, reply);
+    } catch (error) {
+      this.logger.error({ err: error, shop: shopId, platform: message.platform, chat: message.chatId }, 'reply listener failed');
+    }
+  }
+
+  private async answerWithFiles(message: GatewayMessage): Promise<BotReply | null> {
     const files = this.options.files;
     // Most messages name no file word; they take the synchronous path at once.
-    if (!files || (message.file === undefined && !mentionsFileVerb(message.text))) return this.handle(message);
-    const binding = this.access.bindingOf(message.platform, message.chatId);
-    const shop = binding ? this.engine.store.shopById(binding.shopId) : undefined;
-    if (!binding || !shop) {
-      if (message.file === undefined) return this.handle(message);
-      return message.chatType === 'private' ? { text: UNBOUND_HINT, entrySeqs: [], duplicate: false } : null;
+    if (!files || (message.file === undefined && !mentionsFileVerb(message.text))) return this.answer(message);
+    const chat = this.access.chatShop(message.platform, message.chatId);
+    const shop = chat?.shop;
+    if (!chat || !shop) {
+      if (message.file === undefined) return this.answer(message);
+      return message.chatType === 'private' ? replyOf(UNBOUND_TEXT) : null;
     }
     let command: FileCommand;
     if (message.file !== undefined) {
@@ -153,189 +186,46 @@ export class ChatGateway {
       command = kind === undefined ? { intent: 'importFile' } : { intent: 'importFile', kind };
     } else {
       const parsed = this.engine.parse(message.text, shop);
-      if (parsed.kind !== 'command' || !isFileCommand(parsed.command)) return this.handle(message);
+      if (parsed.kind !== 'command' || !isFileCommand(parsed.command)) return this.answer(message);
       command = parsed.command;
     }
-    const person = this.identify(message, shop.id);
-    const role = this.roleOf(person, binding.audience, message, shop.id);
-    if (role === null) return message.chatType === 'private' || message.file === undefined ? { text: REMOVED, entrySeqs: [], duplicate: false } : null;
-    const ownerChat = message.chatType === 'private' && binding.audience === 'owner';
+    const person = this.access.identify(shop.id, speakerOf(message), message.chatType);
+    const role = this.access.roleOf(shop.id, person, chat.binding.audience, message.chatType);
+    if (role === null) return message.chatType === 'private' || message.file === undefined ? replyOf(REMOVED_TEXT) : null;
+    const ownerChat = message.chatType === 'private' && chat.binding.audience === 'owner';
     return files.handle(command, { message, shop, role, ownerChat });
   }
 
+  /** Whether a line in a chat without a shop is meant for the bot (only its kind is used, never its dates). */
   private looksLikeCommand(message: GatewayMessage): boolean {
     if (message.chatType === 'private') return true;
-    const parsed = parseMessage(message.text, { now: this.clock.now(), timeZone: 'Asia/Shanghai', catalogue: NO_PRODUCTS });
+    const parsed = parseMessage(message.text, { now: this.clock.now(), timeZone: this.options.timeZone ?? 'UTC', catalogue: NO_PRODUCTS });
     return parsed.kind !== 'none';
   }
 
-  /** Records who wrote, so owners can name them in 授权 and the audit shows them. */
-  private identify(message: GatewayMessage, shopId: number): PersonRecord | undefined {
-    const found = this.access.personByIdentity(shopId, message.platform, message.userId);
-    if (found) {
-      if (message.userHandle) this.access.linkIdentity(found.id, { platform: message.platform, platformUserId: message.userId, handle: message.userHandle });
-      return found;
-    }
-    if (message.chatType !== 'group') return undefined;
-    return this.access.createPerson(
-      shopId,
-      message.userName ?? message.userHandle ?? message.userId,
-      'member',
-      { platform: message.platform, platformUserId: message.userId, handle: message.userHandle ?? null },
-      this.clock.now(),
-    );
-  }
-
-  private roleOf(person: PersonRecord | undefined, audience: Audience, message: GatewayMessage, shopId: number): Role | null {
-    if (person?.role === 'removed') return null;
-    if (person && person.role !== 'member') return person.role;
-    // Group members the owner has not named follow the shop's member rule; a stranger's private chat sees nothing more than a viewer.
-    if (message.chatType === 'group' && audience === 'staff') return this.access.memberRole(shopId);
-    return 'viewer';
-  }
-
-  private mayOpenShop(message: GatewayMessage): boolean {
-    const id = `${message.platform === 'telegram' ? 'tg' : message.platform === 'wechat' ? 'wx' : message.platform}:${message.userId}`;
-    if (this.options.owners.length > 0) return this.options.owners.includes(id) || this.options.owners.includes(`${message.platform}:${message.userId}`);
-    // Without JXC_OWNERS: the first person on a fresh database, and afterwards people who already own a shop.
-    return this.access.shopCount() === 0 || this.access.ownedShops(message.platform, message.userId).length > 0;
-  }
-
-  private openShop(message: GatewayMessage, requested: string | undefined): string {
-    if (!this.mayOpenShop(message)) return UNBOUND_HINT;
-    const name = requested ?? message.chatTitle ?? `${message.userName ?? '我'}的店`;
-    if (this.engine.store.shopByName(name)) return `❌ 店名「${name}」已被使用，请换一个。例：开店 ${name}2`;
-    const now = this.clock.now();
-    const shop = this.engine.store.createShop(name, now);
-    const audience: Audience = message.chatType === 'private' ? 'owner' : 'staff';
-    this.access.bind({ shopId: shop.id, platform: message.platform, chatId: message.chatId, audience, title: message.chatTitle ?? null }, now);
-    this.access.createPerson(
-      shop.id,
-      message.userName ?? message.userHandle ?? message.userId,
-      'owner',
-      { platform: message.platform, platformUserId: message.userId, handle: message.userHandle ?? null },
-      now,
-    );
-    const where = audience === 'owner' ? '这是老板私聊，能看到成本和利润。' : '这是店员群：群里不显示成本和利润。';
-    return `🎉 店铺「${name}」已开通，你是老板。${where}\n发「帮助」看用法；发「绑定码」可以把别的群或私聊接到同一个店。`;
-  }
-
-  /** `绑定 码` / `关联 码` in an unbound chat or in a private chat: the code's purpose decides what happens. */
-  private redeem(message: GatewayMessage, code: string, binding: BindingRecord | undefined): string {
-    const now = this.clock.now();
-    const grant = this.access.findCode(code, now);
-    if (!grant) {
-      return binding ? this.alreadyBound(binding) : '❌ 绑定码无效、已用过或已过期（10 分钟有效）。请老板重新发「绑定码」。';
-    }
-    if (grant.purpose === 'link') return this.link(message, code, grant, binding);
-    if (binding) return this.alreadyBound(binding);
-    if (!this.access.redeemCode(code, now)) return '❌ 绑定码无效、已用过或已过期（10 分钟有效）。请老板重新发「绑定码」。';
-    const shop = this.engine.store.shopById(grant.shopId);
-    if (!shop) return '❌ 这个绑定码对应的店铺已不存在。';
-    // The code binds the chat and nothing else: the redeemer keeps whatever role their own account has.
-    const self = message.chatType === 'private' ? this.access.personByIdentity(shop.id, message.platform, message.userId) : undefined;
-    const audience: Audience = self?.role === 'owner' ? 'owner' : 'staff';
-    this.access.bind({ shopId: shop.id, platform: message.platform, chatId: message.chatId, audience, title: message.chatTitle ?? null }, now);
-    if (message.chatType === 'group') return `✅ 已绑定到店铺「${shop.name}」（店员群）。发「帮助」看用法。`;
-    if (audience === 'owner') return `✅ 已绑定到店铺「${shop.name}」（老板私聊）。发「帮助」看用法。`;
-    return `✅ 已绑定到店铺「${shop.name}」（私聊，不显示成本和利润）。发「帮助」看用法。\n老板要在这个账号看成本：在原来和我的私聊里发「关联码」，再到这里发「关联 码」。`;
-  }
-
-  private alreadyBound(binding: BindingRecord): string {
-    const shop = this.engine.store.shopById(binding.shopId);
-    return `本聊天已经绑定店铺「${shop?.name ?? ''}」。要换店请先发「解绑」。`;
-  }
-
-  /**
-   * Adds the redeemer's account to the person who asked for the code. Only in a private chat (a link
-   * code seen in a group is spent, so nobody else there can use it), and never taking an account
-   * that is already someone else's or replacing the asker's own account on this platform.
-   */
-  private link(message: GatewayMessage, code: string, grant: CodeGrant, binding: BindingRecord | undefined): string {
-    const now = this.clock.now();
-    if (message.chatType !== 'private') {
-      this.access.redeemCode(code, now);
-      return LINK_CODE_IN_GROUP;
-    }
-    const shop = this.engine.store.shopById(grant.shopId);
-    if (!shop) return '❌ 这个关联码对应的店铺已不存在。';
-    if (binding && binding.shopId !== shop.id) return `❌ 本聊天已经绑定店铺「${this.engine.store.shopById(binding.shopId)?.name ?? ''}」，不能关联到「${shop.name}」。`;
-    const people = this.access.people(shop.id);
-    const asker = people.find((p) => p.id === grant.personId);
-    if (!asker || asker.role === 'removed' || asker.role === 'member') return '❌ 发这个关联码的人已不在本店，关联码作废。';
-    const identity = { platform: message.platform, platformUserId: message.userId, handle: message.userHandle ?? null };
-    const own = asker.identities.find((i) => i.platform === message.platform);
-    if (own && own.platformUserId !== message.userId) {
-      return `❌ ${asker.displayName} 在这个平台已经关联了另一个账号，不能替换。请用原来的账号和我私聊。`;
-    }
-    const holder = people.find((p) => p.id !== asker.id && p.identities.some((i) => i.platform === message.platform && i.platformUserId === message.userId));
-    if (holder && !(holder.role === 'member' && holder.identities.length === 1)) {
-      const role = holder.role === 'removed' ? '已移出' : holder.role === 'member' ? '群成员' : ROLE_LABELS[holder.role];
-      return `❌ 这个账号在「${shop.name}」已经是 ${holder.displayName}（${role}），不能再关联到 ${asker.displayName}。`;
-    }
-    if (!this.access.redeemCode(code, now)) return '❌ 关联码无效、已用过或已过期（10 分钟有效）。请在和我的私聊里重新发「关联码」。';
-    if (holder) {
-      // The asker had only spoken in a group from this account: the same person, now proven by the code.
-      if (!this.access.moveMemberIdentity(holder.id, asker.id, identity)) return '❌ 关联没有成功，请重新发「关联码」再试。';
-    } else if (!own) {
-      this.access.linkIdentity(asker.id, identity);
-    }
-    const audience: Audience = asker.role === 'owner' ? 'owner' : 'staff';
-    this.access.bind({ shopId: shop.id, platform: message.platform, chatId: message.chatId, audience, title: binding?.title ?? message.chatTitle ?? null }, now);
-    const sees = audience === 'owner' ? '这里是老板私聊，能看到成本和利润。' : '这里是私聊，不显示成本和利润。';
-    return `✅ 已把这个账号关联到「${shop.name}」的 ${asker.displayName}（${ROLE_LABELS[asker.role]}）。${sees}发「帮助」看用法。`;
-  }
-
-  /** Hands out a link code in the asker's private chat only: a group would show it to everyone there. */
-  private linkCode(message: GatewayMessage, shop: ShopRecord, person: PersonRecord | undefined): string {
-    if (message.chatType !== 'private') {
-      return '🔒 关联码只在私聊里发。请点开我的头像，在和我的私聊里发「关联码」。\n（要把别的群接到本店，发「绑定码」。）';
-    }
-    if (!person) return '⛔ 只有老板本人可以生成关联码。';
-    const now = this.clock.now();
-    const code = this.makeCode();
-    this.access.createCode(shop.id, person.id, code, now, new Date(now.getTime() + CODE_MINUTES * 60_000), 'link');
-    return [
-      `🔑 关联码 ${code}（${CODE_MINUTES} 分钟内有效，只能用一次，只关联你本人 ${person.displayName}）。`,
-      `在另一个平台（微信或 Telegram）和我的私聊里发：关联 ${code}`,
-      '⚠️ 不要转发或发到群里：拿到它的人能以你的身份看账、记账。',
-    ].join('\n');
-  }
-
-  /** `关联码` in a private chat not bound yet: an owner of exactly one shop gets their own chat bound as an owner chat first. */
-  private linkCodeUnbound(message: GatewayMessage): string {
-    const shops = this.access.ownedShops(message.platform, message.userId);
-    const shop = shops.length === 1 ? this.engine.store.shopById(shops[0] as number) : undefined;
-    if (!shop) return '这个私聊还没有绑定店铺。请先在店里的群发「绑定码」，再到这里发「绑定 码」，然后在这里发「关联码」。';
-    const person = this.access.personByIdentity(shop.id, message.platform, message.userId);
-    this.access.bind({ shopId: shop.id, platform: message.platform, chatId: message.chatId, audience: 'owner', title: null }, this.clock.now());
-    return this.linkCode(message, shop, person);
-  }
-
   private admin(c: AdminCommand, message: GatewayMessage, shop: ShopRecord, person: PersonRecord | undefined, access: ChatAccess): string {
-    const now = this.clock.now();
     switch (c.intent) {
       case 'openShop':
-        return `本聊天已经绑定店铺「${shop.name}」。要换店请先发「解绑」。`;
       case 'bind':
-        return `本聊天已经绑定店铺「${shop.name}」。要换店请先发「解绑」。`;
+        return refusalText({ code: 'ALREADY_BOUND', shopName: shop.name });
       case 'bindCode': {
-        if (!person) return '⛔ 只有老板本人可以生成绑定码。';
-        const code = this.makeCode();
-        this.access.createCode(shop.id, person.id, code, now, new Date(now.getTime() + CODE_MINUTES * 60_000), 'chat');
+        const issued = this.access.issueCode(shop, person, 'chat', message.chatType);
+        if (!issued.ok) return refusalText(issued.refusal);
+        const { code, minutes } = issued.value;
         return [
-          `🔑 绑定码 ${code}（${CODE_MINUTES} 分钟内有效，只能用一次）。在要接入「${shop.name}」的群或私聊里发：绑定 ${code}`,
+          `🔑 绑定码 ${code}（${minutes} 分钟内有效，只能用一次）。在要接入「${shop.name}」的群或私聊里发：绑定 ${code}`,
           '它只接入聊天，不给任何人身份。要关联你在另一个平台的账号，请在和我的私聊里发「关联码」。',
         ].join('\n');
       }
-      case 'linkCode':
-        return this.linkCode(message, shop, person);
+      case 'linkCode': {
+        const issued = this.access.issueCode(shop, person, 'link', message.chatType);
+        return issued.ok ? linkCodeText(issued.value) : refusalText(issued.refusal);
+      }
       case 'unbind':
         this.access.unbind(message.platform, message.chatId);
         return `✅ 本聊天已与店铺「${shop.name}」解绑，账本数据都还在。`;
       case 'members': {
-        const people = this.access.people(shop.id).filter((p) => p.role !== 'removed');
-        const memberRole = this.access.memberRole(shop.id);
+        const { people, memberRole } = this.access.members(shop.id);
         const lines = people.map((p) => {
           const role = p.role === 'member' ? `${ROLE_LABELS[memberRole]}（群成员默认）` : ROLE_LABELS[p.role as Role];
           const handles = p.identities.map((i) => (i.handle ? `@${i.handle}` : `${i.platform}`)).join(' ');
@@ -345,17 +235,10 @@ export class ChatGateway {
       }
       case 'grant':
       case 'remove': {
-        const target = this.findPerson(shop.id, c.target);
-        if (!target) return `❌ 没找到 @${c.target}。请让 TA 先在已绑定的群里说一句话，再授权。`;
-        const owners = this.access.people(shop.id).filter((p) => p.role === 'owner');
-        const demotingLastOwner = target.role === 'owner' && owners.length <= 1 && (c.intent === 'remove' || c.role !== 'owner');
-        if (demotingLastOwner) return '❌ 不能移除或降级最后一位老板。请先授权另一位老板。';
-        if (c.intent === 'remove') {
-          this.access.setRole(target.id, 'removed');
-          return `✅ 已把 ${target.displayName} 移出「${shop.name}」。`;
-        }
-        this.access.setRole(target.id, c.role);
-        return `✅ ${target.displayName} 现在是「${ROLE_LABELS[c.role]}」。`;
+        const changed = this.access.changeRole(shop.id, c.target, c.intent === 'remove' ? 'removed' : c.role);
+        if (!changed.ok) return refusalText(changed.refusal);
+        if (c.intent === 'remove') return `✅ 已把 ${changed.value.displayName} 移出「${shop.name}」。`;
+        return `✅ ${changed.value.displayName} 现在是「${ROLE_LABELS[c.role]}」。`;
       }
       case 'memberRole':
         this.access.setMemberRole(shop.id, c.role);
@@ -363,9 +246,7 @@ export class ChatGateway {
       case 'audit':
         return this.audit(c, shop, access);
       case 'shopSetting': {
-        const digest = this.engine.digestQueries;
-        if (!digest) return '❌ 这个设置要在启用日报时使用。';
-        digest.updateSettings(shop.id, { [c.key]: c.value });
+        this.engine.digestQueries.updateSettings(shop.id, { [c.key]: c.value });
         const label = {
           lowStockAlert: '缺货提醒',
           salesWindowDays: '销量统计天数',
@@ -380,25 +261,15 @@ export class ChatGateway {
     }
   }
 
-  private findPerson(shopId: number, target: string): PersonRecord | undefined {
-    const name = target.replace(/^@/, '').toLowerCase();
-    const people = this.access.people(shopId);
-    return (
-      people.find((p) => p.identities.some((i) => i.handle?.toLowerCase() === name)) ??
-      people.find((p) => p.displayName.toLowerCase() === name) ??
-      people.find((p) => p.identities.some((i) => i.platformUserId.toLowerCase() === name))
-    );
-  }
-
   private audit(c: Extract<AdminCommand, { intent: 'audit' }>, shop: ShopRecord, access: ChatAccess): string {
     let productId: number | undefined;
     if (c.product !== undefined) {
       const found = this.engine.service.stock(shop.id, c.product);
-      if (!found.ok || !found.value[0]) return `❌ 没有找到商品「${c.product}」。例：记录 T恤 或 记录 #12`;
+      if (!found.ok || !found.value[0]) return refusalText({ code: 'AUDIT_UNKNOWN_PRODUCT', product: c.product });
       productId = found.value[0].productId;
     }
     const rows = this.access.audit(shop.id, { productId, seq: c.entryNo, limit: c.entryNo ? 1 : 10 });
-    if (rows.length === 0) return c.entryNo ? `❌ 本店没有记录 #${c.entryNo}。` : '还没有记录。';
+    if (rows.length === 0) return c.entryNo ? refusalText({ code: 'AUDIT_NO_ENTRY', entryNo: c.entryNo }) : '还没有记录。';
     const lines = rows.map((r) => {
       const qty = `${formatQty(Math.abs(r.qtyMilli))}${r.unit}`;
       const isCost = r.kind === 'purchase' || r.kind === 'supplier_return';
@@ -413,4 +284,30 @@ export class ChatGateway {
     });
     return [`🧾 ${c.product ? `${c.product} 的` : ''}最近记录：`, ...lines].join('\n');
   }
+}
+
+/** The welcome after 开店. */
+function openedText(shop: ShopRecord, audience: 'owner' | 'staff'): string {
+  const where = audience === 'owner' ? '这是老板私聊，能看到成本和利润。' : '这是店员群：群里不显示成本和利润。';
+  return `🎉 店铺「${shop.name}」已开通，你是老板。${where}\n发「帮助」看用法；发「绑定码」可以把别的群或私聊接到同一个店。`;
+}
+
+/** The confirmation after a code was redeemed. */
+function redeemedText(r: Redeemed): string {
+  if (r.kind === 'linked') {
+    const sees = r.audience === 'owner' ? '这里是老板私聊，能看到成本和利润。' : '这里是私聊，不显示成本和利润。';
+    return `✅ 已把这个账号关联到「${r.shop.name}」的 ${r.asker.displayName}（${ROLE_LABELS[r.asker.role as Role]}）。${sees}发「帮助」看用法。`;
+  }
+  if (r.chatType === 'group') return `✅ 已绑定到店铺「${r.shop.name}」（店员群）。发「帮助」看用法。`;
+  if (r.audience === 'owner') return `✅ 已绑定到店铺「${r.shop.name}」（老板私聊）。发「帮助」看用法。`;
+  return `✅ 已绑定到店铺「${r.shop.name}」（私聊，不显示成本和利润）。发「帮助」看用法。\n老板要在这个账号看成本：在原来和我的私聊里发「关联码」，再到这里发「关联 码」。`;
+}
+
+/** A link code handed out, with the warning not to share it. */
+function linkCodeText({ code, minutes, person }: IssuedCode): string {
+  return [
+    `🔑 关联码 ${code}（${minutes} 分钟内有效，只能用一次，只关联你本人 ${person.displayName}）。`,
+    `在另一个平台（微信或 Telegram）和我的私聊里发：关联 ${code}`,
+    '⚠️ 不要转发或发到群里：拿到它的人能以你的身份看账、记账。',
+  ].join('\n');
 }

@@ -55,8 +55,3 @@ export function neededRole(capability: Capability): Role {
   const order: Role[] = ['viewer', 'staff', 'owner'];
   return order.find((r) => PERMISSIONS[capability][r]) ?? 'owner';
 }
-
-/** The refusal for a role that lacks a capability, naming the least role that has it. */
-export function permissionRefusal(role: Role, capability: Capability): string {
-  return `⛔ 你的身份是「${ROLE_LABELS[role]}」，这个操作需要「${ROLE_LABELS[neededRole(capability)]}」权限。`;
-}

@@ -6,7 +6,7 @@ import type { Command, Period } from './command.ts';
 import { percent, qty, yuanGrouped } from './format.ts';
 import { localDay, localTime, startOfDayAt } from '../core/zoned-time.ts';
 import { parsePeriod } from './parse/index.ts';
-import { ROLE_LABELS } from './permissions.ts';
+import { refusalText } from './refusals.ts';
 
 /**
  * The analysis replies (销量 / 利润 / 畅销 / 滞销 / 日报, each optionally 按渠道) as compact text tables
@@ -34,7 +34,7 @@ export function renderReport(
   seeCost: boolean,
   now: Date,
 ): string {
-  if (command.kind === 'profit' && !seeCost) return `⛔ 利润只有「${ROLE_LABELS.owner}」可以查看。可以发「销量 本月」看销量。`;
+  if (command.kind === 'profit' && !seeCost) return refusalText({ code: 'PROFIT_OWNER_ONLY' });
   const period = command.period ?? defaultPeriod(command.kind, shop, now);
   switch (command.kind) {
     case 'slow':

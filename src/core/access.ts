@@ -3,6 +3,8 @@
  */
 
 export type PersonRole = 'owner' | 'staff' | 'viewer' | 'member' | 'removed';
+/** The roles a person can be given, and the role a message acts with. */
+export type ShopRole = 'owner' | 'staff' | 'viewer';
 export type Audience = 'owner' | 'staff';
 
 export interface PersonRecord {
@@ -78,6 +80,11 @@ export interface AccessStore {
   linkIdentity(personId: number, identity: Omit<IdentityRecord, 'personId'>): void;
   people(shopId: number): (PersonRecord & { identities: IdentityRecord[] })[];
   setRole(personId: number, role: PersonRole): void;
+  /**
+   * Gives a person of the shop a role unless that would leave the shop without an owner; false,
+   * changing nothing, when it would. One statement, so the check and the change cannot be split.
+   */
+  setRoleKeepingAnOwner(shopId: number, personId: number, role: ShopRole | 'removed'): boolean;
   setMemberRole(shopId: number, role: 'staff' | 'viewer'): void;
   memberRole(shopId: number): 'staff' | 'viewer';
   createCode(shopId: number, personId: number, code: string, now: Date, expiresAt: Date, purpose: CodePurpose): void;

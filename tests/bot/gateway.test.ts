@@ -1,9 +1,14 @@
+import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteAccessStore } from '../../src/adapters/prisma/sqlite-access.ts';
 import { SqliteDigestStore } from '../../src/adapters/prisma/sqlite-digest.ts';
 import { ChatEngine } from '../../src/bot/engine.ts';
+import { AccessService } from '../../src/core/access.service.ts';
 import { ChatGateway, UNBOUND_HINT, type GatewayMessage } from '../../src/bot/gateway.ts';
 import { PERMISSIONS, type Role } from '../../src/bot/permissions.ts';
+import { INTERNAL_ERROR_TEXT } from '../../src/bot/refusals.ts';
+import { consoleChatId, runConsoleChat } from '../../src/adapters/console/console-chat.ts';
+import type { BotLogger } from '../../src/bot/engine.ts';
 import { createTestDb, TestClock, type TestDb, engineDeps } from '../helpers/db.ts';
 
 let t: TestDb;
@@ -18,7 +23,11 @@ function setup(owners: string[] = []) {
   clock = new TestClock(new Date('2026-11-27T04:00:00Z'));
   access = new SqliteAccessStore(t.db);
   codes = ['CODE01', 'CODE02', 'CODE03', 'CODE04'];
-  gateway = new ChatGateway(new ChatEngine(t.store, clock, engineDeps(t.db)), access, clock, { owners, codeGenerator: () => codes.shift() ?? 'LAST99' });
+  gateway = new ChatGateway(
+    new ChatEngine(t.store, clock, engineDeps(t.db)),
+    new AccessService(access, t.store, clock, { owners, codeGenerator: () => codes.shift() ?? 'LAST99' }),
+    clock,
+  );
 }
 
 /** A message from a user in a chat; group chats are 'g…', private chats 'p…'. */
@@ -372,5 +381,66 @@ describe('the audit trail keeps cost and private chats to the owner', () => {
     // A viewer may not read the trail at all.
     say('g1', 'boss', '授权 @xiaoli 查看');
     expect(say('g1', 'xiaoli', '记录')?.text).toMatch(/^⛔/);
+  });
+});
+
+describe('the gateway is the one error boundary', () => {
+  /** A gateway on the same database whose access store fails on `people` (as a locked or corrupt database would). */
+  function brokenGateway(errors: object[]) {
+    const broken = new SqliteAccessStore(t.db);
+    broken.people = () => {
+      throw new Error('SQLITE_IOERR: disk I/O error');
+    };
+    const logger: BotLogger = { info() {}, warn() {}, debug() {}, error: (obj) => errors.push(obj) };
+    return new ChatGateway(new ChatEngine(t.store, clock, engineDeps(t.db)), new AccessService(broken, t.store, clock, { owners: [] }), clock, { logger });
+  }
+
+  it('answers a failure below it on the admin path with the internal-error line, and logs it', () => {
+    openShopWithGroup();
+    const errors: object[] = [];
+    const broken = brokenGateway(errors);
+    const reply = broken.handle({ platform: 'telegram', chatId: 'g1', chatType: 'group', messageId: 'x1', userId: 'boss', userName: 'boss', text: '成员' });
+    expect(reply?.text).toBe(INTERNAL_ERROR_TEXT);
+    // Marked failed: adapters that can be redelivered the message leave it unhandled.
+    expect(reply?.failed).toBe(true);
+    expect(errors).toHaveLength(1);
+    expect(String((errors[0] as { err: Error }).err.message)).toContain('SQLITE_IOERR');
+  });
+
+  it('keeps the console chat running after such a failure', async () => {
+    say('p-boss', 'boss', '开店 小店');
+    const shop = t.store.shopByName('小店');
+    if (!shop) throw new Error('no shop');
+    // As `jxc chat` does: the terminal is bound to the shop as the owner's chat.
+    access.bind({ shopId: shop.id, platform: 'console', chatId: consoleChatId(shop), audience: 'owner', title: '控制台' }, clock.now());
+    access.createPerson(shop.id, 'boss', 'owner', { platform: 'console', platformUserId: 'boss', handle: 'boss' }, clock.now());
+    const errors: object[] = [];
+    const broken = brokenGateway(errors);
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = '';
+    output.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    input.end('成员\n进货 T恤 5 件 单价 20\n查 T恤\n');
+    const handled = await runConsoleChat({ handle: (m) => broken.respond(m), shop, user: 'boss', input, output, interactive: false });
+    expect(handled).toBe(3);
+    const lines = printed.trim().split('\n');
+    expect(lines[0]).toBe(INTERNAL_ERROR_TEXT);
+    expect(printed).toContain('T恤：5件');
+    expect(errors).toHaveLength(1);
+  });
+
+  it('logs a failing reply listener without turning a recorded write into an apology', () => {
+    const errors: object[] = [];
+    const logger: BotLogger = { info() {}, warn() {}, debug() {}, error: (obj) => errors.push(obj) };
+    gateway = new ChatGateway(new ChatEngine(t.store, clock, engineDeps(t.db)), new AccessService(access, t.store, clock, { owners: [] }), clock, { logger });
+    gateway.onReply(() => {
+      throw new Error('alert outbox full');
+    });
+    say('p-boss', 'boss', '开店 小店');
+    const reply = say('p-boss', 'boss', '进货 T恤 5 件 单价 20');
+    expect(reply?.text).toContain('#1');
+    expect(reply?.text).not.toBe(INTERNAL_ERROR_TEXT);
+    expect(t.store.entries(1)).toHaveLength(1);
+    expect(errors.map((e) => (e as { err: Error }).err.message)).toEqual(['alert outbox full']);
   });
 });

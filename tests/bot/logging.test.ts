@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteAccessStore } from '../../src/adapters/prisma/sqlite-access.ts';
 import { ChatEngine, type BotLogger } from '../../src/bot/engine.ts';
 import { ChatGateway } from '../../src/bot/gateway.ts';
+import { AccessService } from '../../src/core/access.service.ts';
 import { createTestDb, TestClock, type TestDb, engineDeps } from '../helpers/db.ts';
 
 let t: TestDb;
@@ -15,7 +16,7 @@ beforeEach(() => {
   const capture = (level: string) => (obj: object, msg?: string) => lines.push(`${level} ${msg ?? ''} ${JSON.stringify(obj)}`);
   const logger: BotLogger = { info: capture('info'), warn: capture('warn'), error: capture('error'), debug: capture('debug') };
   const clock = new TestClock(new Date('2026-11-27T04:00:00Z'));
-  gateway = new ChatGateway(new ChatEngine(t.store, clock, { ...engineDeps(t.db), logger }), new SqliteAccessStore(t.db), clock, { owners: [] });
+  gateway = new ChatGateway(new ChatEngine(t.store, clock, { ...engineDeps(t.db), logger }), new AccessService(new SqliteAccessStore(t.db), t.store, clock, { owners: [] }), clock);
 });
 afterEach(() => t.cleanup());
 

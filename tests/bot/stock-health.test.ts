@@ -7,6 +7,7 @@ import { SqliteDigestStore } from '../../src/adapters/prisma/sqlite-digest.ts';
 import { digestWindow } from '../../src/bot/digest.ts';
 import { ChatEngine } from '../../src/bot/engine.ts';
 import { ChatGateway } from '../../src/bot/gateway.ts';
+import { AccessService } from '../../src/core/access.service.ts';
 import { collectDigest } from '../../src/core/digest.ts';
 import { createTestDb, engineDeps, TestClock, type TestDb } from '../helpers/db.ts';
 
@@ -33,7 +34,7 @@ beforeEach(() => {
   t = createTestDb();
   clock = new TestClock(NOW);
   digest = new SqliteDigestStore(t.db);
-  gateway = new ChatGateway(new ChatEngine(t.store, clock, engineDeps(t.db)), new SqliteAccessStore(t.db), clock, { owners: [] });
+  gateway = new ChatGateway(new ChatEngine(t.store, clock, engineDeps(t.db)), new AccessService(new SqliteAccessStore(t.db), t.store, clock, { owners: [] }), clock);
   expect(say('开店 小店', 41)).toContain('店铺「小店」已开通');
   say('进货 旧款 10件 单价 10', 40); // never sold: 滞销
   say('进货 帽子 6个 单价 10', 40);

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AccessStore, AuditRow, Audience, BindingRecord, CodeGrant, CodePurpose, IdentityRecord, PersonRecord, PersonRole } from '../../core/access.ts';
+import type { AccessStore, AuditRow, Audience, BindingRecord, CodeGrant, CodePurpose, IdentityRecord, PersonRecord, PersonRole, ShopRole } from '../../core/access.ts';
 
 /** People, identities, chat bindings and binding codes on SQLite. */
 export class SqliteAccessStore implements AccessStore {
@@ -29,6 +29,9 @@ export class SqliteAccessStore implements AccessStore {
       people: p('SELECT id, shopId, displayName, role FROM Person WHERE shopId = ? ORDER BY id'),
       identities: p('SELECT i.personId, i.platform, i.platformUserId, i.handle FROM Identity i JOIN Person p ON p.id = i.personId WHERE p.shopId = ?'),
       setRole: p('UPDATE Person SET role = ? WHERE id = ?'),
+      setRoleKeepingAnOwner: p(
+        "UPDATE Person SET role = @role WHERE id = @id AND shopId = @shopId AND (role <> 'owner' OR @role = 'owner' OR (SELECT COUNT(*) FROM Person WHERE shopId = @shopId AND role = 'owner') > 1)",
+      ),
       setMemberRole: p('UPDATE Shop SET memberRole = ? WHERE id = ?'),
       memberRole: p('SELECT memberRole FROM Shop WHERE id = ?'),
       createCode: p('INSERT INTO BindingCode (shopId, personId, code, createdAt, expiresAt, purpose) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -103,6 +106,10 @@ export class SqliteAccessStore implements AccessStore {
 
   setRole(personId: number, role: PersonRole): void {
     this.s.setRole.run(role, personId);
+  }
+
+  setRoleKeepingAnOwner(shopId: number, personId: number, role: ShopRole | 'removed'): boolean {
+    return this.s.setRoleKeepingAnOwner.run({ shopId, id: personId, role }).changes > 0;
   }
 
   setMemberRole(shopId: number, role: 'staff' | 'viewer'): void {

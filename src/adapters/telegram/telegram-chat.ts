@@ -3,6 +3,7 @@ import type { ChatGateway, GatewayMessage } from '../../bot/gateway.ts';
 import { FILES_UNAVAILABLE } from '../../bot/files/file-replies.ts';
 import type { OutgoingFile, StartProgress } from '../../bot/files/files.port.ts';
 import { UNDO_HINT } from '../../bot/replies.ts';
+import { INTERNAL_ERROR_TEXT } from '../../bot/refusals.ts';
 import type { AccessStore } from '../../core/access.ts';
 import type { Clock, InventoryStore } from '../../core/ports.ts';
 import { apiFailure } from './api-failure.ts';
@@ -60,7 +61,8 @@ const WRITE_INTENTS: ReadonlySet<string> = new Set(['purchase', 'sale', 'custome
 /** A long export edits its progress message at most this often. */
 const PROGRESS_MS = 2_000;
 
-const FAILED = '⚠️ 出错了，这条没有记账。请稍后再试；如果一直这样，请联系管理员。';
+/** The adapter's last resort when the gateway itself failed: the same words as every chat's internal error. */
+const FAILED = INTERNAL_ERROR_TEXT;
 const EDIT_NOT_A_COMMAND = '（修改后的消息不是记账命令，原记录已撤销）';
 
 /** An undo or correction command (`撤销`, `撤回 #3`, `改 #3 数量 4`, `/undo`), after an optional @mention. */

@@ -2,7 +2,8 @@ import type { ShopRecord } from '../../core/ports.ts';
 import type { Clock } from '../../core/ports.ts';
 import type { Command } from '../command.ts';
 import type { BotLogger, BotReply, IncomingMessage } from '../engine.ts';
-import { can, permissionRefusal, type Role } from '../permissions.ts';
+import { can, type Role } from '../permissions.ts';
+import { permissionRefusal } from '../refusals.ts';
 import {
   CANCELLED,
   DOWNLOAD_FAILED,

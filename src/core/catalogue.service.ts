@@ -1,0 +1,81 @@
+import type { Failure } from './failures.ts';
+import type { InventoryStore, ProductMode, ProductRecord, ShopRecord } from './ports.ts';
+
+/**
+ * Settings and aliases: `设置 T恤 预警 10`, `设置 日报 21:00`, `别名 T恤 = 短袖`. Refusals are coded
+ * values the chat layer words (UNKNOWN_PRODUCT as every other use case says it, SKU_TAKEN here).
+ *
+ * Each use case reads, then writes, with separate port calls and no read inside a write's callback,
+ * so asynchronous ports only add `await`s.
+ */
+
+/** A product setting as written: levels and lead time in the product's unit or days, prices in 分. */
+export type ProductSetting =
+  | { key: 'reorderLevel' | 'overstockLevel' | 'salePrice' | 'leadTime'; value: number }
+  | { key: 'mode'; value: ProductMode }
+  | { key: 'sku'; value: string };
+
+export type CatalogueFailure = Failure | { code: 'SKU_TAKEN'; sku: string; owner: string };
+
+export type CatalogueResult<T> = { ok: true; value: T } | { ok: false; failure: CatalogueFailure };
+
+/** The store ports settings and aliases need. */
+export type CatalogueStore = Pick<InventoryStore, 'transaction' | 'products' | 'aliases' | 'addAlias' | 'updateProduct' | 'updateShop'>;
+
+export class CatalogueService {
+  constructor(private readonly store: CatalogueStore) {}
+
+  /** A product by name or alias (as the ledger finds it). */
+  private find(shopId: number, name: string): ProductRecord | undefined {
+    return this.store.transaction((uow) => uow.findProduct(shopId, name));
+  }
+
+  /** Changes one product setting; the answer names the product and its unit for the confirmation. */
+  setProduct(shopId: number, productName: string, setting: ProductSetting): CatalogueResult<{ product: ProductRecord; setting: ProductSetting }> {
+    const product = this.find(shopId, productName);
+    if (!product) return { ok: false, failure: { code: 'UNKNOWN_PRODUCT', product: productName } };
+    switch (setting.key) {
+      case 'reorderLevel':
+        this.store.updateProduct(shopId, product.id, { reorderLevel: Math.round(setting.value) });
+        break;
+      case 'overstockLevel':
+        this.store.updateProduct(shopId, product.id, { overstockLevel: Math.round(setting.value) });
+        break;
+      case 'salePrice':
+        this.store.updateProduct(shopId, product.id, { salePrice: Math.round(setting.value) });
+        break;
+      case 'leadTime':
+        this.store.updateProduct(shopId, product.id, { leadTimeDays: Math.round(setting.value) });
+        break;
+      case 'mode':
+        this.store.updateProduct(shopId, product.id, { mode: setting.value });
+        break;
+      case 'sku': {
+        const taken = this.store.products(shopId).find((p) => p.sku === setting.value && p.id !== product.id);
+        if (taken) return { ok: false, failure: { code: 'SKU_TAKEN', sku: setting.value, owner: taken.name } };
+        this.store.updateProduct(shopId, product.id, { sku: setting.value });
+        break;
+      }
+    }
+    const rounded: ProductSetting = setting.key === 'mode' || setting.key === 'sku' ? setting : { key: setting.key, value: Math.round(setting.value) };
+    return { ok: true, value: { product, setting: rounded } };
+  }
+
+  /** Changes a shop-wide setting (the digest's time, the shop's time zone). */
+  setShop(shopId: number, patch: Partial<Pick<ShopRecord, 'timeZone' | 'digestTime'>>): void {
+    this.store.updateShop(shopId, patch);
+  }
+
+  /** Adds aliases to a product; a name already taken is left out. Answers with all its aliases now and the ones not added. */
+  addAliases(shopId: number, productName: string, aliases: readonly string[]): CatalogueResult<{ product: ProductRecord; all: string[]; taken: string[] }> {
+    const product = this.find(shopId, productName);
+    if (!product) return { ok: false, failure: { code: 'UNKNOWN_PRODUCT', product: productName } };
+    const added = aliases.filter((a) => this.store.addAlias(shopId, product.id, a));
+    const taken = aliases.filter((a) => !added.includes(a));
+    const all = this.store
+      .aliases(shopId)
+      .filter((a) => a.productId === product.id)
+      .map((a) => a.alias);
+    return { ok: true, value: { product, all, taken } };
+  }
+}
