@@ -25,19 +25,8 @@ const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
 /** The default location every shop starts with. */
 export const DEFAULT_LOCATION = '默认仓';
 
-interface ProductRow {
-  id: number;
-  shopId: number;
-  name: string;
-  sku: string | null;
-  unit: string;
-  salePrice: number | null;
-  lastCost: number | null;
-  reorderLevel: number | null;
-  overstockLevel: number | null;
-  leadTimeDays: number | null;
-  mode: string;
-}
+/** A Product row as SQLite returns it: the record, with its mode not yet checked. */
+type ProductRow = Omit<ProductRecord, 'mode'> & { mode: string };
 
 interface EntryRow {
   id: number;
