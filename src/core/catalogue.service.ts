@@ -71,8 +71,9 @@ export class CatalogueService {
     const product = this.find(shopId, productName);
     if (!product) return { ok: false, failure: { code: 'UNKNOWN_PRODUCT', product: productName } };
     // A loop, not aliases.filter(): a store call inside an array callback could not become `await`.
-    const taken: string[] = [];
-    for (const a of aliases) if (!this.store.addAlias(shopId, product.id, a)) taken.push(a);
+    const added: string[] = [];
+    for (const a of aliases) if (this.store.addAlias(shopId, product.id, a)) added.push(a);
+    const taken = aliases.filter((a) => !added.includes(a));
     const all = this.store
       .aliases(shopId)
       .filter((a) => a.productId === product.id)
