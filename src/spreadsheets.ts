@@ -142,10 +142,11 @@ export function exportWorkerScript(): WorkerScript | undefined {
 
 /** A worker thread on the script, with the job as its data. */
 function startWorker(script: WorkerScript, job: ExportJob): Worker {
-  const workerData = { jxcExport: job };
-  if (!script.tsxApi) return new Worker(script.url, { workerData });
+  // No flags of the host process (`--input-type`, `-e`, a test runner's) apply to the worker; it needs none.
+  const options = { workerData: { jxcExport: job }, execArgv: [] };
+  if (!script.tsxApi) return new Worker(script.url, options);
   const bootstrap = `import(${JSON.stringify(script.tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(script.url.href)}, ${JSON.stringify(script.url.href)}))`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return new Worker(bootstrap, { ...options, eval: true });
 }
 
 /** A worker that failed before it took the file over: the export can still run inline. */

@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { InputFile, type Bot } from 'grammy';
@@ -18,14 +21,17 @@ const ENTRIES = 50_000;
 let t: TestApp;
 let bot: Bot;
 let calls: ApiCall[];
+let dir: string;
 
 beforeEach(() => {
   t = createTestApp();
+  dir = mkdtempSync(join(tmpdir(), 'jxc-export-worker-'));
   bot = createTelegramBot(t.app, { mode: 'polling', token: TOKEN }, { botInfo: BOT_INFO, throttle: false });
   calls = interceptCalls(bot);
 });
 afterEach(async () => {
   await t.cleanup();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 async function say(text: string, from: TestUser = boss, chat: { id: number; type: string; title?: string } = dm): Promise<ApiCall[]> {
@@ -98,14 +104,32 @@ describe('a chat export in a worker thread', () => {
     expect(sheet.getCell(`D${ENTRIES + 2}`).value).toBe('T恤');
   });
 
-  it('finds its worker next to the module, in the sources and in the compiled dist/', () => {
+  it('finds its worker next to the module in the sources, and exports from the compiled dist/ with plain node', () => {
     expect(exportWorkerScript()?.url.pathname).toMatch(/\/src\/export-worker\.ts$/);
-    const dist = new URL('../../../dist/spreadsheets.js', import.meta.url);
-    const printed = execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(dist.href)}); console.log(JSON.stringify(m.exportWorkerScript()))`], {
-      encoding: 'utf8',
-    });
-    const script = JSON.parse(printed) as { url: string; tsxApi?: string };
-    expect(fileURLToPath(script.url)).toMatch(/\/dist\/export-worker\.js$/);
-    expect(script.tsxApi).toBeUndefined();
+    const dist = new URL('../../../dist/', import.meta.url).href;
+    // What a user runs: the compiled package, no TypeScript loader.
+    const script = `
+      const { createApp } = await import(${JSON.stringify(`${dist}main.js`)});
+      const { createConfig } = await import(${JSON.stringify(`${dist}config.js`)});
+      const { createSpreadsheets, exportWorkerScript } = await import(${JSON.stringify(`${dist}spreadsheets.js`)});
+      const app = createApp(createConfig({ DATABASE_URL: ${JSON.stringify(`file:${dir}/dist.db`)}, LOG_LEVEL: 'silent' }));
+      const shop = app.shop('小店');
+      app.db.prepare("INSERT INTO Product (shopId, name, unit, createdAt) VALUES (?, 'T恤', '件', 0)").run(shop.id);
+      const location = app.db.prepare('SELECT id FROM Location WHERE shopId = ? AND isDefault = 1').get(shop.id).id;
+      const insert = app.db.prepare("INSERT INTO Entry (shopId, seq, kind, productId, locationId, qtyMilli, unitPrice, amount, cost, valueDelta, channel, occurredAt, recordedAt, actorId, actorName) VALUES (?, ?, 'sale', 1, ?, -1000, 5900, 5900, 2000, -2000, '淘宝', ?, ?, 'tg:1', '老王')");
+      for (let i = 1; i <= 3000; i++) insert.run(shop.id, i, location, Date.now() - 1000, Date.now() - 1000);
+      const threads = [];
+      const progress = [];
+      const sheets = createSpreadsheets({ db: app.db, store: app.store, service: app.engine.service, clock: app.clock, reader: app.reader, onExportThread: (t, r) => threads.push(r ? t + ': ' + r : t) });
+      const file = await sheets.exportEntries(shop, { from: new Date(0), to: new Date(Date.now() + 60000), label: '全部' }, (n) => progress.push(n));
+      const chunks = [];
+      for await (const chunk of file.stream) chunks.push(chunk);
+      console.log(JSON.stringify({ rows: file.rows, threads, progress, worker: exportWorkerScript().url, pk: Buffer.concat(chunks).subarray(0, 2).toString('latin1') }));
+      await app.close();`;
+    const printed = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    const result = JSON.parse(printed.trim().split('\n').at(-1) ?? '') as { rows: number; threads: string[]; progress: number[]; worker: string; pk: string };
+    expect(fileURLToPath(result.worker)).toMatch(/\/dist\/export-worker\.js$/);
+    expect(result).toMatchObject({ rows: 3000, threads: ['worker'], pk: 'PK' });
+    expect(result.progress).toContain(2000);
   });
 });
