@@ -34,7 +34,14 @@ export function createApp(config: Config, options: { clock?: Clock; logger?: pin
   const digestStore = new SqliteDigestStore(db);
   const engine = new ChatEngine(store, clock, { logger, digest: digestStore, reports: new SqliteReports(db) });
   const files = new FileIntents({
-    spreadsheets: createSpreadsheets({ db, store, service: engine.service, clock, reader: base.reader }),
+    spreadsheets: createSpreadsheets({
+      db,
+      store,
+      service: engine.service,
+      clock,
+      reader: base.reader,
+      onExportThread: (thread, reason) => logger.debug({ thread, reason }, 'chat export written'),
+    }),
     pending: new SqlitePendingImports(db),
     clock,
     logger,

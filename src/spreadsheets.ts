@@ -2,9 +2,13 @@ import type { SqliteDatabase } from './adapters/prisma/database.ts';
 import { SqliteReports } from './adapters/prisma/sqlite-reports.ts';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, unlinkSync } from 'node:fs';
+import { closeSync, constants, createReadStream, createWriteStream, existsSync, openSync, unlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ExportJob, ExportMessage } from './export-worker.ts';
 import { exportReport, writeEntriesAndProfit, type ReportReader } from './adapters/files/export.ts';
 import { openPrivateFile } from './private-file.ts';
 import { detectImportKind, importFile, previewImport, type ImportSummary, type ImportTarget } from './adapters/files/import.ts';
@@ -21,6 +25,8 @@ export interface SpreadsheetSources {
   clock: Clock;
   /** Prisma Client reads for exports, opened on first use. */
   reader(): ReportReader;
+  /** Where an export ran, for the log: a worker thread, or inline when no worker could be started. */
+  onExportThread?: ((thread: 'worker' | 'inline', reason?: string) => void) | undefined;
 }
 
 /** Problems listed in a chat reply before the list is cut. */
@@ -50,20 +56,32 @@ export function createSpreadsheets(sources: SpreadsheetSources): SpreadsheetServ
     },
     async exportEntries(shop, period, onProgress) {
       // Streamed through a private temporary file: memory stays flat however many entries there are,
-      // and the row count is known before the caption is written.
+      // and the row count is known before the caption is written. The workbook is written in a
+      // worker thread when one can be started, so other chats keep being answered meanwhile.
       const path = join(tmpdir(), `jxc-export-${randomBytes(6).toString('hex')}.xlsx`);
-      const out = createWriteStream('', { fd: openPrivateFile(path) });
+      const fd = openPrivateFile(path);
+      const script = sources.db.memory ? undefined : exportWorkerScript();
       let rows: number;
       try {
-        rows = await writeEntriesAndProfit({ reader: sources.reader(), queries: new SqliteReports(sources.db) }, shop, period, out, onProgress);
+        if (script) {
+          closeSync(fd);
+          const job: ExportJob = { dbPath: sources.db.name, shop: { id: shop.id, timeZone: shop.timeZone }, from: period.from.getTime(), to: period.to.getTime(), path };
+          const inWorker = await exportInWorker(script, job, onProgress).catch((error: unknown) => (error instanceof WorkerNotStarted ? error : Promise.reject(error)));
+          if (typeof inWorker === 'number') {
+            sources.onExportThread?.('worker');
+            rows = inWorker;
+          } else {
+            sources.onExportThread?.('inline', inWorker.message);
+            rows = await exportInline(sources, shop, period, openSync(path, constants.O_WRONLY | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0)), onProgress);
+          }
+        } else {
+          sources.onExportThread?.('inline', sources.db.memory ? 'in-memory database' : 'no worker file');
+          rows = await exportInline(sources, shop, period, fd, onProgress);
+        }
       } catch (error) {
-        out.destroy();
         unlinkSync(path);
         throw error;
-      } finally {
-        out.end();
       }
-      await once(out, 'close');
       return { name: `${unsafe(shop.name)}-${unsafe(period.label)}-流水利润.xlsx`, rows, stream: readOnce(path) };
     },
     detectKind: (bytes, filename) => detectImportKind(bytes, filename),
@@ -74,6 +92,89 @@ export function createSpreadsheets(sources: SpreadsheetSources): SpreadsheetServ
       return outcome(await importFile(target(job), job.kind, job.bytes, job.filename, { skipBad: options.skipBad }), options.skipBadHint);
     },
   };
+}
+
+/** The export on this thread (an in-memory database, or no worker file next to this module). */
+async function exportInline(sources: SpreadsheetSources, shop: { id: number; timeZone: string }, period: { from: Date; to: Date }, fd: number, onProgress?: (rows: number) => void): Promise<number> {
+  const out = createWriteStream('', { fd });
+  let rows: number;
+  try {
+    rows = await writeEntriesAndProfit({ reader: sources.reader(), queries: new SqliteReports(sources.db) }, shop, period, out, onProgress);
+  } catch (error) {
+    out.destroy();
+    throw error;
+  } finally {
+    out.end();
+  }
+  await once(out, 'close');
+  return rows;
+}
+
+/** How to start the export worker: the compiled file next to this module, or the TypeScript source through tsx. */
+interface WorkerScript {
+  url: URL;
+  /** tsx's ESM API, when the worker is the TypeScript source (tests, scripts run with tsx). */
+  tsxApi?: string | undefined;
+}
+
+/**
+ * The worker entry next to this module: dist/export-worker.js when compiled; from the TypeScript
+ * sources the .ts file, imported through tsx when it is installed (a development dependency).
+ * Undefined when neither is available, and the export runs inline.
+ */
+export function exportWorkerScript(): WorkerScript | undefined {
+  const here = import.meta.url;
+  if (!here.startsWith('file:')) return undefined;
+  if (here.endsWith('.js')) {
+    const url = new URL('./export-worker.js', here);
+    return existsSync(url) ? { url } : undefined;
+  }
+  const url = new URL('./export-worker.ts', here);
+  if (!existsSync(url)) return undefined;
+  try {
+    // require.resolve finds tsx's CommonJS build of the API; the worker imports its ESM twin beside it.
+    const api = createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
+    return existsSync(api) ? { url, tsxApi: pathToFileURL(api).href } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A worker thread on the script, with the job as its data. */
+function startWorker(script: WorkerScript, job: ExportJob): Worker {
+  // No flags of the host process (`--input-type`, `-e`, a test runner's) apply to the worker; it needs none.
+  const options = { workerData: { jxcExport: job }, execArgv: [] };
+  if (!script.tsxApi) return new Worker(script.url, options);
+  const bootstrap = `import(${JSON.stringify(script.tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(script.url.href)}, ${JSON.stringify(script.url.href)}))`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
+
+/** A worker that failed before it took the file over: the export can still run inline. */
+class WorkerNotStarted extends Error {
+  override name = 'WorkerNotStarted';
+}
+
+/** Runs the export job in a worker thread; progress comes back as row counts. */
+function exportInWorker(script: WorkerScript, job: ExportJob, onProgress?: (rows: number) => void): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    let started = false;
+    let settled = false;
+    const finish = (error: Error | undefined, rows?: number) => {
+      if (settled) return;
+      settled = true;
+      if (error) reject(started ? error : new WorkerNotStarted(error.message, { cause: error }));
+      else resolve(rows ?? 0);
+    };
+    const worker = startWorker(script, job);
+    worker.on('message', (message: ExportMessage) => {
+      if (message.type === 'started') started = true;
+      else if (message.type === 'progress') onProgress?.(message.rows);
+      else if (message.type === 'done') finish(undefined, message.rows);
+      else finish(Object.assign(new Error(`export worker failed: ${message.message}`), { stack: message.stack }));
+    });
+    worker.on('error', (error) => finish(new Error(`export worker failed: ${error.message}`, { cause: error })));
+    worker.on('exit', (code) => finish(new Error(`export worker stopped (exit code ${code})`)));
+  });
 }
 
 /** The file's chunks, then the file is deleted (also when the reader stops early). */

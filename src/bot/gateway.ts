@@ -276,11 +276,13 @@ export class ChatGateway {
       const price = r.unitPrice !== null && (access.seeCost || !isCost) ? ` @${yuan(r.unitPrice)}` : '';
       const what = r.kind === 'reversal' ? `撤销 #${r.reversesSeq} ${r.product} ${qty}` : `${KIND_LABELS[r.kind as keyof typeof KIND_LABELS] ?? r.kind} ${r.product} ${qty}${price}`;
       const undone = r.reversedBySeq ? `（已被 #${r.reversedBySeq} 撤销）` : '';
+      // A note is free text (`单号 778899`, `顾客要白色的`) and may name a price: masked like the quote.
+      const note = r.note ? ` 备注：${access.seeCost ? r.note : maskCost(r.note)}` : '';
       // A chat without a title is a private chat (or the console): its id is someone's account, never shown.
       const chat = r.chatTitle ?? (r.platform ? (UNTITLED_CHAT[r.platform] ?? `${r.platform} 私聊`) : '');
       const quoted = r.text === null ? null : access.seeCost ? r.text : maskCost(r.text);
       const text = quoted ? `「${quoted.length > 40 ? `${quoted.slice(0, 40)}…` : quoted}」` : '';
-      return `#${r.seq} ${localTime(r.recordedAt, shop.timeZone)} ${r.actorName ?? '未署名'} ${what}${undone}\n   来自 ${chat} ${text}`;
+      return `#${r.seq} ${localTime(r.recordedAt, shop.timeZone)} ${r.actorName ?? '未署名'} ${what}${note}${undone}\n   来自 ${chat} ${text}`;
     });
     return [`🧾 ${c.product ? `${c.product} 的` : ''}最近记录：`, ...lines].join('\n');
   }

@@ -49,6 +49,8 @@ export interface AuditRow {
   chatId: string | null;
   chatTitle: string | null;
   text: string | null;
+  /** The entry's note (trailing words that were not fields), shown in the audit line. */
+  note: string | null;
 }
 
 /**

@@ -384,6 +384,29 @@ describe('the audit trail keeps cost and private chats to the owner', () => {
   });
 });
 
+describe('notes in the audit trail', () => {
+  it('shows each entry’s note, with prices and amounts masked for anyone who may not see cost', () => {
+    openShopWithGroup('g1', '小店', 'boss');
+    say('p-boss', 'boss', '进货 卫衣 20 件 单价 35');
+    say('g1', 'boss', '设置 群成员 店员', { chatTitle: '仓库群' });
+    say('g1', 'xiaoli', '卖了 卫衣 1件 89 淘宝 顾客要白色的');
+    say('g1', 'xiaoli', '卖了 卫衣 1件 89 tb 单号 778899');
+    say('p-boss', 'boss', '卖了 卫衣 1件 89 淘宝 老客户 上次买过120的');
+    const owner = say('p-boss', 'boss', '记录 卫衣')?.text ?? '';
+    expect(owner).toMatch(/#2 .* 出货 卫衣 1件 @89\.00 备注：顾客要白色的\n/);
+    expect(owner).toMatch(/#3 .* 出货 卫衣 1件 @89\.00 备注：单号 778899\n/);
+    expect(owner).toMatch(/#4 .* 出货 卫衣 1件 @89\.00 备注：老客户 上次买过120的\n/);
+    expect(say('p-boss', 'boss', '记录 #2')?.text).toContain('备注：顾客要白色的');
+    for (const [who, chat] of [['xiaoli', 'g1'], ['boss', 'g1']] as const) {
+      const text = say(chat, who, '记录 卫衣')?.text ?? '';
+      expect(text, `${who} in ${chat}`).toContain('备注：顾客要白色的');
+      expect(text).toContain('备注：单号 **');
+      expect(text).toContain('备注：老客户 上次买过**的');
+      expect(text).not.toMatch(/120|778899/);
+    }
+  });
+});
+
 describe('the gateway is the one error boundary', () => {
   /** A gateway on the same database whose access store fails on `people` (as a locked or corrupt database would). */
   function brokenGateway(errors: object[]) {

@@ -45,7 +45,7 @@ export class SqliteAccessStore implements AccessStore {
       ),
       audit: p(`SELECT e.seq, e.kind, pr.name AS product, pr.unit, l.name AS location, e.qtyMilli, e.unitPrice, e.channel, e.counterparty,
           e.occurredAt, e.recordedAt, e.actorName, e.actorId, o.seq AS reversesSeq, r.seq AS reversedBySeq,
-          m.platform, m.chatId, b.title AS chatTitle, m.text
+          m.platform, m.chatId, b.title AS chatTitle, m.text, e.note
         FROM Entry e JOIN Product pr ON pr.id = e.productId
         LEFT JOIN Location l ON l.id = e.locationId
         LEFT JOIN Entry o ON o.id = e.reversesId
