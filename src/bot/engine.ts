@@ -16,7 +16,7 @@ import { checkWrite } from './price-check.ts';
 import { ledgerReport, renderReport } from './reports.ts';
 import type { ReportQueries } from '../core/report-queries.ts';
 import type { DigestQueries } from '../core/digest-queries.ts';
-import { buildCatalogue, nearDuplicates, parseMessage, suggestProducts, type Catalogue, type ParseResult } from './parse/index.ts';
+import { buildCatalogue, nearDuplicates, parseMessage, readMessage, suggestProducts, type Catalogue, type MessageParse, type ParseResult } from './parse/index.ts';
 import { can, type Role } from './permissions.ts';
 import { permissionRefusal, refusalText } from './refusals.ts';
 import { CatalogueService, type CatalogueFailure, type ProductSetting } from '../core/catalogue.service.ts';
@@ -113,12 +113,15 @@ export class ChatEngine {
 
   private readonly botNames: readonly string[];
 
-  /** Handles one message for a shop; null means stay silent (group chatter). */
-  handle(message: IncomingMessage, shop: ShopRecord, access: ChatAccess | Role): BotReply | null {
+  /**
+   * Handles one message for a shop; null means stay silent (group chatter). `parsed` is the
+   * message already read by the gateway (`read`), so a message is parsed once.
+   */
+  handle(message: IncomingMessage, shop: ShopRecord, access: ChatAccess | Role, parsed?: ParseResult): BotReply | null {
     const started = performance.now();
     const who: ChatAccess = typeof access === 'string' ? { role: access, seeCost: can(access, 'seeCost') } : access;
     // Unexpected failures propagate: the gateway is the one error boundary (it logs them and apologises).
-    const reply = this.dispatch(message, shop, who);
+    const reply = this.dispatch(message, shop, who, parsed);
     if (reply) {
       this.logger.info(
         {
@@ -166,9 +169,14 @@ export class ChatEngine {
     return parseMessage(text, { now: this.clock.now(), timeZone: shop.timeZone, catalogue: this.catalogue(shop.id), botNames: this.botNames });
   }
 
-  private dispatch(message: IncomingMessage, shop: ShopRecord, access: ChatAccess): BotReply | null {
+  /** Reads a message in a shop's language, the administration phrases included: the gateway's one parse. */
+  read(text: string, shop: ShopRecord): MessageParse {
+    return readMessage(text, { now: this.clock.now(), timeZone: shop.timeZone, catalogue: this.catalogue(shop.id), botNames: this.botNames });
+  }
+
+  private dispatch(message: IncomingMessage, shop: ShopRecord, access: ChatAccess, given: ParseResult | undefined): BotReply | null {
     const now = this.clock.now();
-    const parsed = this.parse(message.text, shop);
+    const parsed = given ?? this.parse(message.text, shop);
     if (parsed.kind === 'none') {
       return message.chatType === 'private' ? { text: PRIVATE_HINT, entrySeqs: [], duplicate: false } : null;
     }
