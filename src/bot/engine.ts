@@ -480,6 +480,7 @@ export class ChatEngine {
         return `✅ ${product.name} 模式：${label ?? set.value}`;
       }
       case 'sku':
+        this.invalidate(shop.id); // the code is a name the parser accepts from now on
         return `✅ ${product.name} 编码：${set.value}`;
     }
   }

@@ -70,7 +70,9 @@ export class CatalogueService {
   addAliases(shopId: number, productName: string, aliases: readonly string[]): CatalogueResult<{ product: ProductRecord; all: string[]; taken: string[] }> {
     const product = this.find(shopId, productName);
     if (!product) return { ok: false, failure: { code: 'UNKNOWN_PRODUCT', product: productName } };
-    const added = aliases.filter((a) => this.store.addAlias(shopId, product.id, a));
+    // A loop, not aliases.filter(): a store call inside an array callback could not become `await`.
+    const added: string[] = [];
+    for (const a of aliases) if (this.store.addAlias(shopId, product.id, a)) added.push(a);
     const taken = aliases.filter((a) => !added.includes(a));
     const all = this.store
       .aliases(shopId)

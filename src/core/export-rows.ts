@@ -2,15 +2,10 @@
  * The rows an export reads, and the port that reads them: src/adapters/prisma implements it (on
  * better-sqlite3 and on Prisma Client), src/adapters/files writes the rows as json, csv and xlsx.
  */
+import type { StockRow } from './ports.ts';
 
-export interface StockExportRow {
-  product: string;
-  sku: string | null;
-  unit: string;
-  location: string;
-  qtyMilli: number;
-  value: number;
-}
+/** One product's stock at one location, as exported. */
+export type StockExportRow = Pick<StockRow, 'product' | 'sku' | 'unit' | 'location' | 'qtyMilli' | 'value'>;
 
 export interface EntryExportRow {
   seq: number;

@@ -148,6 +148,14 @@ export interface InventoryStore {
    * is an error.
    */
   read<T>(work: (uow: UnitOfWork) => T): T;
+  /**
+   * One write transaction around many messages (an import's batch): inside it, transaction() calls
+   * join the batch without a savepoint of their own, and the store may cache reads and hold balance
+   * writes until the end. A refusal inside therefore leaves its partial writes: throw out of `work`
+   * to roll the whole batch back. (A store used by concurrent callers must scope the batch to its
+   * caller, so another message's transaction never joins it.)
+   */
+  batch<T>(work: () => T): T;
   shopByName(name: string): ShopRecord | undefined;
   shopById(id: number): ShopRecord | undefined;
   listShops(): ShopRecord[];

@@ -1,4 +1,4 @@
-import type { Failure } from './failures.ts';
+import { Refusal, type Failure } from './failures.ts';
 import { MAX_CENTS, mulDivRound } from './money.ts';
 import { MILLI } from './quantity.ts';
 import { valueAt } from './valuation.ts';
@@ -65,6 +65,20 @@ export function linePrice(m: LineMoney, qtyMilli: number, fallback: number | und
   const exact = listPrice !== undefined && !hasExtras(m);
   const unitPrice = exact ? (listPrice as number) : qtyMilli === 0 ? 0 : mulDivRound(amount, MILLI, qtyMilli);
   return { unitPrice, amount, listPrice };
+}
+
+/** The line's price, or undefined when none was written (nor set); a bad one is refused (thrown). */
+export function optionalPrice(m: LineMoney, qtyMilli: number, fallback: number | undefined, product: string): { unitPrice: number; amount: number } | undefined {
+  const p = linePrice(m, qtyMilli, fallback);
+  if (p !== undefined && 'problem' in p) throw new Refusal(priceFailure(p, product));
+  return p;
+}
+
+/** The line's price; a line without one is refused with MISSING_PRICE (thrown). */
+export function requiredPrice(m: LineMoney, qtyMilli: number, fallback: number | undefined, product: string): { unitPrice: number; amount: number } {
+  const given = optionalPrice(m, qtyMilli, fallback, product);
+  if (given) return given;
+  throw new Refusal({ code: 'MISSING_PRICE', product });
 }
 
 /**

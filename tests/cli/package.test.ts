@@ -81,7 +81,7 @@ describe('the packed package', () => {
     const chat = run('npx', ['--no-install', 'jxc', 'chat'], project, { env, input: '进货 T恤 5 件 单价 20\n查 T恤\n' });
     expect(chat.stderr).toBe('');
     expect(chat.status).toBe(0);
-    expect(chat.stdout).toContain('✅ #1 进货 T恤 5件 @20.00 → 库存 5件');
+    expect(chat.stdout).toContain('✅ #1 进货 T恤 5件 × 20.00 = 100.00 → 库存 5件');
     expect(chat.stdout).toContain('📦 T恤：5件，均价 20.00，金额 100.00');
   });
 

@@ -17,14 +17,14 @@ describe('the jxc binary', () => {
     const r = jxcProcess(['start'], { databaseUrl, input: '进货 T恤 50 件 单价 20\n' });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('✅ #1 进货 T恤 50件 @20.00 → 库存 50件（回复「撤销」可撤回）\n（新商品已建档：T恤）\n');
+    expect(r.stdout).toBe('✅ #1 进货 T恤 50件 × 20.00 = 1,000.00 → 库存 50件（回复「撤销」可撤回）\n（新商品已建档：T恤）\n');
   });
 
   it('chat answers each piped line and nothing else on stdout, logs off stdout', () => {
     const r = jxcProcess(['chat'], { databaseUrl, input: '出货 T恤 2 件 单价 59\n查 T恤\n', env: { LOG_LEVEL: undefined } });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('✅ #2 出货 T恤 2件 @59.00 → 库存 48件（回复「撤销」可撤回）\n📦 T恤：48件，均价 20.00，金额 960.00\n');
+    expect(r.stdout).toBe('✅ #2 出货 T恤 2件 × 59.00 = 118.00 → 库存 48件（回复「撤销」可撤回）\n📦 T恤：48件，均价 20.00，金额 960.00\n');
   });
 
   it('import', () => {

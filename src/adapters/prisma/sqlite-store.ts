@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database.ts';
+import { BatchCache } from './batch-cache.ts';
 import type {
   BalanceRecord,
   EntryRecord,
@@ -25,19 +26,8 @@ const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
 /** The default location every shop starts with. */
 export const DEFAULT_LOCATION = '默认仓';
 
-interface ProductRow {
-  id: number;
-  shopId: number;
-  name: string;
-  sku: string | null;
-  unit: string;
-  salePrice: number | null;
-  lastCost: number | null;
-  reorderLevel: number | null;
-  overstockLevel: number | null;
-  leadTimeDays: number | null;
-  mode: string;
-}
+/** A Product row as SQLite returns it: the record, with its mode not yet checked. */
+type ProductRow = Omit<ProductRecord, 'mode'> & { mode: string };
 
 interface EntryRow {
   id: number;
@@ -89,6 +79,8 @@ export class SqliteStore implements InventoryStore {
   private readonly s;
   private readonly uow: UnitOfWork;
   private readonly defaultLocations = new Map<number, LocationRecord>();
+  /** The caching unit of work of the batch() under way, which transaction() joins. */
+  private batchUow: UnitOfWork | undefined;
 
   constructor(readonly db: Database.Database) {
     const p = (sql: string) => db.prepare(sql);
@@ -160,6 +152,7 @@ export class SqliteStore implements InventoryStore {
   }
 
   transaction<T>(work: (uow: UnitOfWork) => T): T {
+    if (this.batchUow) return work(this.batchUow);
     // IMMEDIATE takes the write lock up front, so two processes never interleave read-then-write.
     // While another process holds the lock (an import committing chunk after chunk), SQLite's own
     // busy handler sleeps ever longer between tries (up to 100 ms) and can miss the short gaps
@@ -209,6 +202,26 @@ export class SqliteStore implements InventoryStore {
     } finally {
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
     }
+  }
+
+  /**
+   * An import's batch in one transaction: product, location and balance reads are cached for the
+   * batch only (every write goes through and updates or drops what it changes), each balance is
+   * written once at the end, and transaction() calls inside run straight on the cached unit of work.
+   */
+  batch<T>(work: () => T): T {
+    if (this.batchUow) return work();
+    return this.transaction((uow) => {
+      const cache = new BatchCache(uow);
+      this.batchUow = cache.uow;
+      try {
+        const result = work();
+        cache.flush();
+        return result;
+      } finally {
+        this.batchUow = undefined;
+      }
+    });
   }
 
   read<T>(work: (uow: UnitOfWork) => T): T {

@@ -1,0 +1,60 @@
+// SqliteStore.batch (src/adapters/prisma/batch-cache.ts): an import's batch in one transaction, its
+// transaction() calls joining it, balances held until the end, and all of it undone by a throw.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDb, type TestDb } from '../../helpers/db.ts';
+
+let t: TestDb | undefined;
+afterEach(() => t?.cleanup());
+
+function setup() {
+  t = createTestDb();
+  const shop = t.store.createShop('店', new Date());
+  const { product, location } = t.store.transaction((uow) => ({
+    product: uow.createProduct(shop.id, 'T恤', '件', new Date()),
+    location: uow.defaultLocation(shop.id),
+  }));
+  const stored = () => t?.db.prepare('SELECT qtyMilli, value FROM Balance WHERE productId = ? AND locationId = ?').get(product.id, location.id);
+  return { store: t.store, product, location, stored };
+}
+
+describe('SqliteStore.batch', () => {
+  it('holds balances until the end of the batch and writes the last figures once', () => {
+    const { store, product, location, stored } = setup();
+    const seen = store.batch(() => {
+      store.transaction((uow) => uow.setBalance(product.id, location.id, { qtyMilli: 5000, value: 100 }));
+      store.transaction((uow) => uow.setBalance(product.id, location.id, { qtyMilli: 7000, value: 140 }));
+      const inside = store.transaction((uow) => uow.balance(product.id, location.id));
+      return { inside, written: stored() };
+    });
+    expect(seen.inside).toEqual({ qtyMilli: 7000, value: 140 });
+    expect(seen.written).toBeUndefined();
+    expect(stored()).toEqual({ qtyMilli: 7000, value: 140 });
+  });
+
+  it('leaves nothing behind when the batch throws, and the next transaction is not part of it', () => {
+    const { store, product, location, stored } = setup();
+    expect(() =>
+      store.batch(() => {
+        store.transaction((uow) => {
+          uow.setBalance(product.id, location.id, { qtyMilli: 5000, value: 100 });
+          uow.setLastCost(product.id, 20);
+        });
+        throw new Error('refused');
+      }),
+    ).toThrow('refused');
+    expect(stored()).toBeUndefined();
+    expect(store.transaction((uow) => uow.productById(product.id).lastCost)).toBeNull();
+    store.transaction((uow) => uow.setBalance(product.id, location.id, { qtyMilli: 1000, value: 20 }));
+    expect(stored()).toEqual({ qtyMilli: 1000, value: 20 });
+  });
+
+  it('sees a product cost changed inside the batch', () => {
+    const { store, product } = setup();
+    const cost = store.batch(() => {
+      store.transaction((uow) => uow.findProduct(product.shopId, 'T恤'));
+      store.transaction((uow) => uow.setLastCost(product.id, 35));
+      return store.transaction((uow) => [uow.findProduct(product.shopId, 'T恤')?.lastCost, uow.productById(product.id).lastCost]);
+    });
+    expect(cost).toEqual([35, 35]);
+  });
+});
