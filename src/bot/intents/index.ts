@@ -1,3 +1,4 @@
+import type { WriteKind } from '../../core/ledger-requests.ts';
 import type { Intent } from '../command.ts';
 import { alias, setting } from './catalogue.intents.ts';
 import { cancelImport, confirmImport, exportFile, importFile } from './files.intents.ts';
@@ -38,6 +39,14 @@ type Registry = typeof INTENTS;
 
 /** Intents that write ledger entries (`writes: true` in the registry); they share the item grammar. */
 export type WriteIntent = { [I in Intent]: Registry[I]['writes'] extends true ? I : never }[Intent];
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+/**
+ * The ledger (src/core, which cannot import the conversation) names the same writes: a write
+ * intent the core does not know, or a core write kind with no intent, fails to compile here.
+ */
+export type WriteIntentsAreLedgerKinds = Assert<Same<WriteIntent, WriteKind>>;
 
 /** Every intent in the registry's order, which is the order of the help. */
 export const INTENT_ORDER = Object.keys(INTENTS) as Intent[];
