@@ -1,5 +1,5 @@
 import type { Result } from '../core/failures.ts';
-import { InventoryService, type ActorLimit, type WriteKind } from '../core/inventory.service.ts';
+import { InventoryService, type ActorLimit } from '../core/inventory.service.ts';
 import type { Clock, EntryView, InventoryStore, ProductMode, ShopRecord, SourceInput } from '../core/ports.ts';
 import { MILLI } from '../core/quantity.ts';
 import type { Command } from './command.ts';
@@ -7,6 +7,8 @@ import { FILES_UNAVAILABLE } from './files/file-replies.ts';
 import type { OutgoingFile } from './files/files.port.ts';
 import { qty, yuanGrouped } from './format.ts';
 import { helpText } from './help.ts';
+import type { Handler, HandlerContext, IntentHandlers } from './intents/handler.ts';
+import { WRITE_INTENTS, type WriteIntent } from './intents/index.ts';
 import { digestReply, overstockText, shortageText } from './digest.ts';
 import { localDate } from '../core/zoned-time.ts';
 import { stockHealthNow } from '../core/digest.ts';
@@ -14,7 +16,7 @@ import { checkWrite } from './price-check.ts';
 import { ledgerReport, renderReport } from './reports.ts';
 import type { ReportQueries } from '../core/report-queries.ts';
 import type { DigestQueries } from '../core/digest-queries.ts';
-import { buildCatalogue, nearDuplicates, parseMessage, suggestProducts, type Catalogue, type ParseResult } from './parse/index.ts';
+import { buildCatalogue, nearDuplicates, parseMessage, readMessage, suggestProducts, type Catalogue, type MessageParse, type ParseResult } from './parse/index.ts';
 import { can, type Role } from './permissions.ts';
 import { permissionRefusal, refusalText } from './refusals.ts';
 import { CatalogueService, type CatalogueFailure, type ProductSetting } from '../core/catalogue.service.ts';
@@ -69,8 +71,6 @@ export interface BotLogger {
 
 const silentLogger: BotLogger = { info() {}, warn() {}, error() {}, debug() {} };
 
-const WRITE_INTENTS: ReadonlySet<string> = new Set(['purchase', 'sale', 'customerReturn', 'supplierReturn', 'stocktake', 'transfer']);
-
 /** A hint for private chats when a message is not a command. */
 export const PRIVATE_HINT = '没看懂这句。发「帮助」看用法，例如：进货 T恤 50 件 单价 20';
 
@@ -113,12 +113,15 @@ export class ChatEngine {
 
   private readonly botNames: readonly string[];
 
-  /** Handles one message for a shop; null means stay silent (group chatter). */
-  handle(message: IncomingMessage, shop: ShopRecord, access: ChatAccess | Role): BotReply | null {
+  /**
+   * Handles one message for a shop; null means stay silent (group chatter). `parsed` is the
+   * message already read by the gateway (`read`), so a message is parsed once.
+   */
+  handle(message: IncomingMessage, shop: ShopRecord, access: ChatAccess | Role, parsed?: ParseResult): BotReply | null {
     const started = performance.now();
     const who: ChatAccess = typeof access === 'string' ? { role: access, seeCost: can(access, 'seeCost') } : access;
     // Unexpected failures propagate: the gateway is the one error boundary (it logs them and apologises).
-    const reply = this.dispatch(message, shop, who);
+    const reply = this.dispatch(message, shop, who, parsed);
     if (reply) {
       this.logger.info(
         {
@@ -166,9 +169,14 @@ export class ChatEngine {
     return parseMessage(text, { now: this.clock.now(), timeZone: shop.timeZone, catalogue: this.catalogue(shop.id), botNames: this.botNames });
   }
 
-  private dispatch(message: IncomingMessage, shop: ShopRecord, access: ChatAccess): BotReply | null {
+  /** Reads a message in a shop's language, the administration phrases included: the gateway's one parse. */
+  read(text: string, shop: ShopRecord): MessageParse {
+    return readMessage(text, { now: this.clock.now(), timeZone: shop.timeZone, catalogue: this.catalogue(shop.id), botNames: this.botNames });
+  }
+
+  private dispatch(message: IncomingMessage, shop: ShopRecord, access: ChatAccess, given: ParseResult | undefined): BotReply | null {
     const now = this.clock.now();
-    const parsed = this.parse(message.text, shop);
+    const parsed = given ?? this.parse(message.text, shop);
     if (parsed.kind === 'none') {
       return message.chatType === 'private' ? { text: PRIVATE_HINT, entrySeqs: [], duplicate: false } : null;
     }
@@ -213,90 +221,88 @@ export class ChatEngine {
       actorId: `${message.platform}:${message.userId}`,
       actorName: message.userName,
     };
+    const handler = this.handlers[command.intent] as Handler<Command['intent']>;
+    return handler(command, { message, shop, access, now, source, seeCost, reply });
+  }
 
-    if (WRITE_INTENTS.has(command.intent)) {
-      const c = command as Extract<Command, { intent: WriteKind }>;
-      if (c.intent === 'stocktake') {
-        const question = this.whichLocation(shop.id, c);
-        if (question !== undefined) return reply(question);
+  /** Every write intent of the registry shares one handler: questions, price checks, then the ledger. */
+  private readonly writeHandler: Handler<WriteIntent> = (c, { shop, source, seeCost, reply }) => {
+    if (c.intent === 'stocktake') {
+      const question = this.whichLocation(shop.id, c);
+      if (question !== undefined) return reply(question);
+    }
+    if (c.intent === 'purchase') {
+      const question = this.newOrKnown(shop.id, c);
+      if (question !== undefined) return reply(question);
+    }
+    // Freight is spread and doubtful prices are asked about before anything is recorded.
+    const checked = checkWrite(this.store, this.catalogue(shop.id), shop.id, c, seeCost);
+    if (checked.reply !== undefined) return reply(checked.reply);
+    const result = this.service.record(
+      shop.id,
+      {
+        kind: c.intent,
+        items: checked.items,
+        occurredAt: c.occurredAt,
+        channel: c.channel,
+        counterparty: c.counterparty,
+        location: c.location,
+        to: c.intent === 'transfer' ? c.to : undefined,
+      },
+      source,
+    );
+    if (!result.ok) return reply(this.refusal(result, shop.id, c.intent));
+    if (result.value.createdProducts.length > 0) this.invalidate(shop.id);
+    const details = c.intent === 'transfer' ? [] : checked.items;
+    const warned = checked.warnings.length > 0 && !result.value.duplicate ? `\n${checked.warnings.join('\n')}` : '';
+    return reply(writeReply(result.value, seeCost, details) + warned, result.value.entries.map((e) => e.seq), result.value.duplicate);
+  };
+
+  /** Files need the asynchronous path (ChatGateway.respond); a caller without it gets told. */
+  private readonly filesUnavailable = (_command: Command, { reply }: HandlerContext): BotReply => reply(FILES_UNAVAILABLE);
+
+  /** The dispatch table: one handler per intent, the write intents' derived from the registry. */
+  private readonly handlers: IntentHandlers = {
+    ...(Object.fromEntries(WRITE_INTENTS.map((i) => [i, this.writeHandler])) as { [I in WriteIntent]: Handler<I> }),
+    undo: (command, { message, shop, access, now, source, reply }) => {
+      const replyTo = command.entryNo === undefined ? this.undoTarget(message) : undefined;
+      if (command.entryNo === undefined && replyTo === undefined) {
+        const last = this.lastUndo(shop.id, source.actorId, now);
+        if (last !== undefined) return reply(secondUndoReply(last));
       }
-      if (c.intent === 'purchase') {
-        const question = this.newOrKnown(shop.id, c);
-        if (question !== undefined) return reply(question);
-      }
-      // Freight is spread and doubtful prices are asked about before anything is recorded.
-      const checked = checkWrite(this.store, this.catalogue(shop.id), shop.id, c, seeCost);
-      if (checked.reply !== undefined) return reply(checked.reply);
-      const result = this.service.record(
+      const result = this.service.undo(
         shop.id,
-        {
-          kind: c.intent,
-          items: checked.items,
-          occurredAt: c.occurredAt,
-          channel: c.channel,
-          counterparty: c.counterparty,
-          location: c.location,
-          to: c.intent === 'transfer' ? c.to : undefined,
-        },
+        { entryNo: command.entryNo, messageOfEntry: replyTo?.entryNo, replyTo: replyTo?.message, limit: access.limit },
         source,
       );
-      if (!result.ok) return reply(this.refusal(result, shop.id, c.intent));
-      if (result.value.createdProducts.length > 0) this.invalidate(shop.id);
-      const details = c.intent === 'transfer' ? [] : checked.items;
-      const warned = checked.warnings.length > 0 && !result.value.duplicate ? `\n${checked.warnings.join('\n')}` : '';
-      return reply(writeReply(result.value, seeCost, details) + warned, result.value.entries.map((e) => e.seq), result.value.duplicate);
-    }
-
-    switch (command.intent) {
-      case 'undo': {
-        const replyTo = command.entryNo === undefined ? this.undoTarget(message) : undefined;
-        if (command.entryNo === undefined && replyTo === undefined) {
-          const last = this.lastUndo(shop.id, source.actorId, now);
-          if (last !== undefined) return reply(secondUndoReply(last));
-        }
-        const result = this.service.undo(
-          shop.id,
-          { entryNo: command.entryNo, messageOfEntry: replyTo?.entryNo, replyTo: replyTo?.message, limit: access.limit },
-          source,
-        );
-        if (!result.ok) return reply(this.refusal(result, shop.id, 'undo'));
-        return reply(undoReply(result.value), result.value.reversals.map((e) => e.seq), result.value.duplicate);
-      }
-      case 'correct': {
-        const value = command.field === 'quantity' ? command.value : Math.round(command.value);
-        const other = command.changes?.find((c) => c.field !== command.field);
-        const also = other === undefined ? undefined : { field: other.field, value: other.field === 'quantity' ? other.value : Math.round(other.value) };
-        const result = this.service.correct(shop.id, { entryNo: command.entryNo, field: command.field, value, also, limit: access.limit }, source);
-        if (!result.ok) return reply(this.refusal(result, shop.id, 'correct'));
-        const v = result.value;
-        return reply(correctionReply(v, seeCost), [v.reversal.seq, v.replacement.seq], v.duplicate);
-      }
-      case 'query':
-        return reply(this.query(shop, command, seeCost));
-      case 'report':
-        return reply(this.report(shop, command, seeCost, now));
-      case 'setting':
-        return reply(this.setting(shop, command));
-      case 'alias': {
-        const added = this.catalogueService.addAliases(shop.id, command.product, command.aliases);
-        if (!added.ok) return reply(this.catalogueRefusal(added.failure, shop.id));
-        this.invalidate(shop.id);
-        const { product, all, taken } = added.value;
-        return reply(`✅ ${product.name} 的别名：${all.join('、') || '（无）'}` + (taken.length > 0 ? `\n（已被占用，未添加：${taken.join('、')}）` : ''));
-      }
-      case 'help':
-        return reply(helpText(command.topic));
-      // Files need the asynchronous path (ChatGateway.respond); a caller without it gets told.
-      case 'export':
-      case 'importFile':
-      case 'confirmImport':
-      case 'cancelImport':
-        return reply(FILES_UNAVAILABLE);
-      default:
-        // Writes returned above; the set test does not narrow the union.
-        throw new Error(`unhandled intent ${command.intent}`);
-    }
-  }
+      if (!result.ok) return reply(this.refusal(result, shop.id, 'undo'));
+      return reply(undoReply(result.value), result.value.reversals.map((e) => e.seq), result.value.duplicate);
+    },
+    correct: (command, { shop, access, source, seeCost, reply }) => {
+      const value = command.field === 'quantity' ? command.value : Math.round(command.value);
+      const other = command.changes?.find((c) => c.field !== command.field);
+      const also = other === undefined ? undefined : { field: other.field, value: other.field === 'quantity' ? other.value : Math.round(other.value) };
+      const result = this.service.correct(shop.id, { entryNo: command.entryNo, field: command.field, value, also, limit: access.limit }, source);
+      if (!result.ok) return reply(this.refusal(result, shop.id, 'correct'));
+      const v = result.value;
+      return reply(correctionReply(v, seeCost), [v.reversal.seq, v.replacement.seq], v.duplicate);
+    },
+    query: (command, { shop, seeCost, reply }) => reply(this.query(shop, command, seeCost)),
+    report: (command, { shop, seeCost, now, reply }) => reply(this.report(shop, command, seeCost, now)),
+    setting: (command, { shop, reply }) => reply(this.setting(shop, command)),
+    alias: (command, { shop, reply }) => {
+      const added = this.catalogueService.addAliases(shop.id, command.product, command.aliases);
+      if (!added.ok) return reply(this.catalogueRefusal(added.failure, shop.id));
+      this.invalidate(shop.id);
+      const { product, all, taken } = added.value;
+      return reply(`✅ ${product.name} 的别名：${all.join('、') || '（无）'}` + (taken.length > 0 ? `\n（已被占用，未添加：${taken.join('、')}）` : ''));
+    },
+    help: (command, { reply }) => reply(helpText(command.topic)),
+    export: this.filesUnavailable,
+    importFile: this.filesUnavailable,
+    confirmImport: this.filesUnavailable,
+    cancelImport: this.filesUnavailable,
+  };
 
   /** Replying 「撤销」 to a bot confirmation undoes the message it confirms (all its entries); to a user message, that message's entries. */
   private undoTarget(message: IncomingMessage): { entryNo?: number; message?: { platform: string; chatId: string; messageId: string } } | undefined {

@@ -3,14 +3,14 @@ import type { PersonRecord } from '../core/access.ts';
 import type { Clock, ShopRecord } from '../core/ports.ts';
 import { formatQty } from '../core/quantity.ts';
 import { KIND_LABELS } from '../core/labels.ts';
-import { parseAdmin, type AdminCommand } from './admin.parser.ts';
+import type { AdminCommand, AdminParse } from './admin.parser.ts';
 import { UNDO_HOURS, type BotLogger, type BotReply, type ChatAccess, type ChatEngine } from './engine.ts';
 import { isFileCommand, type FileCommand, type FileIntents, type FileMessage } from './files/file-intents.ts';
 import { yuan } from './format.ts';
 import { maskCost } from './mask-cost.ts';
 import { localTime } from '../core/zoned-time.ts';
 import { helpText } from './help.ts';
-import { buildCatalogue, importKindOfCaption, mentionsFileVerb, parseMessage } from './parse/index.ts';
+import { buildCatalogue, importKindOfCaption, mentionsFileVerb, parseMessage, readMessage, type MessageParse } from './parse/index.ts';
 import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
 import { INTERNAL_ERROR_TEXT, REMOVED_TEXT, refusalText, UNBOUND_TEXT, type BotRefusal } from './refusals.ts';
 
@@ -103,9 +103,11 @@ export class ChatGateway {
   }
 
   private answer(message: GatewayMessage): BotReply | null {
-    const admin = parseAdmin(message.text);
     const chat = this.access.chatShop(message.platform, message.chatId);
     const binding = chat?.binding;
+    // One parse per message: in the shop's language when the chat has a shop, else for the administration phrases.
+    const read = binding && chat.shop ? this.engine.read(message.text, chat.shop) : this.readUnbound(message.text);
+    const admin: AdminParse = read.kind === 'admin' ? read.admin : { kind: 'none' };
     const refused = (r: BotRefusal): BotReply => replyOf(refusalText(r));
 
     // A code used in a private chat: anyone may, whatever the chat's binding; what it grants is decided by the code.
@@ -123,7 +125,7 @@ export class ChatGateway {
         return issued.ok ? replyOf(linkCodeText(issued.value)) : refused(issued.refusal);
       }
       if (admin.kind === 'error') return refused({ code: 'PARSE_ERROR', message: admin.message });
-      return this.looksLikeCommand(message) ? refused({ code: 'UNBOUND' }) : null;
+      return this.looksLikeCommand(message, read) ? refused({ code: 'UNBOUND' }) : null;
     }
 
     const shop = chat.shop;
@@ -156,7 +158,7 @@ export class ChatGateway {
       if (!can(role, c.intent)) return refused({ code: 'PERMISSION', role, needed: neededRole(c.intent) });
       return replyOf(this.admin(c, message, shop, person, access));
     }
-    const answer = this.engine.handle(message, shop, access);
+    const answer = this.engine.handle(message, shop, access, read.kind === 'admin' ? undefined : read);
     if (answer) for (const listener of this.listeners) this.notify(listener, shop.id, answer, message);
     return answer;
   }
@@ -197,10 +199,20 @@ export class ChatGateway {
   }
 
   /** Whether a line in a chat without a shop is meant for the bot (only its kind is used, never its dates). */
-  private looksLikeCommand(message: GatewayMessage): boolean {
+  private looksLikeCommand(message: GatewayMessage, read?: MessageParse): boolean {
     if (message.chatType === 'private') return true;
-    const parsed = parseMessage(message.text, { now: this.clock.now(), timeZone: this.options.timeZone ?? 'UTC', catalogue: NO_PRODUCTS });
+    // An administration phrase that did not apply here is judged as the inventory language would judge it.
+    const parsed = read === undefined || read.kind === 'admin' ? parseMessage(message.text, this.unboundContext()) : read;
     return parsed.kind !== 'none';
+  }
+
+  /** A chat without a shop has no products; only the kind of a parse is used, never its dates. */
+  private unboundContext(): { now: Date; timeZone: string; catalogue: typeof NO_PRODUCTS } {
+    return { now: this.clock.now(), timeZone: this.options.timeZone ?? 'UTC', catalogue: NO_PRODUCTS };
+  }
+
+  private readUnbound(text: string): MessageParse {
+    return readMessage(text, this.unboundContext());
   }
 
   private admin(c: AdminCommand, message: GatewayMessage, shop: ShopRecord, person: PersonRecord | undefined, access: ChatAccess): string {

@@ -1,5 +1,6 @@
 import type { AdminIntent } from './admin.parser.ts';
 import type { Intent } from './command.ts';
+import { INTENT_PERMISSIONS } from './intents/index.ts';
 
 export type Role = 'owner' | 'staff' | 'viewer';
 
@@ -7,28 +8,12 @@ export type Role = 'owner' | 'staff' | 'viewer';
 export type Capability = Intent | AdminIntent | 'seeCost' | 'undoOthers';
 
 /**
- * The one permission table. Every intent and capability is listed for every role, so adding an
- * intent without deciding who may use it fails to compile.
+ * The one permission table: the intents' rows come from the intent registry (each intent must
+ * declare one to compile), the admin phrases and the extra capabilities are listed here.
  */
-export const PERMISSIONS: Record<Capability, Record<Role, boolean>> = {
-  purchase: { owner: true, staff: true, viewer: false },
-  sale: { owner: true, staff: true, viewer: false },
-  customerReturn: { owner: true, staff: true, viewer: false },
-  supplierReturn: { owner: true, staff: true, viewer: false },
-  stocktake: { owner: true, staff: true, viewer: false },
-  transfer: { owner: true, staff: true, viewer: false },
-  query: { owner: true, staff: true, viewer: true },
-  undo: { owner: true, staff: true, viewer: false },
-  correct: { owner: true, staff: true, viewer: false },
-  report: { owner: true, staff: true, viewer: true },
-  setting: { owner: true, staff: false, viewer: false },
-  alias: { owner: true, staff: true, viewer: false },
-  help: { owner: true, staff: true, viewer: true },
-  // Spreadsheets carry cost and profit, and an import writes many entries at once: owners only (and only in their private chat, see src/bot/files).
-  export: { owner: true, staff: false, viewer: false },
-  importFile: { owner: true, staff: false, viewer: false },
-  confirmImport: { owner: true, staff: false, viewer: false },
-  cancelImport: { owner: true, staff: false, viewer: false },
+export const PERMISSIONS: Record<Capability, Readonly<Record<Role, boolean>>> = {
+  // The intents' rows are declared with the intents (src/bot/intents).
+  ...INTENT_PERMISSIONS,
   openShop: { owner: true, staff: false, viewer: false },
   bindCode: { owner: true, staff: false, viewer: false },
   bind: { owner: true, staff: false, viewer: false },

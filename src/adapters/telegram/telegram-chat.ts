@@ -2,6 +2,7 @@ import type { BotLogger, BotReply } from '../../bot/engine.ts';
 import type { ChatGateway, GatewayMessage } from '../../bot/gateway.ts';
 import { FILES_UNAVAILABLE } from '../../bot/files/file-replies.ts';
 import type { OutgoingFile, StartProgress } from '../../bot/files/files.port.ts';
+import { isWriteIntent } from '../../bot/intents/index.ts';
 import { UNDO_HINT } from '../../bot/replies.ts';
 import { INTERNAL_ERROR_TEXT } from '../../bot/refusals.ts';
 import type { AccessStore } from '../../core/access.ts';
@@ -55,8 +56,6 @@ export interface TelegramCalls {
 
 /** Editing one's own message corrects its entries only this long after it was sent. */
 export const EDIT_WINDOW_SECONDS = 600;
-
-const WRITE_INTENTS: ReadonlySet<string> = new Set(['purchase', 'sale', 'customerReturn', 'supplierReturn', 'stocktake', 'transfer']);
 
 /** A long export edits its progress message at most this often. */
 const PROGRESS_MS = 2_000;
@@ -387,7 +386,7 @@ export class UpdateNotHandledError extends Error {
 
 /** The 「撤销」 button for a write's confirmation; none for queries, refusals and repeats. */
 export function undoKeyboard(reply: BotReply, source: string): UndoKeyboard | undefined {
-  if (reply.duplicate || reply.entrySeqs.length === 0 || reply.intent === undefined || !WRITE_INTENTS.has(reply.intent)) return undefined;
+  if (reply.duplicate || reply.entrySeqs.length === 0 || !isWriteIntent(reply.intent)) return undefined;
   const data = `${UNDO_CALLBACK_PREFIX}${source}`;
   if (Buffer.byteLength(data) > CALLBACK_DATA_LIMIT) return undefined;
   return { inline_keyboard: [[{ text: '撤销', callback_data: data }]] };

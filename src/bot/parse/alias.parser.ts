@@ -1,7 +1,7 @@
 import { parseError } from './errors.ts';
-import { isWordChar } from './text.ts';
 import { commandResult, type IntentParser } from './types.ts';
 import { INTENT_VERBS, verbPattern } from './verbs.ts';
+import { wordBoundaryParser } from './word-boundary.ts';
 
 /**
  * 别名: other names for a product (`别名 T恤 白T tshirt`), so staff can keep writing what they
@@ -12,15 +12,16 @@ const PATTERN = verbPattern(INTENT_VERBS.alias);
 const SEPARATORS = /[\s,;、=]+/;
 
 /** See the module comment. */
-export const aliasParser: IntentParser = {
+export const aliasParser: IntentParser = wordBoundaryParser({
   intent: 'alias',
   verbs: INTENT_VERBS.alias,
-  pattern: () => PATTERN,
-  extract(input, match) {
-    const after = input.body.slice(match[0].length);
+  pattern: PATTERN,
+  // `别名T恤` with a known product is still a command (and its refusal is worth sending).
+  glued: 'own',
+  extract(input, { after, glued }) {
     const text = after.trim();
     if (text.length === 0) {
-      return isWordChar(after[0]) ? null : parseError('MISSING_PRODUCT', '要写给哪个商品起别名。', '别名 T恤 白T tshirt');
+      return glued ? null : parseError('MISSING_PRODUCT', '要写给哪个商品起别名。', '别名 T恤 白T tshirt');
     }
     const prefix = input.ctx.catalogue.matchPrefix(text);
     let name: string;
@@ -33,7 +34,7 @@ export const aliasParser: IntentParser = {
     } else {
       const lead = text.replace(/^[\s,;、=]+/, '');
       const first = lead.split(SEPARATORS)[0] ?? '';
-      if (first.length === 0) return isWordChar(after[0]) ? null : parseError('MISSING_PRODUCT', '要写给哪个商品起别名。', '别名 T恤 白T tshirt');
+      if (first.length === 0) return glued ? null : parseError('MISSING_PRODUCT', '要写给哪个商品起别名。', '别名 T恤 白T tshirt');
       const product = input.ctx.catalogue.resolve(first);
       name = product?.name ?? first;
       known = product !== undefined;
@@ -47,9 +48,9 @@ export const aliasParser: IntentParser = {
       aliases.push(a);
     }
     if (aliases.length === 0) {
-      if (isWordChar(after[0]) && !known) return null; // 别名叫什么: chatter
+      if (glued && !known) return null; // 别名叫什么: chatter
       return parseError('BAD_SETTING', `要写「${name}」的别名，可以写几个，用空格隔开。`, `别名 ${name} 白T tshirt`);
     }
     return commandResult({ intent: 'alias', product: name, known, aliases });
   },
-};
+});

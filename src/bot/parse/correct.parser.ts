@@ -2,10 +2,10 @@ import { MAX_QUANTITY, parseError, tooLarge } from './errors.ts';
 import { readEntryNo } from './entry-no.ts';
 import { parseMoney } from './money.ts';
 import { readNumberAt } from './numbers.ts';
-import { isWordChar } from './text.ts';
 import type { Command } from '../command.ts';
 import { commandResult, type IntentParser, type ParseError } from './types.ts';
 import { INTENT_VERBS, verbPattern } from './verbs.ts';
+import { wordBoundaryParser } from './word-boundary.ts';
 
 /**
  * 改 / 修改 / 更正: corrects one field of an earlier entry (`改 #123 数量 4`, `改 #123 单价 25`).
@@ -47,14 +47,13 @@ function readChange(entryNo: number, fieldWord: string, value: string): Change |
 }
 
 /** See the module comment. */
-export const correctParser: IntentParser = {
+export const correctParser: IntentParser = wordBoundaryParser({
   intent: 'correct',
   verbs: INTENT_VERBS.correct,
-  pattern: () => PATTERN,
-  extract(input, match) {
-    const after = input.body.slice(match[0].length);
-    // 改天, 改一下, 修改好了: sentences, not corrections.
-    if (isWordChar(after[0])) return null;
+  pattern: PATTERN,
+  // 改天, 改一下, 修改好了: sentences, not corrections.
+  glued: 'chatter',
+  extract(_input, { after }) {
     const entry = readEntryNo(after.trim(), EXAMPLE);
     if ('kind' in entry) return entry;
     let rest = entry.rest;
@@ -81,4 +80,4 @@ export const correctParser: IntentParser = {
     if (changes.length > 1) command.changes = changes;
     return commandResult(command);
   },
-};
+});

@@ -1,8 +1,8 @@
 import { parseError } from './errors.ts';
 import { parsePeriod } from './period.ts';
-import { isWordChar } from './text.ts';
 import { commandResult, type IntentParser, type ParseResult } from './types.ts';
 import { INTENT_VERBS, verbPattern } from './verbs.ts';
+import { wordBoundaryParser } from './word-boundary.ts';
 
 /**
  * The spreadsheet phrases: `导出` (this month's entries and profit), `导出 上月`, `导出 流水 本周`,
@@ -33,15 +33,14 @@ function exportCommand(rest: string, ctx: { now: Date; timeZone: string }): Pars
 }
 
 /** See the module comment. */
-export const fileParser: IntentParser = {
+export const fileParser: IntentParser = wordBoundaryParser({
   intent: 'export',
   verbs: VERBS,
-  pattern: () => PATTERN,
-  extract(input, match) {
-    const verb = match[0];
-    const after = input.body.slice(verb.length);
-    // `导出来了吗`, `取消了`, `确认导入了吗`: chatter, not the command (`确认导入跳过` is the command run together).
-    if (isWordChar(after[0]) && !(verb === '确认导入' && /^跳过\s*$/.test(after))) return null;
+  pattern: PATTERN,
+  // `导出来了吗`, `取消了`, `确认导入了吗`: chatter, not the command (`确认导入跳过` is the command run together).
+  glued: 'chatter',
+  gluedCommand: ({ verb, after }) => verb === '确认导入' && /^跳过\s*$/.test(after),
+  extract(input, { verb, after }) {
     const rest = after.trim();
     switch (verb) {
       case '导出':
@@ -55,7 +54,7 @@ export const fileParser: IntentParser = {
         return rest === '' ? commandResult({ intent: 'cancelImport' }) : null;
     }
   },
-};
+});
 
 /** What the words sent with a file say it is: 库存 (opening stock) or 流水 (entries); undefined lets the columns decide. */
 export function importKindOfCaption(caption: string | undefined): 'stock' | 'entries' | undefined {

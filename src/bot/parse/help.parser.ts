@@ -1,6 +1,6 @@
-import { isWordChar } from './text.ts';
 import { commandResult, type IntentParser } from './types.ts';
 import { INTENT_VERBS, intentForWord, verbPattern } from './verbs.ts';
+import { wordBoundaryParser } from './word-boundary.ts';
 
 /**
  * 帮助 / ? / /help: the command list, or details of one intent (`帮助 进货` → topic `purchase`).
@@ -10,17 +10,18 @@ import { INTENT_VERBS, intentForWord, verbPattern } from './verbs.ts';
 const PATTERN = verbPattern(INTENT_VERBS.help, 'i');
 
 /** See the module comment. */
-export const helpParser: IntentParser = {
+export const helpParser: IntentParser = wordBoundaryParser({
   intent: 'help',
   verbs: INTENT_VERBS.help,
-  pattern: () => PATTERN,
-  extract(input, match) {
-    const after = input.body.slice(match[0].length);
+  pattern: PATTERN,
+  // `帮助进货` names a topic; `说明一下` is talk: the topic decides.
+  glued: 'own',
+  extract(_input, { after, glued }) {
     const text = after.replace(/^[?\s]+|[?\s]+$/g, '');
     if (text.length === 0) return commandResult({ intent: 'help' });
     const intent = intentForWord(text);
     if (intent !== undefined) return commandResult({ intent: 'help', topic: intent });
-    if (isWordChar(after[0])) return null; // 说明一下, 怎么用这个: chatter
+    if (glued) return null; // 说明一下, 怎么用这个: chatter
     return commandResult({ intent: 'help' });
   },
-};
+});

@@ -1,3 +1,4 @@
+import { parseAdmin, type AdminParse } from '../admin.parser.ts';
 import { aliasParser } from './alias.parser.ts';
 import { correctParser } from './correct.parser.ts';
 import { customerReturnParser } from './customer-return.parser.ts';
@@ -67,8 +68,20 @@ for (const parser of PARSERS) {
 }
 const HINTED = PARSERS.filter((p) => p.hint !== undefined);
 
+/** A chat message parsed once: a shop-administration phrase (开店, 绑定码, 授权 …) or the inventory language. */
+export type MessageParse = { kind: 'admin'; admin: Exclude<AdminParse, { kind: 'none' }> } | ParseResult;
+
 /**
- * Parses one chat message. Never throws; returns a command, a refusal (`kind: 'error'`, Chinese
+ * The one entry point for a chat message. The administration phrases come first in the order
+ * (`设置 群成员 店员` is not a product setting), then the inventory parsers of `parseMessage`.
+ */
+export function readMessage(text: string, ctx: ParseContext): MessageParse {
+  const admin = parseAdmin(text);
+  return admin.kind === 'none' ? parseMessage(text, ctx) : { kind: 'admin', admin };
+}
+
+/**
+ * Parses one chat message in the inventory language. Never throws; returns a command, a refusal (`kind: 'error'`, Chinese
  * message and example), `none` when the message is not addressed to the bot as a command, or a
  * batch when a paste holds several commands (`卖了 …` on one line, `进货 …` on the next).
  */

@@ -1,9 +1,9 @@
 import type { Command } from '../command.ts';
 import type { CatalogueProduct } from './catalogue.ts';
 import { parseError } from './errors.ts';
-import { isWordChar } from './text.ts';
 import { commandResult, type IntentParser, type ParseResult, type ParserInput } from './types.ts';
 import { INTENT_VERBS } from './verbs.ts';
+import { wordBoundaryParser } from './word-boundary.ts';
 
 /**
  * Stock questions: `查 T恤`, `库存`, `查 缺货`, `查 积压`, `查 卫衣，帆布包`, and the question
@@ -15,8 +15,10 @@ const ASK = '还有多少|还剩多少|剩多少|库存多少|有多少|还有�
 // `还有多少瓶`: a unit word after the question.
 const UNIT = '(?:件|个|条|双|包|箱|盒|瓶|支|台|套|只|斤|公斤|根|货)?';
 const TAIL = '\\s*[?吗呢啊呀]*$';
+// The registry's verbs, longest first so 查询 wins over 查.
+const VERBS = [...INTENT_VERBS.query].sort((a, b) => b.length - a.length).join('|');
 const PATTERN = new RegExp(
-  `^(?:(?<verb>查询|查看|查|库存|还有多少|还剩多少)|(?:还)?有没有(?<has>.+?)(?:的货|货)?${TAIL}|(?<look>看一下|看下|看看|瞧瞧|现在)\\s*|(?<name>.+?)\\s*(?<ask>${ASK})${UNIT}${TAIL}|(?<stocked>.+?)\\s*(?:还)?(?:有货|有没有货|有没有库存|有库存|还有没|有没有)${TAIL}|还有(?<still>[^\\s]+?)(?:的货)?\\s*[吗没]${TAIL}|(?<cost>.+?)\\s*的?(?:进价|成本价|成本|进货价)(?:是)?(?:多少|几块)?(?:钱)?${TAIL}|(?<paid>.+?)多少钱进的${TAIL}|(?<shortage>缺什么货|缺哪些货?|哪些缺货|什么缺货|缺货的有哪些)${TAIL})`,
+  `^(?:(?<verb>${VERBS})|(?:还)?有没有(?<has>.+?)(?:的货|货)?${TAIL}|(?<look>看一下|看下|看看|瞧瞧|现在)\\s*|(?<name>.+?)\\s*(?<ask>${ASK})${UNIT}${TAIL}|(?<stocked>.+?)\\s*(?:还)?(?:有货|有没有货|有没有库存|有库存|还有没|有没有)${TAIL}|还有(?<still>[^\\s]+?)(?:的货)?\\s*[吗没]${TAIL}|(?<cost>.+?)\\s*的?(?:进价|成本价|成本|进货价)(?:是)?(?:多少|几块)?(?:钱)?${TAIL}|(?<paid>.+?)多少钱进的${TAIL}|(?<shortage>缺什么货|缺哪些货?|哪些缺货|什么缺货|缺货的有哪些)${TAIL})`,
 );
 const HINT = new RegExp(`(?:${ASK})${UNIT}${TAIL}|^(?:还)?有没有|^还有|(?:有货|有没有货|有库存|还有没|有没有)${TAIL}|(?:进价|成本价|成本|进货价)|多少钱进的|^(?:看一下|看下|看看|现在)|缺`);
 const FILLER_START = /^(?:一下|下)\s*/;
@@ -88,17 +90,18 @@ function asked(input: ParserInput, raw: string, extra: Partial<Extract<Command, 
 }
 
 /** See the module comment. */
-export const queryParser: IntentParser = {
+export const queryParser: IntentParser = wordBoundaryParser({
   intent: 'query',
   verbs: INTENT_VERBS.query,
   hint: HINT,
-  pattern: () => PATTERN,
-  extract(input, match) {
+  pattern: PATTERN,
+  // `查一下快递` is talk, `查卫衣` a question: the catalogue decides (see query()).
+  glued: 'own',
+  extract(input, { after, glued }, match) {
     const g = match.groups ?? {};
     if (g['verb'] !== undefined) {
-      const rest = input.body.slice(g['verb'].length);
-      const text = rest.trim().replace(FILLER_START, '').replace(/[?吗呢]+$/, '').trim();
-      return query(input, text, isWordChar(rest[0]));
+      const text = after.trim().replace(FILLER_START, '').replace(/[?吗呢]+$/, '').trim();
+      return query(input, text, glued);
     }
     if (g['look'] !== undefined) {
       const text = input.body.slice(match[0].length).trim().replace(/[?吗呢]+$/, '');
@@ -123,4 +126,4 @@ export const queryParser: IntentParser = {
     }
     return null;
   },
-};
+});

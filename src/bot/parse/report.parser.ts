@@ -1,9 +1,9 @@
 import type { Command } from '../command.ts';
 import { parseError } from './errors.ts';
 import { parsePeriod } from './period.ts';
-import { isWordChar } from './text.ts';
 import { commandResult, type IntentParser } from './types.ts';
 import { INTENT_VERBS } from './verbs.ts';
+import { wordBoundaryParser } from './word-boundary.ts';
 
 /**
  * Reports: `日报`, `利润 本月`, `销量 上周`, `畅销 最近7天`, `销量 本月 按渠道`, and with the
@@ -33,16 +33,17 @@ const BY_CHANNEL = /\s*(?:按|分)(?:渠道|平台)(?:看|分)?\s*/;
 const ASK_TAIL = /(?:(?:是)?(?:多少|怎么样|如何|咋样)(?:钱)?|发一下|发下|发我|来一份|看看|看一下)[?吗呢啊]*$/;
 
 /** See the module comment. */
-export const reportParser: IntentParser = {
+export const reportParser: IntentParser = wordBoundaryParser({
   intent: 'report',
   verbs: INTENT_VERBS.report,
   hint: HINT,
-  pattern: () => PATTERN,
-  extract(input, match) {
+  pattern: PATTERN,
+  // `利润本月` is a report; `利润太低了` is talk: the period decides.
+  glued: 'own',
+  extract(input, { after, glued }, match) {
     const verb = match.groups?.['verb'] ?? '';
     const kind = KIND[verb];
     if (kind === undefined) return null;
-    const after = input.body.slice(match[0].length);
     let rest = after;
     let byChannel = false;
     if (BY_CHANNEL.test(rest)) {
@@ -54,14 +55,14 @@ export const reportParser: IntentParser = {
     const text = written ?? DEFAULT_PERIOD[verb] ?? '今天';
     const period = parsePeriod(text, input.ctx.now, input.ctx.timeZone);
     if (period === undefined) {
-      if (isWordChar(after[0]) && !byChannel) return null; // 利润太低了: chatter
+      if (glued && !byChannel) return null; // 利润太低了: chatter
       return parseError('BAD_PERIOD', `看不懂时间段「${text}」。可以写 今天、昨天、本周、上周、本月、上个月、最近7天、11月1日到11月20日。`, `${verb} 本月`);
     }
     const command: Command = { intent: 'report', kind, period };
     if (byChannel) command.byChannel = true;
     return commandResult(command);
   },
-};
+});
 
 const QUESTION_PERIOD = `(?:${PERIOD_FIRST}|这周|这星期|本星期|这礼拜)`;
 // `今天卖了多少`, `今天几单`, `卫衣这个月卖了多少件`, `这周卖得最好的`, `昨天的流水`, `各渠道卖了多少`.

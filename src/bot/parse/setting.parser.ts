@@ -3,11 +3,11 @@ import type { CatalogueProduct } from './catalogue.ts';
 import { MAX_QUANTITY, parseError, tooLarge } from './errors.ts';
 import { parseMoney } from './money.ts';
 import { parseNumber, readNumberAt } from './numbers.ts';
-import { isWordChar } from './text.ts';
 import { canonicalTimeZone } from '../../core/zoned-time.ts';
 import { commandResult, type IntentParser, type ParseResult, type ParserInput } from './types.ts';
 import { conversionFactor, readUnitAt } from './units.ts';
 import { INTENT_VERBS, verbPattern } from './verbs.ts';
+import { wordBoundaryParser } from './word-boundary.ts';
 
 /**
  * 设置: per-product levels, price, lead time, mode, unit conversion and code, and the shop-wide
@@ -187,13 +187,13 @@ function conversion(m: RegExpExecArray, input: ParserInput): ParseResult {
 }
 
 /** See the module comment. */
-export const settingParser: IntentParser = {
+export const settingParser: IntentParser = wordBoundaryParser({
   intent: 'setting',
   verbs: INTENT_VERBS.setting,
-  pattern: () => PATTERN,
-  extract(input, match) {
-    const after = input.body.slice(match[0].length);
-    const glued = isWordChar(after[0]);
+  pattern: PATTERN,
+  // `设置日报 21:00` is a command, and a wrong time there is worth a refusal: only some refusals are quiet.
+  glued: 'own',
+  extract(input, { after, glued }) {
     const text = after.trim();
     const quiet = (r: ParseResult): ParseResult | null => (glued && r.kind === 'error' ? null : r);
 
@@ -225,4 +225,4 @@ export const settingParser: IntentParser = {
     const value = target.rest.slice(key[0].length).trim().replace(/^(?:[:=]|为|是|改成|改为)\s*/, '');
     return quiet(productSetting(key[1], key[0], target, value));
   },
-};
+});

@@ -8,6 +8,7 @@ import { isWordChar } from './text.ts';
 import { findDateTokens, resolveOccurredAt } from './occurred-at.ts';
 import { commandResult, type IntentParser, type ParseResult, type ParserInput } from './types.ts';
 import { COLLOQUIAL_VERBS, INTENT_LABELS, INTENT_VERBS, leadingWriteVerb, verbPattern, type WriteIntent } from './verbs.ts';
+import { wordBoundaryParser } from './word-boundary.ts';
 
 /**
  * The grammar every write shares (进货, 出货, 退货, 退供, 盘点, 调拨): a verb, one or more item
@@ -31,12 +32,14 @@ export function writeParser(spec: WriteSpec): IntentParser {
   const verbs = [...formal, ...COLLOQUIAL_VERBS[spec.intent]];
   const re = verbPattern(verbs);
   const full: WriteSpec = { ...spec, fields: [noteParser, ...spec.fields] };
-  return {
+  return wordBoundaryParser({
     intent: spec.intent,
     verbs,
-    pattern: () => re,
-    extract: (input, match) => parseWrite(full, input, match[0], input.body.slice(match[0].length), !formal.includes(match[0])),
-  };
+    pattern: re,
+    // `卖两个帆布包`, `卖卫衣2件` are commands run together: parseWrite decides with the catalogue.
+    glued: 'own',
+    extract: (input, { verb, after }) => parseWrite(full, input, verb, after, !formal.includes(verb)),
+  });
 }
 
 /**

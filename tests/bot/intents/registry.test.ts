@@ -1,0 +1,105 @@
+import type { Bot } from 'grammy';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTelegramBot } from '../../../src/adapters/telegram/bot.ts';
+import type { Intent } from '../../../src/bot/command.ts';
+import { helpText } from '../../../src/bot/help.ts';
+import type { Handler, IntentHandlers } from '../../../src/bot/intents/handler.ts';
+import { INTENT_ORDER, INTENTS, WRITE_INTENTS, type IntentDefinition, type WriteIntent } from '../../../src/bot/intents/index.ts';
+import { COLLOQUIAL_VERBS, INTENT_LABELS, INTENT_VERBS, intentForWord } from '../../../src/bot/parse/verbs.ts';
+import { PERMISSIONS } from '../../../src/bot/permissions.ts';
+import { BOT_INFO, boss, createTestApp, interceptCalls, li, textUpdate, TOKEN, warehouse, type ApiCall, type TestApp } from '../../adapters/telegram/harness.ts';
+
+describe('the lists derived from the intent registry', () => {
+  it('the write intents are exactly the ones declared with writes: true, in the registry order', () => {
+    expect(WRITE_INTENTS).toEqual(INTENT_ORDER.filter((i) => INTENTS[i].writes));
+    expect(WRITE_INTENTS).toEqual(['purchase', 'sale', 'customerReturn', 'supplierReturn', 'stocktake', 'transfer']);
+  });
+
+  it('verbs, colloquial verbs, labels and permission rows are the declared ones', () => {
+    for (const intent of INTENT_ORDER) {
+      const d: IntentDefinition = INTENTS[intent];
+      expect(INTENT_VERBS[intent]).toBe(d.verbs);
+      expect(INTENT_LABELS[intent]).toBe(d.label);
+      expect(PERMISSIONS[intent]).toBe(d.permission);
+      for (const verb of d.verbs.filter((v) => v !== '?')) expect(intentForWord(verb), verb).toBe(intent);
+    }
+    for (const intent of WRITE_INTENTS) expect(COLLOQUIAL_VERBS[intent]).toBe(INTENTS[intent].colloquial);
+  });
+
+  it('help lists each non-file intent once, in the registry order, with its first example', () => {
+    const text = helpText();
+    let at = -1;
+    for (const intent of INTENT_ORDER) {
+      const d: IntentDefinition = INTENTS[intent];
+      const line = `• ${d.label}：${d.help.examples[0] ?? ''}  — ${d.help.summary}`;
+      if (d.help.general === false) {
+        expect(text).not.toContain(line);
+        continue;
+      }
+      const found = text.indexOf(line);
+      expect(found, intent).toBeGreaterThan(at);
+      at = found;
+    }
+    expect(helpText('purchase')).toContain(`📖 ${INTENTS.purchase.label}：${INTENTS.purchase.help.summary}`);
+  });
+});
+
+describe('the 撤销 button follows the registry through the real Telegram adapter', () => {
+  let t: TestApp;
+  let bot: Bot;
+  let calls: ApiCall[];
+
+  beforeEach(() => {
+    t = createTestApp();
+    bot = createTelegramBot(t.app, { mode: 'polling', token: TOKEN }, { botInfo: BOT_INFO, throttle: false });
+    calls = interceptCalls(bot);
+  });
+  afterEach(async () => {
+    await t.cleanup();
+  });
+
+  async function say(text: string, from = li): Promise<ApiCall | undefined> {
+    const before = calls.length;
+    await bot.handleUpdate(textUpdate(from, text, warehouse));
+    return calls.slice(before).find((c) => c.method === 'sendMessage');
+  }
+
+  function hasUndoButton(call: ApiCall | undefined): boolean {
+    const markup = call?.payload.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined;
+    return markup?.inline_keyboard?.[0]?.[0]?.text === '撤销';
+  }
+
+  it("every intent with writes: true gets the button on its help example's confirmation; the others do not", async () => {
+    expect(String((await say('开店 小店', boss))?.payload.text)).toContain('已开通');
+    await say('设置 群成员 店员', boss);
+    await say('进货 T恤 100件 单价 20');
+    for (const intent of WRITE_INTENTS) {
+      const example = INTENTS[intent].help.examples[0] ?? '';
+      const sent = await say(example);
+      expect(String(sent?.payload.text), example).toMatch(/✅ #\d+/);
+      expect(hasUndoButton(sent), example).toBe(true);
+    }
+    for (const text of ['查 T恤', '日报', '帮助', '别名 T恤 白T']) {
+      const sent = await say(text);
+      expect(String(sent?.payload.text).length, text).toBeGreaterThan(0);
+      expect(hasUndoButton(sent), text).toBe(false);
+    }
+  });
+});
+
+describe('the registry and the dispatch are exhaustive (checked by tsc)', () => {
+  it('an intent without a handler, or without a definition, does not compile', () => {
+    const reply: Handler<Intent> = (_command, context) => context.reply('');
+    const all = Object.fromEntries(INTENT_ORDER.map((i) => [i, reply])) as IntentHandlers;
+    const { help: _help, ...withoutHelp } = all;
+    // @ts-expect-error help has no handler
+    const missingHandler: IntentHandlers = withoutHelp;
+    const { alias: _alias, ...withoutAlias } = INTENTS;
+    // @ts-expect-error alias has no definition
+    const missingDefinition: { [I in Intent]: IntentDefinition<I> } = withoutAlias;
+    // @ts-expect-error query does not write: it is not a WriteIntent
+    const notWrite: WriteIntent = 'query';
+    expect([missingHandler, missingDefinition, notWrite]).toHaveLength(3);
+    expect(Object.keys(all).sort()).toEqual([...INTENT_ORDER].sort());
+  });
+});
