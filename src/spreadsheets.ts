@@ -89,7 +89,7 @@ export function createSpreadsheets(sources: SpreadsheetSources): SpreadsheetServ
       return outcome(await previewImport(target(job), job.kind, job.bytes, job.filename), options.skipBadHint);
     },
     async importFile(job, options) {
-      return outcome(await importFile(target(job), job.kind, job.bytes, job.filename, { skipBad: options.skipBad }), options.skipBadHint);
+      return outcome(await importFile(target(job), job.kind, job.bytes, job.filename, { skipBad: options.skipBad, onProgress: options.onProgress }), options.skipBadHint);
     },
   };
 }

@@ -23,7 +23,7 @@ import {
   stockCaption,
   TOO_BIG,
 } from './file-replies.ts';
-import type { ImportJob, IncomingFile, PendingImports, SpreadsheetService, StartProgress } from './files.port.ts';
+import type { ImportJob, ImportOutcome, IncomingFile, PendingImports, SpreadsheetService, StartProgress } from './files.port.ts';
 
 /** The spreadsheet commands. */
 export type FileCommand = Extract<Command, { intent: 'export' | 'importFile' | 'confirmImport' | 'cancelImport' }>;
@@ -178,7 +178,20 @@ export class FileIntents {
     const found = await this.deps.pending.take(m.platform, m.chatId, m.userId, now);
     if (!found || found.shopId !== asker.shop.id) return reply(NOTHING_PENDING);
     const job: ImportJob = { shop: asker.shop, actor: actorOf(m), kind: found.kind, bytes: found.bytes, filename: found.filename };
-    const outcome = await this.deps.spreadsheets.importFile(job, { skipBad: command.skipBad, skipBadHint: SKIP_BAD_HINT });
+    // Imported in committed chunks that yield, so other chats keep answering; one message shows how far it is.
+    const progress = await m.progress?.(`⏳ 正在导入「${found.filename}」…`);
+    let outcome: ImportOutcome;
+    try {
+      outcome = await this.deps.spreadsheets.importFile(job, {
+        skipBad: command.skipBad,
+        skipBadHint: SKIP_BAD_HINT,
+        onProgress: (done, total) => void progress?.update(`⏳ 正在导入：${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} 行…`),
+      });
+    } catch (error) {
+      await progress?.update('⚠️ 导入没有完成，已写入的部分会整批撤销，请稍后再试。', true);
+      throw error;
+    }
+    await progress?.update(outcome.written ? `✅ 导入完成：${outcome.importedRows.toLocaleString('en-US')} 行。` : '导入没有写入任何数据，原因见下一条。', true);
     if (outcome.written) this.deps.changed(asker.shop.id);
     this.deps.logger.info({ shop: asker.shop.id, file: found.filename, rows: outcome.importedRows, written: outcome.written }, 'spreadsheet import');
     // Bad rows stopped it: the file waits again for 「确认导入 跳过」.

@@ -81,7 +81,7 @@ export interface SpreadsheetService {
   /** Checks everything and reports, writing nothing. */
   preview(job: ImportJob, options: { skipBadHint: string }): Promise<ImportOutcome>;
   /** Writes the rows (all or none, unless `skipBad`). */
-  importFile(job: ImportJob, options: { skipBad: boolean; skipBadHint: string }): Promise<ImportOutcome>;
+  importFile(job: ImportJob, options: { skipBad: boolean; skipBadHint: string; onProgress?: ((done: number, total: number) => void) | undefined }): Promise<ImportOutcome>;
 }
 
 /** A previewed import waiting for 「确认导入」 in one chat, from one person. */

@@ -91,6 +91,9 @@ describe('importing a document', () => {
 
     const confirmed = await say(boss, '确认导入');
     expect(textOf(confirmed)).toContain('✅ 已导入 2 行');
+    // One progress message, edited when the import is done, then the report.
+    expect(confirmed.filter((c) => c.method === 'sendMessage').map((c) => String(c.payload.text))[0]).toBe('⏳ 正在导入「期初库存.csv」…');
+    expect(confirmed.filter((c) => c.method === 'editMessageText').map((c) => String(c.payload.text)).at(-1)).toBe('✅ 导入完成：2 行。');
     expect(stockOf(t.app, '小店', 'T恤')).toBe(50);
     expect(stockOf(t.app, '小店', '袜子')).toBe(100);
     // The chat knows the new products at once.
