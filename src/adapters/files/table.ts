@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { decodeText, type TextEncoding } from './decode.ts';
 import { declaredUnpackedBytes, lineCount, TABLE_LIMITS, tooBigMessage, type TableLimits } from './limits.ts';
@@ -80,7 +80,8 @@ function readCsv(bytes: Uint8Array, isHeader: (cells: string[]) => boolean): Tab
 }
 
 async function readXlsx(bytes: Uint8Array, isHeader: (cells: string[]) => boolean, limits: TableLimits): Promise<Table> {
-  const workbook = new ExcelJS.Workbook();
+  const { default: Excel } = await import('exceljs'); // loaded only when a workbook is read
+  const workbook = new Excel.Workbook();
   try {
     // exceljs declares its own Buffer type; a Node Buffer view of the same bytes is what it reads.
     await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelJS.Buffer);
