@@ -1,8 +1,8 @@
-import { z } from 'zod';
+/** Log levels, quietest last. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-const isTimeZone = (zone: string): boolean => {
+/** Whether ICU knows the zone (an IANA name such as Asia/Shanghai). */
+export const isTimeZone = (zone: string): boolean => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;
@@ -11,47 +11,139 @@ const isTimeZone = (zone: string): boolean => {
   }
 };
 
-/** Every setting jxc-bot reads from the environment (and `.env`). See .env.example. */
-export const envSchema = z.object({
-  DATABASE_URL: z
-    .string()
-    .default('file:./data/jxc.db')
-    .refine((v) => v.startsWith('file:') || !v.includes('://'), {
-      message: 'expected an SQLite file URL such as file:./data/jxc.db (PostgreSQL is not supported yet)',
-    }),
-  LOG_LEVEL: z.enum(levels, { message: `expected one of ${levels.join(', ')}` }).default('info'),
-  JXC_TIMEZONE: z
-    .string()
-    .default('Asia/Shanghai')
-    .refine(isTimeZone, { message: 'expected an IANA time zone such as Asia/Shanghai' }),
-  JXC_SHOP: z.string().trim().min(1, { message: 'expected a shop name' }).max(50).default('我的店'),
-  JXC_OWNERS: z
-    .string()
-    .default('')
-    .refine((v) => v.split(',').every((id) => id.trim() === '' || /^(tg|wx|telegram|wechat):\S+$/.test(id.trim())), {
-      message: 'expected a comma-separated list of platform user ids such as tg:123456,wx:wxid_abc',
-    }),
-  TELEGRAM_BOT_TOKEN: z
-    .string()
-    .regex(/^\d+:[\w-]{20,}$/, { message: 'expected a bot token from @BotFather, like 123456789:AA…' })
-    .optional(),
-  TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https?$/, message: 'expected an https:// URL Telegram can reach' }).optional(),
-  TELEGRAM_WEBHOOK_SECRET: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{16,256}$/, { message: 'expected 16–256 characters of A-Z a-z 0-9 _ -' })
-    .optional(),
-  TELEGRAM_API_ROOT: z.url({ message: 'expected the URL of a Bot API server, like http://127.0.0.1:8081' }).optional(),
-  PORT: z.coerce.number({ message: 'expected a port number' }).int().min(1).max(65535).default(8080),
-  HOST: z
-    .string()
-    .trim()
-    .regex(/^(?:[0-9.]+|[0-9A-Fa-f:]+|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/, { message: 'expected the address to listen on, such as 127.0.0.1 (behind a reverse proxy) or 0.0.0.0 (all interfaces)' })
-    .default('127.0.0.1'),
-  WECHATY_PUPPET: z.string().min(1).optional(),
-  WECHATY_PUPPET_SERVICE_TOKEN: z.string().min(1).optional(),
-  WECHATY_NAME: z.string().min(1).default('jxc-bot'),
-  JXC_DIGEST: z.enum(['on', 'off'], { message: 'expected on or off' }).default('on'),
-});
+/** Every setting jxc-bot reads from the environment (and `.env`), in the order errors list them. See .env.example. */
+export const ENV_KEYS = [
+  'DATABASE_URL',
+  'LOG_LEVEL',
+  'JXC_TIMEZONE',
+  'JXC_SHOP',
+  'JXC_OWNERS',
+  'TELEGRAM_BOT_TOKEN',
+  'TELEGRAM_WEBHOOK_URL',
+  'TELEGRAM_WEBHOOK_SECRET',
+  'TELEGRAM_API_ROOT',
+  'PORT',
+  'HOST',
+  'WECHATY_PUPPET',
+  'WECHATY_PUPPET_SERVICE_TOKEN',
+  'WECHATY_NAME',
+  'JXC_DIGEST',
+] as const;
+
+/** The environment once checked, defaults filled in. */
+export interface Env {
+  DATABASE_URL: string;
+  LOG_LEVEL: (typeof LOG_LEVELS)[number];
+  JXC_TIMEZONE: string;
+  JXC_SHOP: string;
+  JXC_OWNERS: string;
+  TELEGRAM_BOT_TOKEN?: string | undefined;
+  TELEGRAM_WEBHOOK_URL?: string | undefined;
+  TELEGRAM_WEBHOOK_SECRET?: string | undefined;
+  TELEGRAM_API_ROOT?: string | undefined;
+  PORT: number;
+  HOST: string;
+  WECHATY_PUPPET?: string | undefined;
+  WECHATY_PUPPET_SERVICE_TOKEN?: string | undefined;
+  WECHATY_NAME: string;
+  JXC_DIGEST: 'on' | 'off';
+}
+
+/** A value is either read (`ok`) or wrong, with what each check expected. */
+type Check = { ok: true; value: unknown } | { ok: false; messages: string[] };
+const ok = (value: unknown): Check => ({ ok: true, value });
+const wrong = (...messages: string[]): Check => ({ ok: false, messages });
+
+/** zod's URL check: trimmed, parsed by URL, tabs and newlines dropped from the value kept. */
+function urlCheck(value: string, message: string, httpOnly: boolean): Check {
+  const trimmed = value.trim();
+  if (httpOnly) {
+    if (!/^https?:\/\//i.test(trimmed)) return wrong(message);
+    const url = URL.parse(trimmed);
+    if (!url || !/^https?$/.test(url.protocol.replace(/:$/, ''))) return wrong(message);
+  } else if (!URL.canParse(trimmed)) return wrong(message);
+  return ok(trimmed.replace(/[\t\n\r]/g, ''));
+}
+
+const regexCheck = (pattern: RegExp, message: string) => (value: string) => (pattern.test(value) ? ok(value) : wrong(message));
+const nonEmpty = (value: string) => (value.length >= 1 ? ok(value) : wrong('Too small: expected string to have >=1 characters'));
+
+/**
+ * How each variable is read: its default (used when unset or empty) and its check. This is the one
+ * definition of a valid environment at run time; config.schema.ts states the same in zod and the
+ * tests hold the two together, so that zod is not loaded by every command.
+ */
+const FIELDS: Record<(typeof ENV_KEYS)[number], { fallback?: unknown; check: (value: string) => Check }> = {
+  DATABASE_URL: {
+    fallback: 'file:./data/jxc.db',
+    check: (v) => (v.startsWith('file:') || !v.includes('://') ? ok(v) : wrong('expected an SQLite file URL such as file:./data/jxc.db (PostgreSQL is not supported yet)')),
+  },
+  LOG_LEVEL: { fallback: 'info', check: (v) => ((LOG_LEVELS as readonly string[]).includes(v) ? ok(v) : wrong(`expected one of ${LOG_LEVELS.join(', ')}`)) },
+  JXC_TIMEZONE: {
+    fallback: 'Asia/Shanghai',
+    // The default is known good: checking it would load ICU's zone data at every start-up.
+    check: (v) => (v === 'Asia/Shanghai' || isTimeZone(v) ? ok(v) : wrong('expected an IANA time zone such as Asia/Shanghai')),
+  },
+  JXC_SHOP: {
+    fallback: '我的店',
+    check: (v) => {
+      const name = v.trim();
+      const messages: string[] = [];
+      if (name.length < 1) messages.push('expected a shop name');
+      if (name.length > 50) messages.push('Too big: expected string to have <=50 characters');
+      return messages.length > 0 ? wrong(...messages) : ok(name);
+    },
+  },
+  JXC_OWNERS: {
+    fallback: '',
+    check: (v) =>
+      v.split(',').every((id) => id.trim() === '' || /^(tg|wx|telegram|wechat):\S+$/.test(id.trim()))
+        ? ok(v)
+        : wrong('expected a comma-separated list of platform user ids such as tg:123456,wx:wxid_abc'),
+  },
+  TELEGRAM_BOT_TOKEN: { check: regexCheck(/^\d+:[\w-]{20,}$/, 'expected a bot token from @BotFather, like 123456789:AA…') },
+  TELEGRAM_WEBHOOK_URL: { check: (v) => urlCheck(v, 'expected an https:// URL Telegram can reach', true) },
+  TELEGRAM_WEBHOOK_SECRET: { check: regexCheck(/^[A-Za-z0-9_-]{16,256}$/, 'expected 16–256 characters of A-Z a-z 0-9 _ -') },
+  TELEGRAM_API_ROOT: { check: (v) => urlCheck(v, 'expected the URL of a Bot API server, like http://127.0.0.1:8081', false) },
+  PORT: {
+    fallback: 8080,
+    check: (v) => {
+      const port = Number(v);
+      return Number.isInteger(port) && port >= 1 && port <= 65535 ? ok(port) : wrong('expected a port number');
+    },
+  },
+  HOST: {
+    fallback: '127.0.0.1',
+    check: (v) => {
+      const host = v.trim();
+      return /^(?:[0-9.]+|[0-9A-Fa-f:]+|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/.test(host)
+        ? ok(host)
+        : wrong('expected the address to listen on, such as 127.0.0.1 (behind a reverse proxy) or 0.0.0.0 (all interfaces)');
+    },
+  },
+  WECHATY_PUPPET: { check: nonEmpty },
+  WECHATY_PUPPET_SERVICE_TOKEN: { check: nonEmpty },
+  WECHATY_NAME: { fallback: 'jxc-bot', check: nonEmpty },
+  JXC_DIGEST: { fallback: 'on', check: (v) => (v === 'on' || v === 'off' ? ok(v) : wrong('expected on or off')) },
+};
+
+/** Checks the variables (unset and empty ones take their default); the problems, each with its variable. */
+export function readEnv(env: Record<string, string | undefined>): { ok: true; env: Env } | { ok: false; problems: { key: string; message: string }[] } {
+  const out: Record<string, unknown> = {};
+  const problems: { key: string; message: string }[] = [];
+  for (const key of ENV_KEYS) {
+    const raw = env[key];
+    const field = FIELDS[key];
+    if (raw === undefined || raw === '') {
+      if (field.fallback !== undefined) out[key] = field.fallback;
+      continue;
+    }
+    const checked = field.check(raw);
+    if (checked.ok) out[key] = checked.value;
+    else for (const message of checked.messages) problems.push({ key, message });
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, env: out as unknown as Env };
+}
 
 /** Telegram: long polling by default, a webhook served on HOST:PORT when TELEGRAM_WEBHOOK_URL is set. */
 export type TelegramConfig =
@@ -76,7 +168,7 @@ export interface WechatConfig {
 
 export interface Config {
   databaseUrl: string;
-  logLevel: (typeof levels)[number];
+  logLevel: (typeof LOG_LEVELS)[number];
   /** Time zone of new shops. */
   timeZone: string;
   /** Shop used by the console chat and CLI when none is named. */
@@ -115,12 +207,9 @@ export function maskUrlPassword(url: string): string {
 
 /** Reads the configuration from an environment object; pure, so tests pass their own. */
 export function createConfig(env: Record<string, string | undefined>): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${shown(String(issue.path[0]), cleaned[String(issue.path[0])])}: ${issue.message}`));
-  }
-  const e = parsed.data;
+  const parsed = readEnv(env);
+  if (!parsed.ok) throw new ConfigError(parsed.problems.map(({ key, message }) => `${shown(key, env[key])}: ${message}`));
+  const e = parsed.env;
   const problems: string[] = [];
   if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
     problems.push('TELEGRAM_WEBHOOK_SECRET="": required with TELEGRAM_WEBHOOK_URL, so that only Telegram can call the webhook');

@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ExportJob, ExportMessage } from './export-worker.ts';
-import { exportReport, writeEntriesAndProfit, type ReportReader } from './adapters/files/export.ts';
+import type { ReportReader } from './adapters/files/export.ts';
 import { openPrivateFile } from './private-file.ts';
-import { detectImportKind, importFile, previewImport, type ImportSummary, type ImportTarget } from './adapters/files/import.ts';
-import { formatImportSummary } from './adapters/files/import-summary.ts';
+import type { ImportSummary, ImportTarget } from './adapters/files/import.ts';
 import type { ImportJob, ImportOutcome, SpreadsheetService } from './bot/files/files.port.ts';
 import type { InventoryService } from './core/inventory.service.ts';
 import type { Clock, InventoryStore } from './core/ports.ts';
@@ -40,9 +39,18 @@ const unsafe = (name: string): string => name.replace(/[\\/:*?"<>|\s]/g, '_');
  * the one place chat imports and exports meet src/adapters/files.
  */
 export function createSpreadsheets(sources: SpreadsheetSources): SpreadsheetService {
+  // The files adapter (readers, planners, writers) is loaded by the first file, not by every start-up.
+  const files = async () => {
+    const [exporting, importing, summary] = await Promise.all([
+      import('./adapters/files/export.ts'),
+      import('./adapters/files/import.ts'),
+      import('./adapters/files/import-summary.ts'),
+    ]);
+    return { ...exporting, ...importing, ...summary };
+  };
   const target = (job: ImportJob): ImportTarget => ({ store: sources.store, service: sources.service, shop: job.shop, actor: job.actor });
-  const outcome = (summary: ImportSummary, skipBadHint: string): ImportOutcome => ({
-    report: formatImportSummary(summary, { maxProblems: MAX_PROBLEMS, skipBadHint }),
+  const outcome = async (summary: ImportSummary, skipBadHint: string): Promise<ImportOutcome> => ({
+    report: (await files()).formatImportSummary(summary, { maxProblems: MAX_PROBLEMS, skipBadHint }),
     importedRows: summary.importedRows,
     problems: summary.problems.length,
     fatal: summary.fatal !== undefined,
@@ -51,6 +59,7 @@ export function createSpreadsheets(sources: SpreadsheetSources): SpreadsheetServ
   });
   return {
     async exportStock(shop) {
+      const { exportReport } = await files();
       const file = await exportReport({ reader: sources.reader(), queries: new SqliteReports(sources.db) }, { what: 'stock', format: 'xlsx', shop, now: sources.clock.now() });
       return { name: file.filename, bytes: file.buffer };
     },
@@ -84,11 +93,13 @@ export function createSpreadsheets(sources: SpreadsheetSources): SpreadsheetServ
       }
       return { name: `${unsafe(shop.name)}-${unsafe(period.label)}-流水利润.xlsx`, rows, stream: readOnce(path) };
     },
-    detectKind: (bytes, filename) => detectImportKind(bytes, filename),
+    detectKind: async (bytes, filename) => (await files()).detectImportKind(bytes, filename),
     async preview(job, options) {
+      const { previewImport } = await files();
       return outcome(await previewImport(target(job), job.kind, job.bytes, job.filename), options.skipBadHint);
     },
     async importFile(job, options) {
+      const { importFile } = await files();
       return outcome(await importFile(target(job), job.kind, job.bytes, job.filename, { skipBad: options.skipBad, onProgress: options.onProgress }), options.skipBadHint);
     },
   };
@@ -96,6 +107,7 @@ export function createSpreadsheets(sources: SpreadsheetSources): SpreadsheetServ
 
 /** The export on this thread (an in-memory database, or no worker file next to this module). */
 async function exportInline(sources: SpreadsheetSources, shop: { id: number; timeZone: string }, period: { from: Date; to: Date }, fd: number, onProgress?: (rows: number) => void): Promise<number> {
+  const { writeEntriesAndProfit } = await import('./adapters/files/export.ts');
   const out = createWriteStream('', { fd });
   let rows: number;
   try {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, createConfig, envSchema, maskUrlPassword } from '../src/config.ts';
+import { ConfigError, createConfig, ENV_KEYS, maskUrlPassword, readEnv } from '../src/config.ts';
+import { envSchema } from '../src/config.schema.ts';
 import { jxc } from './helpers/cli.ts';
 
 describe('createConfig', () => {
@@ -61,6 +62,37 @@ describe('createConfig', () => {
     expect(() => createConfig({ ...webhook, HOST: 'http://example.com' })).toThrow(/HOST="http:\/\/example.com": expected the address to listen on/);
     expect(() => createConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: 'https://shop.example.com/tg' })).toThrow(/TELEGRAM_WEBHOOK_SECRET/);
     expect(() => createConfig({ TELEGRAM_BOT_TOKEN: 'nonsense' })).toThrow(/TELEGRAM_BOT_TOKEN \(value hidden\): .*BotFather/);
+  });
+
+  // config.ts checks the environment by hand (zod stays out of start-up); the zod schema in
+  // config.schema.ts states the same rules, and both must accept, reject and word alike.
+  const cases: Record<(typeof ENV_KEYS)[number], string[]> = {
+    DATABASE_URL: ['file:./x.db', './x.db', 'postgresql://u:p@h/db', 'mysql://h', 'file://abs/x.db'],
+    LOG_LEVEL: ['debug', 'silent', 'loud', 'INFO', ' info'],
+    JXC_TIMEZONE: ['Asia/Shanghai', 'Europe/London', 'UTC', 'Mars/Base', 'asia/shanghai', '+08:00'],
+    JXC_SHOP: ['小店', '  小店  ', '   ', 'x'.repeat(50), 'x'.repeat(51), ` ${'x'.repeat(50)} `],
+    JXC_OWNERS: ['tg:1', 'tg:1, wx:wxid_a', 'tg:1,,', '123', 'tg:', 'telegram:9,wechat:w', 'tg:1 2'],
+    TELEGRAM_BOT_TOKEN: ['123456789:AAbbccddeeffgghhiijjkkll', 'nonsense', '1:short', ' 123456789:AAbbccddeeffgghhiijjkkll'],
+    TELEGRAM_WEBHOOK_URL: ['https://a.example/tg', 'http://a.example', ' https://a.example/x ', 'ftp://a.example', 'https:/a', 'http:example.com', 'nonsense', 'https://exa\nmple.com', 'HTTPS://A.EXAMPLE'],
+    TELEGRAM_WEBHOOK_SECRET: ['s3cret-s3cret-s3cret', 'short', 'x'.repeat(256), 'x'.repeat(257), 'has space in it!!'],
+    TELEGRAM_API_ROOT: ['http://127.0.0.1:8081', 'nonsense', ' http://h ', 'ftp://h', 'h:1'],
+    PORT: ['8080', '0', '1', '65535', '65536', '1.5', 'abc', '-3', ' 80 ', '1e3', 'Infinity', '0x10', '0.5'],
+    HOST: ['127.0.0.1', '0.0.0.0', '::1', ' localhost ', 'http://example.com', '-bad', 'a_b'],
+    WECHATY_PUPPET: ['wechaty-puppet-mock', ' '],
+    WECHATY_PUPPET_SERVICE_TOKEN: ['tok'],
+    WECHATY_NAME: ['bot', ' '],
+    JXC_DIGEST: ['on', 'off', 'ON', 'yes'],
+  };
+  it.each(ENV_KEYS.flatMap((key) => cases[key].map((value) => [key, value] as const)))('checks %s=%j as the zod schema does', (key, value) => {
+    const expected = envSchema.safeParse({ [key]: value });
+    const actual = readEnv({ [key]: value });
+    if (expected.success) expect(actual).toEqual({ ok: true, env: expected.data });
+    else expect(actual).toEqual({ ok: false, problems: expected.error.issues.map((issue) => ({ key: String(issue.path[0]), message: issue.message })) });
+  });
+
+  it('has the same variables and defaults as the zod schema', () => {
+    expect([...ENV_KEYS].sort()).toEqual(Object.keys(envSchema.shape).sort());
+    expect(readEnv({})).toEqual({ ok: true, env: envSchema.parse({}) });
   });
 
   it('lists every variable in .env.example', () => {

@@ -1,7 +1,16 @@
 import type ExcelJS from 'exceljs';
-import { parse } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type * as CsvParse from 'csv-parse/sync';
 import { decodeText, type TextEncoding } from './decode.ts';
 import { declaredUnpackedBytes, lineCount, TABLE_LIMITS, tooBigMessage, type TableLimits } from './limits.ts';
+
+const load = createRequire(import.meta.url);
+let csvParse: typeof CsvParse | undefined;
+/** csv-parse, loaded by the first CSV read rather than by every start-up of the chat. */
+function csv(): typeof CsvParse {
+  csvParse ??= load('csv-parse/sync') as typeof CsvParse;
+  return csvParse;
+}
 
 /** One spreadsheet cell as read: CSV gives text, xlsx also numbers, dates and booleans. */
 export type Cell = string | number | boolean | Date | null;
@@ -66,7 +75,7 @@ export async function readTable(
 export function csvTable(text: string, isHeader: (cells: string[]) => boolean = () => true, encoding?: TextEncoding): Table {
   let records: string[][];
   try {
-    records = parse(text, { delimiter: detectDelimiter(text), relax_column_count: true, relax_quotes: true, skip_empty_lines: false }) as string[][];
+    records = csv().parse(text, { delimiter: detectDelimiter(text), relax_column_count: true, relax_quotes: true, skip_empty_lines: false }) as string[][];
   } catch (error) {
     throw new TableError(`CSV 格式有误：${(error as Error).message}`, { cause: error });
   }
@@ -80,7 +89,7 @@ function readCsv(bytes: Uint8Array, isHeader: (cells: string[]) => boolean): Tab
 }
 
 async function readXlsx(bytes: Uint8Array, isHeader: (cells: string[]) => boolean, limits: TableLimits): Promise<Table> {
-  const { default: Excel } = await import('exceljs'); // loaded only when an xlsx is read
+  const { default: Excel } = await import('exceljs'); // loaded only when a workbook is read
   const workbook = new Excel.Workbook();
   try {
     // exceljs declares its own Buffer type; a Node Buffer view of the same bytes is what it reads.

@@ -27,15 +27,23 @@ export interface MigrationFile {
 
 /** The migration folders in order, each with the SHA-256 checksum Prisma records. */
 export function listMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
+  return migrationNames(dir)
+    .filter((name) => existsSync(join(dir, name, 'migration.sql')))
+    .map((name) => readMigration(dir, name));
+}
+
+/** The migration folder names in order (a folder without migration.sql is skipped when read). */
+function migrationNames(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'migration.sql')))
+    .filter((d) => d.isDirectory())
     .map((d) => d.name)
-    .sort()
-    .map((name) => {
-      const sql = readFileSync(join(dir, name, 'migration.sql'), 'utf8');
-      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
-    });
+    .sort();
+}
+
+function readMigration(dir: string, name: string): MigrationFile {
+  const sql = readFileSync(join(dir, name, 'migration.sql'), 'utf8');
+  return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
 }
 
 /**
@@ -55,8 +63,11 @@ export function applyMigrations(db: Database.Database, dir = MIGRATIONS_DIR): st
     'INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, logs, started_at, applied_steps_count) VALUES (?, ?, ?, ?, NULL, ?, 1)',
   );
   const isDone = db.prepare('SELECT 1 FROM _prisma_migrations WHERE migration_name = ? AND finished_at IS NOT NULL AND rolled_back_at IS NULL');
-  for (const migration of listMigrations(dir)) {
-    if (done.has(migration.name)) continue;
+  // Only the folders the database has not recorded are read: at every start-up of an up-to-date
+  // database that is none, so the check costs one directory listing and one query.
+  for (const name of migrationNames(dir)) {
+    if (done.has(name) || !existsSync(join(dir, name, 'migration.sql'))) continue;
+    const migration = readMigration(dir, name);
     const startedAt = Date.now();
     // Checked again under the write lock: another process may have applied it meanwhile.
     const ran = db.transaction(() => {

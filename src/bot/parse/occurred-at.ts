@@ -1,4 +1,4 @@
-import * as hans from 'chrono-node/zh/hans';
+import { chronoHans } from './chrono-lazy.ts';
 import { chronoReference } from './chrono-reference.ts';
 import { isoWeekday, isRealDate, localParts, zonedTimeToUtc } from '../../core/zoned-time.ts';
 
@@ -162,7 +162,7 @@ function readDate(token: string, now: Date, timeZone: string, todayKey: number):
     return short ?? undefined;
   }
   const text = bare.replace(/(\d{4})[/.](\d{1,2})[/.](\d{1,2})/, '$1-$2-$3');
-  const r = hans.parse(text, chronoReference(now, timeZone))[0];
+  const r = chronoHans().parse(text, chronoReference(now, timeZone))[0];
   let parts: DateParts | null = null;
   if (r !== undefined) {
     const year = r.start.get('year');

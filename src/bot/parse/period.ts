@@ -1,5 +1,5 @@
 import { MAX_PERIOD_DAYS } from '../../core/limits.ts';
-import * as hans from 'chrono-node/zh/hans';
+import { chronoHans } from './chrono-lazy.ts';
 import type { Period } from '../command.ts';
 import { parseNumber } from './numbers.ts';
 import { chronoReference } from './chrono-reference.ts';
@@ -192,7 +192,7 @@ function readRange(t: string, today: Day): Span | undefined {
 
 /** Single days chrono knows and we do not spell out (上周五, 3天前, 周一). */
 function readWithChrono(t: string, now: Date, timeZone: string): Span | undefined {
-  const results = hans.parse(t, chronoReference(now, timeZone));
+  const results = chronoHans().parse(t, chronoReference(now, timeZone));
   const r = results[0];
   if (results.length !== 1 || r === undefined || r.index !== 0 || r.text.length !== t.length) return undefined;
   const from = { year: r.start.get('year') ?? 0, month: r.start.get('month') ?? 0, day: r.start.get('day') ?? 0 };

@@ -1,4 +1,13 @@
-import { pinyin } from 'pinyin-pro';
+import { createRequire } from 'node:module';
+import type * as PinyinPro from 'pinyin-pro';
+
+const load = createRequire(import.meta.url);
+let pinyinPro: typeof PinyinPro | undefined;
+/** pinyin-pro (≈50 ms to load) is loaded by the first suggestion, not by every start-up. */
+function pinyinLib(): typeof PinyinPro {
+  pinyinPro ??= load('pinyin-pro') as typeof PinyinPro;
+  return pinyinPro;
+}
 import { compactKey, type Catalogue } from './catalogue.ts';
 
 /**
@@ -21,6 +30,7 @@ interface Entry {
 const entriesCache = new WeakMap<Catalogue, Entry[]>();
 
 function sounds(key: string): { sound: string; initials: string } {
+  const { pinyin } = pinyinLib();
   const full = pinyin(key, { toneType: 'none', type: 'array', v: true });
   const first = pinyin(key, { pattern: 'first', toneType: 'none', type: 'array' });
   return { sound: full.join('').toLowerCase(), initials: first.join('').toLowerCase() };

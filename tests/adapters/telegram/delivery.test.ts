@@ -21,6 +21,10 @@ let delivered: Delivered[];
 
 const ok = (result: unknown = true) => ({ ok: true, result });
 
+// The scripted long poll waits on the real clock, also while a test fakes timers for auto-retry: a
+// poll parked on a fake timer that is never run again would keep `stop()` (afterEach) waiting forever.
+const realSetTimeout = globalThis.setTimeout;
+
 function fakeFetch(script: Script): NonNullable<ApiClientOptions['fetch']> {
   const fake = async (url: string, init: { body?: unknown }) => {
     const method = String(url).split('/').pop() ?? '';
@@ -28,7 +32,7 @@ function fakeFetch(script: Script): NonNullable<ApiClientOptions['fetch']> {
     let json = script(method, body);
     if (json === undefined && method === 'getMe') json = ok(BOT_INFO);
     if (json === undefined && method === 'getUpdates') {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => realSetTimeout(resolve, 50));
       json = ok([]);
     }
     if (json === undefined && method === 'sendMessage') {
