@@ -6,7 +6,10 @@ import { helpText } from '../../../src/bot/help.ts';
 import type { Handler, IntentHandlers } from '../../../src/bot/intents/handler.ts';
 import { INTENT_ORDER, INTENTS, WRITE_INTENTS, type IntentDefinition, type WriteIntent } from '../../../src/bot/intents/index.ts';
 import { COLLOQUIAL_VERBS, INTENT_LABELS, INTENT_VERBS, intentForWord } from '../../../src/bot/parse/verbs.ts';
+import { WRITE_PARSERS } from '../../../src/bot/parse/index.ts';
+import { WRITE_FIELDS } from '../../../src/bot/parse/write-fields.ts';
 import { PERMISSIONS } from '../../../src/bot/permissions.ts';
+import { parse } from '../parse/fixtures.ts';
 import { BOT_INFO, boss, createTestApp, interceptCalls, li, textUpdate, TOKEN, warehouse, type ApiCall, type TestApp } from '../../adapters/telegram/harness.ts';
 
 describe('the lists derived from the intent registry', () => {
@@ -101,5 +104,32 @@ describe('the registry and the dispatch are exhaustive (checked by tsc)', () => 
     const notWrite: WriteIntent = 'query';
     expect([missingHandler, missingDefinition, notWrite]).toHaveLength(3);
     expect(Object.keys(all).sort()).toEqual([...INTENT_ORDER].sort());
+  });
+});
+
+describe('the write parsers are built from the registry', () => {
+  it('one parser per write intent, in the registry order, with its declared and colloquial verbs', () => {
+    expect(WRITE_PARSERS.map((p) => p.intent)).toEqual(WRITE_INTENTS);
+    for (const [k, intent] of WRITE_INTENTS.entries()) {
+      expect(WRITE_PARSERS[k]?.verbs).toEqual([...INTENTS[intent].verbs, ...INTENTS[intent].colloquial]);
+    }
+  });
+
+  it("each write intent's declared fields resolve to field parsers and its declared example is the refusal's", () => {
+    for (const intent of WRITE_INTENTS) {
+      const spec = INTENTS[intent].parse;
+      expect(spec.fields.length, intent).toBeGreaterThan(0);
+      for (const name of spec.fields) expect(WRITE_FIELDS[name], `${intent}.${name}`).toBeDefined();
+      const verb = INTENTS[intent].verbs[0] ?? '';
+      const result = parse(verb);
+      expect(result, verb).toMatchObject({ kind: 'error', code: 'MISSING_PRODUCT', example: spec.example('T恤', '件') });
+    }
+  });
+
+  it("a declared field is the one that reads it: 盘点's count words, 调拨's arrow", () => {
+    expect(INTENTS.stocktake.parse.fields).toContain('countWords');
+    expect(parse('盘点 T恤 还剩45件')).toMatchObject({ kind: 'command', command: { intent: 'stocktake', items: [{ product: 'T恤', quantity: 45 }] } });
+    expect(INTENTS.transfer.parse.fields).toContain('arrowTransfer');
+    expect(parse('调拨 T恤 5件 门店→仓库')).toMatchObject({ kind: 'command', command: { intent: 'transfer' } });
   });
 });
