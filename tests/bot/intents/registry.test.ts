@@ -1,7 +1,8 @@
 import type { Bot } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTelegramBot } from '../../../src/adapters/telegram/bot.ts';
-import type { Intent } from '../../../src/bot/command.ts';
+import { commandSchema, type Command, type Intent } from '../../../src/bot/command.ts';
+import { WRITE_INTENT_NAMES } from '../../../src/bot/intents/write-intents.ts';
 import { helpText } from '../../../src/bot/help.ts';
 import type { Handler, HandlerContext, IntentHandlers } from '../../../src/bot/intents/handler.ts';
 import { INTENT_ORDER, INTENTS, WRITE_INTENTS, type IntentDefinition, type WriteIntent } from '../../../src/bot/intents/index.ts';
@@ -171,5 +172,29 @@ describe('the handlers live next to the registry and the engine dispatches throu
     } finally {
       t.cleanup();
     }
+  });
+});
+
+describe("the command schema's write intents come from the registry", () => {
+  it('one schema per write intent, in the registry order; only 调拨 has a destination, and it is required', () => {
+    expect(WRITE_INTENT_NAMES).toEqual(WRITE_INTENTS);
+    const item = { product: 'T恤', known: true, quantity: 1 };
+    for (const intent of WRITE_INTENTS) {
+      const withTo = commandSchema.safeParse({ intent, items: [item], to: '天猫仓' });
+      expect(withTo.success, intent).toBe(true);
+      expect(withTo.data !== undefined && 'to' in withTo.data, intent).toBe(intent === 'transfer');
+      expect(commandSchema.safeParse({ intent, items: [item] }).success, intent).toBe(intent !== 'transfer');
+      expect(commandSchema.safeParse({ intent, items: [] }).success, intent).toBe(false);
+    }
+  });
+
+  it('the Command type stays precise per write intent (checked by tsc)', () => {
+    const move: Extract<Command, { intent: 'transfer' }> = { intent: 'transfer', items: [], to: '天猫仓' };
+    // @ts-expect-error a sale has no destination
+    const sale: Extract<Command, { intent: 'sale' }> = { intent: 'sale', items: [], to: '天猫仓' };
+    // @ts-expect-error a transfer without a destination is not a Command
+    const missing: Command = { intent: 'transfer', items: [] };
+    const to: string = move.to;
+    expect([sale, missing, to]).toHaveLength(3);
   });
 });
