@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WRITE_INTENT_NAMES } from './intents/write-intents.ts';
 
 /**
  * The typed result of parsing one chat message. Every parser in `src/bot/parse` produces one of
@@ -63,13 +64,24 @@ const writeBase = {
   location: z.string().optional(),
 };
 
+type WriteName = (typeof WRITE_INTENT_NAMES)[number];
+
+/** Fields a write intent has beyond the shared ones: 调拨 names where the goods go. */
+const writeExtra = { transfer: { to: z.string().min(1) } } as const;
+type WriteExtra<I extends WriteName> = I extends keyof typeof writeExtra ? (typeof writeExtra)[I] : Record<never, never>;
+
+function writeSchema<I extends WriteName>(intent: I) {
+  const extra = (writeExtra as Partial<Record<WriteName, object>>)[intent] ?? {};
+  return z.object({ intent: z.literal(intent), ...writeBase, ...(extra as WriteExtra<I>) });
+}
+
+type WriteSchemas<T extends readonly WriteName[]> = { -readonly [K in keyof T]: T[K] extends WriteName ? ReturnType<typeof writeSchema<T[K]>> : never };
+
+/** One schema per write intent of the registry (src/bot/intents/write-intents.ts), as a tuple so `Command` keeps each one's type. */
+const writeSchemas = WRITE_INTENT_NAMES.map(writeSchema) as unknown as WriteSchemas<typeof WRITE_INTENT_NAMES>;
+
 export const commandSchema = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('purchase'), ...writeBase }),
-  z.object({ intent: z.literal('sale'), ...writeBase }),
-  z.object({ intent: z.literal('customerReturn'), ...writeBase }),
-  z.object({ intent: z.literal('supplierReturn'), ...writeBase }),
-  z.object({ intent: z.literal('stocktake'), ...writeBase }),
-  z.object({ intent: z.literal('transfer'), ...writeBase, to: z.string().min(1) }),
+  ...writeSchemas,
   z.object({
     intent: z.literal('query'),
     /** Product name (resolved like items), or undefined for all stock. */

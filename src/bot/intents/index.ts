@@ -7,6 +7,7 @@ import type { IntentDefinition } from './intent.ts';
 import { correct, undo } from './ledger-edits.intents.ts';
 import { query, report } from './reads.intents.ts';
 import { customerReturn, purchase, sale, stocktake, supplierReturn, transfer } from './writes.intents.ts';
+import type { WRITE_INTENT_NAMES } from './write-intents.ts';
 
 export type { HelpTopic, IntentDefinition } from './intent.ts';
 
@@ -47,6 +48,8 @@ type Assert<T extends true> = T;
  * intent the core does not know, or a core write kind with no intent, fails to compile here.
  */
 export type WriteIntentsAreLedgerKinds = Assert<Same<WriteIntent, WriteKind>>;
+/** The command schema's write intents (write-intents.ts) are the registry's `writes: true` ones. */
+export type WriteIntentsAreSchemaWrites = Assert<Same<WriteIntent, (typeof WRITE_INTENT_NAMES)[number]>>;
 
 /** Every intent in the registry's order, which is the order of the help. */
 export const INTENT_ORDER = Object.keys(INTENTS) as Intent[];

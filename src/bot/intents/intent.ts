@@ -13,6 +13,29 @@ export interface HelpTopic {
 }
 
 /**
+ * The field parsers a write intent's grammar runs, by name (src/bot/parse/write-fields.ts resolves
+ * them, so the registry stays data and never imports the parser).
+ */
+export type WriteFieldName =
+  | 'sourceLocation'
+  | 'arrivalLocation'
+  | 'transferTarget'
+  | 'arrowTransfer'
+  | 'bareTarget'
+  | 'barePlace'
+  | 'counterparty'
+  | 'channel'
+  | 'countWords';
+
+/** How a write intent's message reads beyond the shared item grammar (src/bot/parse/write-command.ts). */
+export interface WriteParserSpec {
+  /** Field parsers in the order they run (after the note parser). */
+  fields: readonly WriteFieldName[];
+  /** A corrected example for refusals, from a product name and unit. */
+  example: (name: string, unit: string) => string;
+}
+
+/**
  * Everything the bot knows about one intent, declared together so a new intent is one entry:
  * its verbs, its name, its help, who may use it and whether it writes ledger entries.
  */
@@ -31,6 +54,8 @@ export interface IntentDefinition<I extends Intent = Intent> {
   permission: Readonly<Record<Role, boolean>>;
   /** True when it records ledger entries: it shares the item grammar and its reply gets the 撤销 button. */
   writes: boolean;
+  /** The write grammar's fields and example; required for write intents (src/bot/parse builds their parsers from it). */
+  parse?: WriteParserSpec;
 }
 
 /** Declares one intent; the literal `writes` flag is kept so the write intents are a derived type. */

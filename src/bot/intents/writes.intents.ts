@@ -19,6 +19,11 @@ export const purchase = defineIntent({
   },
   permission: RECORDERS,
   writes: true,
+  // An unknown name is allowed — the handler creates the product.
+  parse: {
+    fields: ['sourceLocation', 'arrivalLocation', 'counterparty', 'channel', 'barePlace'],
+    example: (name, unit) => `进货 ${name} 50${unit} 单价 20`,
+  },
 });
 
 export const sale = defineIntent({
@@ -40,6 +45,11 @@ export const sale = defineIntent({
   },
   permission: RECORDERS,
   writes: true,
+  // No price is fine: the handler uses the set sale price.
+  parse: {
+    fields: ['sourceLocation', 'counterparty', 'channel', 'barePlace'],
+    example: (name, unit) => `出货 ${name} 3${unit} 单价 59`,
+  },
 });
 
 export const customerReturn = defineIntent({
@@ -55,6 +65,11 @@ export const customerReturn = defineIntent({
   },
   permission: RECORDERS,
   writes: true,
+  // `退款 59` is the amount refunded, kept as the exact total.
+  parse: {
+    fields: ['sourceLocation', 'arrivalLocation', 'counterparty', 'channel', 'barePlace'],
+    example: (name, unit) => `退货 ${name} 1${unit} 退款 59`,
+  },
 });
 
 export const supplierReturn = defineIntent({
@@ -69,6 +84,10 @@ export const supplierReturn = defineIntent({
   },
   permission: RECORDERS,
   writes: true,
+  parse: {
+    fields: ['sourceLocation', 'counterparty', 'barePlace'],
+    example: (name, unit) => `退供 ${name} 5${unit}`,
+  },
 });
 
 export const stocktake = defineIntent({
@@ -83,6 +102,11 @@ export const stocktake = defineIntent({
   },
   permission: RECORDERS,
   writes: true,
+  // The number is the counted on-hand quantity, not a change; the handler books 盘盈/盘亏.
+  parse: {
+    fields: ['sourceLocation', 'countWords', 'barePlace'],
+    example: (name) => `盘点 ${name} 45`,
+  },
 });
 
 export const transfer = defineIntent({
@@ -97,4 +121,9 @@ export const transfer = defineIntent({
   },
   permission: RECORDERS,
   writes: true,
+  // The destination is required; the source defaults to the main location.
+  parse: {
+    fields: ['arrowTransfer', 'sourceLocation', 'transferTarget', 'bareTarget'],
+    example: (name, unit) => `调拨 ${name} 20${unit} 到 天猫仓`,
+  },
 });

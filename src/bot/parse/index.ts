@@ -1,24 +1,19 @@
 import { parseAdmin, type AdminParse } from '../admin.parser.ts';
 import { aliasParser } from './alias.parser.ts';
 import { correctParser } from './correct.parser.ts';
-import { customerReturnParser } from './customer-return.parser.ts';
 import { fileParser } from './file.parser.ts';
 import { helpParser } from './help.parser.ts';
 import { rewriteSlashCommand, stripMentions } from './mention.refiner.ts';
 import { normalizeMessage } from './normalize.refiner.ts';
 import { parseError } from './errors.ts';
 import { peelLead, type Lead } from './lead.refiner.ts';
-import { purchaseParser } from './purchase.parser.ts';
 import { queryParser } from './query.parser.ts';
 import { reportParser, reportQuestionParser } from './report.parser.ts';
-import { saleParser } from './sale.parser.ts';
 import { settingParser } from './setting.parser.ts';
-import { stocktakeParser } from './stocktake.parser.ts';
-import { supplierReturnParser } from './supplier-return.parser.ts';
-import { transferParser } from './transfer.parser.ts';
 import { NONE, type IntentParser, type ParseContext, type ParseResult, type ParserInput } from './types.ts';
 import { COLLOQUIAL_VERBS, INTENT_VERBS, verbPattern, WRITE_INTENTS } from './verbs.ts';
 import { undoParser } from './undo.parser.ts';
+import { registryWriteParser } from './write-command.ts';
 
 /**
  * The message language: chat text → typed `Command`, a refusal with a corrected example, or
@@ -32,6 +27,9 @@ export { importKindOfCaption, mentionsFileVerb } from './file.parser.ts';
 export { nearDuplicates, suggestProducts } from './suggest.ts';
 export type { ParseContext, ParseError, ParseErrorCode, ParseResult } from './types.ts';
 
+/** One parser per write intent of the registry, in its order (进货, 出货, 退货, 退供, 盘点, 调拨). */
+export const WRITE_PARSERS: readonly IntentParser[] = WRITE_INTENTS.map(registryWriteParser);
+
 /**
  * In order. Report comes before sale so `销售额` is a report, not a sale of `额`; help first so
  * `?` is never anything else; files before query so `导出 库存` is an export, not a product 导出.
@@ -41,12 +39,8 @@ const PARSERS: readonly IntentParser[] = [
   fileParser,
   reportParser,
   reportQuestionParser,
-  purchaseParser,
-  saleParser,
-  customerReturnParser,
-  supplierReturnParser,
-  stocktakeParser,
-  transferParser,
+  // The write intents in the registry's order, each built from its declared spec (src/bot/intents).
+  ...WRITE_PARSERS,
   queryParser,
   undoParser,
   correctParser,

@@ -9,6 +9,8 @@ import { findDateTokens, resolveOccurredAt } from './occurred-at.ts';
 import { commandResult, type IntentParser, type ParseResult, type ParserInput } from './types.ts';
 import { COLLOQUIAL_VERBS, INTENT_LABELS, INTENT_VERBS, leadingWriteVerb, verbPattern, type WriteIntent } from './verbs.ts';
 import { wordBoundaryParser } from './word-boundary.ts';
+import { WRITE_FIELDS } from './write-fields.ts';
+import { INTENTS } from '../intents/index.ts';
 
 /**
  * The grammar every write shares (进货, 出货, 退货, 退供, 盘点, 调拨): a verb, one or more item
@@ -24,6 +26,12 @@ export interface WriteSpec {
   fields: readonly FieldParser[];
   /** A corrected example for refusals, from a product name and unit. */
   example: (name: string, unit: string) => string;
+}
+
+/** The parser of a registry write intent, built from its declared `parse` spec (src/bot/intents). */
+export function registryWriteParser(intent: WriteIntent): IntentParser {
+  const declared = INTENTS[intent].parse;
+  return writeParser({ intent, fields: declared.fields.map((name) => WRITE_FIELDS[name]), example: declared.example });
 }
 
 /** Builds the intent parser for a write intent. */

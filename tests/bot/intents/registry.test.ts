@@ -1,12 +1,22 @@
 import type { Bot } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTelegramBot } from '../../../src/adapters/telegram/bot.ts';
-import type { Intent } from '../../../src/bot/command.ts';
+import { commandSchema, type Command, type Intent } from '../../../src/bot/command.ts';
+import { WRITE_INTENT_NAMES } from '../../../src/bot/intents/write-intents.ts';
 import { helpText } from '../../../src/bot/help.ts';
-import type { Handler, IntentHandlers } from '../../../src/bot/intents/handler.ts';
+import type { Handler, HandlerContext, IntentHandlers } from '../../../src/bot/intents/handler.ts';
 import { INTENT_ORDER, INTENTS, WRITE_INTENTS, type IntentDefinition, type WriteIntent } from '../../../src/bot/intents/index.ts';
 import { COLLOQUIAL_VERBS, INTENT_LABELS, INTENT_VERBS, intentForWord } from '../../../src/bot/parse/verbs.ts';
+import { ChatEngine } from '../../../src/bot/engine.ts';
+import { INTENT_HANDLERS } from '../../../src/bot/intents/handlers.ts';
+import { helpHandler } from '../../../src/bot/intents/help.handler.ts';
+import { undoHandler } from '../../../src/bot/intents/ledger-edits.handlers.ts';
+import { writeHandler } from '../../../src/bot/intents/writes.handlers.ts';
+import { WRITE_PARSERS } from '../../../src/bot/parse/index.ts';
+import { WRITE_FIELDS } from '../../../src/bot/parse/write-fields.ts';
 import { PERMISSIONS } from '../../../src/bot/permissions.ts';
+import { NOW, parse } from '../parse/fixtures.ts';
+import { createTestDb, engineDeps, TestClock } from '../../helpers/db.ts';
 import { BOT_INFO, boss, createTestApp, interceptCalls, li, textUpdate, TOKEN, warehouse, type ApiCall, type TestApp } from '../../adapters/telegram/harness.ts';
 
 describe('the lists derived from the intent registry', () => {
@@ -101,5 +111,90 @@ describe('the registry and the dispatch are exhaustive (checked by tsc)', () => 
     const notWrite: WriteIntent = 'query';
     expect([missingHandler, missingDefinition, notWrite]).toHaveLength(3);
     expect(Object.keys(all).sort()).toEqual([...INTENT_ORDER].sort());
+  });
+});
+
+describe('the write parsers are built from the registry', () => {
+  it('one parser per write intent, in the registry order, with its declared and colloquial verbs', () => {
+    expect(WRITE_PARSERS.map((p) => p.intent)).toEqual(WRITE_INTENTS);
+    for (const [k, intent] of WRITE_INTENTS.entries()) {
+      expect(WRITE_PARSERS[k]?.verbs).toEqual([...INTENTS[intent].verbs, ...INTENTS[intent].colloquial]);
+    }
+  });
+
+  it("each write intent's declared fields resolve to field parsers and its declared example is the refusal's", () => {
+    for (const intent of WRITE_INTENTS) {
+      const spec = INTENTS[intent].parse;
+      expect(spec.fields.length, intent).toBeGreaterThan(0);
+      for (const name of spec.fields) expect(WRITE_FIELDS[name], `${intent}.${name}`).toBeDefined();
+      const verb = INTENTS[intent].verbs[0] ?? '';
+      const result = parse(verb);
+      expect(result, verb).toMatchObject({ kind: 'error', code: 'MISSING_PRODUCT', example: spec.example('T恤', '件') });
+    }
+  });
+
+  it("a declared field is the one that reads it: 盘点's count words, 调拨's arrow", () => {
+    expect(INTENTS.stocktake.parse.fields).toContain('countWords');
+    expect(parse('盘点 T恤 还剩45件')).toMatchObject({ kind: 'command', command: { intent: 'stocktake', items: [{ product: 'T恤', quantity: 45 }] } });
+    expect(INTENTS.transfer.parse.fields).toContain('arrowTransfer');
+    expect(parse('调拨 T恤 5件 门店→仓库')).toMatchObject({ kind: 'command', command: { intent: 'transfer' } });
+  });
+});
+
+describe('the handlers live next to the registry and the engine dispatches through them', () => {
+  it('the dispatch table has one handler per registry intent; every write intent gets the write handler', () => {
+    expect(Object.keys(INTENT_HANDLERS).sort()).toEqual([...INTENT_ORDER].sort());
+    for (const intent of WRITE_INTENTS) expect(INTENT_HANDLERS[intent], intent).toBe(writeHandler);
+    for (const intent of INTENT_ORDER.filter((i) => !INTENTS[i].writes)) expect(INTENT_HANDLERS[intent], intent).not.toBe(writeHandler);
+    expect(INTENT_HANDLERS.undo).toBe(undoHandler);
+  });
+
+  it("the engine runs the folder's handlers on a real ledger: a write, the folder's help text, an undo", () => {
+    const t = createTestDb();
+    try {
+      const clock = new TestClock(NOW);
+      const engine = new ChatEngine(t.store, clock, engineDeps(t.db));
+      const shop = t.store.createShop('小店', clock.now());
+      let n = 0;
+      const say = (text: string) => {
+        n += 1;
+        return engine.handle({ platform: 'console', chatId: 'c', chatType: 'private', messageId: String(n), userId: 'u', text }, shop, 'owner');
+      };
+      const bought = say('进货 T恤 50件 单价 20');
+      expect(bought?.intent).toBe('purchase');
+      expect(bought?.entrySeqs).toHaveLength(1);
+      expect(t.store.stock(shop.id).map((r) => r.qtyMilli)).toEqual([50_000]);
+      const help = say('帮助 进货');
+      expect(help?.text).toBe(helpHandler({ intent: 'help', topic: 'purchase' }, { reply: (text: string) => ({ text, entrySeqs: [], duplicate: false }) } as unknown as HandlerContext).text);
+      const undone = say('撤销');
+      expect(undone?.intent).toBe('undo');
+      expect(t.store.stock(shop.id).reduce((sum, r) => sum + r.qtyMilli, 0)).toBe(0);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+describe("the command schema's write intents come from the registry", () => {
+  it('one schema per write intent, in the registry order; only 调拨 has a destination, and it is required', () => {
+    expect(WRITE_INTENT_NAMES).toEqual(WRITE_INTENTS);
+    const item = { product: 'T恤', known: true, quantity: 1 };
+    for (const intent of WRITE_INTENTS) {
+      const withTo = commandSchema.safeParse({ intent, items: [item], to: '天猫仓' });
+      expect(withTo.success, intent).toBe(true);
+      expect(withTo.data !== undefined && 'to' in withTo.data, intent).toBe(intent === 'transfer');
+      expect(commandSchema.safeParse({ intent, items: [item] }).success, intent).toBe(intent !== 'transfer');
+      expect(commandSchema.safeParse({ intent, items: [] }).success, intent).toBe(false);
+    }
+  });
+
+  it('the Command type stays precise per write intent (checked by tsc)', () => {
+    const move: Extract<Command, { intent: 'transfer' }> = { intent: 'transfer', items: [], to: '天猫仓' };
+    // @ts-expect-error a sale has no destination
+    const sale: Extract<Command, { intent: 'sale' }> = { intent: 'sale', items: [], to: '天猫仓' };
+    // @ts-expect-error a transfer without a destination is not a Command
+    const missing: Command = { intent: 'transfer', items: [] };
+    const to: string = move.to;
+    expect([sale, missing, to]).toHaveLength(3);
   });
 });

@@ -1,0 +1,95 @@
+import { stockHealthNow } from '../../core/digest.ts';
+import type { ShopRecord } from '../../core/ports.ts';
+import { MILLI } from '../../core/quantity.ts';
+import { localDate } from '../../core/zoned-time.ts';
+import type { Command } from '../command.ts';
+import { digestReply, overstockText, shortageText } from '../digest.ts';
+import { qty, yuanGrouped } from '../format.ts';
+import { refusalText } from '../refusals.ts';
+import { stockLine, entryText } from '../replies.ts';
+import { ledgerReport, renderReport } from '../reports.ts';
+import type { Handler, HandlerServices } from './handler.ts';
+
+/** Lines of a long list before it is cut, so a reply fits a phone screen. */
+const MAX_LIST = 30;
+
+/** 查: stock, cost, shortages and overstock. */
+export const queryHandler: Handler<'query'> = (command, { shop, seeCost, reply, bot }) => reply(query(bot, shop, command, seeCost));
+
+/** 日报, 销量, 利润, 流水 …: the reports. */
+export const reportHandler: Handler<'report'> = (command, { shop, seeCost, now, reply, bot }) => reply(report(bot, shop, command, seeCost, now));
+
+function query(bot: HandlerServices, shop: ShopRecord, command: Extract<Command, { intent: 'query' }>, seeCost: boolean): string {
+  if (command.filter === 'shortage' || command.filter === 'overstock') {
+    const health = stockHealthNow(bot.digest, shop.id, bot.clock.now());
+    if (command.filter === 'shortage') {
+      const rows = health.shortages;
+      if (rows.length === 0) return '✅ 没有缺货、低于预警或快卖完的商品。';
+      return [`⚠️ 缺货/低库存 ${rows.length} 种：`, ...rows.slice(0, MAX_LIST).map(shortageText), ...more(rows.length)].join('\n');
+    }
+    const rows = health.overstock;
+    if (rows.length === 0) return '✅ 没有积压或滞销的商品。';
+    return [`📦 积压/滞销 ${rows.length} 种：`, ...rows.slice(0, MAX_LIST).map((o) => overstockText(o, health.settings.noSaleDays)), ...more(rows.length)].join('\n');
+  }
+  if (command.field === 'cost' && command.product !== undefined) return costQuery(bot, shop, command.product, seeCost);
+  if (command.products !== undefined) {
+    return command.products
+      .map((p) => {
+        const result = bot.service.stock(shop.id, p.product);
+        return result.ok ? `📦 ${stockLine(result.value, seeCost)}` : bot.refusal(result, shop.id, 'query');
+      })
+      .join('\n');
+  }
+  if (command.product !== undefined) {
+    const result = bot.service.stock(shop.id, command.product);
+    if (!result.ok) return bot.refusal(result, shop.id, 'query');
+    return `📦 ${stockLine(result.value, seeCost)}`;
+  }
+  const rows = bot.store.stock(shop.id);
+  if (rows.length === 0) return '📦 还没有库存。先进货，例：进货 T恤 50 件 单价 20';
+  const byProduct = new Map<number, typeof rows>();
+  for (const r of rows) byProduct.set(r.productId, [...(byProduct.get(r.productId) ?? []), r]);
+  const lines = [...byProduct.values()].map((group) => `· ${stockLine(group, seeCost)}`);
+  const units = rows.reduce((s, r) => s + r.qtyMilli, 0);
+  const value = rows.reduce((s, r) => s + r.value, 0);
+  const head = `📦 库存 ${byProduct.size} 种，共 ${qty(units, '')} 个单位${seeCost ? `，金额 ${yuanGrouped(value)} 元` : ''}`;
+  return [head, ...lines.slice(0, MAX_LIST), ...more(lines.length)].join('\n');
+}
+
+/** `卫衣 进价多少`: average cost of the stock and the last purchase price, for owners only. */
+function costQuery(bot: HandlerServices, shop: ShopRecord, name: string, seeCost: boolean): string {
+  if (!seeCost) return refusalText({ code: 'COST_OWNER_ONLY', product: name });
+  const result = bot.service.stock(shop.id, name);
+  if (!result.ok) return bot.refusal(result, shop.id, 'query');
+  const rows = result.value;
+  const first = rows[0];
+  if (first === undefined) return `📦 ${name}：还没有库存。`;
+  const product = bot.store.products(shop.id).find((p) => p.id === first.productId);
+  const qtyMilli = rows.reduce((s, r) => s + r.qtyMilli, 0);
+  const value = rows.reduce((s, r) => s + r.value, 0);
+  const avg = qtyMilli > 0 ? Math.round((value * MILLI) / qtyMilli) : null;
+  const parts = [
+    avg === null ? '现在没有库存，算不出均价' : `库存均价 ${yuanGrouped(avg)} 元/${first.unit}`,
+    product?.lastCost !== null && product?.lastCost !== undefined ? `最近一次进价 ${yuanGrouped(product.lastCost)} 元` : '还没有进货记录',
+  ];
+  return `💰 ${first.product}：${parts.join('，')}`;
+}
+
+function report(bot: HandlerServices, shop: ShopRecord, command: Extract<Command, { intent: 'report' }>, seeCost: boolean, now: Date): string {
+  // 日报 for one day is the digest itself (not counted as the scheduled one); other periods get the report tables.
+  const period = command.period;
+  const oneDay = period === undefined || period.to.getTime() - period.from.getTime() <= 25 * 3_600_000;
+  if (command.kind === 'daily' && oneDay) {
+    return digestReply(bot.digest, shop, seeCost, now, period ? localDate(period.from, shop.timeZone) : undefined);
+  }
+  if (command.kind === 'ledger' && period !== undefined) {
+    const entries = bot.store.entries(shop.id, { from: period.from, to: period.to });
+    return ledgerReport(entries, shop, period, seeCost, entryText);
+  }
+  const health = (noSaleDays?: number) => stockHealthNow(bot.digest, shop.id, now, noSaleDays === undefined ? {} : { noSaleDays });
+  return renderReport(bot.reports, bot.store.stock(shop.id), health, shop, command, seeCost, now);
+}
+
+function more(total: number): string[] {
+  return total > MAX_LIST ? [`…共 ${total} 种，完整清单请导出：npx jxc export stock --format csv`] : [];
+}
