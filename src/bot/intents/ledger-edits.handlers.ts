@@ -10,7 +10,9 @@ export const UNDO_HOURS = 24;
 /** 撤销: the entry named, the message replied to, or the sender's last one. */
 export const undoHandler: Handler<'undo'> = (command, { message, shop, access, now, source, reply, bot }) => {
   const replyTo = command.entryNo === undefined ? undoTarget(message) : undefined;
-  if (command.entryNo === undefined && replyTo === undefined) {
+  // A redelivered 撤销 was applied already: the ledger says so (duplicate), not the second-undo rule.
+  const applied = bot.store.read((uow) => uow.findMessage(source)) !== undefined;
+  if (command.entryNo === undefined && replyTo === undefined && !applied) {
     const last = lastUndo(bot, shop.id, source.actorId, now);
     if (last !== undefined) return reply(refusalText({ code: 'SECOND_UNDO', lastSeq: last.seq }));
   }
