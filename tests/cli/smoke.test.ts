@@ -57,6 +57,19 @@ describe('the jxc binary', () => {
     expect(existsSync(target) && statSync(target).mode & 0o777).toBe(0o600);
   });
 
+  it('chat exports a workbook in the worker thread next to the compiled command line', () => {
+    // The bundled command line (dist/bundle/) must find its export worker beside it; without it the
+    // export would run inline and log the reason.
+    const r = jxcProcess(['chat'], { databaseUrl, input: '导出 流水\n', env: { LOG_LEVEL: 'debug' }, cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const exported = r.stderr
+      .split('\n')
+      .filter((line) => line.includes('chat export written'))
+      .map((line) => (JSON.parse(line) as { thread: string; reason?: string }).thread);
+    expect(exported).toEqual(['worker']);
+    expect(readFileSync(join(dir, '我的店-本月-流水利润.xlsx')).subarray(0, 2).toString('latin1')).toBe('PK');
+  });
+
   it('loads only what each command needs', () => {
     const hook = fileURLToPath(new URL('../helpers/module-trace.mjs', import.meta.url));
     const packages = (args: string[], input = '') => {

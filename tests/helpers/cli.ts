@@ -53,8 +53,9 @@ export async function jxc(args: string[], options: JxcOptions): Promise<JxcRun> 
 }
 
 /** Runs the real `jxc` binary (compiled dist/) in a child process, as a user would. */
-export function jxcProcess(args: string[], options: { databaseUrl: string; input?: string; env?: Record<string, string | undefined> }) {
+export function jxcProcess(args: string[], options: { databaseUrl: string; input?: string; env?: Record<string, string | undefined>; cwd?: string }) {
   const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
     input: options.input ?? '',
     encoding: 'utf8',
     env: { ...process.env, DATABASE_URL: options.databaseUrl, LOG_LEVEL: 'silent', ...options.env },

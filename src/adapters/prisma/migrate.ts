@@ -1,11 +1,22 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 
-/** prisma/migrations of this package, wherever it is installed. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../prisma/migrations', import.meta.url));
+/**
+ * prisma/migrations of this package, wherever it is installed: the nearest one above this module,
+ * which is src/adapters/prisma/, dist/adapters/prisma/ or, bundled, dist/bundle/.
+ */
+export const MIGRATIONS_DIR = findMigrations(dirname(fileURLToPath(import.meta.url)));
+
+function findMigrations(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'prisma', 'migrations');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return fileURLToPath(new URL('../../../prisma/migrations', import.meta.url));
+  }
+}
 
 /** Prisma's own bookkeeping table, created the way `prisma migrate deploy` creates it. */
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
