@@ -4,7 +4,7 @@ import type { InventoryStore } from './ports.ts';
 import { MILLI, toMilli } from './quantity.ts';
 import { isCountUnit } from './units.ts';
 
-/** The store ports a unit conversion needs. Reads come before writes, each its own call. */
+/** The store ports a unit conversion needs, all called inside one transaction. */
 export type UnitConversionStore = Pick<InventoryStore, 'transaction' | 'hasEntries' | 'stock' | 'updateProduct' | 'setUnit'>;
 
 /** Piece words staff use for "one of it" whatever it is; one 件 of a drink is one 瓶. */
@@ -19,22 +19,25 @@ const LOOSE_PIECES: ReadonlySet<string> = new Set(['件', '个', 'pcs']);
  * entry and the stock wrong.
  */
 export function setUnitConversion(store: UnitConversionStore, shopId: number, req: UnitConversionRequest): Result<UnitConversionOutcome> {
-  const product = store.transaction((uow) => uow.findProduct(shopId, req.product));
-  if (!product) return fail({ code: 'UNKNOWN_PRODUCT', product: req.product });
-  const factorMilli = toMilli(req.factor);
-  if (factorMilli === undefined || factorMilli <= 0) return fail({ code: 'BAD_QUANTITY', product: product.name, reason: 'precision' });
-  let relabelledFrom: string | undefined;
-  if (product.unit !== req.base) {
-    if (store.hasEntries(product.id)) {
-      const loose = LOOSE_PIECES.has(product.unit) && isCountUnit(req.base) && req.unit !== product.unit;
-      if (!loose) {
-        const onHandMilli = store.stock(shopId, product.id).reduce((sum, r) => sum + r.qtyMilli, 0);
-        return fail({ code: 'UNIT_IN_USE', product: product.name, unit: product.unit, base: req.base, outer: req.unit, onHandMilli });
+  // One transaction: the checks and the change see the same books, whatever another process does.
+  return store.transaction((uow): Result<UnitConversionOutcome> => {
+    const product = uow.findProduct(shopId, req.product);
+    if (!product) return fail({ code: 'UNKNOWN_PRODUCT', product: req.product });
+    const factorMilli = toMilli(req.factor);
+    if (factorMilli === undefined || factorMilli <= 0) return fail({ code: 'BAD_QUANTITY', product: product.name, reason: 'precision' });
+    let relabelledFrom: string | undefined;
+    if (product.unit !== req.base) {
+      if (store.hasEntries(product.id)) {
+        const loose = LOOSE_PIECES.has(product.unit) && isCountUnit(req.base) && req.unit !== product.unit;
+        if (!loose) {
+          const onHandMilli = store.stock(shopId, product.id).reduce((sum, r) => sum + r.qtyMilli, 0);
+          return fail({ code: 'UNIT_IN_USE', product: product.name, unit: product.unit, base: req.base, outer: req.unit, onHandMilli });
+        }
+        relabelledFrom = product.unit;
       }
-      relabelledFrom = product.unit;
+      store.updateProduct(shopId, product.id, { unit: req.base });
     }
-    store.updateProduct(shopId, product.id, { unit: req.base });
-  }
-  store.setUnit(product.id, req.unit, factorMilli);
-  return ok({ product: product.name, unit: req.unit, factor: factorMilli / MILLI, base: req.base, relabelledFrom });
+    store.setUnit(product.id, req.unit, factorMilli);
+    return ok({ product: product.name, unit: req.unit, factor: factorMilli / MILLI, base: req.base, relabelledFrom });
+  });
 }
