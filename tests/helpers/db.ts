@@ -6,6 +6,7 @@ import { SqliteStore } from '../../src/adapters/prisma/sqlite-store.ts';
 import { SqliteDigestStore } from '../../src/adapters/prisma/sqlite-digest.ts';
 import { SqliteReports } from '../../src/adapters/prisma/sqlite-reports.ts';
 import { InventoryService } from '../../src/core/inventory.service.ts';
+import type { ImportTarget } from '../../src/adapters/files/import.ts';
 import type { Clock } from '../../src/core/ports.ts';
 
 /** A throwaway SQLite file built from the real migrations; call cleanup() when done. */
@@ -80,4 +81,10 @@ export function source(text = 'test', actor = 'console:alice', chatId = 'chat-1'
 /** The read ports a ChatEngine needs, on the same SQLite file. */
 export function engineDeps(db: SqliteDatabase) {
   return { reports: new SqliteReports(db), digest: new SqliteDigestStore(db) };
+}
+
+/** A new shop 测试店 on the test database, as an import target run by alice at the clock's time. */
+export function importTarget(t: TestDb, clock: Clock): ImportTarget {
+  const shop = t.store.createShop('测试店', clock.now());
+  return { store: t.store, service: new InventoryService(t.store, clock), shop, actor: { id: 'cli:alice', name: 'alice' }, now: () => clock.now() };
 }

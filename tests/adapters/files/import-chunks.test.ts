@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFile, previewImport, type ImportTarget } from '../../../src/adapters/files/import.ts';
 import { InventoryService } from '../../../src/core/inventory.service.ts';
-import { createTestDb, source, TestClock, type TestDb } from '../../helpers/db.ts';
+import { createTestDb, source, TestClock, type TestDb, importTarget } from '../../helpers/db.ts';
 
 /** Imports written in committed chunks: chats get the write lock between chunks, all or none still holds. */
 let t: TestDb;
@@ -11,8 +11,7 @@ const clock = new TestClock(new Date('2026-11-27T02:00:00Z'));
 
 beforeEach(() => {
   t = createTestDb();
-  const shop = t.store.createShop('测试店', clock.now());
-  target = { store: t.store, service: new InventoryService(t.store, clock), shop, actor: { id: 'cli:alice', name: 'alice' }, now: () => clock.now() };
+  target = importTarget(t, clock);
 });
 afterEach(() => t.cleanup());
 

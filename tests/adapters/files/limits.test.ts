@@ -4,8 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFile, type ImportTarget } from '../../../src/adapters/files/import.ts';
 import { declaredUnpackedBytes, TABLE_LIMITS } from '../../../src/adapters/files/limits.ts';
 import { readTable } from '../../../src/adapters/files/table.ts';
-import { InventoryService } from '../../../src/core/inventory.service.ts';
-import { createTestDb, TestClock, type TestDb } from '../../helpers/db.ts';
+import { createTestDb, TestClock, type TestDb, importTarget } from '../../helpers/db.ts';
 
 let t: TestDb;
 let target: ImportTarget;
@@ -13,8 +12,7 @@ const clock = new TestClock(new Date('2026-11-27T02:00:00Z'));
 
 beforeEach(() => {
   t = createTestDb();
-  const shop = t.store.createShop('测试店', clock.now());
-  target = { store: t.store, service: new InventoryService(t.store, clock), shop, actor: { id: 'cli:alice', name: 'alice' }, now: () => clock.now() };
+  target = importTarget(t, clock);
 });
 afterEach(() => t.cleanup());
 
