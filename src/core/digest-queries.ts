@@ -104,7 +104,8 @@ export interface DigestQueries {
   products(shopId: number, productIds?: readonly number[]): ProductStockRow[];
   movements(shopId: number, from: Date, to: Date): MovementRow[];
   channelSales(shopId: number, from: Date, to: Date): ChannelRow[];
-  productSales(shopId: number, ranges: SalesRanges): ProductSalesRow[];
+  /** Per-product selling over the ranges; only the given products when `productIds` is set. */
+  productSales(shopId: number, ranges: SalesRanges, productIds?: readonly number[]): ProductSalesRow[];
   expiringBatches(shopId: number, before: Date): ExpiringBatchRow[];
   /** Changes a shop's digest thresholds (whole days from 1 to 3650) or its low-stock alert. */
   updateSettings(shopId: number, patch: Partial<DigestSettings>): void;

@@ -45,7 +45,7 @@ export function createLowStockAlerts(deps: LowStockAlertDeps): LowStockAlerts {
       if (sold.length === 0) return 0;
       const ids = [...new Set(sold.map((e) => e.productId))];
       const asOf = deps.clock.now();
-      const sales = deps.queries.productSales(shopId, salesRanges(settings, asOf));
+      const sales = deps.queries.productSales(shopId, salesRanges(settings, asOf), ids);
       const text = lowStockAlertText(reorderCrossings(sold, deps.queries.products(shopId, ids), sales, settings, asOf));
       if (text === null) return 0;
       let reached = 0;

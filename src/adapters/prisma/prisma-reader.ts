@@ -1,13 +1,7 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import Database from 'better-sqlite3';
 import { PrismaClient } from './generated/client.ts';
 import type { StockExportRow, EntryExportRow, ReportReader } from '../../core/export-rows.ts';
-
-/** Every entry of a shop in a period with the names an export shows, in entry order. */
-const ENTRY_ROWS = `SELECT e.seq, e.occurredAt, e.kind, p.name AS product, l.name AS location, e.qtyMilli, e.unitPrice, e.amount, e.cost,
-    e.channel, e.counterparty, COALESCE(e.actorName, e.actorId) AS actor, o.seq AS reverses, e.note
-  FROM Entry e JOIN Product p ON p.id = e.productId LEFT JOIN Location l ON l.id = e.locationId LEFT JOIN Entry o ON o.id = e.reversesId
-  WHERE e.shopId = ? AND e.occurredAt >= ? AND e.occurredAt < ? ORDER BY e.seq`;
+import { entryRowsOfFile } from './sqlite-export-reader.ts';
 
 /**
  * Reporting reads: exports and other cold paths that favour clear queries over microseconds, through
@@ -48,21 +42,8 @@ export class PrismaReader implements ReportReader {
     return Array.from(this.eachEntryRow(shopId, from, to));
   }
 
-  *eachEntryRow(shopId: number, from?: Date, to?: Date): Generator<EntryExportRow> {
-    const db = new Database(this.path, { readonly: true, fileMustExist: true });
-    try {
-      db.pragma('busy_timeout = 5000');
-      const rows = db.prepare(ENTRY_ROWS).iterate(shopId, from?.getTime() ?? 0, to?.getTime() ?? Number.MAX_SAFE_INTEGER) as IterableIterator<
-        Omit<EntryExportRow, 'occurredAt'> & { occurredAt: number }
-      >;
-      for (const row of rows) {
-        // The row object is fresh per row; turning its time into a Date in place saves a copy.
-        (row as unknown as EntryExportRow).occurredAt = new Date(row.occurredAt);
-        yield row as unknown as EntryExportRow;
-      }
-    } finally {
-      db.close();
-    }
+  eachEntryRow(shopId: number, from?: Date, to?: Date): Iterable<EntryExportRow> {
+    return entryRowsOfFile(this.path, shopId, from, to);
   }
 
   async close(): Promise<void> {

@@ -45,6 +45,23 @@ interface DeliverySql extends Omit<DeliveryRecord, 'deliveredAt' | 'audience' | 
 }
 
 /**
+ * One pass over the longest of the rate windows and the month so far. A reversal carries the
+ * occurredAt of the entry it undoes, so within any range a sale and its reversal cancel: the CASEs
+ * count sales not undone without looking each one up. `filter` narrows it to some products.
+ */
+function productSalesSql(filter: string): string {
+  return `SELECT e.productId,
+          COALESCE(-SUM(CASE WHEN e.occurredAt >= @windowFrom AND e.occurredAt < @rateTo THEN e.qtyMilli END), 0) AS windowSoldMilli,
+          SUM(CASE WHEN e.occurredAt < @noSaleFrom OR e.occurredAt >= @rateTo THEN 0 WHEN e.kind = 'sale' THEN 1 WHEN e.kind = 'reversal' AND o.kind = 'sale' THEN -1 ELSE 0 END) AS recentSales,
+          COALESCE(SUM(CASE WHEN e.occurredAt >= @monthFrom AND e.occurredAt < @monthTo THEN e.amount END), 0) AS monthRevenue,
+          COALESCE(SUM(CASE WHEN e.occurredAt >= @monthFrom AND e.occurredAt < @monthTo THEN e.cost END), 0) AS monthCost,
+          SUM(CASE WHEN e.occurredAt < @monthFrom OR e.occurredAt >= @monthTo THEN 0 WHEN e.kind = 'sale' THEN 1 WHEN e.kind = 'reversal' AND o.kind = 'sale' THEN -1 ELSE 0 END) AS monthSalesCount
+        ${REVERSED_FROM}
+        WHERE e.shopId = @shopId AND e.occurredAt >= @from AND e.occurredAt < @to AND ${KIND} IN ('sale', 'customer_return')
+        ${filter} GROUP BY e.productId`;
+}
+
+/**
  * The digest's aggregates and its exactly-once bookkeeping on SQLite. Every ledger query is a range
  * scan of the (shopId, occurredAt) index, so a digest reads the day, the month so far and the rate
  * windows, never the whole ledger; product figures come from the Balance table, one row per product
@@ -80,18 +97,8 @@ export class SqliteDigestStore implements DigestQueries, DigestRunStore {
         ${REVERSED_FROM}
         WHERE e.shopId = ? AND e.occurredAt >= ? AND e.occurredAt < ? AND ${KIND} IN ('sale', 'customer_return')
         GROUP BY e.channel`),
-      // One pass over the longest of the rate windows and the month so far. A reversal carries the
-      // occurredAt of the entry it undoes, so within any range a sale and its reversal cancel: the
-      // CASEs count sales not undone without looking each one up.
-      productSales: p(`SELECT e.productId,
-          COALESCE(-SUM(CASE WHEN e.occurredAt >= @windowFrom AND e.occurredAt < @rateTo THEN e.qtyMilli END), 0) AS windowSoldMilli,
-          SUM(CASE WHEN e.occurredAt < @noSaleFrom OR e.occurredAt >= @rateTo THEN 0 WHEN e.kind = 'sale' THEN 1 WHEN e.kind = 'reversal' AND o.kind = 'sale' THEN -1 ELSE 0 END) AS recentSales,
-          COALESCE(SUM(CASE WHEN e.occurredAt >= @monthFrom AND e.occurredAt < @monthTo THEN e.amount END), 0) AS monthRevenue,
-          COALESCE(SUM(CASE WHEN e.occurredAt >= @monthFrom AND e.occurredAt < @monthTo THEN e.cost END), 0) AS monthCost,
-          SUM(CASE WHEN e.occurredAt < @monthFrom OR e.occurredAt >= @monthTo THEN 0 WHEN e.kind = 'sale' THEN 1 WHEN e.kind = 'reversal' AND o.kind = 'sale' THEN -1 ELSE 0 END) AS monthSalesCount
-        ${REVERSED_FROM}
-        WHERE e.shopId = @shopId AND e.occurredAt >= @from AND e.occurredAt < @to AND ${KIND} IN ('sale', 'customer_return')
-        GROUP BY e.productId`),
+      productSales: p(productSalesSql('')),
+      productSalesIn: p(productSalesSql('AND e.productId IN (SELECT value FROM json_each(@ids))')),
       expiring: p(`SELECT b.productId, b.code, b.expiresAt, SUM(b.qtyMilli) AS qtyMilli
         FROM Batch b JOIN Product p ON p.id = b.productId
         WHERE p.shopId = ? AND b.expiresAt IS NOT NULL AND b.expiresAt < ? AND b.qtyMilli > 0
@@ -166,7 +173,7 @@ export class SqliteDigestStore implements DigestQueries, DigestRunStore {
     return this.s.channelSales.all(shopId, from.getTime(), to.getTime()) as ChannelRow[];
   }
 
-  productSales(shopId: number, ranges: SalesRanges): ProductSalesRow[] {
+  productSales(shopId: number, ranges: SalesRanges, productIds?: readonly number[]): ProductSalesRow[] {
     const t = {
       windowFrom: ranges.windowFrom.getTime(),
       noSaleFrom: ranges.noSaleFrom.getTime(),
@@ -176,6 +183,7 @@ export class SqliteDigestStore implements DigestQueries, DigestRunStore {
     };
     const from = Math.min(t.windowFrom, t.noSaleFrom, t.monthFrom);
     const to = Math.max(t.rateTo, t.monthTo);
+    if (productIds !== undefined) return this.s.productSalesIn.all({ shopId, ...t, from, to, ids: JSON.stringify(productIds) }) as ProductSalesRow[];
     return this.s.productSales.all({ shopId, ...t, from, to }) as ProductSalesRow[];
   }
 

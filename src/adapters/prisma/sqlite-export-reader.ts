@@ -32,27 +32,38 @@ export class SqliteExportReader implements ReportReader {
    * The entries one at a time, on a read-only connection of their own: the export yields to the
    * event loop between chunks, and the app's connection must stay free for chats meanwhile.
    */
-  *eachEntryRow(shopId: number, from?: Date, to?: Date): Generator<EntryExportRow> {
-    const db = this.db.memory ? this.db : new Database(this.db.name, { readonly: true, fileMustExist: true });
-    try {
-      if (db !== this.db) db.pragma('busy_timeout = 5000');
-      const rows = db
-        .prepare(
-          `SELECT e.seq, e.occurredAt, e.kind, p.name AS product, l.name AS location, e.qtyMilli, e.unitPrice, e.amount, e.cost,
-                  e.channel, e.counterparty, COALESCE(e.actorName, e.actorId) AS actor, r.seq AS reverses, e.note
-             FROM Entry e JOIN Product p ON p.id = e.productId LEFT JOIN Location l ON l.id = e.locationId
-             LEFT JOIN Entry r ON r.id = e.reversesId
-            WHERE e.shopId = ? AND e.occurredAt >= ? AND (? IS NULL OR e.occurredAt < ?)
-            ORDER BY e.seq ASC`,
-        )
-        .iterate(shopId, from?.getTime() ?? 0, to?.getTime() ?? null, to?.getTime() ?? null) as IterableIterator<Omit<EntryExportRow, 'occurredAt'> & { occurredAt: number }>;
-      for (const row of rows) {
-        // The row object is fresh per row; turning its time into a Date in place saves a copy.
-        (row as unknown as EntryExportRow).occurredAt = new Date(row.occurredAt);
-        yield row as unknown as EntryExportRow;
-      }
-    } finally {
-      if (db !== this.db) db.close();
-    }
+  eachEntryRow(shopId: number, from?: Date, to?: Date): Iterable<EntryExportRow> {
+    return this.db.memory ? entryRowsOn(this.db, shopId, from, to) : entryRowsOfFile(this.db.name, shopId, from, to);
+  }
+}
+
+/** Every entry of a shop in a period with the names an export shows, in entry order. */
+const ENTRY_ROWS = `SELECT e.seq, e.occurredAt, e.kind, p.name AS product, l.name AS location, e.qtyMilli, e.unitPrice, e.amount, e.cost,
+    e.channel, e.counterparty, COALESCE(e.actorName, e.actorId) AS actor, r.seq AS reverses, e.note
+  FROM Entry e JOIN Product p ON p.id = e.productId LEFT JOIN Location l ON l.id = e.locationId
+  LEFT JOIN Entry r ON r.id = e.reversesId
+  WHERE e.shopId = ? AND e.occurredAt >= ? AND (? IS NULL OR e.occurredAt < ?)
+  ORDER BY e.seq ASC`;
+
+/** The export's entries read with iterate() on `db`, one row at a time. */
+function* entryRowsOn(db: SqliteDatabase, shopId: number, from?: Date, to?: Date): Generator<EntryExportRow> {
+  const rows = db.prepare(ENTRY_ROWS).iterate(shopId, from?.getTime() ?? 0, to?.getTime() ?? null, to?.getTime() ?? null) as IterableIterator<
+    Omit<EntryExportRow, 'occurredAt'> & { occurredAt: number }
+  >;
+  for (const row of rows) {
+    // The row object is fresh per row; turning its time into a Date in place saves a copy.
+    (row as unknown as EntryExportRow).occurredAt = new Date(row.occurredAt);
+    yield row as unknown as EntryExportRow;
+  }
+}
+
+/** The export's entries from the database file at `path`, on a read-only connection opened for them. */
+export function* entryRowsOfFile(path: string, shopId: number, from?: Date, to?: Date): Generator<EntryExportRow> {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    yield* entryRowsOn(db, shopId, from, to);
+  } finally {
+    db.close();
   }
 }
