@@ -1,5 +1,5 @@
 import { mulDivRound } from './money.ts';
-import type { BalanceRecord, EntryKind } from './ports.ts';
+import type { BalanceRecord, EntryKind, QueuedRepost } from './ports.ts';
 import { costOut, reversalValueOut, settledValueDelta, valueAt, valueIn } from './valuation.ts';
 
 /**
@@ -196,4 +196,9 @@ export function earlierFrom(a: RepostFrom | undefined, b: RepostFrom): RepostFro
   if (!a) return b;
   const d = a.occurredAt.getTime() - b.occurredAt.getTime();
   return d < 0 || (d === 0 && a.seq <= b.seq) ? a : b;
+}
+
+/** True when a queued repost starts before `to`: the costs of a period ending then are being updated. */
+export function repostingBefore(queued: readonly QueuedRepost[], to: Date): boolean {
+  return queued.some((q) => q.from.occurredAt.getTime() < to.getTime());
 }
