@@ -68,6 +68,12 @@ export class BatchCache {
           this.dirty.push({ productId, locationId });
         }
       },
+      // The store reads a past stock off the balance row: write the batch's figure for it first.
+      stockAsOf: (productId, locationId, at) => {
+        const held = this.balances.get(productId)?.get(locationId);
+        if (held && this.dirtyKeys.get(productId)?.has(locationId)) inner.setBalance(productId, locationId, held);
+        return inner.stockAsOf(productId, locationId, at);
+      },
       repostSize: () => Number.POSITIVE_INFINITY,
       queueRepost: (_shopId, productId, from) => {
         this.reposts.set(productId, earlierFrom(this.reposts.get(productId), from));

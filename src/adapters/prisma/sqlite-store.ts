@@ -150,24 +150,22 @@ export class SqliteStore implements InventoryStore {
         'INSERT INTO ProductUnit (productId, unit, factorMilli) VALUES (?, ?, ?) ON CONFLICT(productId, unit) DO UPDATE SET factorMilli = excluded.factorMilli',
       ),
       // Costing in occurrence order (src/core/repost.ts). A point (t, n) in that order: before it means
-      // occurredAt < t, or occurredAt = t with seq < n.
+      // occurredAt < t, or occurredAt = t with seq < n. A product's entries are all of one shop, so id
+      // orders them as seq does, and ORDER BY occurredAt, id reads the index without a sort.
       laterEntry: p('SELECT 1 FROM Entry WHERE productId = ? AND occurredAt > ? LIMIT 1').pluck(),
-      stockAsOf: p('SELECT COALESCE(SUM(qtyMilli), 0) AS qtyMilli, COALESCE(SUM(valueDelta), 0) AS value FROM Entry WHERE productId = ? AND locationId = ? AND occurredAt <= ?'),
-      lowestLaterRun: p(`SELECT MIN(run) FROM (SELECT SUM(qtyMilli) OVER (ORDER BY occurredAt, seq ROWS UNBOUNDED PRECEDING) AS run
-        FROM Entry WHERE productId = ? AND locationId = ? AND occurredAt > ?)`).pluck(),
+      laterMoves: p('SELECT qtyMilli, valueDelta FROM Entry WHERE productId = ? AND locationId = ? AND occurredAt > ? ORDER BY occurredAt, seq'),
+      balancesOf: p('SELECT locationId, qtyMilli, value FROM Balance WHERE productId = ?'),
       repostSize: p('SELECT COUNT(*) FROM Entry WHERE productId = ? AND locationId IS NOT NULL AND (occurredAt > ? OR (occurredAt = ? AND seq >= ?))').pluck(),
-      openings: p(`SELECT locationId, SUM(qtyMilli) AS qtyMilli, SUM(valueDelta) AS value FROM Entry
-        WHERE productId = ? AND locationId IS NOT NULL AND (occurredAt < ? OR (occurredAt = ? AND seq < ?)) GROUP BY locationId`),
       // The last point before `from` where the location's running stock was not below zero.
       settledPoint: p(`SELECT occurredAt, seq FROM (
           SELECT occurredAt, seq, SUM(qtyMilli) OVER (ORDER BY occurredAt, seq ROWS UNBOUNDED PRECEDING) AS run
           FROM Entry WHERE productId = ? AND locationId = ? AND (occurredAt < ? OR (occurredAt = ? AND seq < ?)))
         WHERE run >= 0 ORDER BY occurredAt DESC, seq DESC LIMIT 1`),
       repostRows: p(`SELECT id, seq, kind, locationId, qtyMilli, unitPrice, amount, cost, valueDelta, occurredAt, reversesId, transferId FROM Entry
-        WHERE productId = ? AND locationId IS NOT NULL AND (occurredAt > ? OR (occurredAt = ? AND seq >= ?)) ORDER BY occurredAt, seq`),
+        WHERE productId = ? AND locationId IS NOT NULL AND (occurredAt > ? OR (occurredAt = ? AND seq >= ?)) ORDER BY occurredAt, id`),
       costFigures: p('SELECT qtyMilli, cost, valueDelta FROM Entry WHERE id = ?'),
       lastCostBefore: p(`SELECT unitPrice FROM Entry WHERE productId = ? AND kind = 'purchase' AND unitPrice IS NOT NULL
-        AND (occurredAt < ? OR (occurredAt = ? AND seq < ?)) ORDER BY occurredAt DESC, seq DESC LIMIT 1`).pluck(),
+        AND (occurredAt < ? OR (occurredAt = ? AND seq < ?)) ORDER BY occurredAt DESC, id DESC LIMIT 1`).pluck(),
       setCost: p('UPDATE Entry SET cost = ?, valueDelta = ? WHERE id = ?'),
       queueRepost: p(`INSERT INTO PendingRepost (shopId, productId, fromOccurredAt, fromSeq) VALUES (?, ?, ?, ?)
         ON CONFLICT(productId) DO UPDATE SET
@@ -376,19 +374,28 @@ export class SqliteStore implements InventoryStore {
   /** The rows a repost of `productId` folds; see UnitOfWork.repostRows. */
   private repostInput(productId: number, requested: RepostFrom): RepostInput {
     const s = this.s;
-    type Opening = { locationId: number; qtyMilli: number; value: number };
+    type Row = Omit<CostedRow, 'occurredAt' | 'kind'> & { kind: string; occurredAt: number };
+    // Stock before `from` is the balance (always the sum of the entries) less the rows from it on, so
+    // a repost reads only the rows it folds, however long the history before them.
+    const read = (at: number, seq: number) => {
+      const rows = (s.repostRows.all(productId, at, at, seq) as Row[]).map((r): CostedRow => ({ ...r, kind: r.kind as CostedRow['kind'], occurredAt: new Date(r.occurredAt) }));
+      const opening = new Map<number, BalanceRecord>();
+      for (const b of s.balancesOf.all(productId) as { locationId: number; qtyMilli: number; value: number }[]) opening.set(b.locationId, { qtyMilli: b.qtyMilli, value: b.value });
+      for (const r of rows) {
+        const b = opening.get(r.locationId) ?? { qtyMilli: 0, value: 0 };
+        opening.set(r.locationId, { qtyMilli: b.qtyMilli - r.qtyMilli, value: b.value - r.valueDelta });
+      }
+      return { rows, opening };
+    };
     let from = { at: requested.occurredAt.getTime(), seq: requested.seq };
-    let openings = s.openings.all(productId, from.at, from.at, from.seq) as Opening[];
+    let { rows, opening } = read(from.at, from.seq);
     // Presale units still owed at `from` are settled by goods coming in after it: start where no
     // location owed anything, so the fold sees those sales. Moving back can only find earlier owing.
-    for (let owing = openings.find((o) => o.qtyMilli < 0); owing; owing = openings.find((o) => o.qtyMilli < 0)) {
-      const point = s.settledPoint.get(productId, owing.locationId, from.at, from.at, from.seq) as { occurredAt: number; seq: number } | undefined;
+    for (let owing = [...opening].find(([, b]) => b.qtyMilli < 0); owing; owing = [...opening].find(([, b]) => b.qtyMilli < 0)) {
+      const point = s.settledPoint.get(productId, owing[0], from.at, from.at, from.seq) as { occurredAt: number; seq: number } | undefined;
       from = point ? { at: point.occurredAt, seq: point.seq + 1 } : { at: Number.MIN_SAFE_INTEGER, seq: 0 };
-      openings = s.openings.all(productId, from.at, from.at, from.seq) as Opening[];
+      ({ rows, opening } = read(from.at, from.seq));
     }
-    const rows = (s.repostRows.all(productId, from.at, from.at, from.seq) as (Omit<CostedRow, 'occurredAt' | 'kind'> & { kind: string; occurredAt: number })[]).map(
-      (r): CostedRow => ({ ...r, kind: r.kind as CostedRow['kind'], occurredAt: new Date(r.occurredAt) }),
-    );
     const ids = new Set(rows.map((r) => r.id));
     const earlier = new Map<number, CostFigures>();
     for (const r of rows) {
@@ -399,7 +406,7 @@ export class SqliteStore implements InventoryStore {
       }
     }
     const lastCost = (s.lastCostBefore.get(productId, from.at, from.at, from.seq) as number | undefined) ?? null;
-    return { productId, rows, opening: new Map(openings.map((o) => [o.locationId, { qtyMilli: o.qtyMilli, value: o.value }])), earlier, lastCost };
+    return { productId, rows, opening, earlier, lastCost };
   }
 
   private createUnitOfWork(): UnitOfWork {
@@ -514,9 +521,22 @@ export class SqliteStore implements InventoryStore {
       stockAsOf(productId: number, locationId: number, at: Date) {
         const t = at.getTime();
         if (s.laterEntry.get(productId, t) === undefined) return undefined;
-        const asOf = s.stockAsOf.get(productId, locationId, t) as BalanceRecord;
-        const run = (s.lowestLaterRun.get(productId, locationId, t) as number | null) ?? 0;
-        return { qtyMilli: asOf.qtyMilli, value: asOf.value, lowestLaterMilli: asOf.qtyMilli + Math.min(0, run) };
+        // The balance less what moved after `at`; the lowest point is found on the way.
+        const later = s.laterMoves.all(productId, locationId, t) as { qtyMilli: number; valueDelta: number }[];
+        const now = (s.balance.get(productId, locationId) as BalanceRecord | undefined) ?? { qtyMilli: 0, value: 0 };
+        let qtyMilli = now.qtyMilli;
+        let value = now.value;
+        for (const m of later) {
+          qtyMilli -= m.qtyMilli;
+          value -= m.valueDelta;
+        }
+        let run = qtyMilli;
+        let lowestLaterMilli = qtyMilli;
+        for (const m of later) {
+          run += m.qtyMilli;
+          if (run < lowestLaterMilli) lowestLaterMilli = run;
+        }
+        return { qtyMilli, value, lowestLaterMilli };
       },
       repostSize(productId: number, from: RepostFrom) {
         const t = from.occurredAt.getTime();
