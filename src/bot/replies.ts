@@ -14,6 +14,9 @@ import { qty, yuan, yuanGrouped } from './format.ts';
 /** How to undo, shown after every write. */
 export const UNDO_HINT = '（回复「撤销」可撤回）';
 
+/** Said under a report whose costs are still being recomputed after an entry for an earlier date. */
+export const REPOSTING_NOTE = '（成本重算中：刚补记了更早日期的记录，这段时间的成本和毛利几秒后更新）';
+
 const WRITE_VERB = WRITE_KIND_LABELS;
 
 /**
@@ -41,7 +44,7 @@ export function writeReply(outcome: WriteOutcome, seeCost: boolean, details: rea
       continue;
     }
     const detail = details[i];
-    lines.push(`✅ #${e.seq} ${entryText(e, seeCost, detail)}${stockText(e, after?.qtyMilli ?? 0)}`);
+    lines.push(`✅ #${e.seq} ${entryText(e, seeCost, detail)}${stockText(e, after?.qtyMilli ?? 0)}${backorderText(e, after?.qtyMilli)}`);
     if (e.unitPrice === 0 && e.amount === 0 && e.kind !== 'adjustment' && (seeCost || !isCostKind(e))) {
       warnings.push(`⚠️ #${e.seq} 单价是 0，按 0 元记了。写错了请发：改 #${e.seq} 单价 59`);
     }
@@ -111,6 +114,13 @@ export function entryText(e: EntryView, seeCost: boolean, detail?: LineDetail): 
   return parts.join(' ');
 }
 
+/** A purchase that arrives while presale units are owed covers them first: `，其中 37件 用于待发订单`. */
+function backorderText(e: EntryView, afterMilli: number | undefined): string {
+  if (e.kind !== 'purchase' || e.locationId === null || afterMilli === undefined) return '';
+  const covered = Math.min(e.qtyMilli, Math.max(0, e.qtyMilli - afterMilli));
+  return covered > 0 ? `，其中 ${qty(covered, e.unit)} 用于待发订单` : '';
+}
+
 function stockText(e: EntryView, afterMilli: number): string {
   if (e.locationId === null) return '（一件代发，不动库存）';
   const where = e.location && e.location !== '默认仓' ? `${e.location} ` : '';
@@ -174,6 +184,10 @@ export function failureReply(failure: Failure, context: FailureContext = {}): st
       return `❌ 没有找到商品「${failure.product}」。${hint}${example}`;
     }
     case 'INSUFFICIENT_STOCK':
+      // A backdated line is checked against the stock of its date and every later moment.
+      if (failure.at) {
+        return `❌ ${failure.product} 库存不足：按记录的日期，${failure.location} 当时（算上之后的出入库）最多可出 ${qty(failure.onHandMilli, failure.unit)}，需要 ${qty(failure.requestedMilli, failure.unit)}。请先补记那之前的进货，或改小数量。`;
+      }
       return `❌ ${failure.product} 库存不足：${failure.location} 现有 ${qty(failure.onHandMilli, failure.unit)}，需要 ${qty(failure.requestedMilli, failure.unit)}。请先进货或改小数量。`;
     case 'STOCK_ALREADY_LEFT':
       return `❌ #${failure.entryNo} 进的 ${failure.product} ${qty(failure.enteredMilli, failure.unit)} 已有出库，${failure.location} 现只剩 ${qty(failure.onHandMilli, failure.unit)}，不能整笔${context.kind === 'correct' ? '修改' : '撤销'}。把货退给供应商请发「退供 ${failure.product} ${qty(failure.onHandMilli, failure.unit)}」；按实际数量校正库存请发「盘点 ${failure.product} 实际数量」。`;

@@ -150,6 +150,7 @@ async function startPlatforms(app: App, stderr: NodeJS.WritableStream): Promise<
   // The digest goes out through whichever adapters registered on the outbox above.
   const { startDigestScheduler } = await import('../adapters/cron/index.ts');
   const digest = startDigestScheduler(app);
+  const reposts = (await import('../adapters/cron/repost-worker.ts')).startRepostWorker(app);
   app.gateway.onReply((shopId, reply) => {
     digest.lowStock.afterReply(shopId, reply).catch((error: unknown) => app.logger.warn({ err: error, shop: shopId }, 'low-stock alert failed'));
   });
@@ -163,6 +164,7 @@ async function startPlatforms(app: App, stderr: NodeJS.WritableStream): Promise<
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
   digest.stop();
+  reposts.stop();
   await stopAll();
   if (outcome instanceof Error) {
     stderr.write(`Telegram 机器人停止了：${outcome.message}\n`);
@@ -249,7 +251,11 @@ async function consoleDigest(app: App, stdout: NodeJS.WritableStream): Promise<(
   });
   const { startDigestScheduler } = await import('../adapters/cron/index.ts');
   const digest = startDigestScheduler(app);
-  return () => digest.stop();
+  const reposts = (await import('../adapters/cron/repost-worker.ts')).startRepostWorker(app);
+  return () => {
+    digest.stop();
+    reposts.stop();
+  };
 }
 
 const shopList = (shops: readonly { name: string }[]) => shops.map((s) => `「${s.name}」`).join('、');

@@ -1,7 +1,7 @@
 import { Refusal } from './failures.ts';
 import type { WriteItem, WriteKind, WriteRequest } from './ledger-requests.ts';
-import { ensureStock, knownProduct, locationOf, writeEntry, type LedgerTx } from './ledger-write.ts';
-import type { BalanceRecord, EntryKind, EntryView, LocationRecord, NewEntry, ProductRecord } from './ports.ts';
+import { ensureStock, knownProduct, locationOf, stockAt, writeEntry, type LedgerTx, type StockAt } from './ledger-write.ts';
+import type { EntryKind, EntryView, LocationRecord, NewEntry, ProductRecord } from './ports.ts';
 import { optionalPrice, requiredPrice } from './pricing.ts';
 import { COUNT_UNITS, MILLI, toMilli } from './quantity.ts';
 import { costOut, valueAt, valueIn } from './valuation.ts';
@@ -19,7 +19,8 @@ export interface RuleLine {
   product: ProductRecord;
   /** Null for a 一件代发 line that touches no stock. */
   location: LocationRecord | null;
-  balance: BalanceRecord;
+  /** The stock at the line's time (its location's balance, or as of a backdated line's date). */
+  balance: StockAt;
   /** The product is 一件代发 and this kind records it without stock. */
   dropship: boolean;
 }
@@ -149,9 +150,10 @@ export function applyLine(tx: LedgerTx, kind: Exclude<WriteKind, 'transfer'>, it
   }
   const dropship = rule.dropshipSkipsStock && product.mode === 'dropship';
   const location = dropship ? null : locationOf(tx, item.location ?? req.location, rule.createsLocation);
-  const balance = location ? tx.uow.balance(product.id, location.id) : { qtyMilli: 0, value: 0 };
+  const balance = location ? stockAt(tx, product.id, location.id) : { qtyMilli: 0, value: 0, availableMilli: 0, asOf: null };
   const figures = rule.figures({ item, qtyMilli, product, location, balance, dropship });
-  if (rule.lastCost) tx.uow.setLastCost(product.id, rule.lastCost(figures));
+  // A backdated purchase is not the latest one: the repost sets the latest cost in occurrence order.
+  if (rule.lastCost && !balance.asOf) tx.uow.setLastCost(product.id, rule.lastCost(figures));
   // Object.assign onto one fresh object: spreads are measurably slower on the hot path.
   const entry: NewEntry = Object.assign(
     {
@@ -185,7 +187,7 @@ export function applyTransfer(tx: LedgerTx, item: WriteItem, req: WriteRequest):
   const from = locationOf(tx, item.location ?? req.location, false);
   const to = locationOf(tx, req.to, true);
   if (from.id === to.id) throw new Refusal({ code: 'SAME_LOCATION', location: to.name });
-  const fromBalance = tx.uow.balance(product.id, from.id);
+  const fromBalance = stockAt(tx, product.id, from.id);
   ensureStock(product, from, fromBalance, qtyMilli, false);
   const value = costOut(fromBalance, qtyMilli, fallbackCost(product));
   const common = {
@@ -206,6 +208,6 @@ export function applyTransfer(tx: LedgerTx, item: WriteItem, req: WriteRequest):
     replacesId: null,
   };
   const out = writeEntry(tx, { ...common, kind: 'transfer_out', locationId: from.id, qtyMilli: -qtyMilli, valueDelta: -value, transferId: null }, fromBalance);
-  const toBalance = tx.uow.balance(product.id, to.id);
+  const toBalance = stockAt(tx, product.id, to.id);
   writeEntry(tx, { ...common, kind: 'transfer_in', locationId: to.id, qtyMilli, valueDelta: value, transferId: out.id }, toBalance);
 }

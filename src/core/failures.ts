@@ -3,7 +3,8 @@
  */
 export type Failure =
   | { code: 'UNKNOWN_PRODUCT'; product: string }
-  | { code: 'INSUFFICIENT_STOCK'; product: string; unit: string; location: string; onHandMilli: number; requestedMilli: number }
+  /** `at`: a backdated entry, refused by the stock it could take at that time. */
+  | { code: 'INSUFFICIENT_STOCK'; product: string; unit: string; location: string; onHandMilli: number; requestedMilli: number; at?: Date }
   | { code: 'MISSING_PRICE'; product: string }
   /** Undoing or correcting entry #n would take out goods it brought in that have already left. */
   | { code: 'STOCK_ALREADY_LEFT'; entryNo: number; product: string; unit: string; location: string; onHandMilli: number; enteredMilli: number }

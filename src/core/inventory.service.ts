@@ -12,6 +12,7 @@ import {
   type WriteRequest,
 } from './ledger-requests.ts';
 import { runMessage } from './ledger-write.ts';
+import { repost } from './repost.ts';
 import type { Clock, InventoryStore, SourceInput, StockRow } from './ports.ts';
 import { correctEntry, undoEntries } from './reversal.ts';
 import { setUnitConversion } from './unit-conversion.ts';
@@ -75,6 +76,24 @@ export class InventoryService {
   /** `设置 雪碧 1箱=24瓶`: adds or changes a conversion to the product's unit (see unit-conversion.ts). */
   setUnitConversion(shopId: number, req: UnitConversionRequest): Result<UnitConversionOutcome> {
     return setUnitConversion(this.store, shopId, req);
+  }
+
+  /**
+   * Finishes the reposts left queued by writes into long histories (see repost.ts), each in its own
+   * transaction; the bot calls this every second or so. Returns how many products were costed again.
+   */
+  runQueuedReposts(): number {
+    let done = 0;
+    for (const queued of this.store.queuedReposts()) {
+      const finished = this.store.transaction((uow) => {
+        const from = uow.dequeueRepost(queued.productId);
+        if (!from) return false;
+        uow.applyRepost(repost(uow.repostRows(queued.productId, from)));
+        return true;
+      });
+      if (finished) done += 1;
+    }
+    return done;
   }
 
   /** Stock rows (one per product and location) of a shop, or of one product. */

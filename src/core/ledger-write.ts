@@ -11,6 +11,7 @@ import type {
   SourceInput,
   UnitOfWork,
 } from './ports.ts';
+import { earlierFrom, repost, type RepostFrom } from './repost.ts';
 import { settledValueDelta } from './valuation.ts';
 
 /**
@@ -28,7 +29,22 @@ export interface LedgerTx {
   now: Date;
   occurredAt: Date;
   out: WriteOutcome;
+  /** Products whose later entries must be costed again (repost.ts), from where; done before commit. */
+  reposts: Map<number, RepostFrom>;
 }
+
+/**
+ * A location's stock as an entry dated `tx.occurredAt` sees it. For an entry recorded after later
+ * ones (backdated), `asOf` is that time, the figures are the stock then, and `availableMilli` is what
+ * may still leave without taking any later moment below zero.
+ */
+export interface StockAt extends BalanceRecord {
+  availableMilli: number;
+  asOf: Date | null;
+}
+
+/** Up to this many entries are costed again inside the write; a longer history is queued. */
+export const INLINE_REPOST_ROWS = 2000;
 
 /** Words for "the main warehouse" that mean the default location when no place has that name. */
 const MAIN_WAREHOUSE: ReadonlySet<string> = new Set(['仓库', '总仓', '主仓', '大仓', '库房', '总库', '默认仓']);
@@ -61,7 +77,9 @@ export function runMessage<T>(
           return { out, extra: undefined };
         }
         const messageId = uow.insertMessage(shopId, source, now);
-        const extra = work({ uow, shopId, source, messageId, now, occurredAt: occurredAt ?? now, out });
+        const tx: LedgerTx = { uow, shopId, source, messageId, now, occurredAt: occurredAt ?? now, out, reposts: new Map() };
+        const extra = work(tx);
+        finishReposts(tx);
         return { out, extra };
       }),
     );
@@ -100,21 +118,36 @@ export function knownProduct(tx: LedgerTx, name: string): ProductRecord {
   return product;
 }
 
-/** Refuses taking more than is on hand, unless the product may go negative (预售). */
-export function ensureStock(product: ProductRecord, location: LocationRecord, balance: BalanceRecord, qtyMilli: number, allowNegative: boolean): void {
-  if (allowNegative || qtyMilli <= balance.qtyMilli) return;
+/** The stock an entry of this message sees at the location (see StockAt). */
+export function stockAt(tx: LedgerTx, productId: number, locationId: number): StockAt {
+  const asOf = tx.uow.stockAsOf(productId, locationId, tx.occurredAt);
+  if (asOf) return { qtyMilli: asOf.qtyMilli, value: asOf.value, availableMilli: asOf.lowestLaterMilli, asOf: tx.occurredAt };
+  const b = tx.uow.balance(productId, locationId);
+  return { qtyMilli: b.qtyMilli, value: b.value, availableMilli: b.qtyMilli, asOf: null };
+}
+
+/**
+ * Refuses taking more than is on hand, unless the product may go negative (预售). A backdated entry
+ * is refused when it would take the stock below zero at its time or at any later moment.
+ */
+export function ensureStock(product: ProductRecord, location: LocationRecord, balance: StockAt, qtyMilli: number, allowNegative: boolean): void {
+  if (allowNegative || qtyMilli <= balance.availableMilli) return;
   throw new Refusal({
     code: 'INSUFFICIENT_STOCK',
     product: product.name,
     unit: product.unit,
     location: location.name,
-    onHandMilli: balance.qtyMilli,
+    onHandMilli: balance.availableMilli,
     requestedMilli: qtyMilli,
+    ...(balance.asOf ? { at: balance.asOf } : {}),
   });
 }
 
-/** Writes an entry and moves its balance; returns the entry as shown to users. */
-export function writeEntry(tx: LedgerTx, entry: NewEntry, balance: BalanceRecord | null): EntryView {
+/**
+ * Writes an entry and moves its balance; returns the entry as shown to users. An entry dated before
+ * later ones, or goods arriving while presale units are owed, has the product costed again from it.
+ */
+export function writeEntry(tx: LedgerTx, entry: NewEntry, balance: StockAt | null): EntryView {
   if (balance && entry.locationId !== null) {
     const settled = settledValueDelta(balance, entry.qtyMilli, entry.valueDelta);
     if (settled !== entry.valueDelta) {
@@ -125,11 +158,41 @@ export function writeEntry(tx: LedgerTx, entry: NewEntry, balance: BalanceRecord
   const record = tx.uow.insertEntry(entry, tx.uow.nextSeq(tx.shopId));
   let after: BalanceRecord = { qtyMilli: 0, value: 0 };
   if (balance && entry.locationId !== null) {
-    after = { qtyMilli: balance.qtyMilli + entry.qtyMilli, value: balance.value + entry.valueDelta };
+    const now = balance.asOf ? tx.uow.balance(entry.productId, entry.locationId) : balance;
+    after = { qtyMilli: now.qtyMilli + entry.qtyMilli, value: now.value + entry.valueDelta };
     tx.uow.setBalance(entry.productId, entry.locationId, after);
+    const settlesPresale = entry.qtyMilli > 0 && balance.qtyMilli < 0 && entry.kind !== 'reversal';
+    if (balance.asOf || settlesPresale) {
+      tx.reposts.set(entry.productId, earlierFrom(tx.reposts.get(entry.productId), { occurredAt: entry.occurredAt, seq: record.seq }));
+    }
   }
   const view = entryView(tx.uow, record);
   tx.out.entries.push(view);
   tx.out.after.push({ entrySeq: record.seq, qtyMilli: after.qtyMilli, value: after.value });
   return view;
+}
+
+/**
+ * Costs the later entries of the products this message wrote back in time (repost.ts): inside the
+ * write when the history is short, else queued for the bot to finish within seconds. The message's
+ * answer then shows the figures as they stand after it.
+ */
+function finishReposts(tx: LedgerTx): void {
+  for (const [productId, from] of tx.reposts) {
+    if (tx.uow.repostSize(productId, from) > INLINE_REPOST_ROWS) {
+      tx.uow.queueRepost(tx.shopId, productId, from);
+      continue;
+    }
+    const done = repost(tx.uow.repostRows(productId, from));
+    tx.uow.applyRepost(done);
+    const changed = new Map(done.changed.map((c) => [c.id, c]));
+    tx.out.entries.forEach((view, i) => {
+      if (view.productId !== productId) return;
+      const c = changed.get(view.id);
+      if (c) Object.assign(view, { cost: c.cost, valueDelta: c.valueDelta });
+      const closing = view.locationId === null ? undefined : done.closing.get(view.locationId);
+      const after = tx.out.after[i];
+      if (closing && after) Object.assign(after, { qtyMilli: closing.qtyMilli, value: closing.value });
+    });
+  }
 }

@@ -1,6 +1,7 @@
 /**
  * What the core needs from the outside world. Adapters (src/adapters/prisma) implement these.
  */
+import type { RepostFrom, RepostInput, RepostOutput } from './repost.ts';
 
 export type EntryKind =
   | 'purchase'
@@ -118,6 +119,39 @@ export interface UnitOfWork {
   lastUndoableMessage(shopId: number, actorId: string): number | undefined;
   productById(id: number): ProductRecord;
   locationById(id: number): LocationRecord;
+
+  // Costing in occurrence order (see repost.ts).
+  /**
+   * Undefined when no entry of the product is dated after `at` (the write is in order). Otherwise the
+   * location's stock as of `at` (entries dated at or before it) and the least its stock comes to from
+   * then on (`lowestLaterMilli`: what an entry dated `at` may still take out).
+   */
+  stockAsOf(productId: number, locationId: number, at: Date): StockAsOf | undefined;
+  /** How many of the product's entries a repost from `from` would fold. */
+  repostSize(productId: number, from: RepostFrom): number;
+  /**
+   * The product's rows from `from` on (moved back to where no location still owes presale units),
+   * with what the fold needs from before them.
+   */
+  repostRows(productId: number, from: RepostFrom): RepostInput;
+  /** Writes a repost's changed costs, its locations' stock and the product's latest cost. */
+  applyRepost(out: RepostOutput): void;
+  /** Leaves a long repost to be finished shortly after the transaction (the earlier start is kept). */
+  queueRepost(shopId: number, productId: number, from: RepostFrom): void;
+  /** Takes the product's queued repost off the queue, returning where it starts. */
+  dequeueRepost(productId: number): RepostFrom | undefined;
+}
+
+/** A location's stock as of a past moment; see UnitOfWork.stockAsOf. */
+export interface StockAsOf extends BalanceRecord {
+  lowestLaterMilli: number;
+}
+
+/** A repost waiting in the queue; reports over a period that ends after `from` are being updated. */
+export interface QueuedRepost {
+  shopId: number;
+  productId: number;
+  from: RepostFrom;
 }
 
 export interface StockRow {
@@ -178,6 +212,8 @@ export interface InventoryStore {
   /** True when any ledger entry names the product. */
   hasEntries(productId: number): boolean;
   updateShop(shopId: number, patch: Partial<Pick<ShopRecord, 'timeZone' | 'digestTime'>>): void;
+  /** Reposts still queued (all shops, or one), oldest start first. */
+  queuedReposts(shopId?: number): QueuedRepost[];
 }
 
 /** The time source; tests inject a fixed one. */

@@ -2,7 +2,7 @@ import { Refusal, fail, ok, type Result } from './failures.ts';
 import { applyLine, zeroAllowed } from './entry-rules.ts';
 import type { ActorLimit, CorrectionOutcome, CorrectionRequest, UndoOutcome, UndoRequest, WriteItem, WriteKind } from './ledger-requests.ts';
 import { validateItem } from './ledger-requests.ts';
-import { entryView, runMessage, writeEntry, type LedgerTx } from './ledger-write.ts';
+import { entryView, runMessage, stockAt, writeEntry, type LedgerTx } from './ledger-write.ts';
 import type { EntryKind, EntryRecord, EntryView, InventoryStore, SourceInput, UnitOfWork } from './ports.ts';
 import { MILLI } from './quantity.ts';
 import { reversalValueOut } from './valuation.ts';
@@ -179,27 +179,29 @@ function reverse(tx: LedgerTx, original: EntryRecord): EntryView {
   if (original.kind === 'reversal') throw new Refusal({ code: 'NOT_REVERSIBLE', entryNo: original.seq });
   const earlier = tx.uow.reversalOf(original.id);
   if (earlier) throw new Refusal({ code: 'ALREADY_REVERSED', entryNo: original.seq, reversalNo: earlier.seq });
-  const balance = original.locationId === null ? null : tx.uow.balance(original.productId, original.locationId);
-  // Reversing goods that came in takes them out again: refused when they have already left, and
-  // never taking more value than the stock still holds (see reversalValueOut).
+  // Dated like the original, so it is costed (and checked) at the original's time (repost.ts).
+  const at: LedgerTx = { ...tx, occurredAt: original.occurredAt };
+  const balance = original.locationId === null ? null : stockAt(at, original.productId, original.locationId);
+  // Reversing goods that came in takes them out again: refused when they have already left (then or
+  // at any later time), and never taking more value than the stock still holds (see reversalValueOut).
   let valueDelta = -original.valueDelta;
   if (balance && original.qtyMilli > 0) {
     const product = tx.uow.productById(original.productId);
-    if (product.mode !== 'presale' && balance.qtyMilli < original.qtyMilli) {
+    if (product.mode !== 'presale' && balance.availableMilli < original.qtyMilli) {
       throw new Refusal({
         code: 'STOCK_ALREADY_LEFT',
         entryNo: original.seq,
         product: product.name,
         unit: product.unit,
         location: tx.uow.locationById(original.locationId as number).name,
-        onHandMilli: balance.qtyMilli,
+        onHandMilli: balance.availableMilli,
         enteredMilli: original.qtyMilli,
       });
     }
     valueDelta = -reversalValueOut(balance, original.qtyMilli, original.valueDelta);
   }
   return writeEntry(
-    tx,
+    at,
     {
       shopId: tx.shopId,
       kind: 'reversal',

@@ -56,6 +56,8 @@ describe('per-item fields and notes', () => {
 
 describe('word order and pastes', () => {
   it('reads a channel and a day before the verb', () => {
+    // Stock is costed (and checked) at the sale's date: the cups were there by the 24th.
+    say('24号 进货 保温杯 5个 18');
     say('25号 拼多多 卖出 保温杯 2个 45');
     const [e] = lastEntries(1);
     expect(e?.channel).toBe('拼多多');

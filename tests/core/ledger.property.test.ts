@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { WriteKind } from '../../src/core/inventory.service.ts';
+import { mulDivRound } from '../../src/core/money.ts';
 import type { EntryView } from '../../src/core/ports.ts';
 import { createService, createTestDb, source, TestClock } from '../helpers/db.ts';
 
@@ -8,7 +9,7 @@ const PRODUCTS = ['T恤', '短裤', '苹果'];
 const LOCATIONS = [undefined, '天猫仓'];
 
 type Op =
-  | { type: 'write'; kind: WriteKind; product: string; quantity: number; price?: number; total?: number; location?: string; to?: string }
+  | { type: 'write'; kind: WriteKind; product: string; quantity: number; price?: number; total?: number; location?: string; to?: string; back?: number }
   | { type: 'undo'; pick: number }
   | { type: 'undoInbound'; pick: number; correct?: number }
   | { type: 'undoLast' }
@@ -19,7 +20,7 @@ type Op =
 const quantity = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 12 }) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 40 }) }, { weight: 1, arbitrary: fc.constantFrom(0, -1, 0.5, 2.25, 1e10) });
 const price = fc.option(fc.oneof(fc.integer({ min: 0, max: 10_000 }), fc.constant(12.5)), { nil: undefined });
 
-const op: fc.Arbitrary<Op> = fc.oneof(
+const plainOp: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ type: fc.constant('write' as const), kind: fc.constant('purchase' as const), product: fc.constantFrom(...PRODUCTS), quantity, price: fc.integer({ min: 0, max: 10_000 }), location: fc.constantFrom(...LOCATIONS) }) },
   { weight: 6, arbitrary: fc.record({ type: fc.constant('write' as const), kind: fc.constant('sale' as const), product: fc.constantFrom(...PRODUCTS, '不存在'), quantity, price, location: fc.constantFrom(...LOCATIONS) }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('write' as const), kind: fc.constant('customerReturn' as const), product: fc.constantFrom(...PRODUCTS), quantity, price }) },
@@ -34,6 +35,88 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ type: fc.constant('correct' as const), pick: fc.nat(), quantity: fc.integer({ min: 1, max: 10 }) }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('mode' as const), product: fc.constantFrom(...PRODUCTS), mode: fc.constantFrom('normal' as const, 'presale' as const) }) },
 );
+
+/** Writes are often dated back (whole seconds, so they tie with earlier entries too): `昨天 进货 …`. */
+const op: fc.Arbitrary<Op> = fc
+  .tuple(plainOp, fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined, freq: 2 }))
+  .map(([o, back]) => (o.type === 'write' && back !== undefined ? { ...o, back } : o));
+
+/**
+ * The ledger's costs recomputed from scratch, independently of src/core: each product's entries with
+ * a location folded in occurrence order (occurredAt, then entry number) by the moving average, a
+ * presale sale's owed units costed at the latest purchase price until goods coming in cover them
+ * (first owed, first covered) at those goods' cost. Returns each entry's cost and valueDelta.
+ */
+function recompute(entries: readonly EntryView[]): Map<number, { cost: number; valueDelta: number }> {
+  const out = new Map<number, { qty: number; cost: number; valueDelta: number }>();
+  const byProduct = new Map<number, EntryView[]>();
+  for (const e of entries) if (e.locationId !== null) byProduct.set(e.productId, [...(byProduct.get(e.productId) ?? []), e]);
+  for (const list of byProduct.values()) {
+    list.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.seq - b.seq);
+    const stock = new Map<number, { q: number; v: number; owed: { id: number; q: number; est: number }[] }>();
+    let last = 0;
+    for (const e of list) {
+      const s = stock.get(e.locationId as number) ?? { q: 0, v: 0, owed: [] };
+      stock.set(e.locationId as number, s);
+      const at = (price: number, q: number) => mulDivRound(price, q, 1000);
+      const out1 = (q: number) => (s.q > 0 && q <= s.q ? mulDivRound(s.v, q, s.q) : s.q > 0 ? s.v + at(last, q - s.q) : at(last, q));
+      const in1 = (q: number) => (s.q > 0 && s.v >= 0 ? mulDivRound(s.v, q, s.q) : at(last, q));
+      let vd: number;
+      let cost = 0;
+      if (e.kind === 'purchase') vd = e.amount;
+      else if (e.kind === 'sale' || e.kind === 'supplier_return') vd = -(cost = out1(-e.qtyMilli));
+      else if (e.kind === 'customer_return') cost = -(vd = in1(e.qtyMilli));
+      else if (e.kind === 'adjustment') cost = -(vd = e.qtyMilli > 0 ? in1(e.qtyMilli) : e.qtyMilli === 0 ? 0 : s.q + e.qtyMilli === 0 ? -s.v : -out1(-e.qtyMilli));
+      else if (e.kind === 'transfer_out') vd = -out1(-e.qtyMilli);
+      else if (e.kind === 'transfer_in') vd = -(out.get(e.transferId as number)?.valueDelta ?? NaN);
+      else {
+        const o = out.get(e.reversesId as number) as { qty: number; cost: number; valueDelta: number };
+        if (o.qty > 0) {
+          // Takes back what the original brought while the stock can give it, else the average (never more than there).
+          let take: number;
+          if (s.q === o.qty) take = s.v;
+          else if (s.q > o.qty) take = o.valueDelta >= 0 && s.v - o.valueDelta >= 0 ? o.valueDelta : s.v > 0 ? mulDivRound(s.v, o.qty, s.q) : 0;
+          else take = s.q > 0 ? Math.max(0, s.v) + mulDivRound(o.valueDelta, o.qty - s.q, o.qty) : o.valueDelta;
+          vd = -take;
+        } else vd = -o.valueDelta;
+        cost = -o.cost - (o.valueDelta + vd);
+        s.owed = s.owed.filter((w) => w.id !== e.reversesId);
+      }
+      if (e.qtyMilli > 0 && s.q < 0 && e.kind !== 'reversal') {
+        let left = Math.min(e.qtyMilli, -s.q);
+        while (left > 0 && s.owed.length > 0) {
+          const w = s.owed[0] as { id: number; q: number; est: number };
+          const take = Math.min(left, w.q);
+          const est = take === w.q ? w.est : mulDivRound(w.est, take, w.q);
+          const diff = mulDivRound(vd, take, e.qtyMilli) - est;
+          const sale = out.get(w.id) as { cost: number; valueDelta: number };
+          sale.cost += diff;
+          sale.valueDelta -= diff;
+          s.v -= diff;
+          w.q -= take;
+          w.est -= est;
+          if (w.q === 0) s.owed.shift();
+          left -= take;
+        }
+      }
+      // Stock that ends empty is worth nothing; stock back above zero from a backorder is worth what came in for it.
+      const after = s.q + e.qtyMilli;
+      const settled = after === 0 ? -s.v : s.q < 0 && after > 0 && e.qtyMilli > 0 ? mulDivRound(vd, after, e.qtyMilli) - s.v : vd;
+      cost -= settled - vd;
+      vd = settled;
+      if (e.kind === 'sale' && after < 0) {
+        const beyond = -e.qtyMilli - Math.max(0, s.q);
+        s.owed.push({ id: e.id, q: beyond, est: at(last, beyond) });
+      }
+      s.q = after;
+      s.v += vd;
+      out.set(e.id, { qty: e.qtyMilli, cost, valueDelta: vd });
+      if (e.kind === 'purchase' && e.unitPrice !== null) last = e.unitPrice;
+    }
+  }
+  // + 0 turns -0 (a negated zero) into the 0 the database holds.
+  return new Map([...out].map(([id, f]) => [id, { cost: f.cost + 0, valueDelta: f.valueDelta + 0 }]));
+}
 
 /** Each entry's effect on stock value, derived from amounts and costs rather than valueDelta. */
 function valueEffect(e: EntryView, byId: Map<number, EntryView>): number {
@@ -73,9 +156,10 @@ describe('ledger invariants over random operation sequences', () => {
             const before = t.store.entries(shop).length;
             let ok: boolean;
             if (o.type === 'write') {
+              const occurredAt = o.back === undefined ? undefined : new Date(clock.now().getTime() - o.back * 1000);
               const r = svc.record(
                 shop,
-                { kind: o.kind, items: [{ product: o.product, quantity: o.quantity, unitPrice: o.price, total: o.total }], location: o.location, to: o.to },
+                { kind: o.kind, items: [{ product: o.product, quantity: o.quantity, unitPrice: o.price, total: o.total }], location: o.location, to: o.to, occurredAt },
                 source(),
               );
               ok = r.ok;
@@ -126,6 +210,12 @@ describe('ledger invariants over random operation sequences', () => {
             for (const b of balances) {
               expect(sums.get(`${b.productId}/${b.locationId}`) ?? { qty: 0, value: 0 }).toEqual({ qty: b.qtyMilli, value: b.value });
             }
+            // Every entry's cost and value as a fold in occurrence order would give them.
+            const expected = recompute(entries);
+            for (const e of entries) {
+              if (e.locationId === null) continue;
+              expect({ seq: e.seq, cost: e.cost, valueDelta: e.valueDelta }).toEqual({ seq: e.seq, ...expected.get(e.id) });
+            }
             const stockValue = balances.reduce((s, b) => s + b.value, 0);
             const fromAmounts = entries.reduce((s, e) => s + valueEffect(e, byId), 0);
             expect(fromAmounts).toBe(stockValue);
@@ -163,6 +253,15 @@ describe('ledger invariants over random operation sequences', () => {
             { type: 'write', kind: 'purchase', product: '短裤', quantity: 6, price: 1000 },
             { type: 'write', kind: 'sale', product: '短裤', quantity: 6, price: 5900 },
             { type: 'undoInbound', pick: 0, correct: 1 },
+          ]],
+          // A purchase dated before a sale and a transfer already recorded, then the transfer undone.
+          [[
+            { type: 'write', kind: 'purchase', product: 'T恤', quantity: 10, price: 2000 },
+            { type: 'write', kind: 'sale', product: 'T恤', quantity: 8, price: 5900 },
+            { type: 'write', kind: 'transfer', product: 'T恤', quantity: 2, to: '天猫仓' },
+            { type: 'write', kind: 'purchase', product: 'T恤', quantity: 10, price: 1000, back: 2 },
+            { type: 'write', kind: 'sale', product: 'T恤', quantity: 9, price: 5900, back: 3 },
+            { type: 'undo', pick: 2 },
           ]],
           // A backorder settled by a cheaper purchase, then the stock sold out.
           [[

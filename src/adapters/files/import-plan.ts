@@ -78,7 +78,7 @@ export class KeyCounter {
 export function failureReason(failure: Failure): string {
   switch (failure.code) {
     case 'INSUFFICIENT_STOCK':
-      return `${failure.product} 库存不足：${failure.location} 现有 ${formatQty(failure.onHandMilli)}${failure.unit}，需要 ${formatQty(failure.requestedMilli)}${failure.unit}`;
+      return `${failure.product} 库存不足：${failure.location} ${failure.at ? '按这一行的日期最多可出' : '现有'} ${formatQty(failure.onHandMilli)}${failure.unit}，需要 ${formatQty(failure.requestedMilli)}${failure.unit}`;
     case 'STOCK_ALREADY_LEFT':
       return `#${failure.entryNo} 的 ${failure.product} 已有出库，不能撤销`;
     case 'UNKNOWN_PRODUCT':

@@ -1,4 +1,5 @@
 import type { BalanceRecord, LocationRecord, ProductRecord, UnitOfWork } from '../../core/ports.ts';
+import { earlierFrom, repost, type RepostFrom } from '../../core/repost.ts';
 
 /**
  * The reads of one import batch, cached for that batch only: products, locations and balances are
@@ -14,6 +15,8 @@ export class BatchCache {
   private readonly balances = new Map<number, Map<number, BalanceRecord>>();
   private readonly dirty: { productId: number; locationId: number }[] = [];
   private readonly dirtyKeys = new Map<number, Set<number>>();
+  /** Reposts the batch's backdated rows need: done once per product at flush(), not once per row. */
+  private readonly reposts = new Map<number, RepostFrom>();
 
   constructor(private readonly inner: UnitOfWork) {
     this.uow = {
@@ -65,14 +68,25 @@ export class BatchCache {
           this.dirty.push({ productId, locationId });
         }
       },
+      // The store reads a past stock off the balance row: write the batch's figure for it first.
+      stockAsOf: (productId, locationId, at) => {
+        const held = this.balances.get(productId)?.get(locationId);
+        if (held && this.dirtyKeys.get(productId)?.has(locationId)) inner.setBalance(productId, locationId, held);
+        return inner.stockAsOf(productId, locationId, at);
+      },
+      repostSize: () => Number.POSITIVE_INFINITY,
+      queueRepost: (_shopId, productId, from) => {
+        this.reposts.set(productId, earlierFrom(this.reposts.get(productId), from));
+      },
     };
   }
 
-  /** Writes every balance the batch changed, once each, with its final figures. */
+  /** Writes every balance the batch changed, once each, with its final figures; then the reposts. */
   flush(): void {
     for (const { productId, locationId } of this.dirty) {
       this.inner.setBalance(productId, locationId, this.balancesOf(productId).get(locationId) as BalanceRecord);
     }
+    for (const [productId, from] of this.reposts) this.inner.applyRepost(repost(this.inner.repostRows(productId, from)));
   }
 
   private balancesOf(productId: number): Map<number, BalanceRecord> {

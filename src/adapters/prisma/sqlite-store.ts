@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database.ts';
 import { BatchCache } from './batch-cache.ts';
+import type { CostFigures, CostedRow, RepostFrom, RepostInput, RepostOutput } from '../../core/repost.ts';
 import type {
   BalanceRecord,
   EntryRecord,
@@ -14,6 +15,7 @@ import type {
   NewEntry,
   ProductMode,
   ProductRecord,
+  QueuedRepost,
   ShopRecord,
   SourceInput,
   StockRow,
@@ -147,6 +149,31 @@ export class SqliteStore implements InventoryStore {
       upsertUnit: p(
         'INSERT INTO ProductUnit (productId, unit, factorMilli) VALUES (?, ?, ?) ON CONFLICT(productId, unit) DO UPDATE SET factorMilli = excluded.factorMilli',
       ),
+      // Costing in occurrence order (src/core/repost.ts). A point (t, n) in that order: before it means
+      // occurredAt < t, or occurredAt = t with seq < n. A product's entries are all of one shop, so id
+      // orders them as seq does, and ORDER BY occurredAt, id reads the index without a sort.
+      laterEntry: p('SELECT 1 FROM Entry WHERE productId = ? AND occurredAt > ? LIMIT 1').pluck(),
+      laterMoves: p('SELECT qtyMilli, valueDelta FROM Entry WHERE productId = ? AND locationId = ? AND occurredAt > ? ORDER BY occurredAt, seq'),
+      balancesOf: p('SELECT locationId, qtyMilli, value FROM Balance WHERE productId = ?'),
+      repostSize: p('SELECT COUNT(*) FROM Entry WHERE productId = ? AND locationId IS NOT NULL AND (occurredAt > ? OR (occurredAt = ? AND seq >= ?))').pluck(),
+      // The last point before `from` where the location's running stock was not below zero.
+      settledPoint: p(`SELECT occurredAt, seq FROM (
+          SELECT occurredAt, seq, SUM(qtyMilli) OVER (ORDER BY occurredAt, seq ROWS UNBOUNDED PRECEDING) AS run
+          FROM Entry WHERE productId = ? AND locationId = ? AND (occurredAt < ? OR (occurredAt = ? AND seq < ?)))
+        WHERE run >= 0 ORDER BY occurredAt DESC, seq DESC LIMIT 1`),
+      repostRows: p(`SELECT id, seq, kind, locationId, qtyMilli, unitPrice, amount, cost, valueDelta, occurredAt, reversesId, transferId FROM Entry
+        WHERE productId = ? AND locationId IS NOT NULL AND (occurredAt > ? OR (occurredAt = ? AND seq >= ?)) ORDER BY occurredAt, id`),
+      costFigures: p('SELECT qtyMilli, cost, valueDelta FROM Entry WHERE id = ?'),
+      lastCostBefore: p(`SELECT unitPrice FROM Entry WHERE productId = ? AND kind = 'purchase' AND unitPrice IS NOT NULL
+        AND (occurredAt < ? OR (occurredAt = ? AND seq < ?)) ORDER BY occurredAt DESC, id DESC LIMIT 1`).pluck(),
+      setCost: p('UPDATE Entry SET cost = ?, valueDelta = ? WHERE id = ?'),
+      queueRepost: p(`INSERT INTO PendingRepost (shopId, productId, fromOccurredAt, fromSeq) VALUES (?, ?, ?, ?)
+        ON CONFLICT(productId) DO UPDATE SET
+          fromOccurredAt = CASE WHEN excluded.fromOccurredAt < fromOccurredAt OR (excluded.fromOccurredAt = fromOccurredAt AND excluded.fromSeq < fromSeq) THEN excluded.fromOccurredAt ELSE fromOccurredAt END,
+          fromSeq = CASE WHEN excluded.fromOccurredAt < fromOccurredAt OR (excluded.fromOccurredAt = fromOccurredAt AND excluded.fromSeq < fromSeq) THEN excluded.fromSeq ELSE fromSeq END`),
+      dequeueRepost: p('DELETE FROM PendingRepost WHERE productId = ? RETURNING fromOccurredAt, fromSeq'),
+      queuedAll: p('SELECT shopId, productId, fromOccurredAt, fromSeq FROM PendingRepost ORDER BY fromOccurredAt, fromSeq'),
+      queuedOfShop: p('SELECT shopId, productId, fromOccurredAt, fromSeq FROM PendingRepost WHERE shopId = ? ORDER BY fromOccurredAt, fromSeq'),
     };
     this.uow = this.createUnitOfWork();
   }
@@ -339,8 +366,52 @@ export class SqliteStore implements InventoryStore {
     if (patch.digestTime !== undefined) this.db.prepare('UPDATE Shop SET digestTime = ? WHERE id = ?').run(patch.digestTime, shopId);
   }
 
+  queuedReposts(shopId?: number): QueuedRepost[] {
+    const rows = (shopId === undefined ? this.s.queuedAll.all() : this.s.queuedOfShop.all(shopId)) as { shopId: number; productId: number; fromOccurredAt: number; fromSeq: number }[];
+    return rows.map((r) => ({ shopId: r.shopId, productId: r.productId, from: { occurredAt: new Date(r.fromOccurredAt), seq: r.fromSeq } }));
+  }
+
+  /** The rows a repost of `productId` folds; see UnitOfWork.repostRows. */
+  private repostInput(productId: number, requested: RepostFrom): RepostInput {
+    const s = this.s;
+    type Row = Omit<CostedRow, 'occurredAt' | 'kind'> & { kind: string; occurredAt: number };
+    // Stock before `from` is the balance (always the sum of the entries) less the rows from it on, so
+    // a repost reads only the rows it folds, however long the history before them.
+    const read = (at: number, seq: number) => {
+      const rows = (s.repostRows.all(productId, at, at, seq) as Row[]).map((r): CostedRow => ({ ...r, kind: r.kind as CostedRow['kind'], occurredAt: new Date(r.occurredAt) }));
+      const opening = new Map<number, BalanceRecord>();
+      for (const b of s.balancesOf.all(productId) as { locationId: number; qtyMilli: number; value: number }[]) opening.set(b.locationId, { qtyMilli: b.qtyMilli, value: b.value });
+      for (const r of rows) {
+        const b = opening.get(r.locationId) ?? { qtyMilli: 0, value: 0 };
+        opening.set(r.locationId, { qtyMilli: b.qtyMilli - r.qtyMilli, value: b.value - r.valueDelta });
+      }
+      return { rows, opening };
+    };
+    let from = { at: requested.occurredAt.getTime(), seq: requested.seq };
+    let { rows, opening } = read(from.at, from.seq);
+    // Presale units still owed at `from` are settled by goods coming in after it: start where no
+    // location owed anything, so the fold sees those sales. Moving back can only find earlier owing.
+    for (let owing = [...opening].find(([, b]) => b.qtyMilli < 0); owing; owing = [...opening].find(([, b]) => b.qtyMilli < 0)) {
+      const point = s.settledPoint.get(productId, owing[0], from.at, from.at, from.seq) as { occurredAt: number; seq: number } | undefined;
+      from = point ? { at: point.occurredAt, seq: point.seq + 1 } : { at: Number.MIN_SAFE_INTEGER, seq: 0 };
+      ({ rows, opening } = read(from.at, from.seq));
+    }
+    const ids = new Set(rows.map((r) => r.id));
+    const earlier = new Map<number, CostFigures>();
+    for (const r of rows) {
+      for (const id of [r.reversesId, r.transferId]) {
+        if (id === null || ids.has(id) || earlier.has(id)) continue;
+        const f = s.costFigures.get(id) as CostFigures | undefined;
+        if (f) earlier.set(id, f);
+      }
+    }
+    const lastCost = (s.lastCostBefore.get(productId, from.at, from.at, from.seq) as number | undefined) ?? null;
+    return { productId, rows, opening, earlier, lastCost };
+  }
+
   private createUnitOfWork(): UnitOfWork {
     const s = this.s;
+    const repostInput = (productId: number, from: RepostFrom) => this.repostInput(productId, from);
     const locations = this.defaultLocations;
     return {
       findProduct(shopId: number, name: string) {
@@ -446,6 +517,43 @@ export class SqliteStore implements InventoryStore {
       },
       locationById(id: number) {
         return toLocation(s.locationById.get(id) as Parameters<typeof toLocation>[0]);
+      },
+      stockAsOf(productId: number, locationId: number, at: Date) {
+        const t = at.getTime();
+        if (s.laterEntry.get(productId, t) === undefined) return undefined;
+        // The balance less what moved after `at`; the lowest point is found on the way.
+        const later = s.laterMoves.all(productId, locationId, t) as { qtyMilli: number; valueDelta: number }[];
+        const now = (s.balance.get(productId, locationId) as BalanceRecord | undefined) ?? { qtyMilli: 0, value: 0 };
+        let qtyMilli = now.qtyMilli;
+        let value = now.value;
+        for (const m of later) {
+          qtyMilli -= m.qtyMilli;
+          value -= m.valueDelta;
+        }
+        let run = qtyMilli;
+        let lowestLaterMilli = qtyMilli;
+        for (const m of later) {
+          run += m.qtyMilli;
+          if (run < lowestLaterMilli) lowestLaterMilli = run;
+        }
+        return { qtyMilli, value, lowestLaterMilli };
+      },
+      repostSize(productId: number, from: RepostFrom) {
+        const t = from.occurredAt.getTime();
+        return s.repostSize.get(productId, t, t, from.seq) as number;
+      },
+      repostRows: repostInput,
+      applyRepost(out: RepostOutput) {
+        for (const c of out.changed) s.setCost.run(c.cost, c.valueDelta, c.id);
+        for (const [locationId, b] of out.closing) s.upsertBalance.run(out.productId, locationId, b.qtyMilli, b.value);
+        if (out.lastCost !== null) s.setLastCost.run(out.lastCost, out.productId);
+      },
+      queueRepost(shopId: number, productId: number, from: RepostFrom) {
+        s.queueRepost.run(shopId, productId, from.occurredAt.getTime(), from.seq);
+      },
+      dequeueRepost(productId: number) {
+        const row = s.dequeueRepost.get(productId) as { fromOccurredAt: number; fromSeq: number } | undefined;
+        return row && { occurredAt: new Date(row.fromOccurredAt), seq: row.fromSeq };
       },
     };
   }

@@ -1,12 +1,13 @@
 import { stockHealthNow } from '../../core/digest.ts';
 import type { ShopRecord } from '../../core/ports.ts';
 import { MILLI } from '../../core/quantity.ts';
+import { repostingBefore } from '../../core/repost.ts';
 import { localDate } from '../../core/zoned-time.ts';
 import type { Command } from '../command.ts';
 import { digestReply, overstockText, shortageText } from '../digest.ts';
 import { qty, yuanGrouped } from '../format.ts';
 import { refusalText } from '../refusals.ts';
-import { stockLine, entryText } from '../replies.ts';
+import { REPOSTING_NOTE, stockLine, entryText } from '../replies.ts';
 import { ledgerReport, renderReport } from '../reports.ts';
 import type { Handler, HandlerServices } from './handler.ts';
 
@@ -75,7 +76,17 @@ function costQuery(bot: HandlerServices, shop: ShopRecord, name: string, seeCost
   return `💰 ${first.product}：${parts.join('，')}`;
 }
 
+/**
+ * A report over a period whose costs a queued repost is still recomputing (an entry was recorded for
+ * an earlier date into a long history) says so; the bot finishes such reposts within seconds.
+ */
 function report(bot: HandlerServices, shop: ShopRecord, command: Extract<Command, { intent: 'report' }>, seeCost: boolean, now: Date): string {
+  const text = reportText(bot, shop, command, seeCost, now);
+  const reposting = seeCost && repostingBefore(bot.store.queuedReposts(shop.id), command.period?.to ?? now);
+  return reposting ? `${text}\n${REPOSTING_NOTE}` : text;
+}
+
+function reportText(bot: HandlerServices, shop: ShopRecord, command: Extract<Command, { intent: 'report' }>, seeCost: boolean, now: Date): string {
   // 日报 for one day is the digest itself (not counted as the scheduled one); other periods get the report tables.
   const period = command.period;
   const oneDay = period === undefined || period.to.getTime() - period.from.getTime() <= 25 * 3_600_000;
