@@ -1,3 +1,4 @@
+import { draw, moveBatches, receiveDrawn } from './batch-moves.ts';
 import { Refusal } from './failures.ts';
 import type { WriteItem, WriteKind, WriteRequest } from './ledger-requests.ts';
 import { ensureStock, knownProduct, locationOf, writeEntry, type LedgerTx } from './ledger-write.ts';
@@ -172,7 +173,9 @@ export function applyLine(tx: LedgerTx, kind: Exclude<WriteKind, 'transfer'>, it
     },
     figures,
   );
-  return writeEntry(tx, entry, location ? balance : null);
+  const view = writeEntry(tx, entry, location ? balance : null);
+  if (location) moveBatches(tx, kind, item, view, product, balance);
+  return view;
 }
 
 /**
@@ -206,6 +209,8 @@ export function applyTransfer(tx: LedgerTx, item: WriteItem, req: WriteRequest):
     replacesId: null,
   };
   const out = writeEntry(tx, { ...common, kind: 'transfer_out', locationId: from.id, qtyMilli: -qtyMilli, valueDelta: -value, transferId: null }, fromBalance);
+  const drawn = draw(tx, out, product, item.batch, 'freshFirst', fromBalance);
   const toBalance = tx.uow.balance(product.id, to.id);
-  writeEntry(tx, { ...common, kind: 'transfer_in', locationId: to.id, qtyMilli, valueDelta: value, transferId: out.id }, toBalance);
+  const arrived = writeEntry(tx, { ...common, kind: 'transfer_in', locationId: to.id, qtyMilli, valueDelta: value, transferId: out.id }, toBalance);
+  receiveDrawn(tx, arrived, product, drawn);
 }
