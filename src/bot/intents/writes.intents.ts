@@ -21,7 +21,7 @@ export const purchase = defineIntent({
   writes: true,
   // An unknown name is allowed — the handler creates the product.
   parse: {
-    fields: ['sourceLocation', 'arrivalLocation', 'counterparty', 'channel', 'barePlace'],
+    fields: ['batch', 'batchDates', 'sourceLocation', 'arrivalLocation', 'counterparty', 'channel', 'barePlace'],
     example: (name, unit) => `进货 ${name} 50${unit} 单价 20`,
   },
 });
@@ -47,7 +47,7 @@ export const sale = defineIntent({
   writes: true,
   // No price is fine: the handler uses the set sale price.
   parse: {
-    fields: ['sourceLocation', 'counterparty', 'channel', 'barePlace'],
+    fields: ['batch', 'batchDates', 'sourceLocation', 'counterparty', 'channel', 'barePlace'],
     example: (name, unit) => `出货 ${name} 3${unit} 单价 59`,
   },
 });
@@ -67,7 +67,7 @@ export const customerReturn = defineIntent({
   writes: true,
   // `退款 59` is the amount refunded, kept as the exact total.
   parse: {
-    fields: ['sourceLocation', 'arrivalLocation', 'counterparty', 'channel', 'barePlace'],
+    fields: ['batch', 'batchDates', 'sourceLocation', 'arrivalLocation', 'counterparty', 'channel', 'barePlace'],
     example: (name, unit) => `退货 ${name} 1${unit} 退款 59`,
   },
 });
@@ -85,7 +85,7 @@ export const supplierReturn = defineIntent({
   permission: RECORDERS,
   writes: true,
   parse: {
-    fields: ['sourceLocation', 'counterparty', 'barePlace'],
+    fields: ['batch', 'batchDates', 'sourceLocation', 'counterparty', 'barePlace'],
     example: (name, unit) => `退供 ${name} 5${unit}`,
   },
 });
@@ -104,7 +104,7 @@ export const stocktake = defineIntent({
   writes: true,
   // The number is the counted on-hand quantity, not a change; the handler books 盘盈/盘亏.
   parse: {
-    fields: ['sourceLocation', 'countWords', 'barePlace'],
+    fields: ['batch', 'batchDates', 'sourceLocation', 'countWords', 'barePlace'],
     example: (name) => `盘点 ${name} 45`,
   },
 });
@@ -123,7 +123,7 @@ export const transfer = defineIntent({
   writes: true,
   // The destination is required; the source defaults to the main location.
   parse: {
-    fields: ['arrowTransfer', 'sourceLocation', 'transferTarget', 'bareTarget'],
+    fields: ['batch', 'batchDates', 'arrowTransfer', 'sourceLocation', 'transferTarget', 'bareTarget'],
     example: (name, unit) => `调拨 ${name} 20${unit} 到 天猫仓`,
   },
 });
