@@ -14,7 +14,7 @@ import type { BalanceRecord, BatchRecord, EntryRecord, EntryView, ProductRecord 
 export type BatchSpec = Pick<WriteItem, 'batch' | 'expiresAt' | 'producedAt'>;
 
 function hasSpec(spec: BatchSpec): boolean {
-  return spec.batch !== undefined || spec.expiresAt !== undefined;
+  return spec.batch !== undefined || spec.expiresAt !== undefined || spec.producedAt !== undefined;
 }
 
 function record(tx: LedgerTx, entry: EntryView | EntryRecord, batch: BatchRecord, qtyMilli: number): void {
