@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { entriesCsv } from '../../src/adapters/files/export.ts';
+import { SqliteExportReader } from '../../src/adapters/prisma/sqlite-export-reader.ts';
 import { ChatEngine } from '../../src/bot/engine.ts';
 import type { ShopRecord } from '../../src/core/ports.ts';
 import { createTestDb, engineDeps, TestClock, type TestDb } from '../helpers/db.ts';
@@ -159,6 +161,21 @@ describe('batches consumed first-expiring-first', () => {
     say('撤销');
     expect(batches('牛奶')).toEqual({ A1: 10, A2: 10, '门店:A2': 0, '门店:A1': 0 });
     expectMovesAddUp();
+  });
+});
+
+describe('the entries export', () => {
+  it('names the batches each entry moved, with their dates in the shop’s zone', async () => {
+    say('进货 牛奶 100箱 单价 30 批次 A1101 到期 2027-05-01');
+    say('进货 牛奶 50箱 单价 30 批次 A1027 到期 2026-12-20');
+    say('卖了 牛奶 60箱 单价 40');
+    say('进货 牛奶 5箱 单价 30');
+    const csv = entriesCsv(await new SqliteExportReader(t.db).entryRows(shop.id), shop.timeZone).split('\r\n');
+    expect(csv[0]).toMatch(/,备注,批次$/);
+    expect(csv[1]).toMatch(/,A1101（2027-05-01 到期）$/);
+    expect(csv[2]).toMatch(/,A1027（2026-12-20 到期）$/);
+    expect(csv[3]).toMatch(/,A1027（2026-12-20 到期） 50、A1101（2027-05-01 到期） 10$/);
+    expect(csv[4]).toMatch(/,,$/);
   });
 });
 
