@@ -147,3 +147,12 @@ export function moveBatches(tx: LedgerTx, kind: WriteKind, item: WriteItem, entr
   if (entry.qtyMilli > 0) receive(tx, entry, product, item, before);
   else draw(tx, entry, product, item.batch, DRAW_POLICY[kind], before);
 }
+
+/**
+ * `盘点 牛奶 45 批次 A1101`: the count is of that batch, so the location's stock becomes what it holds
+ * besides the batch plus the count (a batch not known there counts from zero and is created).
+ */
+export function countedWithBatch(tx: LedgerTx, product: ProductRecord, locationId: number, balance: BalanceRecord, code: string, countedMilli: number): number {
+  const batch = findByCode(tx.uow.batchesAt(product.id, locationId), code);
+  return balance.qtyMilli - Math.max(0, batch?.qtyMilli ?? 0) + countedMilli;
+}

@@ -1,4 +1,4 @@
-import { draw, moveBatches, receiveDrawn } from './batch-moves.ts';
+import { countedWithBatch, draw, moveBatches, receiveDrawn } from './batch-moves.ts';
 import { Refusal } from './failures.ts';
 import type { WriteItem, WriteKind, WriteRequest } from './ledger-requests.ts';
 import { ensureStock, knownProduct, locationOf, writeEntry, type LedgerTx } from './ledger-write.ts';
@@ -151,7 +151,9 @@ export function applyLine(tx: LedgerTx, kind: Exclude<WriteKind, 'transfer'>, it
   const dropship = rule.dropshipSkipsStock && product.mode === 'dropship';
   const location = dropship ? null : locationOf(tx, item.location ?? req.location, rule.createsLocation);
   const balance = location ? tx.uow.balance(product.id, location.id) : { qtyMilli: 0, value: 0 };
-  const figures = rule.figures({ item, qtyMilli, product, location, balance, dropship });
+  // `盘点 牛奶 45 批次 A1101` counts that batch: the location's stock is what the other batches hold plus it.
+  const counted = kind === 'stocktake' && item.batch !== undefined && location ? countedWithBatch(tx, product, location.id, balance, item.batch, qtyMilli) : qtyMilli;
+  const figures = rule.figures({ item, qtyMilli: counted, product, location, balance, dropship });
   if (rule.lastCost) tx.uow.setLastCost(product.id, rule.lastCost(figures));
   // Object.assign onto one fresh object: spreads are measurably slower on the hot path.
   const entry: NewEntry = Object.assign(

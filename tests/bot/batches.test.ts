@@ -146,6 +146,11 @@ describe('batches consumed first-expiring-first', () => {
     say('盘点 面包 7');
     expect(batches('面包')).toEqual({ OLD: 0, NEW: 5 });
     expect(say('查 面包')).toContain('  · 未分批 2个');
+    // Counting one batch: the difference is that batch's, the rest of the stock stays.
+    expect(say('盘点 面包 批次 NEW 3')).toContain('✅ #8 盘点 面包（盘亏 2个） → 库存 5个');
+    expect(batches('面包')).toEqual({ OLD: 0, NEW: 3 });
+    expect(say('盘点 面包 4 批次 B9 到期 2026-12-31')).toContain('（盘盈 4个） → 库存 9个');
+    expect(batches('面包')).toEqual({ OLD: 0, NEW: 3, B9: 4 });
     expectMovesAddUp();
   });
 

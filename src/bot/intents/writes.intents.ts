@@ -100,7 +100,7 @@ export const stocktake = defineIntent({
   help: {
     summary: '盘点，把库存改成实际数量（自动记盘盈/盘亏）',
     examples: ['盘点 T恤 45', '盘点 可乐 3箱', '盘点 T恤 45 在 门店'],
-    notes: ['同一商品放在几个地方时，要写盘的是哪里（在 门店），不写会先问。'],
+    notes: ['同一商品放在几个地方时，要写盘的是哪里（在 门店），不写会先问。', '只盘一个批次写「盘点 牛奶 45 批次 A1101」：差额只算这个批次的。'],
   },
   permission: RECORDERS,
   writes: true,
