@@ -47,6 +47,11 @@ export const itemSchema = z.object({
   location: z.string().optional(),
   /** Words written with the item that are not fields (`顾客要白色的`, `单号 778899`). */
   note: z.string().optional(),
+  /** The batch named (`批次 A1101`): goods come into it or are taken from it. */
+  batch: z.string().min(1).optional(),
+  /** Goods coming in: the start of their last good day and of the day they were made, in the shop's zone. */
+  expiresAt: z.date().optional(),
+  producedAt: z.date().optional(),
   /** `进货 新品 X …`: the writer says X is a new product, so no "did you mean" question. */
   newProduct: z.literal(true).optional(),
 });

@@ -233,7 +233,7 @@ export class ChatEngine {
   private refusal(result: Result<unknown> & { ok: false }, shopId: number, kind: FailureContext['kind']): string {
     const failure = result.failure;
     const suggestions = failure.code === 'UNKNOWN_PRODUCT' ? suggestProducts(failure.product, this.catalogue(shopId), 3) : undefined;
-    return failureReply(failure, { kind, suggestions });
+    return failureReply(failure, { kind, suggestions, timeZone: this.store.shopById(shopId)?.timeZone });
   }
 
   /** Settings and aliases refuse as the ledger does (an unknown product, with suggestions), or with their own codes. */

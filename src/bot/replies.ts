@@ -10,6 +10,7 @@ import { valueAt } from '../core/valuation.ts';
 import type { PriceReading, Plausibility, Reference } from '../core/plausibility.ts';
 import type { Item } from './command.ts';
 import { qty, yuan, yuanGrouped } from './format.ts';
+import { localDate } from '../core/zoned-time.ts';
 
 /** How to undo, shown after every write. */
 export const UNDO_HINT = '（回复「撤销」可撤回）';
@@ -170,6 +171,8 @@ export function stockLine(rows: StockRow[], seeCost: boolean): string {
 export interface FailureContext {
   kind?: WriteKind | 'undo' | 'correct' | 'query' | undefined;
   suggestions?: string[] | undefined;
+  /** The shop's time zone, for dates in a refusal. */
+  timeZone?: string | undefined;
 }
 
 export function failureReply(failure: Failure, context: FailureContext = {}): string {
@@ -236,6 +239,16 @@ export function failureReply(failure: Failure, context: FailureContext = {}): st
     }
     case 'EMPTY_COMMAND':
       return '❌ 没有要记录的商品。例：进货 T恤 50 件 单价 20';
+    case 'UNKNOWN_BATCH': {
+      const has = failure.codes.length > 0 ? `现有批次：${failure.codes.join('、')}` : '这里没有带批次号的货';
+      return `❌ ${failure.product} 在 ${failure.location} 没有批次「${failure.batch}」（${has}）。不写批次就按先到期先出。`;
+    }
+    case 'BATCH_SHORT':
+      return `❌ ${failure.product} 批次 ${failure.batch} 只剩 ${qty(failure.onHandMilli, failure.unit)}，需要 ${qty(failure.requestedMilli, failure.unit)}。请改小数量，或不写批次按先到期先出。`;
+    case 'BATCH_EXPIRY_MISMATCH': {
+      const zone = context.timeZone ?? 'Asia/Shanghai';
+      return `❌ ${failure.product} 批次 ${failure.batch} 已记的到期日是 ${localDate(failure.expiresAt, zone)}，这次写的是 ${localDate(failure.written, zone)}。同一批次只能有一个到期日；不同的货请用新的批次号。`;
+    }
   }
 }
 

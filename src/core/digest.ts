@@ -3,6 +3,7 @@
  * up and (for owners) what the day earned. Pure: it takes query results and returns figures; the
  * wording lives in src/bot/digest.ts and the sending in src/adapters/cron.
  */
+import { isExpired, warnHorizon } from './batches.ts';
 import type {
   ChannelRow,
   DigestQueries,
@@ -172,7 +173,7 @@ export function collectDigest(queries: DigestQueries, shop: DigestShop, window: 
     movements: queries.movements(shop.id, day.from, day.to),
     channels: queries.channelSales(shop.id, day.from, day.to),
     sales: queries.productSales(shop.id, salesRanges(settings, window.asOf, { from: window.monthFrom, to: window.dayTo })),
-    batches: queries.expiringBatches(shop.id, new Date(window.asOf.getTime() + settings.expiryWarnDays * DAY_MS)),
+    batches: queries.expiringBatches(shop.id, warnHorizon(window.asOf, shop.timeZone, settings.expiryWarnDays)),
   });
 }
 
@@ -243,7 +244,7 @@ export function buildDigest(input: DigestInput): Digest {
   for (const b of input.batches) {
     const p = byId.get(b.productId);
     if (!p || b.qtyMilli <= 0) continue;
-    expiring.push({ productId: b.productId, product: p.name, unit: p.unit, code: b.code, expiresAt: b.expiresAt, qtyMilli: b.qtyMilli, expired: b.expiresAt <= window.asOf });
+    expiring.push({ productId: b.productId, product: p.name, unit: p.unit, code: b.code, expiresAt: b.expiresAt, qtyMilli: b.qtyMilli, expired: isExpired(b, window.asOf) });
   }
   expiring.sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || byName(a.product, b.product));
 

@@ -1,3 +1,4 @@
+import { countedWithBatch, draw, moveBatches, receiveDrawn } from './batch-moves.ts';
 import { Refusal } from './failures.ts';
 import type { WriteItem, WriteKind, WriteRequest } from './ledger-requests.ts';
 import { ensureStock, knownProduct, locationOf, stockAt, writeEntry, type LedgerTx, type StockAt } from './ledger-write.ts';
@@ -151,7 +152,9 @@ export function applyLine(tx: LedgerTx, kind: Exclude<WriteKind, 'transfer'>, it
   const dropship = rule.dropshipSkipsStock && product.mode === 'dropship';
   const location = dropship ? null : locationOf(tx, item.location ?? req.location, rule.createsLocation);
   const balance = location ? stockAt(tx, product.id, location.id) : { qtyMilli: 0, value: 0, availableMilli: 0, asOf: null };
-  const figures = rule.figures({ item, qtyMilli, product, location, balance, dropship });
+  // `盘点 牛奶 45 批次 A1101` counts that batch: the location's stock is what the other batches hold plus it.
+  const counted = kind === 'stocktake' && item.batch !== undefined && location ? countedWithBatch(tx, product, location.id, balance, item.batch, qtyMilli) : qtyMilli;
+  const figures = rule.figures({ item, qtyMilli: counted, product, location, balance, dropship });
   // A backdated purchase is not the latest one: the repost sets the latest cost in occurrence order.
   if (rule.lastCost && !balance.asOf) tx.uow.setLastCost(product.id, rule.lastCost(figures));
   // Object.assign onto one fresh object: spreads are measurably slower on the hot path.
@@ -174,7 +177,9 @@ export function applyLine(tx: LedgerTx, kind: Exclude<WriteKind, 'transfer'>, it
     },
     figures,
   );
-  return writeEntry(tx, entry, location ? balance : null);
+  const view = writeEntry(tx, entry, location ? balance : null);
+  if (location) moveBatches(tx, kind, item, view, product, balance);
+  return view;
 }
 
 /**
@@ -208,6 +213,8 @@ export function applyTransfer(tx: LedgerTx, item: WriteItem, req: WriteRequest):
     replacesId: null,
   };
   const out = writeEntry(tx, { ...common, kind: 'transfer_out', locationId: from.id, qtyMilli: -qtyMilli, valueDelta: -value, transferId: null }, fromBalance);
+  const drawn = draw(tx, out, product, item.batch, 'freshFirst', fromBalance);
   const toBalance = stockAt(tx, product.id, to.id);
-  writeEntry(tx, { ...common, kind: 'transfer_in', locationId: to.id, qtyMilli, valueDelta: value, transferId: out.id }, toBalance);
+  const arrived = writeEntry(tx, { ...common, kind: 'transfer_in', locationId: to.id, qtyMilli, valueDelta: value, transferId: out.id }, toBalance);
+  receiveDrawn(tx, arrived, product, drawn);
 }

@@ -23,6 +23,11 @@ export interface EntryExportRow {
   reverses: number | null;
   /** Words kept with the entry (`单号 778899`); null or absent when none. */
   note?: string | null | undefined;
+  /**
+   * The batches the entry moved, as the reader's JSON text: `[{"code":"A1101","expiresAt":<ms>,"qtyMilli":-3000}]`
+   * (an empty array or absent when none); src/adapters/files words it per format.
+   */
+  batches?: string | null | undefined;
 }
 
 /** The reads an export needs. */

@@ -19,6 +19,12 @@ export type Failure =
   | { code: 'SAME_LOCATION'; location: string }
   | { code: 'UNKNOWN_LOCATION'; location: string }
   | { code: 'EMPTY_COMMAND' }
+  /** A batch named on goods leaving that the location does not have; `codes` are the ones it has. */
+  | { code: 'UNKNOWN_BATCH'; product: string; batch: string; location: string; codes: string[] }
+  /** A named batch holds less than the line takes. */
+  | { code: 'BATCH_SHORT'; product: string; unit: string; batch: string; onHandMilli: number; requestedMilli: number }
+  /** A batch code already recorded with another expiry date. */
+  | { code: 'BATCH_EXPIRY_MISMATCH'; product: string; batch: string; expiresAt: Date; written: Date }
   /** A conversion would change the unit a product's existing entries and stock are counted in. */
   | { code: 'UNIT_IN_USE'; product: string; unit: string; base: string; outer: string; onHandMilli: number };
 

@@ -32,6 +32,11 @@ export interface WriteItem {
   location?: string | undefined;
   /** Words kept with the entry. */
   note?: string | undefined;
+  /** The batch the goods come into or are taken from (`批次 A1101`); first-expiring first when absent. */
+  batch?: string | undefined;
+  /** Goods coming in: the start of their last good day, and of the day they were made. */
+  expiresAt?: Date | undefined;
+  producedAt?: Date | undefined;
 }
 
 export interface WriteRequest {
@@ -55,6 +60,16 @@ export interface WriteOutcome {
   after: { entrySeq: number; qtyMilli: number; value: number }[];
   createdProducts: string[];
   createdLocations: string[];
+  /** What each entry put into (+) or took from (−) each batch, in entry order. */
+  batches: BatchLine[];
+}
+
+/** One entry's move in one batch, as the confirmation shows it. */
+export interface BatchLine {
+  entrySeq: number;
+  code: string | null;
+  expiresAt: Date | null;
+  qtyMilli: number;
 }
 
 export interface UndoRequest {

@@ -65,7 +65,7 @@ export function runMessage<T>(
   try {
     return ok(
       store.transaction((uow) => {
-        const out: WriteOutcome = { duplicate: false, entries: [], after: [], createdProducts: [], createdLocations: [] };
+        const out: WriteOutcome = { duplicate: false, entries: [], after: [], createdProducts: [], createdLocations: [], batches: [] };
         const seen = uow.findMessage(source);
         if (seen) {
           out.duplicate = true;

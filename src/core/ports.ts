@@ -41,6 +41,25 @@ export interface BalanceRecord {
   value: number;
 }
 
+/** A batch of a product at a location (see prisma/schema.prisma); `qtyMilli` is what is left of it. */
+export interface BatchRecord {
+  id: number;
+  productId: number;
+  locationId: number;
+  code: string | null;
+  /** Start of the last good day in the shop's time zone; null when unknown. */
+  expiresAt: Date | null;
+  producedAt: Date | null;
+  qtyMilli: number;
+}
+
+/** What one entry moved into (+) or out of (−) one batch. */
+export interface BatchMoveRecord {
+  entryId: number;
+  batchId: number;
+  qtyMilli: number;
+}
+
 export interface ShopRecord {
   id: number;
   name: string;
@@ -140,6 +159,15 @@ export interface UnitOfWork {
   queueRepost(shopId: number, productId: number, from: RepostFrom): void;
   /** Takes the product's queued repost off the queue, returning where it starts. */
   dequeueRepost(productId: number): RepostFrom | undefined;
+  /** Every batch of a product at a location, used up or not, oldest first. */
+  batchesAt(productId: number, locationId: number): BatchRecord[];
+  createBatch(batch: Omit<BatchRecord, 'id' | 'qtyMilli'>, now: Date): BatchRecord;
+  /** Sets an expiry date on a batch that had none. */
+  setBatchExpiry(batchId: number, expiresAt: Date): void;
+  /** Records what an entry moved into or out of a batch and moves the batch's quantity by it. */
+  moveBatch(move: BatchMoveRecord): void;
+  batchMovesOf(entryId: number): BatchMoveRecord[];
+  batchById(id: number): BatchRecord;
 }
 
 /** A location's stock as of a past moment; see UnitOfWork.stockAsOf. */
@@ -195,6 +223,8 @@ export interface InventoryStore {
   listShops(): ShopRecord[];
   createShop(name: string, now: Date): ShopRecord;
   stock(shopId: number, productId?: number): StockRow[];
+  /** A product's batches with stock left, per location, first-expiring first (`查 牛奶`). */
+  batches(shopId: number, productId: number): (BatchRecord & { location: string })[];
   entries(shopId: number, range?: { from?: Date; to?: Date }): EntryView[];
   products(shopId: number): ProductRecord[];
   aliases(shopId: number): { productId: number; alias: string }[];

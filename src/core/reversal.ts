@@ -1,3 +1,4 @@
+import { originalBatch, reverseMoves } from './batch-moves.ts';
 import { Refusal, fail, ok, type Result } from './failures.ts';
 import { applyLine, zeroAllowed } from './entry-rules.ts';
 import type { ActorLimit, CorrectionOutcome, CorrectionRequest, UndoOutcome, UndoRequest, WriteItem, WriteKind } from './ledger-requests.ts';
@@ -70,6 +71,8 @@ export function correctEntry(store: InventoryStore, now: Date, shopId: number, r
       quantity: changed('quantity') ?? qty,
       unitPrice: changed('unitPrice') ?? original.unitPrice ?? undefined,
       note: original.note ?? undefined,
+      // A corrected purchase stays in its batch; goods leaving are drawn again first-expiring first.
+      ...originalBatch(tx, original),
     };
     const bad = validateItem(item, zeroAllowed(writeKind));
     if (bad) throw new Refusal(bad);
@@ -200,7 +203,7 @@ function reverse(tx: LedgerTx, original: EntryRecord): EntryView {
     }
     valueDelta = -reversalValueOut(balance, original.qtyMilli, original.valueDelta);
   }
-  return writeEntry(
+  const view = writeEntry(
     at,
     {
       shopId: tx.shopId,
@@ -226,4 +229,6 @@ function reverse(tx: LedgerTx, original: EntryRecord): EntryView {
     },
     balance,
   );
+  reverseMoves(tx, original, view);
+  return view;
 }

@@ -36,6 +36,7 @@ export function entriesJson(rows: EntryExportRow[]): object[] {
 }
 
 function entryJson(r: EntryExportRow): object {
+  const batches = batchesOf(r).map((b) => ({ code: b.code, expiresAt: b.expiresAt === null ? null : new Date(b.expiresAt).toISOString(), quantity: fromMilli(b.qtyMilli) }));
   return {
     id: r.seq,
     occurredAt: r.occurredAt.toISOString(),
@@ -51,7 +52,31 @@ function entryJson(r: EntryExportRow): object {
     actor: r.actor,
     reverses: r.reverses,
     note: r.note ?? null,
+    ...(batches.length > 0 ? { batches } : {}),
   };
+}
+
+interface ExportedBatch {
+  code: string | null;
+  expiresAt: number | null;
+  qtyMilli: number;
+}
+
+function batchesOf(r: EntryExportRow): ExportedBatch[] {
+  if (r.batches === null || r.batches === undefined || r.batches === '[]') return [];
+  return JSON.parse(r.batches) as ExportedBatch[];
+}
+
+/** `A1101（2027-05-01 到期）`; with each quantity when the entry moved several batches. */
+function batchText(r: EntryExportRow, localDay: (at: Date) => string): string | null {
+  const list = batchesOf(r);
+  if (list.length === 0) return null;
+  return list
+    .map((b) => {
+      const date = b.expiresAt === null ? '' : `（${localDay(new Date(b.expiresAt))} 到期）`;
+      return `${b.code ?? '未编号'}${date}${list.length > 1 ? ` ${fromMilli(Math.abs(b.qtyMilli))}` : ''}`;
+    })
+    .join('、');
 }
 
 function csvCell(value: unknown): string {
@@ -85,7 +110,7 @@ function wallClockFormatter(timeZone: string): (at: Date) => Date {
   return (at) => wallClockDate(at, timeZone);
 }
 
-const ENTRY_HEADERS = ['编号', '时间', '类型', '商品', '仓库', '数量', '单价', '金额', '成本', '渠道', '往来单位', '经办人', '撤销的编号', '备注'] as const;
+const ENTRY_HEADERS = ['编号', '时间', '类型', '商品', '仓库', '数量', '单价', '金额', '成本', '渠道', '往来单位', '经办人', '撤销的编号', '备注', '批次'] as const;
 
 function entryCsvCells(r: EntryExportRow, local: (date: Date) => string): unknown[] {
   return [
@@ -103,6 +128,7 @@ function entryCsvCells(r: EntryExportRow, local: (date: Date) => string): unknow
     r.actor,
     r.reverses === null ? '' : `#${r.reverses}`,
     r.note ?? null,
+    batchText(r, (at) => local(at).slice(0, 10)),
   ];
 }
 
@@ -236,6 +262,7 @@ const ENTRIES_SHEET: Omit<Sheet, 'rows'> = {
       { header: '经办人', kind: 'text' },
       { header: '撤销的编号', kind: 'text' },
       { header: '备注', kind: 'text', width: 20 },
+      { header: '批次', kind: 'text', width: 24 },
     ],
 };
 
@@ -255,6 +282,8 @@ function entrySheetCells(r: EntryExportRow, wall: (at: Date) => Date): SheetCell
       r.actor,
       r.reverses === null ? null : `#${r.reverses}`,
       r.note ?? null,
+      // The wall-clock Date's UTC fields are the shop's local ones.
+      batchText(r, (at) => wall(at).toISOString().slice(0, 10)),
   ];
 }
 

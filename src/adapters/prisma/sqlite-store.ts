@@ -8,6 +8,8 @@ import { BatchCache } from './batch-cache.ts';
 import type { CostFigures, CostedRow, RepostFrom, RepostInput, RepostOutput } from '../../core/repost.ts';
 import type {
   BalanceRecord,
+  BatchMoveRecord,
+  BatchRecord,
   EntryRecord,
   EntryView,
   InventoryStore,
@@ -55,6 +57,27 @@ interface EntryRow {
   replacesId: number | null;
   transferId: number | null;
 }
+
+interface BatchRow {
+  id: number;
+  productId: number;
+  locationId: number;
+  code: string | null;
+  expiresAt: number | null;
+  producedAt: number | null;
+  qtyMilli: number;
+}
+
+const toBatch = (r: BatchRow): BatchRecord => ({
+  id: r.id,
+  productId: r.productId,
+  locationId: r.locationId,
+  code: r.code,
+  expiresAt: r.expiresAt === null ? null : new Date(r.expiresAt),
+  producedAt: r.producedAt === null ? null : new Date(r.producedAt),
+  qtyMilli: r.qtyMilli,
+});
+const BATCH_COLUMNS = 'b.id, b.productId, b.locationId, b.code, b.expiresAt, b.producedAt, b.qtyMilli';
 
 const toProduct = (r: ProductRow): ProductRecord => ({ ...r, mode: r.mode as ProductMode });
 const toEntry = (r: EntryRow): EntryRecord => ({
@@ -146,6 +169,18 @@ export class SqliteStore implements InventoryStore {
       units: p('SELECT u.productId, u.unit, u.factorMilli FROM ProductUnit u JOIN Product p ON p.id = u.productId WHERE p.shopId = ?'),
       catalogueVersion: p('SELECT catalogueVersion FROM Shop WHERE id = ?').pluck(),
       insertAlias: p('INSERT INTO ProductAlias (shopId, productId, alias) VALUES (?, ?, ?) ON CONFLICT(shopId, alias) DO NOTHING'),
+      batchesAt: p(`SELECT ${BATCH_COLUMNS} FROM Batch b WHERE b.productId = ? AND b.locationId = ? ORDER BY b.id`),
+      batchById: p(`SELECT ${BATCH_COLUMNS} FROM Batch b WHERE b.id = ?`),
+      insertBatch: p(`INSERT INTO Batch (productId, locationId, code, expiresAt, producedAt, createdAt, qtyMilli) VALUES (?, ?, ?, ?, ?, ?, 0)
+        RETURNING id, productId, locationId, code, expiresAt, producedAt, qtyMilli`),
+      setBatchExpiry: p('UPDATE Batch SET expiresAt = ? WHERE id = ?'),
+      insertBatchMove: p('INSERT INTO BatchMove (entryId, batchId, qtyMilli) VALUES (?, ?, ?)'),
+      moveBatchQty: p('UPDATE Batch SET qtyMilli = qtyMilli + ? WHERE id = ?'),
+      batchMovesOf: p('SELECT entryId, batchId, qtyMilli FROM BatchMove WHERE entryId = ? ORDER BY id'),
+      productBatches: p(`SELECT ${BATCH_COLUMNS}, l.name AS location FROM Batch b JOIN Location l ON l.id = b.locationId
+        JOIN Product p ON p.id = b.productId
+        WHERE p.shopId = ? AND b.productId = ? AND b.qtyMilli > 0
+        ORDER BY l.isDefault DESC, l.name, b.expiresAt IS NULL, b.expiresAt, b.id`),
       upsertUnit: p(
         'INSERT INTO ProductUnit (productId, unit, factorMilli) VALUES (?, ?, ?) ON CONFLICT(productId, unit) DO UPDATE SET factorMilli = excluded.factorMilli',
       ),
@@ -283,6 +318,10 @@ export class SqliteStore implements InventoryStore {
     const rows = this.s.stockOne.all(shopId, productId) as StockRow[];
     if (rows.length > 0) return rows;
     return this.s.productOnly.all(DEFAULT_LOCATION, shopId, productId) as StockRow[];
+  }
+
+  batches(shopId: number, productId: number): (BatchRecord & { location: string })[] {
+    return (this.s.productBatches.all(shopId, productId) as (BatchRow & { location: string })[]).map((r) => ({ ...toBatch(r), location: r.location }));
   }
 
   entries(shopId: number, range: { from?: Date; to?: Date } = {}): EntryView[] {
@@ -554,6 +593,33 @@ export class SqliteStore implements InventoryStore {
       dequeueRepost(productId: number) {
         const row = s.dequeueRepost.get(productId) as { fromOccurredAt: number; fromSeq: number } | undefined;
         return row && { occurredAt: new Date(row.fromOccurredAt), seq: row.fromSeq };
+      },
+      batchesAt(productId: number, locationId: number) {
+        return (s.batchesAt.all(productId, locationId) as BatchRow[]).map(toBatch);
+      },
+      createBatch(batch: Omit<BatchRecord, 'id' | 'qtyMilli'>, now: Date) {
+        const row = s.insertBatch.get(
+          batch.productId,
+          batch.locationId,
+          batch.code,
+          batch.expiresAt?.getTime() ?? null,
+          batch.producedAt?.getTime() ?? null,
+          now.getTime(),
+        ) as BatchRow;
+        return toBatch(row);
+      },
+      setBatchExpiry(batchId: number, expiresAt: Date) {
+        s.setBatchExpiry.run(expiresAt.getTime(), batchId);
+      },
+      moveBatch(move: BatchMoveRecord) {
+        s.insertBatchMove.run(move.entryId, move.batchId, move.qtyMilli);
+        s.moveBatchQty.run(move.qtyMilli, move.batchId);
+      },
+      batchMovesOf(entryId: number) {
+        return s.batchMovesOf.all(entryId) as BatchMoveRecord[];
+      },
+      batchById(id: number) {
+        return toBatch(s.batchById.get(id) as BatchRow);
       },
     };
   }

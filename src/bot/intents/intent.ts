@@ -25,7 +25,9 @@ export type WriteFieldName =
   | 'barePlace'
   | 'counterparty'
   | 'channel'
-  | 'countWords';
+  | 'countWords'
+  | 'batch'
+  | 'batchDates';
 
 /** How a write intent's message reads beyond the shared item grammar (src/bot/parse/write-command.ts). */
 export interface WriteParserSpec {

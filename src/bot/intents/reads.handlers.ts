@@ -1,5 +1,6 @@
 import { stockHealthNow } from '../../core/digest.ts';
-import type { ShopRecord } from '../../core/ports.ts';
+import type { ShopRecord, StockRow } from '../../core/ports.ts';
+import { batchStockLines } from '../batch-text.ts';
 import { MILLI } from '../../core/quantity.ts';
 import { repostingBefore } from '../../core/repost.ts';
 import { localDate } from '../../core/zoned-time.ts';
@@ -37,14 +38,14 @@ function query(bot: HandlerServices, shop: ShopRecord, command: Extract<Command,
     return command.products
       .map((p) => {
         const result = bot.service.stock(shop.id, p.product);
-        return result.ok ? `📦 ${stockLine(result.value, seeCost)}` : bot.refusal(result, shop.id, 'query');
+        return result.ok ? productStock(bot, shop, result.value, seeCost) : bot.refusal(result, shop.id, 'query');
       })
       .join('\n');
   }
   if (command.product !== undefined) {
     const result = bot.service.stock(shop.id, command.product);
     if (!result.ok) return bot.refusal(result, shop.id, 'query');
-    return `📦 ${stockLine(result.value, seeCost)}`;
+    return productStock(bot, shop, result.value, seeCost);
   }
   const rows = bot.store.stock(shop.id);
   if (rows.length === 0) return '📦 还没有库存。先进货，例：进货 T恤 50 件 单价 20';
@@ -55,6 +56,15 @@ function query(bot: HandlerServices, shop: ShopRecord, command: Extract<Command,
   const value = rows.reduce((s, r) => s + r.value, 0);
   const head = `📦 库存 ${byProduct.size} 种，共 ${qty(units, '')} 个单位${seeCost ? `，金额 ${yuanGrouped(value)} 元` : ''}`;
   return [head, ...lines.slice(0, MAX_LIST), ...more(lines.length)].join('\n');
+}
+
+/** One product's stock line, and under it its batches with what each holds and when it expires. */
+function productStock(bot: HandlerServices, shop: ShopRecord, rows: StockRow[], seeCost: boolean): string {
+  const head = `📦 ${stockLine(rows, seeCost)}`;
+  const first = rows[0];
+  if (first === undefined) return head;
+  const view = { timeZone: shop.timeZone, warnDays: bot.digest.settings(shop.id).expiryWarnDays, now: bot.clock.now() };
+  return [head, ...batchStockLines(rows, bot.store.batches(shop.id, first.productId), view)].join('\n');
 }
 
 /** `卫衣 进价多少`: average cost of the stock and the last purchase price, for owners only. */

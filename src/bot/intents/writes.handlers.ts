@@ -1,3 +1,4 @@
+import { batchMoveLines } from '../batch-text.ts';
 import type { Command } from '../command.ts';
 import { qty, yuanGrouped } from '../format.ts';
 import { nearDuplicates } from '../parse/index.ts';
@@ -36,7 +37,11 @@ export const writeHandler: Handler<WriteIntent> = (c, { shop, source, seeCost, r
   if (result.value.createdProducts.length > 0) bot.invalidate(shop.id);
   const details = c.intent === 'transfer' ? [] : checked.items;
   const warned = checked.warnings.length > 0 && !result.value.duplicate ? `\n${checked.warnings.join('\n')}` : '';
-  return reply(writeReply(result.value, seeCost, details) + warned, result.value.entries.map((e) => e.seq), result.value.duplicate);
+  const moved = result.value.batches;
+  const view = () => ({ timeZone: shop.timeZone, warnDays: bot.digest.settings(shop.id).expiryWarnDays, now: bot.clock.now() });
+  const batches = moved.length > 0 ? batchMoveLines(moved, result.value.entries, view()) : [];
+  const batchText = batches.length > 0 ? `\n${batches.join('\n')}` : '';
+  return reply(writeReply(result.value, seeCost, details) + batchText + warned, result.value.entries.map((e) => e.seq), result.value.duplicate);
 };
 
 /**

@@ -15,13 +15,14 @@ export const purchase = defineIntent({
       '单价可写 单价 20、20元、@20、¥20、每件 20；总价写 共/总价/合计 1000。',
       '新商品名会自动建档；名字和已有商品很像时会先问一句，确实是新商品就写「进货 新品 卫衣衣 10件 35」。',
       '平常的说法也行：「老板，今天到了50件T恤，单价20」「T恤到货50件 20一件」「进T恤50件20」。',
+      '批次和效期：「进货 牛奶 100箱 单价 30 批次 A1101 到期 2027-05-01」，或写生产日期和保质期「… 生产 2026-11-01 保质期 6个月」；日期也可写 2027.5.1、27年5月1日。',
     ],
   },
   permission: RECORDERS,
   writes: true,
   // An unknown name is allowed — the handler creates the product.
   parse: {
-    fields: ['sourceLocation', 'arrivalLocation', 'counterparty', 'channel', 'barePlace'],
+    fields: ['batch', 'batchDates', 'sourceLocation', 'arrivalLocation', 'counterparty', 'channel', 'barePlace'],
     example: (name, unit) => `进货 ${name} 50${unit} 单价 20`,
   },
 });
@@ -41,13 +42,14 @@ export const sale = defineIntent({
       '后面多写的话记成备注：「卖了 T恤 1件 59 顾客要白色的」「… 单号 778899」（单号不会当成价格）。',
       '日期、渠道可以写在前面：「25号 拼多多 卖出 T恤 2件 59」；也可以写「京东卖了T恤2件59」。',
       '库存不够会拒绝，预售和代发商品除外。',
+      '有批次的商品先出没标批次的老货，再按先到期先出；已过期的批次只在点名（卖了 牛奶 3箱 批次 A1101）或别的不够时才出，并会提醒。',
     ],
   },
   permission: RECORDERS,
   writes: true,
   // No price is fine: the handler uses the set sale price.
   parse: {
-    fields: ['sourceLocation', 'counterparty', 'channel', 'barePlace'],
+    fields: ['batch', 'batchDates', 'sourceLocation', 'counterparty', 'channel', 'barePlace'],
     example: (name, unit) => `出货 ${name} 3${unit} 单价 59`,
   },
 });
@@ -67,7 +69,7 @@ export const customerReturn = defineIntent({
   writes: true,
   // `退款 59` is the amount refunded, kept as the exact total.
   parse: {
-    fields: ['sourceLocation', 'arrivalLocation', 'counterparty', 'channel', 'barePlace'],
+    fields: ['batch', 'batchDates', 'sourceLocation', 'arrivalLocation', 'counterparty', 'channel', 'barePlace'],
     example: (name, unit) => `退货 ${name} 1${unit} 退款 59`,
   },
 });
@@ -85,7 +87,7 @@ export const supplierReturn = defineIntent({
   permission: RECORDERS,
   writes: true,
   parse: {
-    fields: ['sourceLocation', 'counterparty', 'barePlace'],
+    fields: ['batch', 'batchDates', 'sourceLocation', 'counterparty', 'barePlace'],
     example: (name, unit) => `退供 ${name} 5${unit}`,
   },
 });
@@ -98,13 +100,13 @@ export const stocktake = defineIntent({
   help: {
     summary: '盘点，把库存改成实际数量（自动记盘盈/盘亏）',
     examples: ['盘点 T恤 45', '盘点 可乐 3箱', '盘点 T恤 45 在 门店'],
-    notes: ['同一商品放在几个地方时，要写盘的是哪里（在 门店），不写会先问。'],
+    notes: ['同一商品放在几个地方时，要写盘的是哪里（在 门店），不写会先问。', '只盘一个批次写「盘点 牛奶 45 批次 A1101」：差额只算这个批次的。'],
   },
   permission: RECORDERS,
   writes: true,
   // The number is the counted on-hand quantity, not a change; the handler books 盘盈/盘亏.
   parse: {
-    fields: ['sourceLocation', 'countWords', 'barePlace'],
+    fields: ['batch', 'batchDates', 'sourceLocation', 'countWords', 'barePlace'],
     example: (name) => `盘点 ${name} 45`,
   },
 });
@@ -123,7 +125,7 @@ export const transfer = defineIntent({
   writes: true,
   // The destination is required; the source defaults to the main location.
   parse: {
-    fields: ['arrowTransfer', 'sourceLocation', 'transferTarget', 'bareTarget'],
+    fields: ['batch', 'batchDates', 'arrowTransfer', 'sourceLocation', 'transferTarget', 'bareTarget'],
     example: (name, unit) => `调拨 ${name} 20${unit} 到 天猫仓`,
   },
 });

@@ -1,3 +1,5 @@
+import type { ShelfLife } from '../../core/batches.ts';
+import type { WrittenDate } from './batch.ts';
 /**
  * Fields of a write besides the item itself (channel, counterparty, location, note). Each item
  * segment has its own; one written before the first item or after the last applies to every item
@@ -11,6 +13,13 @@ export interface WriteFields {
   to?: string;
   /** Free words kept with the entry (`单号 778899`, `包邮`). */
   note?: string;
+  /** `批次 A1101`; the dates and shelf life of goods coming in (src/bot/parse/batch.ts). */
+  batch?: string;
+  expiresOn?: WrittenDate;
+  producedOn?: WrittenDate;
+  shelfLife?: ShelfLife;
+  /** A batch word that could not be read (`保质期 很久`), refused rather than kept as a note. */
+  batchProblem?: string;
 }
 
 /**
@@ -30,7 +39,7 @@ export function mask(text: string, start: number, end: number): string {
 }
 
 // Every field starts with a keyword, a channel word or a place; text without these skips all regexes.
-const FIELD_HINT = /[供厂客顾买从在到至调发渠平淘天京拼抖快小微线闲视仓库店档朋得唯有阿美饿直社放入单备注包顺给还实剩电手(>→]|1[3-9]\d{9}|(?<![A-Za-z])(?:tb|tm|jd|pdd|dy|ks|xhs|wd|xy|wx|vx|taobao|tmall|douyin|qq|1688)(?![A-Za-z])/i;
+const FIELD_HINT = /[供厂客顾买从在到至调发渠平淘天京拼抖快小微线闲视仓库店档朋得唯有阿美饿直社放入单备注包顺给还实剩电手批效期过失生产出制保(>→]|1[3-9]\d{9}|(?<![A-Za-z])(?:tb|tm|jd|pdd|dy|ks|xhs|wd|xy|wx|vx|taobao|tmall|douyin|qq|1688)(?![A-Za-z])/i;
 
 /**
  * Runs the field parsers over one segment in order, filling `fields` (first value wins) and

@@ -31,7 +31,9 @@ export type ParseErrorCode =
   /** `刚才那条错了`: points to 撤销 / 改. */
   | 'HINT_UNDO'
   /** A name that fits several products; the message lists them. */
-  | 'AMBIGUOUS_PRODUCT';
+  | 'AMBIGUOUS_PRODUCT'
+  /** A batch date or shelf life that cannot be read, or a date on goods leaving. */
+  | 'BAD_BATCH';
 
 /** Everything a parse needs besides the text; built once per shop and reused for many messages. */
 export interface ParseContext {

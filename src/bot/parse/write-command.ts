@@ -6,7 +6,8 @@ import { parseItem, type ItemSpec } from './item.ts';
 import { LOCATION_SOURCE } from './location.ts';
 import { isWordChar } from './text.ts';
 import { findDateTokens, resolveOccurredAt } from './occurred-at.ts';
-import { commandResult, type IntentParser, type ParseResult, type ParserInput } from './types.ts';
+import { commandResult, type IntentParser, type ParseError, type ParseResult, type ParserInput } from './types.ts';
+import { batchDateSpans, resolveBatch } from './batch.ts';
 import { COLLOQUIAL_VERBS, INTENT_LABELS, INTENT_VERBS, leadingWriteVerb, verbPattern, type WriteIntent } from './verbs.ts';
 import { wordBoundaryParser } from './word-boundary.ts';
 import { WRITE_FIELDS } from './write-fields.ts';
@@ -166,7 +167,8 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
 
   // Date: before the verb, or anywhere after it. The first one counts; all are removed.
   // Dates inside a note (`备注 明天发`) are the note's words, not the entry's date.
-  const notes = noteSpans(rest);
+  // So are the dates of a batch (`到期 2027-05-01`, `生产 2026-11-01`).
+  const notes = [...noteSpans(rest), ...batchDateSpans(rest)];
   const found = findDateTokens(rest);
   const dates = notes.length === 0 ? found : found.filter((d) => !notes.some(([a, b]) => d.start >= a && d.start < b));
   let occurredAt: Date | undefined;
@@ -250,6 +252,8 @@ function parseWrite(spec: WriteSpec, input: ParserInput, verb: string, afterVerb
     if (chatter(talk)) return null;
     return parseError('MISSING_PRODUCT', `「${verb}」后面要写商品名和数量。`, spec.example('T恤', '件'));
   }
+  const batchProblem = attachBatches(spec, ctx, items, own, shared);
+  if (batchProblem !== undefined) return chatter(talk) ? null : batchProblem;
   const common = { items, ...(occurredAt !== undefined ? { occurredAt } : {}), ...resolveFields(items, own, shared) };
   let command: Command;
   if (spec.intent === 'transfer') {
@@ -282,8 +286,34 @@ function noteSpans(text: string): Array<[number, number]> {
 }
 const ITEM_FIELDS = ['channel', 'counterparty', 'location'] as const;
 
+const BATCH_FIELDS = ['batch', 'expiresOn', 'producedOn', 'shelfLife', 'batchProblem'] as const;
+const INCOMING: ReadonlySet<WriteIntent> = new Set(['purchase', 'customerReturn', 'stocktake']);
+
+/**
+ * Gives each item its batch fields (its own, else the message's), resolved to instants in the
+ * shop's zone; returns the refusal when one cannot be read.
+ */
+function attachBatches(spec: WriteSpec, ctx: ParserInput['ctx'], items: Item[], own: WriteFields[], shared: WriteFields): ParseError | undefined {
+  const anyShared = BATCH_FIELDS.some((k) => shared[k] !== undefined);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as Item;
+    const mine = own[i] ?? {};
+    if (!anyShared && !BATCH_FIELDS.some((k) => mine[k] !== undefined)) continue;
+    const fields: WriteFields = {};
+    for (const k of BATCH_FIELDS) {
+      const v = mine[k] ?? shared[k];
+      if (v !== undefined) Object.assign(fields, { [k]: v });
+    }
+    const resolved = resolveBatch(fields, ctx.now, ctx.timeZone, INCOMING.has(spec.intent), spec.example(item.product, item.unit ?? ''));
+    if ('kind' in resolved) return resolved;
+    Object.assign(item, resolved);
+  }
+  return undefined;
+}
+
 function mergeFields(into: WriteFields, from: WriteFields): void {
   for (const k of [...ITEM_FIELDS, 'to'] as const) if (from[k] !== undefined) into[k] ??= from[k];
+  for (const k of BATCH_FIELDS) if (from[k] !== undefined && into[k] === undefined) Object.assign(into, { [k]: from[k] });
   if (from.note !== undefined) appendNote(into, from.note);
 }
 

@@ -1,4 +1,5 @@
 import type { WriteFieldName } from '../intents/intent.ts';
+import { batchCodeParser, batchDateParser } from './batch.ts';
 import { channelParser } from './channel.ts';
 import { counterpartyParser } from './counterparty.ts';
 import type { FieldParser } from './field.ts';
@@ -26,4 +27,6 @@ export const WRITE_FIELDS: { readonly [N in WriteFieldName]: FieldParser } = {
   counterparty: counterpartyParser,
   channel: channelParser,
   countWords,
+  batch: batchCodeParser,
+  batchDates: batchDateParser,
 };
