@@ -41,7 +41,7 @@ export function writeReply(outcome: WriteOutcome, seeCost: boolean, details: rea
       continue;
     }
     const detail = details[i];
-    lines.push(`✅ #${e.seq} ${entryText(e, seeCost, detail)}${stockText(e, after?.qtyMilli ?? 0)}`);
+    lines.push(`✅ #${e.seq} ${entryText(e, seeCost, detail)}${stockText(e, after?.qtyMilli ?? 0, seeCost)}`);
     if (e.unitPrice === 0 && e.amount === 0 && e.kind !== 'adjustment' && (seeCost || !isCostKind(e))) {
       warnings.push(`⚠️ #${e.seq} 单价是 0，按 0 元记了。写错了请发：改 #${e.seq} 单价 59`);
     }
@@ -111,11 +111,18 @@ export function entryText(e: EntryView, seeCost: boolean, detail?: LineDetail): 
   return parts.join(' ');
 }
 
-function stockText(e: EntryView, afterMilli: number): string {
-  if (e.locationId === null) return '（一件代发，不动库存）';
+function stockText(e: EntryView, afterMilli: number, seeCost: boolean): string {
+  if (e.locationId === null) return dropshipText(e, seeCost);
   const where = e.location && e.location !== '默认仓' ? `${e.location} ` : '';
   const backorder = afterMilli < 0 ? `（待发 ${qty(-afterMilli, e.unit)}）` : '';
   return ` → ${where}库存 ${qty(afterMilli, e.unit)}${backorder}`;
+}
+
+/** `（一件代发 老李，成本 18.00，不动库存）`: the supplier owed, and the cost for those who may see it. */
+function dropshipText(e: EntryView, seeCost: boolean): string {
+  const supplier = e.supplier ? ` ${e.supplier}` : '';
+  const cost = seeCost && e.cost !== 0 ? `，${e.cost > 0 ? '成本' : '退回成本'} ${yuanGrouped(Math.abs(e.cost))}` : '';
+  return `（一件代发${supplier}${cost}，不动库存）`;
 }
 
 export function undoReply(outcome: UndoOutcome): string {
