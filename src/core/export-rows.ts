@@ -23,6 +23,8 @@ export interface EntryExportRow {
   reverses: number | null;
   /** Words kept with the entry (`单号 778899`); null or absent when none. */
   note?: string | null | undefined;
+  /** The dropship supplier owed this entry's cost (src/core/payables.ts); null or absent when none. */
+  supplier?: string | null | undefined;
 }
 
 /** The reads an export needs. */

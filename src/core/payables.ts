@@ -1,4 +1,6 @@
+import { mulDivRound } from './money.ts';
 import type { ProductRecord } from './ports.ts';
+import { MILLI } from './quantity.ts';
 
 /**
  * 一件代发 and what it owes (应付). A dropship product is shipped by its supplier: each sale records
@@ -73,4 +75,13 @@ export function knownSuppliers(products: readonly Pick<ProductRecord, 'dropshipS
   const names = new Set<string>();
   for (const p of products) if (p.dropshipSupplier) names.add(p.dropshipSupplier);
   return [...names].sort((a, b) => a.localeCompare(b));
+}
+
+/**
+ * The unit cost a dropship entry was recorded at (what was agreed with its supplier when it was
+ * written), from its cost and quantity; null for an entry that owes no supplier or moves nothing.
+ */
+export function recordedUnitCost(e: { supplier?: string | null | undefined; cost: number; qtyMilli: number }): number | null {
+  if (!e.supplier || e.qtyMilli === 0) return null;
+  return mulDivRound(Math.abs(e.cost), MILLI, Math.abs(e.qtyMilli));
 }
