@@ -1,5 +1,7 @@
+import ExcelJS from 'exceljs';
+import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportReport } from '../../src/adapters/files/export.ts';
+import { exportReport, writeEntriesAndProfit } from '../../src/adapters/files/export.ts';
 import { SqliteExportReader } from '../../src/adapters/prisma/sqlite-export-reader.ts';
 import { SqliteReports } from '../../src/adapters/prisma/sqlite-reports.ts';
 import { ChatEngine } from '../../src/bot/engine.ts';
@@ -217,5 +219,42 @@ describe('the exports carry dropship', () => {
     });
     const payablesCsv = (await exportReport(sources, { what: 'payables', format: 'csv', shop: shopRow })).buffer.toString('utf8');
     expect(payablesCsv).toBe('\uFEFF供应商,商品,单位,数量,应付金额\r\n老李,手机壳,件,3,18.00\r\n老李,小计,,,18.00\r\n合计,,,,18.00\r\n');
+  });
+
+  it('puts 应付 on a sheet of its own, and in the chat workbook of a period when anything is owed', async () => {
+    say('设置 手机壳 代发 供应商 老李 进价 6');
+    say('设置 数据线 代发 供应商 老王 进价 3');
+    say('卖了 手机壳 3个 15元 淘宝');
+    say('卖了 数据线 4条 10元 抖音');
+    const sources = { reader: new SqliteExportReader(t.db), queries: new SqliteReports(t.db) };
+    const load = async (buffer: Buffer) => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(buffer as unknown as ExcelJS.Buffer);
+      return wb;
+    };
+    const file = await exportReport(sources, { what: 'payables', format: 'xlsx', shop: { id: shop.id, name: shop.name, timeZone: shop.timeZone } });
+    const ws = (await load(file.buffer)).getWorksheet('应付') as ExcelJS.Worksheet;
+    expect(ws.getRow(1).values).toEqual([undefined, '供应商', '商品', '单位', '数量', '应付金额']);
+    expect(ws.getRow(2).values).toEqual([undefined, '老李', '手机壳', '件', 3, 18]);
+    expect(ws.getRow(3).values).toEqual([undefined, '老王', '数据线', '件', 4, 12]);
+    expect(ws.getRow(4).values).toEqual([undefined, '合计', undefined, undefined, undefined, 30]);
+
+    const month = { from: new Date('2026-10-31T16:00:00Z'), to: new Date('2026-11-30T16:00:00Z') };
+    const workbook = async (period: { from: Date; to: Date }) => {
+      const chunks: Buffer[] = [];
+      const out = new PassThrough();
+      out.on('data', (c: Buffer) => chunks.push(c));
+      await writeEntriesAndProfit(sources, shop, period, out);
+      out.end();
+      return load(Buffer.concat(chunks));
+    };
+    const wb = await workbook(month);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['流水', '利润-按商品', '利润-按渠道', '应付']);
+    const entries = wb.getWorksheet('流水') as ExcelJS.Worksheet;
+    expect(entries.getRow(1).values).toContain('代发供应商');
+    expect(entries.getRow(2).values).toEqual(expect.arrayContaining(['老李', 6]));
+    // A month with no dropship sales has no 应付 sheet.
+    const october = await workbook({ from: new Date('2026-09-30T16:00:00Z'), to: month.from });
+    expect(october.worksheets.map((w) => w.name)).toEqual(['流水', '利润-按商品', '利润-按渠道']);
   });
 });
