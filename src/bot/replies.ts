@@ -139,7 +139,7 @@ export function undoReply(outcome: UndoOutcome): string {
 export function correctionReply(outcome: CorrectionOutcome, seeCost: boolean): string {
   const after = outcome.after[outcome.after.length - 1];
   const r = outcome.replacement;
-  const stock = r.locationId === null ? '' : ` → 库存 ${qty(after?.qtyMilli ?? 0, r.unit)}`;
+  const stock = r.locationId === null ? dropshipText(r, seeCost) : ` → 库存 ${qty(after?.qtyMilli ?? 0, r.unit)}`;
   return `✏️ #${outcome.original.seq} 已更正：撤销记录 #${outcome.reversal.seq}，新记录 #${r.seq} ${entryText(r, seeCost)}${stock}`;
 }
 

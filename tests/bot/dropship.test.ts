@@ -161,6 +161,12 @@ describe('应付', () => {
     expect(t.store.stock(shop.id).filter((r) => r.qtyMilli !== 0)).toEqual([]);
   });
 
+  it('follows a correction of a dropship sale', () => {
+    say('卖了 手机壳 3个 15元');
+    expect(say('改 #1 数量 4')).toContain('（一件代发 老李，成本 24.00，不动库存）');
+    expect(say('应付 老李')).toBe('💰 应付 老李（本月）：24.00 元\n· 手机壳 4件 24.00');
+  });
+
   it('reads the period: a sale dated last month counts for 上月, not 本月', () => {
     say('10月20日 卖了 手机壳 2个 15元');
     say('卖了 手机壳 1个 15元');
