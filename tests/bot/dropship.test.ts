@@ -123,6 +123,11 @@ describe('dropship sales', () => {
     expect(ledger().map((e) => e.cost)).toEqual([1200, 600]);
   });
 
+  it('answers 进价多少 with the agreed terms, for owners only', () => {
+    expect(say('手机壳 进价多少')).toBe('💰 手机壳：一件代发，供应商 老李，代发进价 6.00 元/件');
+    expect(staffSays('手机壳 进价多少')).toMatch(/^⛔/);
+  });
+
   it('costs a later sale at a new agreed price without touching earlier ones', () => {
     say('卖了 手机壳 3个 15元');
     say('设置 手机壳 代发 进价 7');
