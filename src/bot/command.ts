@@ -141,6 +141,17 @@ export const commandSchema = z.discriminatedUnion('intent', [
     /** For unitConversion: `1箱=24瓶` gives unit 箱, factor 24 (base unit 瓶 in `value`). */
     unit: z.string().optional(),
     factor: z.number().positive().optional(),
+    /** For mode 一件代发: the supplier who ships it (`供应商 老李`). */
+    supplier: z.string().min(1).optional(),
+    /** For mode 一件代发: the unit cost agreed with the supplier in 分 (`进价 6`). */
+    cost: z.number().int().nonnegative().optional(),
+  }),
+  z.object({
+    intent: z.literal('payables'),
+    /** One supplier (`应付 老李`), or every supplier when absent. */
+    supplier: z.string().min(1).optional(),
+    /** 本月 when none is written. */
+    period: periodSchema,
   }),
   z.object({ intent: z.literal('alias'), product: z.string().min(1), known: z.boolean(), aliases: z.array(z.string().min(1)).min(1) }),
   z.object({ intent: z.literal('help'), topic: z.string().optional() }),

@@ -14,6 +14,10 @@ export type BotRefusal =
   | { code: 'PROFIT_OWNER_ONLY' }
   /** Purchase prices and average cost are shown only to owners in their own chat. */
   | { code: 'COST_OWNER_ONLY'; product: string }
+  /** 应付 is cost data: only owners, in a chat whose audience may see cost. */
+  | { code: 'PAYABLES_OWNER_ONLY' }
+  /** 应付 for a supplier no dropship product or entry names; `known` are the ones that exist. */
+  | { code: 'UNKNOWN_SUPPLIER'; supplier: string; known: string[] }
   /** A second plain 撤销 right after one: it does not walk further back; the last undo is named. */
   | { code: 'SECOND_UNDO'; lastSeq: number }
   /** The sender was removed from the shop. */
@@ -42,6 +46,12 @@ export function refusalText(r: BotRefusal): string {
       return `⛔ 利润只有「${ROLE_LABELS.owner}」可以查看。可以发「销量 本月」看销量。`;
     case 'COST_OWNER_ONLY':
       return `⛔ 进价和成本只有「${ROLE_LABELS.owner}」在老板私聊里可以查看。可以发「查 ${r.product}」看库存。`;
+    case 'PAYABLES_OWNER_ONLY':
+      return `⛔ 应付（代发进价）只有「${ROLE_LABELS.owner}」在老板能看成本的聊天里可以查看，比如和我的私聊。`;
+    case 'UNKNOWN_SUPPLIER':
+      return r.known.length > 0
+        ? `❌ 没有供应商「${r.supplier}」的代发记录。代发供应商有：${r.known.join('、')}。\n例：应付 ${r.known[0]} 本月`
+        : `❌ 没有供应商「${r.supplier}」的代发记录，也还没有代发商品。先设置：设置 手机壳 代发 供应商 ${r.supplier} 进价 6`;
     case 'SECOND_UNDO':
       return `⛔ 刚才已经撤销过一次（撤销记录 #${r.lastSeq}）。再发「撤销」不会接着往前撤；要撤销更早的一条，请写它的单号（确认回复里 ✅ 后面的数字）。\n例：撤销 #12`;
     case 'REMOVED':

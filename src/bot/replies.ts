@@ -45,7 +45,7 @@ export function writeReply(outcome: WriteOutcome, seeCost: boolean, details: rea
       continue;
     }
     const detail = details[i];
-    lines.push(`✅ #${e.seq} ${entryText(e, seeCost, detail)}${stockText(e, after?.qtyMilli ?? 0)}${backorderText(e, after?.qtyMilli)}`);
+    lines.push(`✅ #${e.seq} ${entryText(e, seeCost, detail)}${stockText(e, after?.qtyMilli ?? 0, seeCost)}${backorderText(e, after?.qtyMilli)}`);
     if (e.unitPrice === 0 && e.amount === 0 && e.kind !== 'adjustment' && (seeCost || !isCostKind(e))) {
       warnings.push(`⚠️ #${e.seq} 单价是 0，按 0 元记了。写错了请发：改 #${e.seq} 单价 59`);
     }
@@ -122,11 +122,18 @@ function backorderText(e: EntryView, afterMilli: number | undefined): string {
   return covered > 0 ? `，其中 ${qty(covered, e.unit)} 用于待发订单` : '';
 }
 
-function stockText(e: EntryView, afterMilli: number): string {
-  if (e.locationId === null) return '（一件代发，不动库存）';
+function stockText(e: EntryView, afterMilli: number, seeCost: boolean): string {
+  if (e.locationId === null) return dropshipText(e, seeCost);
   const where = e.location && e.location !== '默认仓' ? `${e.location} ` : '';
   const backorder = afterMilli < 0 ? `（待发 ${qty(-afterMilli, e.unit)}）` : '';
   return ` → ${where}库存 ${qty(afterMilli, e.unit)}${backorder}`;
+}
+
+/** `（一件代发 老李，成本 18.00，不动库存）`: the supplier owed, and the cost for those who may see it. */
+function dropshipText(e: EntryView, seeCost: boolean): string {
+  const supplier = e.supplier ? ` ${e.supplier}` : '';
+  const cost = seeCost && e.cost !== 0 ? `，${e.cost > 0 ? '成本' : '退回成本'} ${yuanGrouped(Math.abs(e.cost))}` : '';
+  return `（一件代发${supplier}${cost}，不动库存）`;
 }
 
 export function undoReply(outcome: UndoOutcome): string {
@@ -143,7 +150,7 @@ export function undoReply(outcome: UndoOutcome): string {
 export function correctionReply(outcome: CorrectionOutcome, seeCost: boolean): string {
   const after = outcome.after[outcome.after.length - 1];
   const r = outcome.replacement;
-  const stock = r.locationId === null ? '' : ` → 库存 ${qty(after?.qtyMilli ?? 0, r.unit)}`;
+  const stock = r.locationId === null ? dropshipText(r, seeCost) : ` → 库存 ${qty(after?.qtyMilli ?? 0, r.unit)}`;
   return `✏️ #${outcome.original.seq} 已更正：撤销记录 #${outcome.reversal.seq}，新记录 #${r.seq} ${entryText(r, seeCost)}${stock}`;
 }
 

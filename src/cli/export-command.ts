@@ -10,11 +10,11 @@ import { startOfLocalDay } from '../core/zoned-time.ts';
 import type { BaseApp } from '../base-app.ts';
 import { USAGE } from './usage.ts';
 
-const WHAT: readonly ExportWhat[] = ['stock', 'entries', 'profit'];
+const WHAT: readonly ExportWhat[] = ['stock', 'entries', 'profit', 'payables'];
 const FORMATS: readonly ExportFormat[] = ['json', 'csv', 'xlsx'];
 
 /**
- * `jxc export stock|entries|profit --format json|csv|xlsx [--from] [--to] [--shop] [--out FILE]`:
+ * `jxc export stock|entries|profit|payables --format json|csv|xlsx [--from] [--to] [--shop] [--out FILE]`:
  * writes the file, or prints it to stdout (xlsx only when stdout is not a terminal).
  */
 export async function exportCommand(
@@ -45,7 +45,7 @@ export async function exportCommand(
   const out = parsed.values.out;
   const format = (parsed.values.format ?? (out?.toLowerCase().endsWith('.xlsx') ? 'xlsx' : out?.toLowerCase().endsWith('.csv') ? 'csv' : 'json')) as ExportFormat;
   if (what === undefined || !WHAT.includes(what)) {
-    stderr.write(`要导出什么？stock（库存）、entries（流水）或 profit（利润）。\n${USAGE}`);
+    stderr.write(`要导出什么？stock（库存）、entries（流水）、profit（利润）或 payables（应付代发供应商）。\n${USAGE}`);
     return 2;
   }
   if (!FORMATS.includes(format)) {

@@ -14,6 +14,8 @@ export const USAGE = `jxc — 进销存机器人 / inventory chat-bot
                                     导出到标准输出或文件（日期如 2026-11-01、本月、上周）
   jxc export profit  --format json|csv|xlsx [--from 日期] [--to 日期] [--shop 店名]
                                     按商品、按渠道的销售额、销售成本、毛利和毛利率
+  jxc export payables --format json|csv|xlsx [--from 日期] [--to 日期] [--shop 店名] [--out 文件]
+                                    应付代发供应商：按供应商、商品的代发进价合计（退货、撤销已扣除）
   jxc export stock|entries|profit --format xlsx --out 文件.xlsx
                                     写入文件（xlsx：中文表头、冻结首行、金额和日期格式）
                                     有多个店铺时 export、digest 必须用 --shop 指定店铺

@@ -1,5 +1,5 @@
 import type { Failure } from './failures.ts';
-import type { InventoryStore, ProductMode, ProductRecord, ShopRecord } from './ports.ts';
+import type { InventoryStore, ProductMode, ProductPatch, ProductRecord, ShopRecord } from './ports.ts';
 
 /**
  * Settings and aliases: `设置 T恤 预警 10`, `设置 日报 21:00`, `别名 T恤 = 短袖`. Refusals are coded
@@ -12,7 +12,8 @@ import type { InventoryStore, ProductMode, ProductRecord, ShopRecord } from './p
 /** A product setting as written: levels and lead time in the product's unit or days, prices in 分. */
 export type ProductSetting =
   | { key: 'reorderLevel' | 'overstockLevel' | 'salePrice' | 'leadTime'; value: number }
-  | { key: 'mode'; value: ProductMode }
+  /** 一件代发 may name the supplier and the unit cost agreed with them (分); other modes keep them unused. */
+  | { key: 'mode'; value: ProductMode; supplier?: string; cost?: number }
   | { key: 'sku'; value: string };
 
 export type CatalogueFailure = Failure | { code: 'SKU_TAKEN'; sku: string; owner: string };
@@ -30,9 +31,24 @@ export class CatalogueService {
     return this.store.transaction((uow) => uow.findProduct(shopId, name));
   }
 
-  /** Changes one product setting; the answer names the product and its unit for the confirmation. */
-  setProduct(shopId: number, productName: string, setting: ProductSetting): CatalogueResult<{ product: ProductRecord; setting: ProductSetting }> {
-    const product = this.find(shopId, productName);
+  /**
+   * Changes one product setting; the answer is the product as it is now (for the confirmation).
+   * Setting an unknown product to 一件代发 creates it at `now` (`created`): a dropship product is
+   * never bought in, so that setting is how it enters the catalogue.
+   */
+  setProduct(
+    shopId: number,
+    productName: string,
+    setting: ProductSetting,
+    now?: Date,
+  ): CatalogueResult<{ product: ProductRecord; setting: ProductSetting; created: boolean }> {
+    let product = this.find(shopId, productName);
+    let created = false;
+    if (!product && setting.key === 'mode' && setting.value === 'dropship' && now !== undefined) {
+      const name = productName.trim();
+      product = this.store.transaction((uow) => uow.findProduct(shopId, name) ?? uow.createProduct(shopId, name, '件', now));
+      created = true;
+    }
     if (!product) return { ok: false, failure: { code: 'UNKNOWN_PRODUCT', product: productName } };
     switch (setting.key) {
       case 'reorderLevel':
@@ -47,18 +63,24 @@ export class CatalogueService {
       case 'leadTime':
         this.store.updateProduct(shopId, product.id, { leadTimeDays: Math.round(setting.value) });
         break;
-      case 'mode':
-        this.store.updateProduct(shopId, product.id, { mode: setting.value });
+      case 'mode': {
+        const patch: ProductPatch = { mode: setting.value };
+        if (setting.supplier !== undefined) patch.dropshipSupplier = setting.supplier;
+        if (setting.cost !== undefined) patch.dropshipCost = setting.cost;
+        this.store.updateProduct(shopId, product.id, patch);
+        product = { ...product, ...patch };
         break;
+      }
       case 'sku': {
-        const taken = this.store.products(shopId).find((p) => p.sku === setting.value && p.id !== product.id);
+        const id = product.id;
+        const taken = this.store.products(shopId).find((p) => p.sku === setting.value && p.id !== id);
         if (taken) return { ok: false, failure: { code: 'SKU_TAKEN', sku: setting.value, owner: taken.name } };
         this.store.updateProduct(shopId, product.id, { sku: setting.value });
         break;
       }
     }
     const rounded: ProductSetting = setting.key === 'mode' || setting.key === 'sku' ? setting : { key: setting.key, value: Math.round(setting.value) };
-    return { ok: true, value: { product, setting: rounded } };
+    return { ok: true, value: { product, setting: rounded, created } };
   }
 
   /** Changes a shop-wide setting (the digest's time, the shop's time zone). */

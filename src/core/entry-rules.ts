@@ -3,6 +3,7 @@ import { Refusal } from './failures.ts';
 import type { WriteItem, WriteKind, WriteRequest } from './ledger-requests.ts';
 import { ensureStock, knownProduct, locationOf, stockAt, writeEntry, type LedgerTx, type StockAt } from './ledger-write.ts';
 import type { EntryKind, EntryView, LocationRecord, NewEntry, ProductRecord } from './ports.ts';
+import { dropshipSupplier, dropshipUnitCost } from './payables.ts';
 import { optionalPrice, requiredPrice } from './pricing.ts';
 import { COUNT_UNITS, MILLI, toMilli } from './quantity.ts';
 import { costOut, valueAt, valueIn } from './valuation.ts';
@@ -68,7 +69,7 @@ export const ENTRY_RULES: Readonly<Record<Exclude<WriteKind, 'transfer'>, EntryR
     lastCost: (f) => f.unitPrice as number,
   },
   // 出货: needs a price (the set 售价 when none is written); refuses more than is on hand unless
-  // 预售; the goods leave at the moving average (一件代发: at the latest cost, stock untouched).
+  // 预售; the goods leave at the moving average (一件代发: at the cost agreed with the supplier, stock untouched).
   sale: {
     createsProduct: false,
     createsLocation: false,
@@ -77,7 +78,7 @@ export const ENTRY_RULES: Readonly<Record<Exclude<WriteKind, 'transfer'>, EntryR
     figures: ({ item, qtyMilli, product, location, balance, dropship }) => {
       const { unitPrice, amount } = requiredPrice(item, qtyMilli, product.salePrice ?? undefined, product.name);
       if (!dropship) ensureStock(product, location as LocationRecord, balance, qtyMilli, product.mode === 'presale');
-      const cost = dropship ? valueAt(fallbackCost(product), qtyMilli) : costOut(balance, qtyMilli, fallbackCost(product));
+      const cost = dropship ? valueAt(dropshipUnitCost(product), qtyMilli) : costOut(balance, qtyMilli, fallbackCost(product));
       return { kind: 'sale', qtyMilli: -qtyMilli, unitPrice, amount, cost, valueDelta: dropship ? 0 : -cost };
     },
   },
@@ -90,7 +91,7 @@ export const ENTRY_RULES: Readonly<Record<Exclude<WriteKind, 'transfer'>, EntryR
     zeroAllowed: false,
     figures: ({ item, qtyMilli, product, balance, dropship }) => {
       const refund: { unitPrice: number | null; amount: number } = optionalPrice(item, qtyMilli, product.salePrice ?? undefined, product.name) ?? { unitPrice: null, amount: 0 };
-      const value = dropship ? valueAt(fallbackCost(product), qtyMilli) : valueIn(balance, qtyMilli, fallbackCost(product));
+      const value = dropship ? valueAt(dropshipUnitCost(product), qtyMilli) : valueIn(balance, qtyMilli, fallbackCost(product));
       return { kind: 'customer_return', qtyMilli, unitPrice: refund.unitPrice, amount: -refund.amount, cost: -value, valueDelta: dropship ? 0 : value };
     },
   },
@@ -166,6 +167,8 @@ export function applyLine(tx: LedgerTx, kind: Exclude<WriteKind, 'transfer'>, it
       channel: item.channel ?? req.channel ?? null,
       counterparty: item.counterparty ?? req.counterparty ?? null,
       note: item.note ?? null,
+      // A dropship line owes its cost to the product's supplier (应付, src/core/payables.ts).
+      supplier: dropship ? dropshipSupplier(product) : null,
       occurredAt: tx.occurredAt,
       recordedAt: tx.now,
       actorId: tx.source.actorId,

@@ -28,6 +28,8 @@ export interface EntryExportRow {
    * (an empty array or absent when none); src/adapters/files words it per format.
    */
   batches?: string | null | undefined;
+  /** The dropship supplier owed this entry's cost (src/core/payables.ts); null or absent when none. */
+  supplier?: string | null | undefined;
 }
 
 /** The reads an export needs. */

@@ -27,7 +27,16 @@ export interface ProductRecord {
   overstockLevel: number | null;
   leadTimeDays: number | null;
   mode: ProductMode;
+  /** 一件代发: the supplier who ships it; absent or null when none is set. */
+  dropshipSupplier?: string | null;
+  /** 一件代发: the unit cost in 分 agreed with the supplier; absent or null when none is set. */
+  dropshipCost?: number | null;
 }
+
+/** The product fields a setting changes. */
+export type ProductPatch = Partial<
+  Pick<ProductRecord, 'sku' | 'salePrice' | 'reorderLevel' | 'overstockLevel' | 'leadTimeDays' | 'mode' | 'unit' | 'dropshipSupplier' | 'dropshipCost'>
+>;
 
 export interface LocationRecord {
   id: number;
@@ -82,6 +91,8 @@ export interface NewEntry {
   counterparty: string | null;
   /** Free words kept with the entry (`单号 778899`); absent or null when none were written. */
   note?: string | null;
+  /** The supplier owed this entry's cost (a 一件代发 sale or its return); absent or null otherwise. */
+  supplier?: string | null;
   occurredAt: Date;
   recordedAt: Date;
   actorId: string;
@@ -234,7 +245,7 @@ export interface InventoryStore {
    * conversions) changes, by any process; cheap enough to read before every message.
    */
   catalogueVersion(shopId: number): number;
-  updateProduct(shopId: number, productId: number, patch: Partial<Pick<ProductRecord, 'sku' | 'salePrice' | 'reorderLevel' | 'overstockLevel' | 'leadTimeDays' | 'mode' | 'unit'>>): void;
+  updateProduct(shopId: number, productId: number, patch: ProductPatch): void;
   addAlias(shopId: number, productId: number, alias: string): boolean;
   setUnit(productId: number, unit: string, factorMilli: number): void;
   /** Unit prices of the product's latest entries of `kind` that were not undone, newest first. */

@@ -1,3 +1,5 @@
+import type { PayablesQueries } from './payables.ts';
+
 /**
  * The read port for analysis: sales over a period by product and by channel, and when each product
  * last sold. Reversal entries (undo, corrections) count under the kind they reverse, so an undone
@@ -51,7 +53,8 @@ export interface LastSale {
   at: Date;
 }
 
-export interface ReportQueries {
+/** The reports read also what dropship suppliers are owed (应付, src/core/payables.ts). */
+export interface ReportQueries extends PayablesQueries {
   salesByProduct(shopId: number, from: Date, to: Date): ProductSalesRow[];
   salesByChannel(shopId: number, from: Date, to: Date): ChannelSalesRow[];
   salesTotals(shopId: number, from: Date, to: Date): SalesTotals;

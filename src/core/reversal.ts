@@ -218,6 +218,8 @@ function reverse(tx: LedgerTx, original: EntryRecord): EntryView {
       valueDelta,
       channel: original.channel,
       counterparty: original.counterparty,
+      // The supplier is owed back what the original owed it (应付 nets out).
+      supplier: original.supplier ?? null,
       occurredAt: original.occurredAt,
       recordedAt: tx.now,
       actorId: tx.source.actorId,

@@ -247,6 +247,7 @@ describe('roles', () => {
     correct: '改 #1 数量 2',
     report: '销量 本月',
     setting: '设置 T恤 预警 5',
+    payables: '应付 老李 本月',
     alias: '别名 T恤 白T',
     help: '帮助',
     openShop: '开店 新店',

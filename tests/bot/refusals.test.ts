@@ -9,6 +9,8 @@ const SAMPLES: { [C in BotRefusalCode]: Extract<BotRefusal, { code: C }> } = {
   PERMISSION: { code: 'PERMISSION', role: 'viewer', needed: 'staff' },
   PROFIT_OWNER_ONLY: { code: 'PROFIT_OWNER_ONLY' },
   COST_OWNER_ONLY: { code: 'COST_OWNER_ONLY', product: 'T恤' },
+  PAYABLES_OWNER_ONLY: { code: 'PAYABLES_OWNER_ONLY' },
+  UNKNOWN_SUPPLIER: { code: 'UNKNOWN_SUPPLIER', supplier: '老张', known: ['老李'] },
   SECOND_UNDO: { code: 'SECOND_UNDO', lastSeq: 7 },
   REMOVED: { code: 'REMOVED' },
   UNBOUND: { code: 'UNBOUND' },

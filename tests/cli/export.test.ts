@@ -34,6 +34,26 @@ describe('jxc export on a new database', () => {
   });
 });
 
+describe('jxc export payables', () => {
+  const databaseUrl = `file:${join(dir, 'payables.db')}`;
+
+  it('sums the dropship cost owed to each supplier over the period, as CSV and JSON', async () => {
+    await jxc(['chat', '--shop', '代发店', '--create'], {
+      databaseUrl,
+      input: '设置 手机壳 代发 供应商 老李 进价 6\n卖了 手机壳 3个 15元 淘宝\n卖了 手机壳 1个 15元\n撤销\n',
+    });
+    const csv = await jxc(['export', 'payables', '--format', 'csv', '--from', '本月', '--to', '本月'], { databaseUrl });
+    expect(csv.stderr).toBe('');
+    expect(csv.code).toBe(0);
+    expect(csv.stdout).toBe('\uFEFF供应商,商品,单位,数量,应付金额\r\n老李,手机壳,件,3,18.00\r\n老李,小计,,,18.00\r\n合计,,,,18.00\r\n');
+    const json = await jxc(['export', 'payables', '--format', 'json', '--from', '上月', '--to', '上月'], { databaseUrl });
+    expect(JSON.parse(json.stdout)).toMatchObject({ total: '0.00', suppliers: [] });
+    const what = await jxc(['export', 'owed'], { databaseUrl });
+    expect(what.code).toBe(2);
+    expect(what.stderr).toContain('payables（应付代发供应商）');
+  });
+});
+
 describe('jxc export --out', () => {
   const databaseUrl = `file:${join(dir, 'out.db')}`;
 

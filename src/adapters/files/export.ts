@@ -4,6 +4,7 @@ import { fromMilli } from '../../core/quantity.ts';
 import { KIND_LABELS } from '../../core/labels.ts';
 import { margin } from '../../core/analysis.ts';
 import type { ChannelSalesRow, ProductSalesRow, ReportQueries, SalesTotals } from '../../core/report-queries.ts';
+import { payablesBySupplier, recordedUnitCost, type SupplierPayable } from '../../core/payables.ts';
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
 import { localDateTime, wallClockDate } from '../../core/zoned-time.ts';
@@ -53,6 +54,8 @@ function entryJson(r: EntryExportRow): object {
     reverses: r.reverses,
     note: r.note ?? null,
     ...(batches.length > 0 ? { batches } : {}),
+    supplier: r.supplier ?? null,
+    supplierUnitCost: money(recordedUnitCost(r)),
   };
 }
 
@@ -110,7 +113,7 @@ function wallClockFormatter(timeZone: string): (at: Date) => Date {
   return (at) => wallClockDate(at, timeZone);
 }
 
-const ENTRY_HEADERS = ['编号', '时间', '类型', '商品', '仓库', '数量', '单价', '金额', '成本', '渠道', '往来单位', '经办人', '撤销的编号', '备注', '批次'] as const;
+const ENTRY_HEADERS = ['编号', '时间', '类型', '商品', '仓库', '数量', '单价', '金额', '成本', '渠道', '往来单位', '经办人', '撤销的编号', '备注', '批次', '代发供应商', '代发进价'] as const;
 
 function entryCsvCells(r: EntryExportRow, local: (date: Date) => string): unknown[] {
   return [
@@ -129,6 +132,8 @@ function entryCsvCells(r: EntryExportRow, local: (date: Date) => string): unknow
     r.reverses === null ? '' : `#${r.reverses}`,
     r.note ?? null,
     batchText(r, (at) => local(at).slice(0, 10)),
+    r.supplier ?? null,
+    money(recordedUnitCost(r)),
   ];
 }
 
@@ -263,6 +268,8 @@ const ENTRIES_SHEET: Omit<Sheet, 'rows'> = {
       { header: '撤销的编号', kind: 'text' },
       { header: '备注', kind: 'text', width: 20 },
       { header: '批次', kind: 'text', width: 24 },
+      { header: '代发供应商', kind: 'text' },
+      { header: '代发进价', kind: 'money' },
     ],
 };
 
@@ -284,6 +291,8 @@ function entrySheetCells(r: EntryExportRow, wall: (at: Date) => Date): SheetCell
       r.note ?? null,
       // The wall-clock Date's UTC fields are the shop's local ones.
       batchText(r, (at) => wall(at).toISOString().slice(0, 10)),
+      r.supplier ?? null,
+      moneyCell(recordedUnitCost(r)),
   ];
 }
 
@@ -321,7 +330,55 @@ export function profitSheets(report: ProfitReport): Sheet[] {
   ];
 }
 
-export type ExportWhat = 'stock' | 'entries' | 'profit';
+/** What the dropship suppliers are owed over a period (src/core/payables.ts), by supplier. */
+export function payablesReport(queries: ReportQueries, shopId: number, from?: Date, to?: Date): SupplierPayable[] {
+  return payablesBySupplier(queries.payables(shopId, from ?? new Date(0), to ?? new Date(8.64e15)));
+}
+
+/** 应付 as JSON: one object per supplier with its products; money as "15.70" strings. */
+export function payablesJson(groups: SupplierPayable[], from?: Date, to?: Date): object {
+  return {
+    from: from?.toISOString() ?? null,
+    to: to?.toISOString() ?? null,
+    total: formatYuan(groups.reduce((s, g) => s + g.owed, 0)),
+    suppliers: groups.map((g) => ({
+      supplier: g.supplier,
+      owed: formatYuan(g.owed),
+      products: g.lines.map((l) => ({ product: l.product, unit: l.unit, quantity: fromMilli(l.qtyMilli), owed: formatYuan(l.owed) })),
+    })),
+  };
+}
+
+const PAYABLE_HEADERS = ['供应商', '商品', '单位', '数量', '应付金额'] as const;
+
+/** 应付 as CSV: a line per supplier and product, a 小计 per supplier and a 合计. */
+export function payablesCsv(groups: SupplierPayable[]): string {
+  const rows: unknown[][] = [];
+  for (const g of groups) {
+    for (const l of g.lines) rows.push([g.supplier, l.product, l.unit, fromMilli(l.qtyMilli), formatYuan(l.owed)]);
+    rows.push([g.supplier, '小计', null, null, formatYuan(g.owed)]);
+  }
+  rows.push(['合计', null, null, null, formatYuan(groups.reduce((s, g) => s + g.owed, 0))]);
+  return toCsv(PAYABLE_HEADERS, rows);
+}
+
+/** 应付 as a sheet: a line per supplier and product, with the total. */
+export function payablesSheet(groups: SupplierPayable[]): Sheet {
+  return {
+    name: '应付',
+    columns: [
+      { header: '供应商', kind: 'text' },
+      { header: '商品', kind: 'text', width: 24 },
+      { header: '单位', kind: 'text', width: 6 },
+      { header: '数量', kind: 'quantity' },
+      { header: '应付金额', kind: 'money' },
+    ],
+    rows: groups.flatMap((g) => g.lines.map((l): SheetCell[] => [g.supplier, l.product, l.unit, fromMilli(l.qtyMilli), moneyCell(l.owed)])),
+    total: ['合计', null, null, null, moneyCell(groups.reduce((s, g) => s + g.owed, 0))],
+  };
+}
+
+export type ExportWhat = 'stock' | 'entries' | 'profit' | 'payables';
 export type ExportFormat = 'xlsx' | 'csv' | 'json';
 
 /** An export ready to save or send as a document. */
@@ -337,7 +394,7 @@ const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
   json: 'application/json; charset=utf-8',
 };
 
-const TITLES: Readonly<Record<ExportWhat, string>> = { stock: '库存', entries: '流水', profit: '利润' };
+const TITLES: Readonly<Record<ExportWhat, string>> = { stock: '库存', entries: '流水', profit: '利润', payables: '应付' };
 
 /** What to export, of which shop, over which period. */
 export interface ExportRequest {
@@ -392,6 +449,10 @@ export async function writeExport(sources: { reader: ReportReader; queries: Repo
     const rows = shop ? await sources.reader.stockRows(shop.id) : [];
     count = rows.length;
     body = await encode(format, () => stockJson(rows), () => stockCsv(rows), () => [stockSheet(rows)]);
+  } else if (what === 'payables') {
+    const groups = shop ? payablesReport(sources.queries, shop.id, request.from, request.to) : [];
+    count = groups.reduce((s, g) => s + g.lines.length, 0);
+    body = await encode(format, () => payablesJson(groups, request.from, request.to), () => payablesCsv(groups), () => [payablesSheet(groups)]);
   } else {
     const report: ProfitReport = shop
       ? profitReport(sources.queries, shop.id, request.from, request.to)
@@ -454,8 +515,8 @@ async function encode(format: ExportFormat, json: () => unknown, csv: () => stri
 }
 
 /**
- * The chat's 导出 of a period as one workbook streamed to `out`: the entries (read one row at a time)
- * then the profit by product and by channel. Returns the number of entries written.
+ * The chat's 导出 of a period as one workbook streamed to `out`: the entries (read one row at a time),
+ * the profit by product and by channel, and what dropship suppliers are owed (when any are). Returns the number of entries written.
  */
 export async function writeEntriesAndProfit(
   sources: { reader: ReportReader; queries: ReportQueries },
@@ -473,6 +534,9 @@ export async function writeEntriesAndProfit(
     }
   })();
   const profit = profitSheets(profitReport(sources.queries, shop.id, period.from, period.to));
-  await writeXlsxSheets(out, [{ sheet: ENTRIES_SHEET, rows }, ...profit.map((sheet) => ({ sheet, rows: sheet.rows }))], onProgress);
+  // What dropship suppliers are owed for the period, when any are.
+  const payables = payablesReport(sources.queries, shop.id, period.from, period.to);
+  const more = payables.length > 0 ? [...profit, payablesSheet(payables)] : profit;
+  await writeXlsxSheets(out, [{ sheet: ENTRIES_SHEET, rows }, ...more.map((sheet) => ({ sheet, rows: sheet.rows }))], onProgress);
   return entries;
 }

@@ -39,7 +39,7 @@ export class SqliteExportReader implements ReportReader {
 
 /** Every entry of a shop in a period with the names an export shows, in entry order. */
 const ENTRY_ROWS = `SELECT e.seq, e.occurredAt, e.kind, p.name AS product, l.name AS location, e.qtyMilli, e.unitPrice, e.amount, e.cost,
-    e.channel, e.counterparty, COALESCE(e.actorName, e.actorId) AS actor, r.seq AS reverses, e.note,
+    e.channel, e.counterparty, COALESCE(e.actorName, e.actorId) AS actor, r.seq AS reverses, e.note, e.supplier,
     (SELECT json_group_array(json_object('code', bt.code, 'expiresAt', bt.expiresAt, 'qtyMilli', m.qtyMilli))
       FROM BatchMove m JOIN Batch bt ON bt.id = m.batchId WHERE m.entryId = e.id) AS batches
   FROM Entry e JOIN Product p ON p.id = e.productId LEFT JOIN Location l ON l.id = e.locationId

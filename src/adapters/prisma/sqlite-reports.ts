@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { PayableLine } from '../../core/payables.ts';
 import type { ChannelSalesRow, LastSale, ProductSalesRow, ReportQueries, SalesTotals } from '../../core/report-queries.ts';
 
 /**
@@ -36,7 +37,17 @@ export class SqliteReports implements ReportQueries {
         WHERE e.shopId = ? AND e.kind = 'sale' AND e.occurredAt < ?
           AND NOT EXISTS (SELECT 1 FROM Entry r WHERE r.reversesId = e.id)
         GROUP BY e.productId`),
+      // Reversals carry their original's supplier and are dated like it, so undone entries net out.
+      payables: db.prepare(`SELECT e.supplier, e.productId, p.name AS product, p.unit, -SUM(e.qtyMilli) AS qtyMilli, SUM(e.cost) AS owed
+        FROM Entry e JOIN Product p ON p.id = e.productId
+        WHERE e.shopId = @shopId AND e.occurredAt >= @from AND e.occurredAt < @to AND e.supplier IS NOT NULL
+          AND (@supplier IS NULL OR e.supplier = @supplier)
+        GROUP BY e.supplier, e.productId ORDER BY e.supplier, p.name`),
     };
+  }
+
+  payables(shopId: number, from: Date, to: Date, supplier?: string): PayableLine[] {
+    return this.s.payables.all({ ...range(shopId, from, to), supplier: supplier ?? null }) as PayableLine[];
   }
 
   salesByProduct(shopId: number, from: Date, to: Date): ProductSalesRow[] {

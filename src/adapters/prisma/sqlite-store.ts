@@ -16,6 +16,7 @@ import type {
   LocationRecord,
   NewEntry,
   ProductMode,
+  ProductPatch,
   ProductRecord,
   QueuedRepost,
   ShopRecord,
@@ -48,6 +49,7 @@ interface EntryRow {
   channel: string | null;
   counterparty: string | null;
   note: string | null;
+  supplier: string | null;
   occurredAt: number;
   recordedAt: number;
   actorId: string;
@@ -91,8 +93,11 @@ const toLocation = (r: { id: number; shopId: number; name: string; isDefault: nu
   isDefault: r.isDefault === 1,
 });
 
+/** The product columns updateProduct may set (never an arbitrary key into the SQL). */
+const PRODUCT_PATCH_KEYS: ReadonlySet<string> = new Set(['sku', 'salePrice', 'reorderLevel', 'overstockLevel', 'leadTimeDays', 'mode', 'unit', 'dropshipSupplier', 'dropshipCost']);
+
 const ENTRY_COLUMNS =
-  'shopId, seq, kind, productId, locationId, qtyMilli, unitPrice, amount, cost, valueDelta, channel, counterparty, note, occurredAt, recordedAt, actorId, actorName, messageId, reversesId, replacesId, transferId';
+  'shopId, seq, kind, productId, locationId, qtyMilli, unitPrice, amount, cost, valueDelta, channel, counterparty, note, supplier, occurredAt, recordedAt, actorId, actorName, messageId, reversesId, replacesId, transferId';
 
 /**
  * The inventory store on SQLite through better-sqlite3 prepared statements, on the schema that
@@ -376,9 +381,9 @@ export class SqliteStore implements InventoryStore {
   updateProduct(
     shopId: number,
     productId: number,
-    patch: Partial<Pick<ProductRecord, 'sku' | 'salePrice' | 'reorderLevel' | 'overstockLevel' | 'leadTimeDays' | 'mode' | 'unit'>>,
+    patch: ProductPatch,
   ): void {
-    const keys = Object.keys(patch).filter((k) => ['sku', 'salePrice', 'reorderLevel', 'overstockLevel', 'leadTimeDays', 'mode', 'unit'].includes(k));
+    const keys = Object.keys(patch).filter((k) => PRODUCT_PATCH_KEYS.has(k));
     if (keys.length === 0) return;
     const sql = `UPDATE Product SET ${keys.map((k) => `"${k}" = ?`).join(', ')} WHERE shopId = ? AND id = ?`;
     this.db.prepare(sql).run(...keys.map((k) => patch[k as keyof typeof patch] ?? null), shopId, productId);
@@ -505,6 +510,7 @@ export class SqliteStore implements InventoryStore {
           entry.channel,
           entry.counterparty,
           entry.note ?? null,
+          entry.supplier ?? null,
           entry.occurredAt.getTime(),
           entry.recordedAt.getTime(),
           entry.actorId,

@@ -4,6 +4,7 @@ import type { Handler, IntentHandlers } from './handler.ts';
 import { helpHandler } from './help.handler.ts';
 import { WRITE_INTENTS, type WriteIntent } from './index.ts';
 import { correctHandler, undoHandler } from './ledger-edits.handlers.ts';
+import { payablesHandler } from './payables/payables.handler.ts';
 import { queryHandler, reportHandler } from './reads.handlers.ts';
 import { writeHandler } from './writes.handlers.ts';
 
@@ -20,6 +21,7 @@ export const INTENT_HANDLERS: IntentHandlers = {
   query: queryHandler,
   report: reportHandler,
   setting: settingHandler,
+  payables: payablesHandler,
   alias: aliasHandler,
   help: helpHandler,
   export: filesUnavailable,

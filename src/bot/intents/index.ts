@@ -5,6 +5,7 @@ import { cancelImport, confirmImport, exportFile, importFile } from './files.int
 import { help } from './help.intent.ts';
 import type { IntentDefinition } from './intent.ts';
 import { correct, undo } from './ledger-edits.intents.ts';
+import { payables } from './payables/payables.intent.ts';
 import { query, report } from './reads.intents.ts';
 import { customerReturn, purchase, sale, stocktake, supplierReturn, transfer } from './writes.intents.ts';
 import type { WRITE_INTENT_NAMES } from './write-intents.ts';
@@ -28,6 +29,7 @@ export const INTENTS = {
   correct,
   report,
   setting,
+  payables,
   alias,
   help,
   export: exportFile,

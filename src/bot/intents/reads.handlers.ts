@@ -76,6 +76,12 @@ function costQuery(bot: HandlerServices, shop: ShopRecord, name: string, seeCost
   const first = rows[0];
   if (first === undefined) return `📦 ${name}：还没有库存。`;
   const product = bot.store.products(shop.id).find((p) => p.id === first.productId);
+  if (product?.mode === 'dropship') {
+    const supplier = product.dropshipSupplier ? `，供应商 ${product.dropshipSupplier}` : '，还没设供应商';
+    const agreed = product.dropshipCost ?? null;
+    const cost = agreed !== null ? `代发进价 ${yuanGrouped(agreed)} 元/${first.unit}` : `还没设代发进价（按最近一次进价${product.lastCost !== null ? ` ${yuanGrouped(product.lastCost)} 元` : ''}算成本）`;
+    return `💰 ${first.product}：一件代发${supplier}，${cost}`;
+  }
   const qtyMilli = rows.reduce((s, r) => s + r.qtyMilli, 0);
   const value = rows.reduce((s, r) => s + r.value, 0);
   const avg = qtyMilli > 0 ? Math.round((value * MILLI) / qtyMilli) : null;

@@ -10,6 +10,7 @@ import { peelLead, type Lead } from './lead.refiner.ts';
 import { queryParser } from './query.parser.ts';
 import { reportParser, reportQuestionParser } from './report.parser.ts';
 import { settingParser } from './setting.parser.ts';
+import { payablesParser } from '../intents/payables/payables.parser.ts';
 import { NONE, type IntentParser, type ParseContext, type ParseResult, type ParserInput } from './types.ts';
 import { COLLOQUIAL_VERBS, INTENT_VERBS, verbPattern, WRITE_INTENTS } from './verbs.ts';
 import { undoParser } from './undo.parser.ts';
@@ -45,6 +46,7 @@ const PARSERS: readonly IntentParser[] = [
   undoParser,
   correctParser,
   settingParser,
+  payablesParser,
   aliasParser,
 ];
 

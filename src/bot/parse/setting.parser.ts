@@ -31,12 +31,19 @@ const KEY_WORDS: ReadonlyArray<readonly [string, Key]> = (
     ['到货周期', 'leadTime'], ['补货周期', 'leadTime'], ['备货期', 'leadTime'], ['交期', 'leadTime'], ['交货期', 'leadTime'],
     ['编码', 'sku'], ['货号', 'sku'], ['条码', 'sku'], ['sku', 'sku'], ['SKU', 'sku'],
     ['一件代发', 'mode'], ['代发', 'mode'], ['模式', 'mode'], ['预售', 'mode'], ['普通', 'mode'], ['现货', 'mode'], ['正常', 'mode'],
+    ['取消代发', 'mode'], ['取消预售', 'mode'],
   ] as const
 ).slice().sort((a, b) => b[0].length - a[0].length);
 
 const MODES: Readonly<Record<string, string>> = {
   一件代发: 'dropship', 代发: 'dropship', 预售: 'presale', 普通: 'normal', 现货: 'normal', 正常: 'normal',
+  取消代发: 'normal', 取消预售: 'normal',
 };
+
+// 一件代发's terms after the mode word, in either order: `供应商 老李`, `进价 6`.
+const COST_WORDS = '进价|成本价|成本|拿货价|供货价|代发价';
+const SUPPLIER_TERM = new RegExp(`^(?:供应商|供货商|厂家|上家)\\s*[:：=]?\\s*(\\S+?)(?=\\s|[,，]|${COST_WORDS}|$)`);
+const COST_TERM = new RegExp(`^(?:${COST_WORDS})\\s*[:：=]?\\s*(\\S+)`);
 
 const ZONE_ALIASES: Readonly<Record<string, string>> = {
   北京时间: 'Asia/Shanghai', 北京: 'Asia/Shanghai', 上海: 'Asia/Shanghai', 中国: 'Asia/Shanghai',
@@ -154,10 +161,11 @@ function productSetting(key: Key, word: string, target: Target, value: string): 
       return setting(key, target, value);
     }
     case 'mode': {
-      // `设置 T恤 预售` or `设置 T恤 模式 预售`.
-      const modeWord = word === '模式' ? value : word;
-      const extra = word === '模式' ? '' : value;
+      // `设置 T恤 预售`, `设置 T恤 模式 预售`, `设置 手机壳 代发 供应商 老李 进价 6`.
+      const [modeWord = '', ...tail] = word === '模式' ? value.split(/\s+/) : [word, value];
+      const extra = tail.join(' ').trim();
       const mode = MODES[modeWord];
+      if (mode === 'dropship' && extra.length > 0 && extra !== '模式') return dropship(target, extra);
       if (mode === undefined || (extra.length > 0 && extra !== '模式')) {
         return parseError('BAD_SETTING', `看不懂「${word} ${value}」。模式只有 预售、代发、普通。`, `设置 ${target.name} 预售`);
       }
@@ -166,6 +174,38 @@ function productSetting(key: Key, word: string, target: Target, value: string): 
     default:
       return parseError('BAD_SETTING', `不认识的设置。可以设置：${SETTINGS_LIST}。`, `设置 ${target.name} 预警 10`);
   }
+}
+
+/** `代发 供应商 老李 进价 6`: the supplier and the agreed unit cost, each at most once, in any order. */
+function dropship(target: Target, terms: string): ParseResult {
+  const example = `设置 ${target.name} 代发 供应商 老李 进价 6`;
+  let rest = terms.replace(/^模式\s*/, '');
+  let supplier: string | undefined;
+  let cost: number | undefined;
+  while (rest.length > 0) {
+    const s = supplier === undefined ? SUPPLIER_TERM.exec(rest) : null;
+    const c = s === null && cost === undefined ? COST_TERM.exec(rest) : null;
+    if (s !== null) {
+      supplier = s[1] ?? '';
+      if (supplier.length > 30) return parseError('BAD_SETTING', '供应商名字太长了（最多 30 个字）。', example);
+      rest = rest.slice(s[0].length);
+    } else if (c !== null) {
+      const money = parseMoney(c[1] ?? '');
+      if (money === undefined) return parseError('BAD_SETTING', `进价「${c[1] ?? ''}」不是金额。`, example);
+      if (!money.ok) {
+        return money.code === 'TOO_LARGE' ? tooLarge('金额', c[1] ?? '', example) : parseError('BAD_PRICE', `进价「${c[1] ?? ''}」不对：不能是负数，最多两位小数。`, example);
+      }
+      cost = money.cents;
+      rest = rest.slice(c[0].length);
+    } else {
+      return parseError('BAD_SETTING', `看不懂「${rest}」。代发可以写供应商和进价。`, example);
+    }
+    rest = rest.replace(/^[\s,，]+/, '');
+  }
+  const command: SettingCommand = { intent: 'setting', key: 'mode', value: 'dropship', product: target.name, known: target.product !== undefined };
+  if (supplier !== undefined) command.supplier = supplier;
+  if (cost !== undefined) command.cost = cost;
+  return commandResult(command);
 }
 
 function conversion(m: RegExpExecArray, input: ParserInput): ParseResult {

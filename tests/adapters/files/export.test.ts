@@ -117,7 +117,7 @@ describe('xlsx export', () => {
     const stock = JSON.parse((await exportReport(sources(), { what: 'stock', format: 'json', shop })).buffer.toString('utf8'));
     expect(stock[0]).toEqual({ product: 'T恤', sku: null, unit: '件', location: '默认仓', quantity: 47, avgCost: '20.00', value: '940.00' });
     const csv = (await exportReport(sources(), { what: 'entries', format: 'csv', shop })).buffer.toString('utf8');
-    expect(csv.startsWith('\uFEFF编号,时间,类型,商品,仓库,数量,单价,金额,成本,渠道,往来单位,经办人,撤销的编号,备注,批次\r\n')).toBe(true);
+    expect(csv.startsWith('\uFEFF编号,时间,类型,商品,仓库,数量,单价,金额,成本,渠道,往来单位,经办人,撤销的编号,备注,批次,代发供应商,代发进价\r\n')).toBe(true);
   });
 });
 

@@ -29,6 +29,12 @@ describe('recognising columns by their header', () => {
     expect(m.columns).toMatchObject({ date: 1, kind: 2, product: 3, location: 4, quantity: 5, unitPrice: 6, amount: 7, channel: 9, counterparty: 10 });
   });
 
+  it('ignores the dropship columns of our own entries export rather than reading them as the counterparty or price', () => {
+    const m = matchHeaders(['编号', '时间', '类型', '商品', '仓库', '数量', '单价', '金额', '成本', '渠道', '往来单位', '经办人', '撤销的编号', '备注', '代发供应商', '代发进价'], ENTRY_FIELDS);
+    expect(m.columns).toMatchObject({ unitPrice: 6, counterparty: 10 });
+    expect(m.ignored).toEqual(expect.arrayContaining(['代发供应商', '代发进价']));
+  });
+
   it('keeps the first of two columns for one field', () => {
     const m = matchHeaders(['商品', '名称', '数量'], STOCK_FIELDS);
     expect(m.columns.product).toBe(0);

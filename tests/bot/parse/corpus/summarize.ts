@@ -88,7 +88,18 @@ function summarizeCommand(c: Command, timeZone: string): string {
       return `correct #${c.entryNo} ${changes.map((ch) => `${ch.field}=${ch.field === 'unitPrice' ? yuan(ch.value) : ch.value}`).join(' ')}`;
     }
     case 'setting':
-      return ['setting', c.key, c.product, c.unit !== undefined ? `1${c.unit}=${c.factor}${c.value}` : String(c.value)].filter((s) => s !== undefined).join(' ');
+      return [
+        'setting',
+        c.key,
+        c.product,
+        c.unit !== undefined ? `1${c.unit}=${c.factor}${c.value}` : String(c.value),
+        c.supplier !== undefined ? `supplier=${c.supplier}` : undefined,
+        c.cost !== undefined ? `cost=${yuan(c.cost)}` : undefined,
+      ]
+        .filter((s) => s !== undefined)
+        .join(' ');
+    case 'payables':
+      return `payables ${c.supplier ?? '*'} ${c.period.label}`;
     case 'alias':
       return `alias ${c.product} = ${c.aliases.join(', ')}`;
     case 'help':
