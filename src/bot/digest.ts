@@ -7,6 +7,7 @@ import { collectDigest, type Digest, type DigestWindow, type ReorderCrossing, ty
 import type { DigestQueries } from '../core/digest-queries.ts';
 import type { ShopRecord } from '../core/ports.ts';
 import { percent, qty, yuanGrouped } from './format.ts';
+import { REPOSTING_NOTE } from './replies.ts';
 import { isoDate, localClock, localDate, localDay, parseIsoDate, startOfLocalDay } from '../core/zoned-time.ts';
 
 /** Lines per list before it is cut. */
@@ -17,6 +18,8 @@ export interface RenderOptions {
   seeCost: boolean;
   /** The scheduled send was missed while the bot was down and this copy comes afterwards. */
   late?: boolean | undefined;
+  /** A queued repost is still recomputing costs of the day (an entry was recorded for an earlier date). */
+  reposting?: boolean | undefined;
 }
 
 interface Line {
@@ -26,7 +29,9 @@ interface Line {
 
 /** Words the digest for one chat. */
 export function renderDigest(digest: Digest, options: RenderOptions): string {
-  return digestLines(digest, options.late === true)
+  const lines = digestLines(digest, options.late === true);
+  if (options.reposting) lines.push({ text: REPOSTING_NOTE, ownerOnly: true });
+  return lines
     .filter((l) => options.seeCost || !l.ownerOnly)
     .map((l) => l.text)
     .join('\n');

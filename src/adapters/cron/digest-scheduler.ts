@@ -31,6 +31,8 @@ export interface DigestSchedulerDeps {
   logger: SchedulerLogger;
   /** Names this scheduler in claims and attempts: host, pid and a random id. */
   instanceId: string;
+  /** True while a queued repost is recomputing the shop's costs from before `to` (see repost.ts). */
+  reposting?: (shopId: number, to: Date) => boolean;
 }
 
 /** What one tick did, for tests and logs. */
@@ -83,7 +85,8 @@ export class DigestScheduler {
     if (!due || this.deps.runs.hasRun(shop.id, due.localDate)) return undefined;
     const chats = this.deps.runs.activeChats(shop.id);
     const digest = collectDigest(this.deps.queries, { id: shop.id, name: shop.name, timeZone: shop.timeZone }, digestWindow(now, shop.timeZone, due.localDate));
-    const copies = { owner: renderDigest(digest, { seeCost: true, late: due.late }), staff: renderDigest(digest, { seeCost: false, late: due.late }) };
+    const reposting = this.deps.reposting?.(shop.id, digest.dayTo) ?? false;
+    const copies = { owner: renderDigest(digest, { seeCost: true, late: due.late, reposting }), staff: renderDigest(digest, { seeCost: false, late: due.late }) };
     const deliveries: NewDelivery[] = chats.map((c) => ({ ...c, text: copies[c.audience] }));
     const runId = this.deps.runs.claim({ shopId: shop.id, localDate: due.localDate, scheduledAt: due.scheduledAt, late: due.late, claimedBy: this.deps.instanceId, now, deliveries });
     if (runId === undefined) return undefined;

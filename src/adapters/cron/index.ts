@@ -8,7 +8,8 @@ import { hostname } from 'node:os';
 import cron from 'node-cron';
 import type { DigestQueries } from '../../core/digest-queries.ts';
 import type { DigestRunStore } from '../../core/digest-runs.ts';
-import type { Clock, ShopRecord } from '../../core/ports.ts';
+import type { Clock, QueuedRepost, ShopRecord } from '../../core/ports.ts';
+import { repostingBefore } from '../../core/repost.ts';
 import { DigestScheduler, type DigestOutbox, type SchedulerLogger } from './digest-scheduler.ts';
 import { createLowStockAlerts, type LowStockAlerts } from './low-stock.ts';
 
@@ -20,7 +21,7 @@ export interface DigestApp {
   config: { digest: boolean };
   /** The digest's queries and its runs' records (src/adapters/prisma/sqlite-digest.ts). */
   digestStore: DigestQueries & DigestRunStore;
-  store: { listShops(): ShopRecord[] };
+  store: { listShops(): ShopRecord[]; queuedReposts?(shopId: number): QueuedRepost[] };
   outbox: DigestOutbox;
   clock: Clock;
   logger: SchedulerLogger;
@@ -60,6 +61,7 @@ export function startDigestScheduler(
     clock: app.clock,
     logger: app.logger,
     instanceId: instanceId(),
+    reposting: (shopId, to) => repostingBefore(app.store.queuedReposts?.(shopId) ?? [], to),
   });
   const lowStock = createLowStockAlerts({ queries: store, runs: store, outbox: app.outbox, clock: app.clock, logger: app.logger });
   const tick = async (): Promise<void> => {

@@ -43,6 +43,23 @@ afterEach(async () => {
 });
 
 describe('startDigestScheduler', () => {
+  it('tells the owner, not staff, when the day’s costs are still being recomputed by a queued repost', async () => {
+    app = appWith('on');
+    const shop = app.shop('主店');
+    app.access.bind({ shopId: shop.id, platform: 'telegram', chatId: 'boss', audience: 'owner', title: null }, clock.now());
+    app.access.bind({ shopId: shop.id, platform: 'telegram', chatId: 'staff', audience: 'staff', title: null }, clock.now());
+    const recorded = app.engine.service.record(shop.id, { kind: 'purchase', items: [{ product: '茶叶', quantity: 5, unitPrice: 3000 }] }, source());
+    if (!recorded.ok) throw new Error('purchase refused');
+    const product = recorded.value.entries[0]?.productId as number;
+    // What a backdated entry into a long history leaves behind until the bot finishes it.
+    app.store.transaction((uow) => uow.queueRepost(shop.id, product, { occurredAt: new Date('2026-11-20T00:00:00Z'), seq: 1 }));
+    const handle = startDigestScheduler(app, { schedule: () => ({ stop() {} }) });
+    await handle.started;
+    expect(sent.find((m) => m.chatId === 'boss')?.text).toContain('（成本重算中');
+    expect(sent.find((m) => m.chatId === 'staff')?.text).not.toContain('成本');
+    handle.stop();
+  });
+
   it('sends the due digest at start-up and then on every tick, once', async () => {
     app = appWith('on');
     const shop = app.shop('主店');
