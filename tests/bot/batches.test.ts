@@ -158,7 +158,8 @@ describe('batches consumed first-expiring-first', () => {
     say('进货 牛奶 10箱 单价 30 批次 A1 到期 2027-05-01');
     say('进货 牛奶 10箱 单价 30 批次 A2 到期 2027-03-01');
     const moved = say('调拨 牛奶 12箱 到 门店');
-    expect(moved).toContain('出自 批次 A2（2027-03-01 到期） 10箱、批次 A1（2027-05-01 到期） 2箱');
+    expect(moved).toContain('📦 #3 出自 批次 A2（2027-03-01 到期） 10箱、批次 A1（2027-05-01 到期） 2箱');
+    expect(moved).not.toContain('📦 #4');
     expect(batches('牛奶')).toEqual({ A1: 8, A2: 0, '门店:A2': 10, '门店:A1': 2 });
     const query = say('查 牛奶');
     expect(query).toContain('  · 默认仓 批次 A1 8箱 2027-05-01 到期');
