@@ -170,6 +170,21 @@ describe('batches consumed first-expiring-first', () => {
   });
 });
 
+describe('batches of a 预售 product', () => {
+  it('puts into the batch only what is left after the goods owed to buyers', () => {
+    say('进货 月饼 2盒 单价 30 批次 M1 到期 2027-01-31');
+    say('设置 月饼 预售');
+    expect(say('卖了 月饼 5盒 单价 60')).toContain('📦 #2 出自 批次 M1（2027-01-31 到期） 2盒');
+    const arrived = say('进货 月饼 10盒 单价 30 批次 M2 到期 2027-02-28');
+    expect(arrived).toContain('→ 库存 7盒');
+    expect(arrived).toContain('📦 #3 入 批次 M2（2027-02-28 到期） 7盒');
+    expect(batches('月饼')).toEqual({ M1: 0, M2: 7 });
+    say('撤销');
+    expect(batches('月饼')).toEqual({ M1: 0, M2: 0 });
+    expectMovesAddUp();
+  });
+});
+
 describe('the entries export', () => {
   it('names the batches each entry moved, with their dates in the shop’s zone', async () => {
     say('进货 牛奶 100箱 单价 30 批次 A1101 到期 2027-05-01');
