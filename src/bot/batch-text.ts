@@ -50,7 +50,8 @@ export function batchMoveLines(batches: readonly BatchLine[], entries: readonly 
   for (const b of batches) bySeq.set(b.entrySeq, [...(bySeq.get(b.entrySeq) ?? []), b]);
   for (const [seq, moves] of bySeq) {
     const entry = entries.find((e) => e.seq === seq);
-    if (!entry) continue;
+    // A transfer's arriving half holds the same batches its leaving half names.
+    if (!entry || entry.kind === 'transfer_in') continue;
     const into = (moves[0]?.qtyMilli ?? 0) > 0;
     const parts = moves.map((m) => {
       const date = m.code !== null && m.expiresAt !== null ? `（${localDate(m.expiresAt, view.timeZone)} 到期）` : '';

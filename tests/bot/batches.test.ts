@@ -158,13 +158,29 @@ describe('batches consumed first-expiring-first', () => {
     say('进货 牛奶 10箱 单价 30 批次 A1 到期 2027-05-01');
     say('进货 牛奶 10箱 单价 30 批次 A2 到期 2027-03-01');
     const moved = say('调拨 牛奶 12箱 到 门店');
-    expect(moved).toContain('出自 批次 A2（2027-03-01 到期） 10箱、批次 A1（2027-05-01 到期） 2箱');
+    expect(moved).toContain('📦 #3 出自 批次 A2（2027-03-01 到期） 10箱、批次 A1（2027-05-01 到期） 2箱');
+    expect(moved).not.toContain('📦 #4');
     expect(batches('牛奶')).toEqual({ A1: 8, A2: 0, '门店:A2': 10, '门店:A1': 2 });
     const query = say('查 牛奶');
     expect(query).toContain('  · 默认仓 批次 A1 8箱 2027-05-01 到期');
     expect(query).toContain('  · 门店 批次 A2 10箱 2027-03-01 到期');
     say('撤销');
     expect(batches('牛奶')).toEqual({ A1: 10, A2: 10, '门店:A2': 0, '门店:A1': 0 });
+    expectMovesAddUp();
+  });
+});
+
+describe('batches of a 预售 product', () => {
+  it('puts into the batch only what is left after the goods owed to buyers', () => {
+    say('进货 月饼 2盒 单价 30 批次 M1 到期 2027-01-31');
+    say('设置 月饼 预售');
+    expect(say('卖了 月饼 5盒 单价 60')).toContain('📦 #2 出自 批次 M1（2027-01-31 到期） 2盒');
+    const arrived = say('进货 月饼 10盒 单价 30 批次 M2 到期 2027-02-28');
+    expect(arrived).toContain('→ 库存 7盒');
+    expect(arrived).toContain('📦 #3 入 批次 M2（2027-02-28 到期） 7盒');
+    expect(batches('月饼')).toEqual({ M1: 0, M2: 7 });
+    say('撤销');
+    expect(batches('月饼')).toEqual({ M1: 0, M2: 0 });
     expectMovesAddUp();
   });
 });
