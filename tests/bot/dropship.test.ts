@@ -88,6 +88,7 @@ describe('设置 代发 with a supplier and an agreed cost', () => {
     expect(reply).toContain('✅ 耳机 模式：一件代发');
     expect(reply).toContain('还没设供应商和进价：设置 耳机 代发 供应商 老李 进价 6（不设进价时按最近一次进价算成本）');
     expect(reply).not.toContain('新商品已建档');
+    expect(reply).toContain('⚠️ 现有库存 10个 不会随代发销售减少；要清掉请发「退供 耳机 10个」或「盘点 耳机 0」。');
     expect(say('设置 充电器 预售')).toContain('没有找到商品「充电器」');
     expect(t.store.products(shop.id).map((p) => p.name)).toEqual(['耳机']);
   });

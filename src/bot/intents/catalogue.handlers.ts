@@ -1,7 +1,7 @@
 import type { ProductSetting } from '../../core/catalogue.service.ts';
 import type { ProductMode, ProductRecord, ShopRecord } from '../../core/ports.ts';
 import type { Command } from '../command.ts';
-import { yuanGrouped } from '../format.ts';
+import { qty, yuanGrouped } from '../format.ts';
 import { conversionReply } from '../replies.ts';
 import type { Handler, HandlerServices } from './handler.ts';
 
@@ -60,7 +60,11 @@ function setting(bot: HandlerServices, shop: ShopRecord, command: Extract<Comman
     case 'mode': {
       const label = { normal: '普通（不许超卖）', presale: '预售（允许负库存，显示待发）', dropship: '一件代发（只记收入和成本，不动库存）' }[set.value];
       const head = `✅ ${product.name} 模式：${label ?? set.value}`;
-      return set.value === 'dropship' ? `${head}${dropshipTerms(product, seeCost)}${created ? '\n（新商品已建档）' : ''}` : head;
+      if (set.value !== 'dropship') return head;
+      // Stock already on hand is not sold from any more: say so rather than let it sit unnoticed.
+      const onHand = bot.store.stock(shop.id, product.id).reduce((sum, r) => sum + r.qtyMilli, 0);
+      const left = onHand > 0 ? `\n⚠️ 现有库存 ${qty(onHand, product.unit)} 不会随代发销售减少；要清掉请发「退供 ${product.name} ${qty(onHand, product.unit)}」或「盘点 ${product.name} 0」。` : '';
+      return `${head}${dropshipTerms(product, seeCost)}${left}${created ? '\n（新商品已建档）' : ''}`;
     }
     case 'sku':
       bot.invalidate(shop.id); // the code is a name the parser accepts from now on
