@@ -127,7 +127,7 @@ describe('importing a 淘宝 export', () => {
   });
 
   it('records a refund that shows up in a later export, once', async () => {
-    const paid = fixture('taobao-qianniu.csv').toString('utf8').replace('交易成功,没有申请退款,0.00', '交易成功,没有申请退款,0.00');
+    const paid = fixture('taobao-qianniu.csv').toString('utf8');
     await importOrders(target, Buffer.from(paid), 'week1.csv');
     // A week later the first order came back: the same line now says 退款成功.
     const later = paid.replace('108.00,交易成功,没有申请退款,0.00', '108.00,交易关闭,退款成功,108.00');
