@@ -34,13 +34,13 @@ export function formatOrderSummary(s: OrderImportSummary, options: { maxListed?:
     lines.push(`❓ 没对上商品，没有记账 ${unmatchedLines} 行：`);
     for (const u of s.unmatched.slice(0, max)) {
       const code = u.skuCode !== '' ? `，编码 ${u.skuCode}` : '';
-      const hint = u.suggestions.length > 0 ? ` 你是不是要找：${u.suggestions.join('、')}？` : '';
+      const hint = u.suggestions.length > 0 ? `你是不是要找：${u.suggestions.join('、')}？` : '';
       lines.push(`  「${u.title}」（第 ${u.rows.join('、')} 行${code}）${hint}`);
     }
     if (s.unmatched.length > max) lines.push(`  …共 ${s.unmatched.length} 种，只列出前 ${max} 种`);
     const example = s.unmatched.find((u) => u.suggestions.length > 0);
     lines.push(
-      `  给商品设置编码（设置 商品 编码 商家编码）或把平台标题设为别名${example ? `（例：别名 ${example.suggestions[0]} ${shortTitle(example.title)}）` : '（别名 商品 平台标题）'}后再导入这个文件，已记的行不会重复。`,
+      `  给商品设置编码（设置 商品 编码 商家编码）或把平台标题设为别名${example ? `（例：别名 ${example.suggestions[0]} ${shortTitle(example.name)}）` : '（别名 商品 平台标题）'}后再导入这个文件，已记的行不会重复。`,
     );
   }
   if (s.problems.length > 0) {

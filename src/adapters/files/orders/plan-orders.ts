@@ -43,7 +43,10 @@ export interface OrderWrite {
 
 /** Order lines whose product is not in the catalogue, by what the file calls it. */
 export interface UnmatchedTitle {
+  /** The title with its variant, as listed. */
   title: string;
+  /** The platform's title alone: what an alias has to be for every variant to match. */
+  name: string;
   skuCode: string;
   rows: number[];
   suggestions: string[];
@@ -114,7 +117,7 @@ export function planOrders(file: OrderTable, store: InventoryStore, shopId: numb
     if (!product) {
       const title = [line.title, line.spec].filter((s) => s !== '').join(' ') || line.skuCode;
       const key = `${title}\u0001${line.skuCode}`;
-      const entry = unmatched.get(key) ?? { title, skuCode: line.skuCode, rows: [], suggestions: products.suggest(line.title || line.skuCode) };
+      const entry = unmatched.get(key) ?? { title, name: line.title || line.skuCode, skuCode: line.skuCode, rows: [], suggestions: products.suggest(line.title || line.skuCode) };
       entry.rows.push(line.row);
       unmatched.set(key, entry);
       continue;

@@ -129,7 +129,7 @@ export const ORDER_LAYOUTS: readonly OrderLayout[] = [
       createdAt: ['订单创建时间', '创建时间', '下单时间'],
       refundedAt: ['退款完成时间', '退款时间'],
     },
-    amountRule: '淘宝/天猫按每个子订单的「买家实付金额」记（优惠已分摊，不含运费）；没有这列时按 商品价格 × 购买数量',
+    amountRule: '淘宝/天猫按每个子订单的「买家实付金额」记；没有这列时按 商品价格 × 购买数量',
     verified: true,
   },
   {

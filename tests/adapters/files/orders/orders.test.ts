@@ -110,7 +110,8 @@ describe('importing a 淘宝 export', () => {
     expect(report).toContain('↩️ 已记退货 1 行（退款成功的订单）：数量 1，退款 59.00 元');
     expect(report).toContain('⏭️ 跳过 2 行：交易关闭 1 行、等待买家付款 1 行（没有成交，不记账）');
     expect(report).toContain('❓ 没对上商品，没有记账 2 行：');
-    expect(report).toContain('「短裤子」（第 9 行） 你是不是要找：短裤');
+    expect(report).toContain('「短裤子」（第 9 行）你是不是要找：短裤？');
+    expect(report).toContain('（例：别名 短裤 短裤子）后再导入这个文件，已记的行不会重复。');
   });
 
   it('writes nothing the second time and says the lines were there', async () => {
@@ -124,6 +125,16 @@ describe('importing a 淘宝 export', () => {
     const report = formatOrderSummary(again);
     expect(report).toContain('之前已导入过 5 笔（同一平台、订单号和商品行），这次没有重复记录。');
     expect(report).toContain('没有要导入的新内容，账本没有变化。');
+  });
+
+  it('records just the fixed line when the file is imported again after an alias is added', async () => {
+    await importOrders(target, fixture('taobao-qianniu.csv'), 'taobao-qianniu.csv');
+    const shorts = t.store.products(target.shop.id).find((p) => p.name === '短裤')?.id as number;
+    t.store.addAlias(target.shop.id, shorts, '短裤子');
+    const s = await importOrders(target, fixture('taobao-qianniu.csv'), 'taobao-qianniu.csv');
+    expect([s.sales.lines, s.sales.amount, s.duplicates]).toEqual([1, 3500, 5]);
+    expect(s.unmatched.map((u) => u.title)).toEqual(['冰丝防晒衣女 颜色分类:浅蓝']);
+    expect(stock('短裤')).toBe(28_000);
   });
 
   it('records a refund that shows up in a later export, once', async () => {
