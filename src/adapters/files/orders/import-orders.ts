@@ -33,6 +33,8 @@ export interface OrderImportSummary {
   unmatched: UnmatchedTitle[];
   /** Rows that could not be read, and lines the ledger refused (not enough stock …). */
   problems: { row: number; reason: string }[];
+  /** Lines refunded in part: recorded as sales only. */
+  partialRefunds: OrderPlan['partialRefunds'];
   /** The ledger changed. */
   written: boolean;
   fatal?: string | undefined;
@@ -78,6 +80,7 @@ export async function importOrders(target: ImportTarget, bytes: Uint8Array, file
     unknownStatus: plan.unknownStatus,
     unmatched: plan.unmatched,
     problems: [...plan.problems],
+    partialRefunds: plan.partialRefunds,
   };
   if (dryRun) previewWrites(target, plan, summary);
   else await applyWrites(target, plan, summary, options.onProgress);
@@ -162,6 +165,7 @@ function emptySummary(file: string, dryRun: boolean, table?: Table): OrderImport
     unknownStatus: [],
     unmatched: [],
     problems: [],
+    partialRefunds: [],
     written: false,
     ms: 0,
   };

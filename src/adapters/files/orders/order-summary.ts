@@ -43,6 +43,10 @@ export function formatOrderSummary(s: OrderImportSummary, options: { maxListed?:
       `  给商品设置编码（设置 商品 编码 商家编码）或把平台标题设为别名${example ? `（例：别名 ${example.suggestions[0]} ${shortTitle(example.name)}）` : '（别名 商品 平台标题）'}后再导入这个文件，已记的行不会重复。`,
     );
   }
+  if (s.partialRefunds.length > 0) {
+    const rows = s.partialRefunds.slice(0, max).map((r) => `第 ${r.row} 行（订单 ${r.orderNo}，退 ${formatYuan(r.refund)} / 实付 ${formatYuan(r.paid)} 元）`).join('、');
+    lines.push(`💬 部分退款 ${s.partialRefunds.length} 行，只记了销售（不知道退回了几件）：${rows}。有货退回的，请在聊天里记「退货 商品 数量 退款 金额」。`);
+  }
   if (s.problems.length > 0) {
     lines.push(`⚠️ 没有记账 ${s.problems.length} 行：`);
     for (const p of s.problems.slice(0, max)) lines.push(`  第 ${p.row} 行：${p.reason}`);

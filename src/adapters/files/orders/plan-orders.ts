@@ -23,6 +23,9 @@ interface OrderLine {
   qtyMilli: number;
   state: OrderLineState;
   status: string;
+  refundStatus: string;
+  /** The line has a 子订单 number of its own (a repeated row is the same line, not a second one). */
+  hasSubOrder: boolean;
   at: Date;
   refundedAt: Date | undefined;
   unitPrice: number | undefined;
@@ -64,6 +67,8 @@ export interface OrderPlan {
   unmatched: UnmatchedTitle[];
   /** Rows that cannot be read (no order number, a bad quantity or date). */
   problems: { row: number; reason: string }[];
+  /** Refunds of part of a line's money: the sale is recorded, the return is not (how many came back is unknown). */
+  partialRefunds: { row: number; orderNo: string; refund: number; paid: number }[];
 }
 
 const text = (cells: Cell[], i: number | undefined): string => (i === undefined ? '' : cleanId(cellText(cells[i])));
@@ -84,7 +89,7 @@ const blank = (value: string) => value === '' || value === '-' || value === '--'
  */
 export function planOrders(file: OrderTable, store: InventoryStore, shopId: number, timeZone: string): OrderPlan {
   const col = file.columns;
-  const plan: OrderPlan = { rows: file.table.rows.length, orders: 0, writes: [], cancelled: new Map(), unknownStatus: [], unmatched: [], problems: [] };
+  const plan: OrderPlan = { rows: file.table.rows.length, orders: 0, writes: [], cancelled: new Map(), unknownStatus: [], unmatched: [], problems: [], partialRefunds: [] };
   const lines: OrderLine[] = [];
   const seenLines = new Map<string, number>();
   const orders = new Set<string>();
@@ -92,11 +97,11 @@ export function planOrders(file: OrderTable, store: InventoryStore, shopId: numb
     const line = readLine(row, cells, col, timeZone, plan.problems);
     if (!line) continue;
     orders.add(line.orderNo);
-    // The same product twice in one order (a gift line) stays two lines.
+    // The same product twice in one order (a gift line) stays two lines; a 子订单 number is one line however often it is listed.
     const key = `${line.orderNo}\u0001${line.line}`;
     const n = (seenLines.get(key) ?? 0) + 1;
     seenLines.set(key, n);
-    if (n > 1) line.line = `${line.line}#${n}`;
+    if (n > 1 && !line.hasSubOrder) line.line = `${line.line}#${n}`;
     lines.push(line);
   }
   plan.orders = orders.size;
@@ -137,7 +142,10 @@ export function planOrders(file: OrderTable, store: InventoryStore, shopId: numb
       text: `${label} ${product}×${quantity}`,
       req: { kind: 'sale', items: [{ product, quantity, total: amount }], occurredAt: line.at, channel: file.channel },
     });
-    if (line.state === 'refunded') {
+    const refund = line.refundAmount !== undefined && line.refundAmount > 0 ? line.refundAmount : amount;
+    if (line.state === 'refunded' && (refund < amount || /部分/.test(line.refundStatus))) {
+      plan.partialRefunds.push({ row: line.row, orderNo: line.orderNo, refund, paid: amount });
+    } else if (line.state === 'refunded') {
       plan.writes.push({
         row: line.row,
         orderNo: line.orderNo,
@@ -146,7 +154,7 @@ export function planOrders(file: OrderTable, store: InventoryStore, shopId: numb
         text: `${label} 退款 ${product}×${quantity}`,
         req: {
           kind: 'customerReturn',
-          items: [{ product, quantity, total: Math.min(line.refundAmount ?? amount, amount) }],
+          items: [{ product, quantity, total: refund }],
           // A refund is after its sale, even when the file has no refund time.
           occurredAt: line.refundedAt && line.refundedAt > line.at ? line.refundedAt : line.at,
           channel: file.channel,
@@ -200,6 +208,8 @@ function readLine(row: number, cells: Cell[], col: Partial<Record<OrderField, nu
     qtyMilli: qty.value.milli,
     state,
     status: status || '（空）',
+    refundStatus,
+    hasSubOrder: !blank(sub),
     at: at ?? new Date(0),
     refundedAt: firstDate(cells, [col.refundedAt], timeZone),
     unitPrice: figures.unitPrice as number | undefined,

@@ -148,6 +148,22 @@ describe('importing a 淘宝 export', () => {
     expect(stock('T恤')).toBe(50_000);
   });
 
+  it('records only the sale of a line refunded in part, and says so', async () => {
+    const text = fixture('taobao-qianniu.csv').toString('utf8').replace('交易关闭,退款成功,59.00', '交易成功,退款成功,20.00');
+    const s = await importOrders(target, Buffer.from(text), 'a.csv');
+    expect([s.sales.lines, s.returns.lines]).toEqual([4, 0]);
+    expect(s.partialRefunds).toEqual([{ row: 5, orderNo: '4104400003', refund: 2000, paid: 5900 }]);
+    expect(stock('T恤')).toBe(47_000);
+    expect(formatOrderSummary(s)).toContain('💬 部分退款 1 行，只记了销售（不知道退回了几件）：第 5 行（订单 4104400003，退 20.00 / 实付 59.00 元）。');
+  });
+
+  it('counts a 子订单 listed twice as one line', async () => {
+    const lines = fixture('taobao-qianniu.csv').toString('utf8').split('\n');
+    const s = await importOrders(target, Buffer.from([...lines.slice(0, 2), lines[1], ...lines.slice(2)].join('\n')), 'a.csv');
+    expect(s.sales.lines).toBe(4);
+    expect(stock('T恤')).toBe(48_000);
+  });
+
   it('previews without writing, on the same numbers', async () => {
     const preview = await importOrders(target, fixture('taobao-qianniu.csv'), 'a.csv', { dryRun: true });
     expect(preview.sales.lines).toBe(4);
