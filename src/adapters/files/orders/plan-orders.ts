@@ -237,15 +237,16 @@ function firstDate(cells: Cell[], columns: (number | undefined)[], timeZone: str
 function allocateOrderAmounts(lines: OrderLine[]): void {
   const byOrder = new Map<string, OrderLine[]>();
   for (const l of lines) {
-    if (l.orderAmount === undefined || l.lineAmount !== undefined) continue;
+    if (l.lineAmount !== undefined) continue;
     const list = byOrder.get(l.orderNo) ?? [];
     list.push(l);
     byOrder.set(l.orderNo, list);
   }
   for (const list of byOrder.values()) {
+    // Written on every line, or only on the order's first: either way it is the order's.
+    const total = list.find((l) => l.orderAmount !== undefined)?.orderAmount;
     const counted = list.filter((l) => l.state === 'sale' || l.state === 'refunded');
-    if (counted.length === 0) continue;
-    const total = (counted[0] as OrderLine).orderAmount as number;
+    if (total === undefined || counted.length === 0) continue;
     const shares = splitAmount(total, counted.map((l) => (l.unitPrice === undefined ? 0 : mulDivRound(l.unitPrice, l.qtyMilli, MILLI))));
     counted.forEach((l, i) => {
       l.orderAmount = shares[i] ?? 0;

@@ -214,6 +214,14 @@ describe('importing the other layouts', () => {
     expect(formatOrderSummary(s)).toContain('❔ 订单状态不认识，没有记账 1 行：第 5 行「(删除)锁定」');
   });
 
+  it('京东: an order amount written on the first line only is still the whole order\'s', async () => {
+    const text = fixture('jd.csv').toString('utf8').replace('39.00,157.00,147.00,0.00,147.00,', '39.00,,,,,');
+    expect(text).not.toBe(fixture('jd.csv').toString('utf8'));
+    const s = await importOrders(target, Buffer.from(text), 'jd.csv');
+    expect(orderEntries().filter((e) => e.kind === 'sale').map((e) => e.amount)).toEqual([11048, 3652]);
+    expect(s.sales.amount).toBe(14700);
+  });
+
   it('guessed layouts say so in the report', async () => {
     const s = await importOrders(target, fixture('快手订单.csv'), '快手订单.csv');
     expect([s.platform, s.sales.lines, s.sales.amount]).toEqual(['快手小店', 1, 3600]);
