@@ -126,7 +126,9 @@ export const ORDER_LAYOUTS: readonly OrderLayout[] = [
       status: ['订单状态', '子订单状态'],
       refundStatus: ['退款状态', '售后状态'],
       paidAt: ['订单付款时间', '付款时间'],
-      createdAt: ['订单创建时间', '创建时间', '下单时间'],
+      // The 子订单 sheet may carry no order time (the importer we read took times from the 主订单 sheet);
+      // then the ship time is the sale's date, and an unshipped paid line is listed, not guessed.
+      createdAt: ['订单创建时间', '创建时间', '下单时间', '发货时间'],
       refundedAt: ['退款完成时间', '退款时间'],
     },
     amountRule: '淘宝/天猫按每个子订单的「买家实付金额」记；没有这列时按 商品价格 × 购买数量',
@@ -151,7 +153,7 @@ export const ORDER_LAYOUTS: readonly OrderLayout[] = [
       paidAt: ['支付时间', '拼单成功时间', '订单成交时间'],
       createdAt: ['订单成交时间'],
     },
-    amountRule: '拼多多按「商家实收金额」记（店铺优惠已扣，平台优惠由平台补给商家，都算在内）',
+    amountRule: '拼多多按「商家实收金额」记',
     verified: true,
   },
   {

@@ -1,5 +1,5 @@
 import { readTable, TableError, type Table } from '../table.ts';
-import { layoutColumns, layoutsBySignature, looksLikeOrderHeader, platformOfWords, PLATFORM_NAMES, type OrderField, type OrderLayout } from './platforms.ts';
+import { headerKeys, layoutColumns, layoutsBySignature, looksLikeOrderHeader, platformOfWords, PLATFORM_NAMES, type OrderField, type OrderLayout } from './platforms.ts';
 
 /** An order export read and recognised: its table, its platform and where each field is. */
 export interface OrderTable {
@@ -27,6 +27,9 @@ export async function readOrderFile(bytes: Uint8Array, filename: string, platfor
     throw error;
   }
   if (table.headers.length === 0) return { fatal: '表格是空的。', table };
+  if (isTaobaoOrderSheet(table.headers)) {
+    return { fatal: '这是淘宝/天猫的订单表（每个订单一行，没有每件商品的明细）。请在千牛「已卖出的宝贝」导出时选宝贝（子订单）明细，再发那个文件。', table };
+  }
   const named = platform !== undefined ? platformOfWords(platform) : undefined;
   if (platform !== undefined && !named) return { fatal: `不认识平台「${platform}」。可以写：${PLATFORM_NAMES}。`, table };
   const bySignature = layoutsBySignature(table.headers);
@@ -51,6 +54,12 @@ export async function readOrderFile(bytes: Uint8Array, filename: string, platfor
   const missing = missingColumns(columns);
   if (missing) return { fatal: `这是${chosen.layout.label}的订单表，但${missing}。请导出完整的订单明细（含订单号、商品、数量、状态、付款时间）。`, table };
   return { table, layout: chosen.layout, channel: chosen.channel, columns, detectedBy: chosen.detectedBy };
+}
+
+/** 千牛's order-level sheet (订单报表): one row per order, titles joined, no line to record. */
+function isTaobaoOrderSheet(headers: readonly string[]): boolean {
+  const keys = new Set(headerKeys(headers));
+  return keys.has('订单编号') && keys.has('买家应付邮费') && !keys.has('子订单编号') && !keys.has('购买数量');
 }
 
 /** 千牛 names its exports ExportOrderList…/ExportOrderDetailList…; that says 淘宝 when the header does not. */
@@ -80,7 +89,7 @@ export async function looksLikeOrderFile(bytes: Uint8Array, filename: string): P
     if (error instanceof TableError) return false;
     throw error;
   }
-  if (layoutsBySignature(table.headers).length > 0) return true;
+  if (layoutsBySignature(table.headers).length > 0 || isTaobaoOrderSheet(table.headers)) return true;
   const named = platformOfWords(filename.replace(/\.(xlsx|xlsm|csv)$/i, '')) ?? fileNameHint(filename);
   return named !== undefined && looksLikeOrderHeader(table.headers);
 }

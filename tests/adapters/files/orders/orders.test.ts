@@ -72,6 +72,12 @@ describe('recognising the platform from the header row', () => {
     expect('fatal' in read && read.fatal).toBe('这是拼多多的订单表，但找不到订单状态列（要靠它跳过已关闭、未付款的订单）。请导出完整的订单明细（含订单号、商品、数量、状态、付款时间）。');
   });
 
+  it('refuses 千牛\'s order-level sheet with what to export instead', async () => {
+    const sheet = Buffer.from('订单编号,买家会员名,买家应付货款,买家应付邮费,总金额,买家实际支付金额,订单状态,订单创建时间,订单付款时间,宝贝标题,宝贝种类,宝贝总数量\n1001,tb1,59,0,59,59,交易成功,2026-11-20 10:00,2026-11-20 10:01,夏季纯棉T恤男,1,1\n');
+    const read = await readOrderFile(sheet, 'ExportOrderList202611.csv');
+    expect('fatal' in read && read.fatal).toBe('这是淘宝/天猫的订单表（每个订单一行，没有每件商品的明细）。请在千牛「已卖出的宝贝」导出时选宝贝（子订单）明细，再发那个文件。');
+  });
+
   it('reads the same lines from a GBK file as from UTF-8', async () => {
     const utf8 = await readOrderFile(fixture('taobao-qianniu.csv'), 'a.csv');
     const gbk = await readOrderFile(iconv.encode(fixture('taobao-qianniu.csv').toString('utf8'), 'gbk'), 'a.csv');
@@ -162,6 +168,14 @@ describe('importing a 淘宝 export', () => {
     const s = await importOrders(target, Buffer.from([...lines.slice(0, 2), lines[1], ...lines.slice(2)].join('\n')), 'a.csv');
     expect(s.sales.lines).toBe(4);
     expect(stock('T恤')).toBe(48_000);
+  });
+
+  it('dates a 子订单 sheet without order times by its ship time, and lists a paid line not shipped yet', async () => {
+    const text = fixture('taobao-qianniu.csv').toString('utf8').replace(',订单付款时间,订单创建时间,', ',付款备注,创建备注,');
+    const s = await importOrders(target, Buffer.from(text), 'a.csv');
+    expect(s.sales.lines).toBe(4);
+    expect(orderEntries().find((e) => e.kind === 'sale')?.occurredAt).toEqual(new Date('2026-11-20T08:00:00Z'));
+    expect(s.problems.map((p) => p.reason)).toEqual(['订单 4104400006 没有付款时间或下单时间', '订单 4104400007 没有付款时间或下单时间']);
   });
 
   it('previews without writing, on the same numbers', async () => {
