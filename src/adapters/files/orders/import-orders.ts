@@ -98,7 +98,9 @@ function previewWrites(target: ImportTarget, plan: OrderPlan, summary: OrderImpo
   const run = (store: InventoryStore, service: InventoryService) => {
     try {
       store.transaction(() => {
-        tally(service.recordBatch(target.shop.id, plan.writes.map((w) => ({ req: w.req, source: sourceOf(target, w) }))), plan.writes, summary);
+        const recorder = new Recorder(target, service, summary);
+        recorder.chunk(sales(plan));
+        recorder.chunk(recorder.returnsOfRecordedSales(plan));
         throw new Preview();
       });
     } catch (error) {
@@ -113,15 +115,59 @@ function previewWrites(target: ImportTarget, plan: OrderPlan, summary: OrderImpo
 }
 
 async function applyWrites(target: ImportTarget, plan: OrderPlan, summary: OrderImportSummary, onProgress?: (done: number, total: number) => void): Promise<void> {
+  const recorder = new Recorder(target, target.service, summary);
   const total = plan.writes.length;
+  let done = 0;
   onProgress?.(0, total);
-  for (let i = 0; i < total; i += CHUNK) {
-    const chunk = plan.writes.slice(i, i + CHUNK);
-    tally(target.service.recordBatch(target.shop.id, chunk.map((w) => ({ req: w.req, source: sourceOf(target, w) }))), chunk, summary);
-    onProgress?.(Math.min(total, i + CHUNK), total);
-    if (i + CHUNK < total) await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+  const inChunks = async (writes: OrderWrite[]) => {
+    for (let i = 0; i < writes.length; i += CHUNK) {
+      recorder.chunk(writes.slice(i, i + CHUNK));
+      done += Math.min(CHUNK, writes.length - i);
+      onProgress?.(done, total);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  };
+  await inChunks(sales(plan));
+  await inChunks(recorder.returnsOfRecordedSales(plan));
+  onProgress?.(total, total);
   summary.written = summary.sales.lines + summary.returns.lines > 0;
+}
+
+const sales = (plan: OrderPlan): OrderWrite[] => plan.writes.filter((w) => !w.refund);
+
+/**
+ * Records order writes and remembers which sales are in the ledger (now or before), so a refund is
+ * recorded only after its sale: a return whose sale was refused (not enough stock) would bring goods
+ * back that never left.
+ */
+class Recorder {
+  private readonly recordedSales = new Set<string>();
+
+  constructor(
+    private readonly target: ImportTarget,
+    private readonly service: InventoryService,
+    private readonly summary: OrderImportSummary,
+  ) {}
+
+  chunk(writes: readonly OrderWrite[]): void {
+    if (writes.length === 0) return;
+    const results = this.service.recordBatch(this.target.shop.id, writes.map((w) => ({ req: w.req, source: sourceOf(this.target, w) })));
+    tally(results, writes, this.summary);
+    results.forEach((r, i) => {
+      const w = writes[i] as OrderWrite;
+      if (r.ok && !w.refund) this.recordedSales.add(w.source.messageId);
+    });
+  }
+
+  /** The refunds whose sale is in the ledger; the others are listed as not recorded. */
+  returnsOfRecordedSales(plan: OrderPlan): OrderWrite[] {
+    return plan.writes.filter((w) => {
+      if (!w.refund) return false;
+      if (w.saleId !== undefined && this.recordedSales.has(w.saleId)) return true;
+      this.summary.problems.push({ row: w.row, reason: `订单 ${w.orderNo} 的退款没有记：这一行的销售没有记上` });
+      return false;
+    });
+  }
 }
 
 function sourceOf(target: ImportTarget, w: OrderWrite) {

@@ -39,6 +39,8 @@ export interface OrderWrite {
   row: number;
   orderNo: string;
   refund: boolean;
+  /** For a refund: the message id of its sale, which has to be in the ledger first. */
+  saleId?: string | undefined;
   source: OrderLineSource;
   text: string;
   req: WriteRequest;
@@ -150,6 +152,7 @@ export function planOrders(file: OrderTable, store: InventoryStore, shopId: numb
         row: line.row,
         orderNo: line.orderNo,
         refund: true,
+        saleId: orderLineSource(file.layout.id, shopId, line.orderNo, line.line).messageId,
         source: orderLineSource(file.layout.id, shopId, line.orderNo, line.line, true),
         text: `${label} 退款 ${product}×${quantity}`,
         req: {

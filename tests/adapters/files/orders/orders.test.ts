@@ -256,6 +256,18 @@ describe('importing the other layouts', () => {
     expect(s.sales).toEqual({ lines: 3, qtyMilli: 4000, amount: 18500 });
   });
 
+  it('does not record the refund of a sale the ledger refused', async () => {
+    const text = fixture('pinduoduo.csv').toString('utf8').replace(',59.00,59.00,1,2026-11-22 14:00:00,', ',59.00,59.00,60,2026-11-22 14:00:00,');
+    expect(text).not.toBe(fixture('pinduoduo.csv').toString('utf8'));
+    const s = await importOrders(target, Buffer.from(text), 'pdd.csv');
+    expect(s.problems.map((p) => [p.row, p.reason])).toEqual([
+      [5, '订单 261122-512345678901237：T恤 库存不足：默认仓 现有 49件，需要 60件'],
+      [5, '订单 261122-512345678901237 的退款没有记：这一行的销售没有记上'],
+    ]);
+    expect(s.returns.lines).toBe(0);
+    expect(stock('T恤')).toBe(49_000);
+  });
+
   it('lists a line the ledger refuses (not enough stock) and records the others', async () => {
     const text = fixture('pinduoduo.csv').toString('utf8').replace(',72.00,72.00,2,', ',72.00,72.00,40,');
     const s = await importOrders(target, Buffer.from(text), 'pdd.csv');
