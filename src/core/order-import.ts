@@ -20,8 +20,8 @@ export type OrderLineState =
 const REFUNDED = /退款成功|退款完成|已退款|全额退款|售后完成|售后成功|退货退款成功|退货成功/;
 /** An order that never became a sale: closed, cancelled, unpaid. */
 const CANCELLED = /关闭|取消|未付款|待付款|等待买家付款|待支付|未支付|已删除|作废/;
-/** Paid orders, at any stage from 待发货 to 交易成功. */
-const PAID = /已付款|已支付|待发货|等待卖家发货|待出库|等待出库|已出库|备货|已发货|卖家已发货|等待买家确认|待收货|待签收|已签收|已收货|配送|运输|交易成功|已完成|订单完成|完成|成功|拼单成功|待评价|已评价/;
+/** Paid orders, at any stage from 待发货 to 交易成功; a refund still in progress leaves the sale standing. */
+const PAID = /退款中|售后中|退货中|已付款|已支付|待发货|等待卖家发货|待出库|等待出库|已出库|备货|已发货|卖家已发货|等待买家确认|待收货|待签收|已签收|已收货|配送|运输|交易成功|已完成|订单完成|完成|成功|拼单成功|待评价|已评价/;
 
 /**
  * The state of an order line from its order status and its refund / after-sale status. A refund

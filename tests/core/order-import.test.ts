@@ -10,6 +10,8 @@ describe('order line states', () => {
     ['待发货', '', 'sale'],
     ['已发货，待签收', '退款中', 'sale'],
     ['完成', '', 'sale'],
+    ['退款中', '', 'sale'],
+    ['等待付款', '', 'cancelled'],
     ['交易关闭', '', 'cancelled'],
     ['交易关闭', '退款成功', 'refunded'],
     ['已关闭', '售后完成', 'refunded'],

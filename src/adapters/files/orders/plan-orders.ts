@@ -144,7 +144,8 @@ export function planOrders(file: OrderTable, store: InventoryStore, shopId: numb
       text: `${label} ${product}×${quantity}`,
       req: { kind: 'sale', items: [{ product, quantity, total: amount }], occurredAt: line.at, channel: file.channel },
     });
-    const refund = line.refundAmount !== undefined && line.refundAmount > 0 ? line.refundAmount : amount;
+    // A refund above the line's amount (postage refunded with it) returns the line's amount: goods revenue only.
+    const refund = line.refundAmount !== undefined && line.refundAmount > 0 ? Math.min(line.refundAmount, amount) : amount;
     if (line.state === 'refunded' && (refund < amount || /部分/.test(line.refundStatus))) {
       plan.partialRefunds.push({ row: line.row, orderNo: line.orderNo, refund, paid: amount });
     } else if (line.state === 'refunded') {
