@@ -48,6 +48,28 @@ export function createSpreadsheets(sources: SpreadsheetSources): SpreadsheetServ
     ]);
     return { ...exporting, ...importing, ...summary };
   };
+  const orderFiles = async () => {
+    const [importing, reading, summary] = await Promise.all([
+      import('./adapters/files/orders/import-orders.ts'),
+      import('./adapters/files/orders/read-orders.ts'),
+      import('./adapters/files/orders/order-summary.ts'),
+    ]);
+    return { ...importing, ...reading, ...summary };
+  };
+  // Order exports never block on a bad line: each line is recorded at most once, so the rest are
+  // written and a fixed line is picked up by importing the file again.
+  const orderOutcome = async (job: ImportJob, dryRun: boolean, onProgress?: (done: number, total: number) => void): Promise<ImportOutcome> => {
+    const { importOrders, formatOrderSummary, orderLinesToWrite } = await orderFiles();
+    const summary = await importOrders(target(job), job.bytes, job.filename, { dryRun, platform: job.orderPlatform, onProgress });
+    return {
+      report: formatOrderSummary(summary, { maxListed: MAX_PROBLEMS, confirmHint: '（试导入，没有写入任何数据）' }),
+      importedRows: orderLinesToWrite(summary),
+      problems: 0,
+      fatal: summary.fatal !== undefined,
+      written: summary.written,
+      blocked: false,
+    };
+  };
   const target = (job: ImportJob): ImportTarget => ({ store: sources.store, service: sources.service, shop: job.shop, actor: job.actor });
   const outcome = async (summary: ImportSummary, skipBadHint: string): Promise<ImportOutcome> => ({
     report: (await files()).formatImportSummary(summary, { maxProblems: MAX_PROBLEMS, skipBadHint }),
@@ -93,12 +115,17 @@ export function createSpreadsheets(sources: SpreadsheetSources): SpreadsheetServ
       }
       return { name: `${unsafe(shop.name)}-${unsafe(period.label)}-流水利润.xlsx`, rows, stream: readOnce(path) };
     },
-    detectKind: async (bytes, filename) => (await files()).detectImportKind(bytes, filename),
+    async detectKind(bytes, filename) {
+      if (await (await orderFiles()).looksLikeOrderFile(bytes, filename)) return 'orders';
+      return (await files()).detectImportKind(bytes, filename);
+    },
     async preview(job, options) {
+      if (job.kind === 'orders') return orderOutcome(job, true);
       const { previewImport } = await files();
       return outcome(await previewImport(target(job), job.kind, job.bytes, job.filename), options.skipBadHint);
     },
     async importFile(job, options) {
+      if (job.kind === 'orders') return orderOutcome(job, false, options.onProgress);
       const { importFile } = await files();
       return outcome(await importFile(target(job), job.kind, job.bytes, job.filename, { skipBad: options.skipBad, onProgress: options.onProgress }), options.skipBadHint);
     },

@@ -157,8 +157,11 @@ export const commandSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('help'), topic: z.string().optional() }),
   // Spreadsheets (src/bot/files): owners, in their private chat.
   z.object({ intent: z.literal('export'), what: z.enum(['entries', 'stock']), period: periodSchema.optional() }),
-  /** A spreadsheet sent to the bot, or on the console `导入 <path>`; `kind` when the words say 库存 or 流水. */
-  z.object({ intent: z.literal('importFile'), path: z.string().min(1).optional(), kind: z.enum(['stock', 'entries']).optional() }),
+  /**
+   * A spreadsheet sent to the bot, or on the console `导入 <path>`; `kind` when the words say 库存, 流水
+   * or 订单; `platform` when they name the shop back-end an order export comes from (快手, 天猫 …).
+   */
+  z.object({ intent: z.literal('importFile'), path: z.string().min(1).optional(), kind: z.enum(['stock', 'entries', 'orders']).optional(), platform: z.string().min(1).optional() }),
   z.object({ intent: z.literal('confirmImport'), skipBad: z.boolean() }),
   z.object({ intent: z.literal('cancelImport') }),
 ]);

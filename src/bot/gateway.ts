@@ -10,7 +10,7 @@ import { yuan } from './format.ts';
 import { maskCost } from './mask-cost.ts';
 import { localTime } from '../core/zoned-time.ts';
 import { helpText } from './help.ts';
-import { buildCatalogue, importKindOfCaption, mentionsFileVerb, parseMessage, readMessage, type MessageParse } from './parse/index.ts';
+import { buildCatalogue, importKindOfCaption, mentionsFileVerb, orderPlatformOfCaption, parseMessage, readMessage, type MessageParse } from './parse/index.ts';
 import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
 import { INTERNAL_ERROR_TEXT, REMOVED_TEXT, refusalText, UNBOUND_TEXT, type BotRefusal } from './refusals.ts';
 
@@ -185,7 +185,8 @@ export class ChatGateway {
     let command: FileCommand;
     if (message.file !== undefined) {
       const kind = importKindOfCaption(message.file.caption);
-      command = kind === undefined ? { intent: 'importFile' } : { intent: 'importFile', kind };
+      const platform = kind === 'orders' ? orderPlatformOfCaption(message.file.caption) : undefined;
+      command = { intent: 'importFile', ...(kind === undefined ? {} : { kind }), ...(platform === undefined ? {} : { platform }) };
     } else {
       const parsed = this.engine.parse(message.text, shop);
       if (parsed.kind !== 'command' || !isFileCommand(parsed.command)) return this.answer(message);

@@ -15,7 +15,8 @@ const PROGRESS_ROWS = 2000;
 class DryRunShop extends Error {}
 
 /**
- * `jxc import stock|entries FILE.xlsx|FILE.csv [--shop 店名] [--dry-run] [--skip-bad] [--date 日期]`:
+ * `jxc import stock|entries FILE.xlsx|FILE.csv [--shop 店名] [--dry-run] [--skip-bad] [--date 日期]`
+ * (and `jxc import orders FILE`, see importOrdersCommand):
  * validates the whole file, lists every bad row, and imports only when all rows are good (or with
  * --skip-bad). Prints the summary; exit code 1 when rows were bad or the file unreadable.
  */
@@ -30,6 +31,7 @@ export async function importCommand(app: App, args: string[], stdout: NodeJS.Wri
         'dry-run': { type: 'boolean' },
         'skip-bad': { type: 'boolean' },
         date: { type: 'string' },
+        platform: { type: 'string' },
       },
     });
   } catch (error) {
@@ -37,8 +39,8 @@ export async function importCommand(app: App, args: string[], stdout: NodeJS.Wri
     return 2;
   }
   const [kind, file, ...extra] = parsed.positionals;
-  if (kind !== 'stock' && kind !== 'entries') {
-    stderr.write(`要导入什么？stock（期初库存）或 entries（流水）。\n${USAGE}`);
+  if (kind !== 'stock' && kind !== 'entries' && kind !== 'orders') {
+    stderr.write(`要导入什么？stock（期初库存）、entries（流水）或 orders（平台订单导出）。\n${USAGE}`);
     return 2;
   }
   if (file === undefined || extra.length > 0) {
@@ -59,6 +61,7 @@ export async function importCommand(app: App, args: string[], stdout: NodeJS.Wri
     stderr.write(`${found.error}\n`);
     return 2;
   }
+  if (kind === 'orders') return importOrdersCommand(app, found, bytes, basename(file), { dryRun, platform: parsed.values.platform }, stdout, stderr);
   let asOf: Date | undefined;
   if (parsed.values.date !== undefined) {
     const period = await parseDateArg(parsed.values.date, found.shop?.timeZone ?? app.config.timeZone);
@@ -109,6 +112,32 @@ export async function importCommand(app: App, args: string[], stdout: NodeJS.Wri
   }
   stdout.write(`${formatImportSummary(summary, { skipBadHint: '加 --skip-bad' })}\n`);
   return summary.fatal || (summary.problems.length > 0 && !skipBad) ? 1 : 0;
+}
+
+/**
+ * `jxc import orders FILE [--platform 淘宝] [--dry-run]`: a shop back-end's order export as sales on
+ * the platform's channel (see src/adapters/files/orders). Exit code 1 when the file is unreadable or
+ * some lines were not recorded (unmatched titles, unknown states, refused lines).
+ */
+async function importOrdersCommand(
+  app: App,
+  found: { shop: ShopRecord } | { create: string },
+  bytes: Buffer,
+  name: string,
+  options: { dryRun: boolean; platform: string | undefined },
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
+): Promise<number> {
+  if (!('shop' in found) || found.shop === undefined) {
+    stderr.write(`还没有店铺「${'create' in found ? found.create : ''}」。订单要对上已有的商品：先导入期初库存（jxc import stock）或在聊天里开店。\n`);
+    return 2;
+  }
+  const { importOrders } = await import('../adapters/files/orders/import-orders.ts');
+  const { formatOrderSummary } = await import('../adapters/files/orders/order-summary.ts');
+  const summary = await importOrders({ store: app.store, service: app.engine.service, shop: found.shop, actor: actorOf() }, bytes, name, options);
+  stdout.write(`${formatOrderSummary(summary)}\n`);
+  const left = summary.problems.length + summary.unknownStatus.length + summary.unmatched.length;
+  return summary.fatal !== undefined || left > 0 ? 1 : 0;
 }
 
 /** The shop named by --shop (created when new), or the only / configured one. */

@@ -83,7 +83,7 @@ describe('jxc import stock', () => {
     expect(missing.stderr).toContain('文件不存在');
     const none = await jxc(['import', 'things'], { databaseUrl });
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('stock（期初库存）或 entries（流水）');
+    expect(none.stderr).toContain('stock（期初库存）、entries（流水）或 orders（平台订单导出）');
   });
 });
 

@@ -7,6 +7,7 @@ interface Row {
   chatId: string;
   userId: string;
   kind: string;
+  orderPlatform: string | null;
   filename: string;
   bytes: Buffer;
   expiresAt: number;
@@ -21,12 +22,12 @@ export class SqlitePendingImports implements PendingImports {
     this.s = {
       expire: p('DELETE FROM PendingImport WHERE expiresAt <= ?'),
       put: p(
-        `INSERT INTO PendingImport (shopId, platform, chatId, userId, kind, filename, bytes, createdAt, expiresAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(platform, chatId) DO UPDATE SET shopId = excluded.shopId, userId = excluded.userId, kind = excluded.kind, filename = excluded.filename,
+        `INSERT INTO PendingImport (shopId, platform, chatId, userId, kind, orderPlatform, filename, bytes, createdAt, expiresAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(platform, chatId) DO UPDATE SET shopId = excluded.shopId, userId = excluded.userId, kind = excluded.kind, orderPlatform = excluded.orderPlatform, filename = excluded.filename,
            bytes = excluded.bytes, createdAt = excluded.createdAt, expiresAt = excluded.expiresAt`,
       ),
       take: p(
-        'DELETE FROM PendingImport WHERE platform = ? AND chatId = ? AND userId = ? AND expiresAt > ? RETURNING shopId, platform, chatId, userId, kind, filename, bytes, expiresAt',
+        'DELETE FROM PendingImport WHERE platform = ? AND chatId = ? AND userId = ? AND expiresAt > ? RETURNING shopId, platform, chatId, userId, kind, orderPlatform, filename, bytes, expiresAt',
       ),
     };
   }
@@ -39,6 +40,7 @@ export class SqlitePendingImports implements PendingImports {
       pending.chatId,
       pending.userId,
       pending.kind,
+      pending.orderPlatform ?? null,
       pending.filename,
       Buffer.from(pending.bytes.buffer, pending.bytes.byteOffset, pending.bytes.byteLength),
       now.getTime(),
@@ -51,6 +53,6 @@ export class SqlitePendingImports implements PendingImports {
     this.s.expire.run(now.getTime());
     const row = this.s.take.get(platform, chatId, userId, now.getTime()) as Row | undefined;
     if (!row) return Promise.resolve(undefined);
-    return Promise.resolve({ ...row, kind: row.kind as SpreadsheetKind, bytes: new Uint8Array(row.bytes), expiresAt: new Date(row.expiresAt) });
+    return Promise.resolve({ ...row, kind: row.kind as SpreadsheetKind, orderPlatform: row.orderPlatform ?? undefined, bytes: new Uint8Array(row.bytes), expiresAt: new Date(row.expiresAt) });
   }
 }

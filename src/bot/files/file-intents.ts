@@ -155,7 +155,8 @@ export class FileIntents {
     }
     if (bytes.byteLength > MAX_IMPORT_BYTES) return reply(TOO_BIG);
     const kind = command.kind ?? (await this.deps.spreadsheets.detectKind(bytes, file.name)) ?? 'stock';
-    const job: ImportJob = { shop: asker.shop, actor: actorOf(m), kind, bytes, filename: file.name };
+    const orderPlatform = kind === 'orders' ? command.platform : undefined;
+    const job: ImportJob = { shop: asker.shop, actor: actorOf(m), kind, bytes, filename: file.name, orderPlatform };
     const outcome = await this.deps.spreadsheets.preview(job, { skipBadHint: SKIP_BAD_HINT });
     if (outcome.fatal || outcome.importedRows === 0) {
       // A new file replaces what was waiting, even one that cannot be imported.
@@ -164,7 +165,7 @@ export class FileIntents {
     }
     const now = this.deps.clock.now();
     await this.deps.pending.put(
-      { shopId: asker.shop.id, platform: m.platform, chatId: m.chatId, userId: m.userId, kind, filename: file.name, bytes, expiresAt: new Date(now.getTime() + PENDING_MINUTES * 60_000) },
+      { shopId: asker.shop.id, platform: m.platform, chatId: m.chatId, userId: m.userId, kind, orderPlatform, filename: file.name, bytes, expiresAt: new Date(now.getTime() + PENDING_MINUTES * 60_000) },
       now,
     );
     return reply(`${outcome.report}\n${previewHint(outcome.problems)}`);
@@ -177,7 +178,7 @@ export class FileIntents {
     const now = this.deps.clock.now();
     const found = await this.deps.pending.take(m.platform, m.chatId, m.userId, now);
     if (!found || found.shopId !== asker.shop.id) return reply(NOTHING_PENDING);
-    const job: ImportJob = { shop: asker.shop, actor: actorOf(m), kind: found.kind, bytes: found.bytes, filename: found.filename };
+    const job: ImportJob = { shop: asker.shop, actor: actorOf(m), kind: found.kind, bytes: found.bytes, filename: found.filename, orderPlatform: found.orderPlatform };
     // Imported in committed chunks that yield, so other chats keep answering; one message shows how far it is.
     const progress = await m.progress?.(`⏳ 正在导入「${found.filename}」…`);
     let outcome: ImportOutcome;

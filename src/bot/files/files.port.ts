@@ -42,8 +42,8 @@ export interface FileSender {
   sendFile(chatId: string, file: OutgoingFile): Promise<{ savedAs?: string | undefined } | void>;
 }
 
-/** What a spreadsheet holds: opening stock (库存) or ledger entries (流水). */
-export type SpreadsheetKind = 'stock' | 'entries';
+/** What a spreadsheet holds: opening stock (库存), ledger entries (流水) or a shop back-end's order export (订单). */
+export type SpreadsheetKind = 'stock' | 'entries' | 'orders';
 
 /** An import to try or to run, and as whom its entries are recorded. */
 export interface ImportJob {
@@ -52,6 +52,8 @@ export interface ImportJob {
   kind: SpreadsheetKind;
   bytes: Uint8Array;
   filename: string;
+  /** For an order export: the platform named with the file (淘宝, 快手 …); the header decides when absent. */
+  orderPlatform?: string | undefined;
 }
 
 /** What an import did (or would do), with the report the user reads. */
@@ -91,6 +93,8 @@ export interface PendingImport {
   chatId: string;
   userId: string;
   kind: SpreadsheetKind;
+  /** See ImportJob.orderPlatform. */
+  orderPlatform?: string | undefined;
   filename: string;
   bytes: Uint8Array;
   expiresAt: Date;

@@ -56,10 +56,22 @@ export const fileParser: IntentParser = wordBoundaryParser({
   },
 });
 
-/** What the words sent with a file say it is: 库存 (opening stock) or 流水 (entries); undefined lets the columns decide. */
-export function importKindOfCaption(caption: string | undefined): 'stock' | 'entries' | undefined {
+/**
+ * What the words sent with a file say it is: 库存 (opening stock), 流水 (entries), or 订单 / a shop
+ * back-end's name (an order export); undefined lets the columns decide.
+ */
+export function importKindOfCaption(caption: string | undefined): 'stock' | 'entries' | 'orders' | undefined {
   if (caption === undefined) return undefined;
   if (/库存/.test(caption)) return 'stock';
   if (/流水/.test(caption)) return 'entries';
+  if (/订单/.test(caption) || orderPlatformOfCaption(caption) !== undefined) return 'orders';
   return undefined;
+}
+
+/** The back-ends whose order exports are imported, as the words sent with a file may name them. */
+const ORDER_PLATFORMS = /天猫|淘宝|千牛|拼多多|抖店|抖音|京东|微店|快手|小红书/;
+
+/** The shop back-end the words sent with a file name (`快手订单` → 快手), for reading its order export. */
+export function orderPlatformOfCaption(caption: string | undefined): string | undefined {
+  return caption === undefined ? undefined : ORDER_PLATFORMS.exec(caption)?.[0];
 }

@@ -24,7 +24,7 @@ import { registryWriteParser } from './write-command.ts';
 
 export { buildCatalogue, Catalogue, type CatalogueProduct } from './catalogue.ts';
 export { parsePeriod } from './period.ts';
-export { importKindOfCaption, mentionsFileVerb } from './file.parser.ts';
+export { importKindOfCaption, mentionsFileVerb, orderPlatformOfCaption } from './file.parser.ts';
 export { nearDuplicates, suggestProducts } from './suggest.ts';
 export type { ParseContext, ParseError, ParseErrorCode, ParseResult } from './types.ts';
 

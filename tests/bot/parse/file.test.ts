@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../../../src/bot/command.ts';
-import { importKindOfCaption } from '../../../src/bot/parse/index.ts';
+import { importKindOfCaption, orderPlatformOfCaption } from '../../../src/bot/parse/index.ts';
 import { expectCommand, parse, period } from './fixtures.ts';
 
 // Reference: Friday 2026-11-27 in Asia/Shanghai.
@@ -41,7 +41,17 @@ describe('the words sent with a file', () => {
   it.each([
     ['期初库存', 'stock'],
     ['这是上个月的流水', 'entries'],
+    ['11月订单', 'orders'],
+    ['快手', 'orders'],
+    ['淘宝库存', 'stock'],
     ['', undefined],
     [undefined, undefined],
   ] as const)('%s → %s', (caption, kind) => expect(importKindOfCaption(caption)).toBe(kind));
+
+  it.each([
+    ['天猫订单', '天猫'],
+    ['这是快手小店的', '快手'],
+    ['11月订单', undefined],
+    [undefined, undefined],
+  ] as const)('%s names the platform %s', (caption, platform) => expect(orderPlatformOfCaption(caption)).toBe(platform));
 });
