@@ -147,6 +147,9 @@ export async function applyPgMigrations(client: pg.ClientBase, options: PgMigrat
 /** Connects to `url`, applies the pending migrations and disconnects; what start-up does. */
 export async function migratePostgres(url: string, options: PgMigrateOptions & { connectTimeoutMs?: number } = {}): Promise<string[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000 });
+  // A connection lost mid-run rejects the query in flight; the client's 'error' event must not also
+  // crash the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return await applyPgMigrations(client, options);
