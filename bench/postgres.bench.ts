@@ -6,7 +6,8 @@
  * Both paths do what one sale does, in one transaction, in the same statements:
  *   insert the SourceMessage, move Shop.lastSeq (the row lock that orders a shop's entries, and the
  *   entry's #seq), select the Balance FOR UPDATE, insert the Entry, update the Balance.
- * - floor: plain `pg`, one dedicated connection, named (prepared) statements, BEGIN … COMMIT;
+ * - floor: plain `pg`, one dedicated connection, named (prepared) statements, BEGIN … COMMIT, int8
+ *   read as numbers by jxcPgTypes;
  * - prisma: Prisma Client over @prisma/adapter-pg, an interactive `$transaction`, the model API for
  *   the writes and `$queryRaw` for the FOR UPDATE read (Prisma's API has no row locks);
  * - prisma raw: the same interactive `$transaction` with every statement as `$queryRaw`, which tells
@@ -17,6 +18,7 @@
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { migratePostgres } from '../src/adapters/postgres/migrate.ts';
+import { jxcPgTypes } from '../src/adapters/postgres/pg-types.ts';
 import { PrismaClient } from '../src/adapters/postgres/generated/client.ts';
 
 export interface PostgresBenchOptions {
@@ -103,15 +105,15 @@ async function floorSale(client: pg.Client, s: Seeded, productId: number, n: num
       values: [s.shopId, `f${n}`],
     });
     const seq = await client.query<{ lastSeq: number }>({ name: 'bench-seq', text: `UPDATE "Shop" SET "lastSeq" = "lastSeq" + 1 WHERE id = $1 RETURNING "lastSeq"`, values: [s.shopId] });
-    const balance = await client.query<{ id: number; qtyMilli: string; value: string }>({
+    const balance = await client.query<{ id: number; qtyMilli: number; value: number }>({
       name: 'bench-balance',
       text: `SELECT id, "qtyMilli", value FROM "Balance" WHERE "productId" = $1 AND "locationId" = $2 FOR UPDATE`,
       values: [productId, s.locationId],
     });
     const b = balance.rows[0];
     if (!b) throw new Error('benchmark balance missing');
-    const qty = Number(b.qtyMilli);
-    const value = Number(b.value);
+    const qty = b.qtyMilli;
+    const value = b.value;
     const cost = costOf(qty, value, SALE_QTY_MILLI);
     await client.query({
       name: 'bench-entry',
@@ -187,7 +189,8 @@ export async function benchPostgres(options: PostgresBenchOptions = {}): Promise
   const url = new URL(base);
   url.pathname = `/${name}`;
   await admin.query(`CREATE DATABASE "${name}"`);
-  const floorClient = new pg.Client({ connectionString: url.toString() });
+  // The floor reads int8 as numbers the way the PostgreSQL store will (src/adapters/postgres/pg-types.ts).
+  const floorClient = new pg.Client({ connectionString: url.toString(), types: jxcPgTypes });
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString(), max: 1 }) });
   try {
     log(`postgres: migrating ${name}…`);
@@ -235,7 +238,7 @@ export async function benchPostgres(options: PostgresBenchOptions = {}): Promise
       }
       done += size;
     }
-    const count = async (shopId: number) => Number((await floorClient.query<{ n: string }>('SELECT count(*) AS n FROM "Entry" WHERE "shopId" = $1', [shopId])).rows[0]?.n);
+    const count = async (shopId: number) => (await floorClient.query<{ n: number }>('SELECT count(*) AS n FROM "Entry" WHERE "shopId" = $1', [shopId])).rows[0]?.n ?? 0;
     const floor = stats(floorTimes);
     const viaPrisma = stats(prismaTimes);
     return {
