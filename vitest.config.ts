@@ -14,7 +14,8 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    globalSetup: ['./tests/helpers/build-dist.ts'],
+    // pg-setup probes PostgreSQL once and tells the test files (tests/helpers/pg.ts) whether to run.
+    globalSetup: ['./tests/helpers/build-dist.ts', './tests/helpers/pg-setup.ts'],
     reporters: ['default', './tests/helpers/summary-reporter.ts'],
   },
 });

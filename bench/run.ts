@@ -12,6 +12,7 @@ import { benchConsole } from './console.bench.ts';
 import { benchExport } from './export.bench.ts';
 import { benchImport } from './import.bench.ts';
 import { benchStartup } from './startup.bench.ts';
+import { benchPostgres } from './postgres.bench.ts';
 
 interface Row {
   metric: string;
@@ -257,7 +258,42 @@ async function runStartup(): Promise<void> {
   notes.push('startup: floor = `node -e 0`, interleaved with the commands in the same run; the binary runs the compiled dist/ with plain node.');
 }
 
-for (const [name, bench] of [
+const TARGET_PG_RATIO = 3;
+
+async function runPostgres(): Promise<void> {
+  const r = await benchPostgres({ onProgress: log });
+  if (r.skipped !== undefined) {
+    notes.push(`postgres: skipped, ${r.skipped}.`);
+    return;
+  }
+  rows.push(
+    {
+      metric: `postgres: record one sale, Prisma $transaction vs raw pg, median (${r.entries.toLocaleString('en-US')} each)`,
+      value: ms(r.prisma.medianMs),
+      floor: ms(r.floor.medianMs),
+      ratio: times(r.medianRatio),
+      target: `≤ ${TARGET_PG_RATIO}× floor`,
+      result: verdict(r.medianRatio <= TARGET_PG_RATIO),
+    },
+    { metric: 'postgres: record one sale, p99', value: ms(r.prisma.p99Ms), floor: ms(r.floor.p99Ms), ratio: times(r.p99Ratio), target: '—', result: '' },
+    {
+      metric: 'postgres: record one sale, Prisma $transaction with SQL ($queryRaw), median',
+      value: ms(r.prismaRaw.medianMs),
+      floor: ms(r.floor.medianMs),
+      ratio: times(r.prismaRaw.medianMs / r.floor.medianMs),
+      target: '—',
+      result: '',
+    },
+    { metric: 'postgres: record one sale, mean', value: ms(r.prisma.meanMs), floor: ms(r.floor.meanMs), ratio: times(r.prisma.meanMs / r.floor.meanMs), target: '—', result: '' },
+  );
+  notes.push(
+    `postgres: PostgreSQL ${r.serverVersion}, a fresh database from the real migrations; per sale one transaction: insert SourceMessage, UPDATE Shop.lastSeq RETURNING, SELECT Balance FOR UPDATE, insert Entry, update Balance. ` +
+      `Floor = raw pg, one connection, prepared statements; value = Prisma Client over @prisma/adapter-pg, interactive $transaction (model API, $queryRaw for FOR UPDATE). ` +
+      `${r.warmup} warm-up sales per path, then interleaved in chunks of ${r.chunkSize}; entries written: floor ${r.floorWritten}, Prisma ${r.prismaWritten}, Prisma with SQL ${r.prismaRawWritten}. BENCH_PG_URL, BENCH_PG_ENTRIES set the server and size.`,
+  );
+}
+
+const BENCHES = [
   ['startup', runStartup],
   ['ledger', runLedger],
   ['repost', runRepost],
@@ -266,7 +302,13 @@ for (const [name, bench] of [
   ['digest', runDigest],
   ['import', runImport],
   ['export', runExport],
-] as const) {
+  ['postgres', runPostgres],
+] as const;
+
+// BENCH_ONLY=postgres,ledger runs only the benchmarks named (all of them by default).
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+for (const [name, bench] of BENCHES) {
+  if (only && only.length > 0 && !only.includes(name)) continue;
   try {
     await bench();
   } catch (error) {

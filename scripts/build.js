@@ -22,14 +22,14 @@ if (result.status !== 0) process.exit(result.status ?? 1);
 
 const { build } = await import('esbuild');
 const outdir = join(dist, 'bundle');
-const generated = join(dist, 'adapters', 'prisma', 'generated') + sep;
-/** The generated Prisma client stays where tsc put it (it finds its own files next to itself). */
+const generated = ['prisma', 'postgres'].map((store) => join(dist, 'adapters', store, 'generated') + sep);
+/** The generated Prisma clients stay where tsc put them (each finds its own files next to itself). */
 const keepGenerated = {
   name: 'keep-generated-prisma-client',
   setup(b) {
     b.onResolve({ filter: /generated\// }, (args) => {
       const path = resolve(args.resolveDir, args.path);
-      if (!path.startsWith(generated)) return undefined;
+      if (!generated.some((dir) => path.startsWith(dir))) return undefined;
       return { path: `./${relative(outdir, path).split(sep).join('/')}`, external: true };
     });
   },

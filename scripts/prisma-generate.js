@@ -1,4 +1,6 @@
-// Generates the Prisma client at install time. `prisma generate` needs no schema engine, but the CLI
+// Generates the Prisma clients at install time: SQLite's from prisma/schema.prisma (into
+// src/adapters/prisma/generated) and PostgreSQL's from prisma/postgresql/schema.prisma (into
+// src/adapters/postgres/generated); each provider needs a client of its own. `prisma generate` needs no schema engine, but the CLI
 // tries to download one unless PRISMA_SCHEMA_ENGINE_BINARY names an executable, so point it at a
 // harmless one when none is configured (offline installs, CI).
 import { spawnSync } from 'node:child_process';
@@ -12,5 +14,7 @@ const require = createRequire(join(root, 'package.json'));
 const env = { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1' };
 if (!env.PRISMA_SCHEMA_ENGINE_BINARY) env.PRISMA_SCHEMA_ENGINE_BINARY = existsSync('/bin/true') ? '/bin/true' : process.execPath;
 const cli = require.resolve('prisma/build/index.js');
-const result = spawnSync(process.execPath, [cli, 'generate'], { stdio: 'inherit', env, cwd: root });
-process.exit(result.status ?? 1);
+for (const schema of ['prisma/schema.prisma', 'prisma/postgresql/schema.prisma']) {
+  const result = spawnSync(process.execPath, [cli, 'generate', '--schema', schema], { stdio: 'inherit', env, cwd: root });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isTimeZone, LOG_LEVELS as levels } from './config.ts';
+import { DATABASE_URL_EXPECTED, databaseProviderOf, isTimeZone, LOG_LEVELS as levels } from './config.ts';
 
 // The environment as a zod schema: the reference the hand-written checks in config.ts are tested
 // against (tests/config.test.ts), kept out of the start-up path (zod is ~95 modules).
@@ -9,9 +9,7 @@ export const envSchema = z.object({
   DATABASE_URL: z
     .string()
     .default('file:./data/jxc.db')
-    .refine((v) => v.startsWith('file:') || !v.includes('://'), {
-      message: 'expected an SQLite file URL such as file:./data/jxc.db (PostgreSQL is not supported yet)',
-    }),
+    .refine((v) => databaseProviderOf(v) !== undefined, { message: DATABASE_URL_EXPECTED }),
   LOG_LEVEL: z.enum(levels, { message: `expected one of ${levels.join(', ')}` }).default('info'),
   JXC_TIMEZONE: z
     .string()

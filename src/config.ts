@@ -30,6 +30,23 @@ export const ENV_KEYS = [
   'JXC_DIGEST',
 ] as const;
 
+/** The database engines jxc-bot runs on: SQLite (embedded, the default) or a PostgreSQL server. */
+export type DatabaseProvider = 'sqlite' | 'postgresql';
+
+/** What DATABASE_URL must look like; config.schema.ts words its refusal the same. */
+export const DATABASE_URL_EXPECTED =
+  'expected an SQLite file URL such as file:./data/jxc.db, or a PostgreSQL URL such as postgresql://jxc@localhost:5432/jxc';
+
+/**
+ * The engine a DATABASE_URL names: `postgresql://` or `postgres://` (the two schemes libpq, pg and
+ * Prisma accept) is PostgreSQL; `file:…` or a bare path is SQLite; any other scheme is neither.
+ */
+export function databaseProviderOf(url: string): DatabaseProvider | undefined {
+  if (/^postgres(?:ql)?:\/\//i.test(url)) return 'postgresql';
+  if (url.startsWith('file:') || !url.includes('://')) return 'sqlite';
+  return undefined;
+}
+
 /** The environment once checked, defaults filled in. */
 export interface Env {
   DATABASE_URL: string;
@@ -76,7 +93,7 @@ const nonEmpty = (value: string) => (value.length >= 1 ? ok(value) : wrong('Too 
 const FIELDS: Record<(typeof ENV_KEYS)[number], { fallback?: unknown; check: (value: string) => Check }> = {
   DATABASE_URL: {
     fallback: 'file:./data/jxc.db',
-    check: (v) => (v.startsWith('file:') || !v.includes('://') ? ok(v) : wrong('expected an SQLite file URL such as file:./data/jxc.db (PostgreSQL is not supported yet)')),
+    check: (v) => (databaseProviderOf(v) ? ok(v) : wrong(DATABASE_URL_EXPECTED)),
   },
   LOG_LEVEL: { fallback: 'info', check: (v) => ((LOG_LEVELS as readonly string[]).includes(v) ? ok(v) : wrong(`expected one of ${LOG_LEVELS.join(', ')}`)) },
   JXC_TIMEZONE: {
@@ -168,6 +185,8 @@ export interface WechatConfig {
 
 export interface Config {
   databaseUrl: string;
+  /** Which engine databaseUrl names; PostgreSQL is migrated at start-up but cannot hold the ledger yet. */
+  databaseProvider: DatabaseProvider;
   logLevel: (typeof LOG_LEVELS)[number];
   /** Time zone of new shops. */
   timeZone: string;
@@ -228,6 +247,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
     wechat: e.WECHATY_PUPPET ? { puppet: e.WECHATY_PUPPET, puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, name: e.WECHATY_NAME } : undefined,
     digest: e.JXC_DIGEST === 'on',
     databaseUrl: e.DATABASE_URL,
+    databaseProvider: databaseProviderOf(e.DATABASE_URL) ?? 'sqlite',
     logLevel: e.LOG_LEVEL,
     timeZone: e.JXC_TIMEZONE,
     shopName: e.JXC_SHOP,

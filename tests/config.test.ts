@@ -10,6 +10,7 @@ describe('createConfig', () => {
   it('has working defaults for a fresh clone', () => {
     expect(createConfig({})).toEqual({
       databaseUrl: 'file:./data/jxc.db',
+      databaseProvider: 'sqlite',
       logLevel: 'info',
       timeZone: 'Asia/Shanghai',
       shopName: '我的店',
@@ -25,6 +26,7 @@ describe('createConfig', () => {
       createConfig({ DATABASE_URL: 'file:/tmp/x.db', LOG_LEVEL: 'debug', JXC_TIMEZONE: 'Europe/London', JXC_SHOP: '小店', JXC_OWNERS: 'tg:123, wx:wxid_abc' }),
     ).toEqual({
       databaseUrl: 'file:/tmp/x.db',
+      databaseProvider: 'sqlite',
       logLevel: 'debug',
       timeZone: 'Europe/London',
       shopName: '小店',
@@ -42,11 +44,22 @@ describe('createConfig', () => {
   it.each([
     ['LOG_LEVEL', 'loud', /LOG_LEVEL="loud".*expected one of/],
     ['JXC_TIMEZONE', 'Mars/Base', /JXC_TIMEZONE="Mars\/Base".*IANA time zone/],
-    ['DATABASE_URL', 'postgresql://localhost/jxc', /DATABASE_URL=.*SQLite file URL/],
+    ['DATABASE_URL', 'mysql://localhost/jxc', /DATABASE_URL=.*SQLite file URL.*or a PostgreSQL URL/],
     ['JXC_OWNERS', '123456', /JXC_OWNERS="123456".*tg:123456/],
   ])('names %s and what it expects when it is wrong', (key, value, message) => {
     expect(() => createConfig({ [key]: value })).toThrow(ConfigError);
     expect(() => createConfig({ [key]: value })).toThrow(message);
+  });
+
+  it('tells SQLite from PostgreSQL by the URL', () => {
+    expect(createConfig({ DATABASE_URL: 'file:./data/jxc.db' }).databaseProvider).toBe('sqlite');
+    expect(createConfig({ DATABASE_URL: './jxc.db' }).databaseProvider).toBe('sqlite');
+    expect(createConfig({ DATABASE_URL: 'postgresql://jxc:pw@db.example:5432/jxc?sslmode=require' })).toMatchObject({
+      databaseUrl: 'postgresql://jxc:pw@db.example:5432/jxc?sslmode=require',
+      databaseProvider: 'postgresql',
+    });
+    expect(createConfig({ DATABASE_URL: 'postgres://db.example/jxc' }).databaseProvider).toBe('postgresql');
+    expect(() => createConfig({ DATABASE_URL: 'mysql://db.example/jxc' })).toThrow(ConfigError);
   });
 
   it('picks long polling or a webhook for Telegram', () => {
@@ -67,7 +80,7 @@ describe('createConfig', () => {
   // config.ts checks the environment by hand (zod stays out of start-up); the zod schema in
   // config.schema.ts states the same rules, and both must accept, reject and word alike.
   const cases: Record<(typeof ENV_KEYS)[number], string[]> = {
-    DATABASE_URL: ['file:./x.db', './x.db', 'postgresql://u:p@h/db', 'mysql://h', 'file://abs/x.db'],
+    DATABASE_URL: ['file:./x.db', './x.db', 'postgresql://u:p@h/db', 'postgres://h/db', 'POSTGRESQL://h/db', 'postgresql:h', 'mysql://h', 'file://abs/x.db'],
     LOG_LEVEL: ['debug', 'silent', 'loud', 'INFO', ' info'],
     JXC_TIMEZONE: ['Asia/Shanghai', 'Europe/London', 'UTC', 'Mars/Base', 'asia/shanghai', '+08:00'],
     JXC_SHOP: ['小店', '  小店  ', '   ', 'x'.repeat(50), 'x'.repeat(51), ` ${'x'.repeat(50)} `],
@@ -122,8 +135,8 @@ describe('createConfig', () => {
       ['a malformed bot token', { TELEGRAM_BOT_TOKEN: '123456789:Sup3r-S3cret token with spaces' }, 'Sup3r-S3cret'],
       ['a short bot token', { TELEGRAM_BOT_TOKEN: '123456789:Sup3rS3cret' }, 'Sup3rS3cret'],
       ['a malformed webhook secret', { TELEGRAM_BOT_TOKEN: '123456789:AAbbccddeeffgghhiijjkkll', TELEGRAM_WEBHOOK_URL: 'https://x.example/tg', TELEGRAM_WEBHOOK_SECRET: 'hunter2 hunter2 hunter2' }, 'hunter2'],
-      ['a password in DATABASE_URL', { DATABASE_URL: 'postgresql://jxc:Sup3rS3cret@db.example:5432/jxc' }, 'Sup3rS3cret'],
-      ['a password parameter in DATABASE_URL', { DATABASE_URL: 'postgresql://db.example/jxc?user=jxc&password=Sup3rS3cret' }, 'Sup3rS3cret'],
+      ['a password in DATABASE_URL', { DATABASE_URL: 'mysql://jxc:Sup3rS3cret@db.example:5432/jxc' }, 'Sup3rS3cret'],
+      ['a password parameter in DATABASE_URL', { DATABASE_URL: 'mysql://db.example/jxc?user=jxc&password=Sup3rS3cret' }, 'Sup3rS3cret'],
     ];
     it.each(cases)('%s', (_what, env, secret) => {
       let message = '';
@@ -134,7 +147,7 @@ describe('createConfig', () => {
       }
       expect(message).toMatch(/^配置错误/);
       expect(message).not.toContain(secret);
-      expect(message).toMatch(/(TELEGRAM_BOT_TOKEN|TELEGRAM_WEBHOOK_SECRET) \(value hidden\): expected|DATABASE_URL="postgresql:\/\/.*\*\*\*.*": expected an SQLite file URL/);
+      expect(message).toMatch(/(TELEGRAM_BOT_TOKEN|TELEGRAM_WEBHOOK_SECRET) \(value hidden\): expected|DATABASE_URL="mysql:\/\/.*\*\*\*.*": expected an SQLite file URL/);
     });
 
     it('masks a URL’s password and keeps the rest readable', () => {
@@ -146,7 +159,7 @@ describe('createConfig', () => {
     it('on the command line either', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'jxc-config-'));
       try {
-        const r = await jxc(['export', 'stock'], { databaseUrl: 'postgresql://jxc:Sup3rS3cret@db.example/jxc', env: { TELEGRAM_BOT_TOKEN: '1:Sup3rS3cretToken' } });
+        const r = await jxc(['export', 'stock'], { databaseUrl: 'mysql://jxc:Sup3rS3cret@db.example/jxc', env: { TELEGRAM_BOT_TOKEN: '1:Sup3rS3cretToken' } });
         expect(r.code).toBe(2);
         expect(r.stderr).toContain('TELEGRAM_BOT_TOKEN (value hidden)');
         expect(r.stderr).toContain('DATABASE_URL=');

@@ -47,6 +47,10 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     }
     throw error;
   }
+  if (config.databaseProvider === 'postgresql' && POSTGRES_AWARE.has(command)) {
+    const { postgresCommand } = await import('./postgres-command.ts');
+    return postgresCommand(config, command, rest, cli);
+  }
   switch (command) {
     case 'start':
       return start(config, cli);
@@ -73,6 +77,9 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       return 2;
   }
 }
+
+/** The commands that open the database: on PostgreSQL they migrate it, then say the store is not finished. */
+const POSTGRES_AWARE = new Set(['start', 'chat', 'backup', 'export', 'digest', 'import']);
 
 /** Log lines go to the command's standard error (a test's stream, or the process's). */
 const logStream = (cli: Cli) => (cli.stderr === process.stderr ? undefined : cli.stderr);

@@ -60,7 +60,7 @@ describe('the packed package', () => {
     expect(packed.status, packed.stderr).toBe(0);
     const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
     const files = info!.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['bin/jxc.js', 'dist/bundle/main.js', 'dist/bundle/export-worker.js', 'dist/cli/main.js', 'dist/main.d.ts', 'dist/telegraf.js', 'dist/adapters/prisma/generated/client.js', 'prisma/migrations/20261127000000_init/migration.sql']));
+    expect(files).toEqual(expect.arrayContaining(['bin/jxc.js', 'dist/bundle/main.js', 'dist/bundle/export-worker.js', 'dist/cli/main.js', 'dist/main.d.ts', 'dist/telegraf.js', 'dist/adapters/prisma/generated/client.js', 'prisma/migrations/20261127000000_init/migration.sql', 'prisma/postgresql/migrations/20261127000000_init/migration.sql']));
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('tests/') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     tarball = join(dir, info!.filename);
   });

@@ -81,11 +81,11 @@ describe('the jxc binary', () => {
     };
     const exported = packages(['export', 'stock', '--format', 'json']);
     expect(exported.has('better-sqlite3')).toBe(true);
-    for (const name of ['exceljs', 'chrono-node', 'pinyin-pro', '@prisma/client', 'pino', 'grammy']) expect(exported.has(name), name).toBe(false);
+    for (const name of ['exceljs', 'chrono-node', 'pinyin-pro', '@prisma/client', 'pino', 'grammy', 'pg']) expect(exported.has(name), name).toBe(false);
     const chat = packages(['chat'], '查 T恤\n');
     expect(chat.has('better-sqlite3')).toBe(true);
     // chrono (dates), pinyin-pro (suggestions) and the spreadsheet readers load when a line needs them.
-    for (const name of ['exceljs', 'csv-parse', 'chrono-node', 'pinyin-pro', 'zod', '@prisma/client', 'grammy', 'pino']) expect(chat.has(name), name).toBe(false);
+    for (const name of ['exceljs', 'csv-parse', 'chrono-node', 'pinyin-pro', 'zod', '@prisma/client', 'grammy', 'pino', 'pg']) expect(chat.has(name), name).toBe(false);
     const dated = packages(['chat'], '查 T血\n3天前 出货 T恤 1 件 单价 30\n');
     expect(dated.has('pinyin-pro') && dated.has('chrono-node')).toBe(true);
   });

@@ -23,6 +23,10 @@ describe('import rules keep the layers apart', () => {
     ["import { xlsxBuffer } from '../files/xlsx.ts';", 'src/adapters/wechat/x.ts'],
     ["import { createApp } from '../../main.ts';", 'src/adapters/telegram/x.ts'],
     ["import { runCli } from '../../cli/main.ts';", 'src/adapters/console/x.ts'],
+    ["import pg from 'pg';", 'src/core/x.ts'],
+    ["import pg from 'pg';", 'src/bot/x.ts'],
+    ["import { SqliteStore } from '../prisma/sqlite-store.ts';", 'src/adapters/postgres/x.ts'],
+    ["import { migratePostgres } from '../postgres/migrate.ts';", 'src/adapters/prisma/x.ts'],
   ])('refuses %s in %s', async (code, file) => {
     expect(await ruleIds(`${code}\nexport const used = 1;\n`, file)).toContain('no-restricted-imports');
   });

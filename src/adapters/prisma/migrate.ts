@@ -1,22 +1,16 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
+import { findMigrationsDir, hasMigrationSql, listMigrationFiles, migrationNames, readMigration, type MigrationFile } from '../../migration-files.ts';
+
+export type { MigrationFile };
 
 /**
  * prisma/migrations of this package, wherever it is installed: the nearest one above this module,
  * which is src/adapters/prisma/, dist/adapters/prisma/ or, bundled, dist/bundle/.
  */
-export const MIGRATIONS_DIR = findMigrations(dirname(fileURLToPath(import.meta.url)));
-
-function findMigrations(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'prisma', 'migrations');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) return fileURLToPath(new URL('../../../prisma/migrations', import.meta.url));
-  }
-}
+export const MIGRATIONS_DIR = findMigrationsDir(dirname(fileURLToPath(import.meta.url)), 'prisma/migrations');
 
 /** Prisma's own bookkeeping table, created the way `prisma migrate deploy` creates it. */
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -30,31 +24,9 @@ const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations"
     "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
 )`;
 
-export interface MigrationFile {
-  name: string;
-  sql: string;
-  checksum: string;
-}
-
 /** The migration folders in order, each with the SHA-256 checksum Prisma records. */
 export function listMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
-  return migrationNames(dir)
-    .filter((name) => existsSync(join(dir, name, 'migration.sql')))
-    .map((name) => readMigration(dir, name));
-}
-
-/** The migration folder names in order (a folder without migration.sql is skipped when read). */
-function migrationNames(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort();
-}
-
-function readMigration(dir: string, name: string): MigrationFile {
-  const sql = readFileSync(join(dir, name, 'migration.sql'), 'utf8');
-  return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+  return listMigrationFiles(dir);
 }
 
 /**
@@ -77,7 +49,7 @@ export function applyMigrations(db: Database.Database, dir = MIGRATIONS_DIR): st
   // Only the folders the database has not recorded are read: at every start-up of an up-to-date
   // database that is none, so the check costs one directory listing and one query.
   for (const name of migrationNames(dir)) {
-    if (done.has(name) || !existsSync(join(dir, name, 'migration.sql'))) continue;
+    if (done.has(name) || !hasMigrationSql(dir, name)) continue;
     const migration = readMigration(dir, name);
     const startedAt = Date.now();
     // Checked again under the write lock: another process may have applied it meanwhile.

@@ -1,0 +1,265 @@
+/**
+ * The floor of recording one entry on PostgreSQL, measured before the PostgreSQL store is written, so
+ * that its design is decided by figures (issue 17: Prisma Client with @prisma/adapter-pg, or plain
+ * `pg` on the hot path if Prisma's interactive transactions cost too much; target ≤ 3× the floor).
+ *
+ * Both paths do what one sale does, in one transaction, in the same statements:
+ *   insert the SourceMessage, move Shop.lastSeq (the row lock that orders a shop's entries, and the
+ *   entry's #seq), select the Balance FOR UPDATE, insert the Entry, update the Balance.
+ * - floor: plain `pg`, one dedicated connection, named (prepared) statements, BEGIN … COMMIT, int8
+ *   read as numbers by jxcPgTypes;
+ * - prisma: Prisma Client over @prisma/adapter-pg, an interactive `$transaction`, the model API for
+ *   the writes and `$queryRaw` for the FOR UPDATE read (Prisma's API has no row locks);
+ * - prisma raw: the same interactive `$transaction` with every statement as `$queryRaw`, which tells
+ *   the cost of Prisma's transaction and driver-adapter path from that of its query building.
+ * They run on a fresh database built by the real migrations, one shop each, interleaved in chunks
+ * (alternating who goes first) so that the machine's noise falls on both alike.
+ */
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { migratePostgres } from '../src/adapters/postgres/migrate.ts';
+import { jxcPgTypes } from '../src/adapters/postgres/pg-types.ts';
+import { PrismaClient } from '../src/adapters/postgres/generated/client.ts';
+
+export interface PostgresBenchOptions {
+  /** A server to create the benchmark's database on (default BENCH_PG_URL, DATABASE_URL_PG or postgresql://postgres@127.0.0.1:5432/test). */
+  url?: string;
+  /** Timed entries per path (default BENCH_PG_ENTRIES or 1,000). */
+  entries?: number;
+  /** Untimed entries per path first (default 100). */
+  warmup?: number;
+  /** Products the sales are spread over (default 100). */
+  products?: number;
+  onProgress?: (line: string) => void;
+}
+
+export interface PgLatency {
+  medianMs: number;
+  p99Ms: number;
+  meanMs: number;
+}
+
+export type PostgresBenchResult =
+  | { skipped: string }
+  | {
+      skipped?: undefined;
+      entries: number;
+      warmup: number;
+      products: number;
+      chunkSize: number;
+      serverVersion: string;
+      floor: PgLatency;
+      prisma: PgLatency;
+      prismaRaw: PgLatency;
+      /** prisma median ÷ floor median. */
+      medianRatio: number;
+      p99Ratio: number;
+      /** Entries each path wrote, counted in the database afterwards (warm-up included). */
+      floorWritten: number;
+      prismaWritten: number;
+      prismaRawWritten: number;
+    };
+
+const SALE_QTY_MILLI = 1000;
+const SALE_PRICE = 2000;
+
+function stats(samples: number[]): PgLatency {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { medianMs: at(0.5), p99Ms: at(0.99), meanMs: sorted.reduce((s, v) => s + v, 0) / Math.max(1, sorted.length) };
+}
+
+/** A sale's cost out of a balance: the average cost of what leaves, rounded to 分. */
+function costOf(qtyMilli: number, value: number, outMilli: number): number {
+  return qtyMilli === 0 ? 0 : Math.round((value * outMilli) / qtyMilli);
+}
+
+interface Seeded {
+  shopId: number;
+  locationId: number;
+  productIds: number[];
+}
+
+async function seedShop(client: pg.Client, name: string, products: number): Promise<Seeded> {
+  const shop = await client.query<{ id: number }>(`INSERT INTO "Shop" (name, "createdAt") VALUES ($1, now()) RETURNING id`, [name]);
+  const shopId = shop.rows[0]?.id as number;
+  const location = await client.query<{ id: number }>(`INSERT INTO "Location" ("shopId", name, "isDefault") VALUES ($1, '默认', true) RETURNING id`, [shopId]);
+  const locationId = location.rows[0]?.id as number;
+  const ids = await client.query<{ id: number }>(
+    `INSERT INTO "Product" ("shopId", name, "createdAt") SELECT $1, '商品' || g, now() FROM generate_series(1, $2::int) AS g RETURNING id`,
+    [shopId, products],
+  );
+  const productIds = ids.rows.map((r) => r.id);
+  // A million units at 10.00 each: no sale in the benchmark runs a product out.
+  await client.query(`INSERT INTO "Balance" ("productId", "locationId", "qtyMilli", value) SELECT unnest($1::int[]), $2, 1000000000, 1000000000`, [productIds, locationId]);
+  return { shopId, locationId, productIds };
+}
+
+/** One sale through plain pg: the floor. */
+async function floorSale(client: pg.Client, s: Seeded, productId: number, n: number): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    const message = await client.query<{ id: number }>({
+      name: 'bench-message',
+      text: `INSERT INTO "SourceMessage" ("shopId", platform, "chatId", "messageId", text, "actorId", "actorName", "receivedAt") VALUES ($1, 'bench', 'floor', $2, '卖 商品 1 件 20', 'bench:floor', 'floor', now()) RETURNING id`,
+      values: [s.shopId, `f${n}`],
+    });
+    const seq = await client.query<{ lastSeq: number }>({ name: 'bench-seq', text: `UPDATE "Shop" SET "lastSeq" = "lastSeq" + 1 WHERE id = $1 RETURNING "lastSeq"`, values: [s.shopId] });
+    const balance = await client.query<{ id: number; qtyMilli: number; value: number }>({
+      name: 'bench-balance',
+      text: `SELECT id, "qtyMilli", value FROM "Balance" WHERE "productId" = $1 AND "locationId" = $2 FOR UPDATE`,
+      values: [productId, s.locationId],
+    });
+    const b = balance.rows[0];
+    if (!b) throw new Error('benchmark balance missing');
+    const qty = b.qtyMilli;
+    const value = b.value;
+    const cost = costOf(qty, value, SALE_QTY_MILLI);
+    await client.query({
+      name: 'bench-entry',
+      text: `INSERT INTO "Entry" ("shopId", seq, kind, "productId", "locationId", "qtyMilli", "unitPrice", amount, cost, "valueDelta", "occurredAt", "recordedAt", "actorId", "actorName", "messageId")
+             VALUES ($1, $2, 'sale', $3, $4, $5, $6, $7, $8, $9, now(), now(), 'bench:floor', 'floor', $10) RETURNING id`,
+      values: [s.shopId, seq.rows[0]?.lastSeq, productId, s.locationId, -SALE_QTY_MILLI, SALE_PRICE, SALE_PRICE, cost, -cost, message.rows[0]?.id],
+    });
+    await client.query({ name: 'bench-update-balance', text: `UPDATE "Balance" SET "qtyMilli" = $1, value = $2 WHERE id = $3`, values: [qty - SALE_QTY_MILLI, value - cost, b.id] });
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
+}
+
+/** The same sale through Prisma Client's interactive transaction. */
+async function prismaSale(prisma: PrismaClient, s: Seeded, productId: number, n: number): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const message = await tx.sourceMessage.create({
+      data: { shopId: s.shopId, platform: 'bench', chatId: 'prisma', messageId: `p${n}`, text: '卖 商品 1 件 20', actorId: 'bench:prisma', actorName: 'prisma', receivedAt: new Date() },
+      select: { id: true },
+    });
+    const shop = await tx.shop.update({ where: { id: s.shopId }, data: { lastSeq: { increment: 1 } }, select: { lastSeq: true } });
+    const [b] = await tx.$queryRaw<{ id: number; qtyMilli: bigint; value: bigint }[]>`SELECT id, "qtyMilli", value FROM "Balance" WHERE "productId" = ${productId} AND "locationId" = ${s.locationId} FOR UPDATE`;
+    if (!b) throw new Error('benchmark balance missing');
+    const qty = Number(b.qtyMilli);
+    const value = Number(b.value);
+    const cost = costOf(qty, value, SALE_QTY_MILLI);
+    const now = new Date();
+    await tx.entry.create({
+      data: {
+        shopId: s.shopId, seq: shop.lastSeq, kind: 'sale', productId, locationId: s.locationId, qtyMilli: -SALE_QTY_MILLI, unitPrice: SALE_PRICE, amount: SALE_PRICE,
+        cost, valueDelta: -cost, occurredAt: now, recordedAt: now, actorId: 'bench:prisma', actorName: 'prisma', messageId: message.id,
+      },
+      select: { id: true },
+    });
+    await tx.balance.update({ where: { id: b.id }, data: { qtyMilli: qty - SALE_QTY_MILLI, value: value - cost }, select: { id: true } });
+  });
+}
+
+/** The same sale through Prisma's interactive transaction, every statement written as SQL. */
+async function prismaRawSale(prisma: PrismaClient, s: Seeded, productId: number, n: number): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const [message] = await tx.$queryRaw<{ id: number }[]>`INSERT INTO "SourceMessage" ("shopId", platform, "chatId", "messageId", text, "actorId", "actorName", "receivedAt") VALUES (${s.shopId}, 'bench', 'raw', ${`r${n}`}, '卖 商品 1 件 20', 'bench:raw', 'raw', now()) RETURNING id`;
+    const [shop] = await tx.$queryRaw<{ lastSeq: number }[]>`UPDATE "Shop" SET "lastSeq" = "lastSeq" + 1 WHERE id = ${s.shopId} RETURNING "lastSeq"`;
+    const [b] = await tx.$queryRaw<{ id: number; qtyMilli: bigint; value: bigint }[]>`SELECT id, "qtyMilli", value FROM "Balance" WHERE "productId" = ${productId} AND "locationId" = ${s.locationId} FOR UPDATE`;
+    if (!b || !message || !shop) throw new Error('benchmark rows missing');
+    const qty = Number(b.qtyMilli);
+    const value = Number(b.value);
+    const cost = costOf(qty, value, SALE_QTY_MILLI);
+    await tx.$queryRaw`INSERT INTO "Entry" ("shopId", seq, kind, "productId", "locationId", "qtyMilli", "unitPrice", amount, cost, "valueDelta", "occurredAt", "recordedAt", "actorId", "actorName", "messageId")
+      VALUES (${s.shopId}, ${shop.lastSeq}, 'sale', ${productId}, ${s.locationId}, ${-SALE_QTY_MILLI}, ${SALE_PRICE}, ${SALE_PRICE}, ${cost}, ${-cost}, now(), now(), 'bench:raw', 'raw', ${message.id}) RETURNING id`;
+    await tx.$executeRaw`UPDATE "Balance" SET "qtyMilli" = ${qty - SALE_QTY_MILLI}, value = ${value - cost} WHERE id = ${b.id}`;
+  });
+}
+
+/** Runs the three paths; `{ skipped }` when no PostgreSQL server answers (the benchmark is then reported, not failed). */
+export async function benchPostgres(options: PostgresBenchOptions = {}): Promise<PostgresBenchResult> {
+  const base = options.url ?? process.env.BENCH_PG_URL ?? process.env.DATABASE_URL_PG ?? 'postgresql://postgres@127.0.0.1:5432/test';
+  const entries = options.entries ?? Number(process.env.BENCH_PG_ENTRIES ?? 1000);
+  const warmup = options.warmup ?? 100;
+  const products = options.products ?? 100;
+  const log = options.onProgress ?? (() => undefined);
+  const admin = new pg.Client({ connectionString: base, connectionTimeoutMillis: 1000 });
+  admin.on('error', () => undefined);
+  try {
+    await admin.connect();
+  } catch (error) {
+    await admin.end().catch(() => undefined);
+    return { skipped: `no PostgreSQL server at ${new URL(base).host} (${(error as Error).message}); set BENCH_PG_URL` };
+  }
+  const name = `jxc_bench_${process.pid}_${Date.now()}`;
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  await admin.query(`CREATE DATABASE "${name}"`);
+  // The floor reads int8 as numbers the way the PostgreSQL store will (src/adapters/postgres/pg-types.ts).
+  const floorClient = new pg.Client({ connectionString: url.toString(), types: jxcPgTypes });
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString(), max: 1 }) });
+  try {
+    log(`postgres: migrating ${name}…`);
+    await migratePostgres(url.toString());
+    await floorClient.connect();
+    const floorShop = await seedShop(floorClient, '底线店', products);
+    const prismaShop = await seedShop(floorClient, 'Prisma店', products);
+    const rawShop = await seedShop(floorClient, 'Prisma-SQL店', products);
+    const serverVersion = (await floorClient.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? '?';
+    let n = 0;
+    const pick = (s: Seeded) => s.productIds[n % s.productIds.length] as number;
+    log(`postgres: ${warmup} warm-up sales per path…`);
+    for (let i = 0; i < warmup; i++, n++) {
+      await floorSale(floorClient, floorShop, pick(floorShop), n);
+      await prismaSale(prisma, prismaShop, pick(prismaShop), n);
+      await prismaRawSale(prisma, rawShop, pick(rawShop), n);
+    }
+    const floorTimes: number[] = [];
+    const prismaTimes: number[] = [];
+    const rawTimes: number[] = [];
+    const chunkSize = 50;
+    const runFloor = async () => {
+      const t = performance.now();
+      await floorSale(floorClient, floorShop, pick(floorShop), n);
+      floorTimes.push(performance.now() - t);
+    };
+    const runPrisma = async () => {
+      const t = performance.now();
+      await prismaSale(prisma, prismaShop, pick(prismaShop), n);
+      prismaTimes.push(performance.now() - t);
+    };
+    const runRaw = async () => {
+      const t = performance.now();
+      await prismaRawSale(prisma, rawShop, pick(rawShop), n);
+      rawTimes.push(performance.now() - t);
+    };
+    const paths = [runFloor, runPrisma, runRaw];
+    log(`postgres: ${entries} timed sales per path, interleaved in chunks of ${chunkSize}…`);
+    for (let done = 0, chunk = 0; done < entries; chunk++) {
+      const size = Math.min(chunkSize, entries - done);
+      // Each chunk starts with another path, so no path always runs right after another.
+      for (let k = 0; k < paths.length; k++) {
+        const run = paths[(chunk + k) % paths.length] as () => Promise<void>;
+        for (let i = 0; i < size; i++, n++) await run();
+      }
+      done += size;
+    }
+    const count = async (shopId: number) => (await floorClient.query<{ n: number }>('SELECT count(*) AS n FROM "Entry" WHERE "shopId" = $1', [shopId])).rows[0]?.n ?? 0;
+    const floor = stats(floorTimes);
+    const viaPrisma = stats(prismaTimes);
+    return {
+      entries,
+      warmup,
+      products,
+      chunkSize,
+      serverVersion,
+      floor,
+      prisma: viaPrisma,
+      prismaRaw: stats(rawTimes),
+      medianRatio: viaPrisma.medianMs / floor.medianMs,
+      p99Ratio: viaPrisma.p99Ms / floor.p99Ms,
+      floorWritten: await count(floorShop.shopId),
+      prismaWritten: await count(prismaShop.shopId),
+      prismaRawWritten: await count(rawShop.shopId),
+    };
+  } finally {
+    await prisma.$disconnect().catch(() => undefined);
+    await floorClient.end().catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
+    await admin.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The hand-written migration folders, as both database adapters read them: SQLite's
+ * prisma/migrations and PostgreSQL's prisma/postgresql/migrations hold one folder per migration,
+ * named `<timestamp>_<name>`, with a migration.sql inside. One definition of the order and of the
+ * checksum, so the two runners record their history in `_prisma_migrations` exactly as
+ * `prisma migrate deploy` would, and a database migrated by either tool is recognised by the other.
+ */
+export interface MigrationFile {
+  name: string;
+  sql: string;
+  /** SHA-256 of the file's bytes, hex: the checksum Prisma records and compares. */
+  checksum: string;
+}
+
+/**
+ * The nearest `<relative>` folder above `from` (the calling module's folder): src/adapters/…,
+ * dist/adapters/… or, bundled, dist/bundle/ all find the package's own prisma/ folder.
+ */
+export function findMigrationsDir(from: string, relative: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, relative);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return fileURLToPath(new URL(`../${relative}`, import.meta.url));
+  }
+}
+
+/** The migration folder names in order (a folder without migration.sql is skipped when read). */
+export function migrationNames(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+}
+
+/** Whether the folder holds a migration.sql (Prisma skips folders that do not). */
+export function hasMigrationSql(dir: string, name: string): boolean {
+  return existsSync(join(dir, name, 'migration.sql'));
+}
+
+/** One migration's SQL and checksum. */
+export function readMigration(dir: string, name: string): MigrationFile {
+  const bytes = readFileSync(join(dir, name, 'migration.sql'));
+  return { name, sql: bytes.toString('utf8'), checksum: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** The migrations of a folder in order, each with its checksum. */
+export function listMigrationFiles(dir: string): MigrationFile[] {
+  return migrationNames(dir)
+    .filter((name) => hasMigrationSql(dir, name))
+    .map((name) => readMigration(dir, name));
+}
