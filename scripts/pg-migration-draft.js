@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Columns counted in 分 or thousandths: BIGINT on PostgreSQL (tests/adapters/postgres/provider-twins.test.ts holds the same rule). */
-const WIDE_COLUMN = /^"(\w*Milli|value|amount|cost|valueDelta|unitPrice|salePrice|lastCost)"$/;
+const WIDE_COLUMN = /^"(\w*Milli|value|amount|cost|valueDelta|unitPrice|salePrice|lastCost|dropshipCost)"$/;
 
 /** The PostgreSQL draft of one SQLite migration's SQL. */
 export function draftPgMigration(name, sql) {

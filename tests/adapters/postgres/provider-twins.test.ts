@@ -21,11 +21,12 @@ const postgres = readSchema(new URL('../../../prisma/postgresql/schema.prisma', 
  * MAX_QUANTITY × 1000 = 10^12). Adding a money or quantity field means adding it here.
  */
 const BIGINT_FIELDS: Record<string, string[]> = {
-  Product: ['salePrice', 'lastCost'],
+  Product: ['salePrice', 'lastCost', 'dropshipCost'],
   ProductUnit: ['factorMilli'],
   Balance: ['qtyMilli', 'value'],
   Entry: ['qtyMilli', 'unitPrice', 'amount', 'cost', 'valueDelta'],
   Batch: ['qtyMilli'],
+  BatchMove: ['qtyMilli'],
 };
 
 describe('the SQLite and PostgreSQL migrations', () => {
@@ -88,7 +89,7 @@ describe('prisma/schema.prisma and prisma/postgresql/schema.prisma', () => {
     expect(widened.sort()).toEqual(Object.entries(BIGINT_FIELDS).flatMap(([m, fs]) => fs.map((f) => `${m}.${f}`)).sort());
     // Every field counted in 分 or thousandths is among them, by the naming the schema uses.
     const moneyOrQty = sqlite.models.flatMap((m) =>
-      m.fields.filter((f) => /Milli$|^(value|amount|cost|valueDelta|unitPrice|salePrice|lastCost)$/.test(f.name)).map((f) => `${m.name}.${f.name}`),
+      m.fields.filter((f) => /Milli$|^(value|amount|cost|valueDelta|unitPrice|salePrice|lastCost|dropshipCost)$/.test(f.name)).map((f) => `${m.name}.${f.name}`),
     );
     expect(moneyOrQty.sort()).toEqual(widened.sort());
   });
