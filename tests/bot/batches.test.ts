@@ -193,10 +193,10 @@ describe('the entries export', () => {
     say('进货 牛奶 5箱 单价 30');
     const csv = entriesCsv(await new SqliteExportReader(t.db).entryRows(shop.id), shop.timeZone).split('\r\n');
     expect(csv[0]).toMatch(/,备注,批次,代发供应商,代发进价$/);
-    expect(csv[1]).toMatch(/,A1101（2027-05-01 到期）$/);
-    expect(csv[2]).toMatch(/,A1027（2026-12-20 到期）$/);
-    expect(csv[3]).toMatch(/,A1027（2026-12-20 到期） 50、A1101（2027-05-01 到期） 10$/);
-    expect(csv[4]).toMatch(/,,$/);
+    expect(csv[1]).toMatch(/,A1101（2027-05-01 到期）,,$/);
+    expect(csv[2]).toMatch(/,A1027（2026-12-20 到期）,,$/);
+    expect(csv[3]).toMatch(/,A1027（2026-12-20 到期） 50、A1101（2027-05-01 到期） 10,,$/);
+    expect(csv[4]).toMatch(/,,,,$/);
   });
 });
 

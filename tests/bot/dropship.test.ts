@@ -214,8 +214,8 @@ describe('the exports carry dropship', () => {
     const csv = (await exportReport(sources, { what: 'entries', format: 'csv', shop: shopRow })).buffer.toString('utf8').split('\r\n');
     expect(csv[0]).toBe('\uFEFF编号,时间,类型,商品,仓库,数量,单价,金额,成本,渠道,往来单位,经办人,撤销的编号,备注,批次,代发供应商,代发进价');
     expect(csv[1]).toMatch(/^1,.*,进货,耳机,默认仓,10,20.00,200.00,0.00,,老王,.*,,,,$/);
-    expect(csv[2]).toMatch(/^2,.*,出货,手机壳,,-3,15.00,45.00,18.00,淘宝,,.*,,,老李,6.00$/);
-    expect(csv[4]).toMatch(/^4,.*,撤销,手机壳,,2,15.00,-30.00,-12.00,淘宝,,.*,#3,,老李,6.00$/);
+    expect(csv[2]).toMatch(/^2,.*,出货,手机壳,,-3,15.00,45.00,18.00,淘宝,,.*,,,,老李,6.00$/);
+    expect(csv[4]).toMatch(/^4,.*,撤销,手机壳,,2,15.00,-30.00,-12.00,淘宝,,.*,#3,,,老李,6.00$/);
 
     const json = JSON.parse((await exportReport(sources, { what: 'entries', format: 'json', shop: shopRow })).buffer.toString('utf8')) as object[];
     expect(json[1]).toMatchObject({ id: 2, supplier: '老李', supplierUnitCost: '6.00', cost: '18.00' });
