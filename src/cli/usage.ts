@@ -23,8 +23,9 @@ export const USAGE = `jxc — 进销存机器人 / inventory chat-bot
   jxc import entries 文件.xlsx|文件.csv [--shop 店名] [--dry-run] [--skip-bad]
                                     导入进货/出货/退货流水（从别的系统搬历史）
                                     有问题的行逐行列出，除非加 --skip-bad，否则什么都不写入
-  jxc digest [--shop 店名] [--date 2026-11-27] [--audience owner|staff]
+  jxc digest [--shop 店名] [--date 2026-11-27] [--audience owner|staff] [--image 日报.png]
                                     在终端打印日报（默认老板版；不算当天的定时日报）
+                                    --image 同时把日报图片（图表、缺货/积压表）写成 PNG
   jxc backup 文件名.db                一致的在线备份（机器人运行时也可以），文件权限 600
   jxc help                          显示本帮助
 `;
