@@ -112,7 +112,7 @@ export function digestPictureView({ digest: d, sales }: DigestPictureContent, au
     figures,
     chart: salesChartView(sales, `最近${DIGEST_SERIES_DAYS}天销售额（元，按渠道）`),
     tables,
-    footer: owner ? `老板版 · ${zone}` : `店员版（不含成本和利润） · ${zone}`,
+    footer: `${owner ? '老板版' : '店员版'} · ${zone}`,
   };
 }
 
