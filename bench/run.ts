@@ -11,6 +11,7 @@ import { benchConsole } from './console.bench.ts';
 import { benchExport } from './export.bench.ts';
 import { benchImport } from './import.bench.ts';
 import { benchStartup } from './startup.bench.ts';
+import { benchPicture } from './picture.bench.ts';
 
 interface Row {
   metric: string;
@@ -241,6 +242,35 @@ async function runStartup(): Promise<void> {
   notes.push('startup: floor = `node -e 0`, interleaved with the commands in the same run; the binary runs the compiled dist/ with plain node.');
 }
 
+const TARGET_PICTURE_MS = 300;
+
+async function runPicture(): Promise<void> {
+  const r = await benchPicture({ onProgress: log });
+  rows.push(
+    {
+      metric: `picture: one digest picture, warm (median of ${r.runs})`,
+      value: ms(r.warmMs),
+      floor: ms(r.floorMs),
+      ratio: times(r.warmMs / r.floorMs),
+      target: `≤ ${TARGET_PICTURE_MS} ms`,
+      result: verdict(r.warmMs <= TARGET_PICTURE_MS),
+    },
+    {
+      metric: 'picture: cold (fresh process: load ECharts and resvg, then the first picture)',
+      value: ms(r.cold.loadMs + r.cold.firstMs),
+      floor: ms(r.floorMs),
+      ratio: times((r.cold.loadMs + r.cold.firstMs) / r.floorMs),
+      target: '—',
+      result: '',
+    },
+  );
+  notes.push(
+    `picture: ${r.width}×${r.height} SVG units drawn at 1.5× (${Math.round(r.width * 1.5)} px wide), ${Math.round(r.bytes / 1024)} KB PNG; ` +
+      `warm parts (medians) — queries ${ms(r.parts.collect)}, chart and layout ${ms(r.parts.layout)}, rasterising ${ms(r.parts.raster)}; cold = loading ${ms(r.cold.loadMs)} + first picture ${ms(r.cold.firstMs)}.`,
+    'picture: floor = resvg writing a blank PNG of the same pixel size, interleaved with the warm runs.',
+  );
+}
+
 for (const [name, bench] of [
   ['startup', runStartup],
   ['ledger', runLedger],
@@ -249,6 +279,7 @@ for (const [name, bench] of [
   ['digest', runDigest],
   ['import', runImport],
   ['export', runExport],
+  ['picture', runPicture],
 ] as const) {
   try {
     await bench();
