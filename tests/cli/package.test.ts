@@ -11,7 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'jxc-pack-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// The installed project holds a whole node_modules (ECharts, resvg…): removing it takes a while on a busy machine.
+afterAll(() => rmSync(dir, { recursive: true, force: true }), 120_000);
 
 /**
  * The child npm sees the user's npm configuration (cache, registry) but nothing of the `npm test`
