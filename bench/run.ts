@@ -13,6 +13,7 @@ import { benchExport } from './export.bench.ts';
 import { benchImport } from './import.bench.ts';
 import { benchStartup } from './startup.bench.ts';
 import { benchPostgres } from './postgres.bench.ts';
+import { benchPicture } from './picture.bench.ts';
 
 interface Row {
   metric: string;
@@ -293,6 +294,35 @@ async function runPostgres(): Promise<void> {
   );
 }
 
+const TARGET_PICTURE_MS = 300;
+
+async function runPicture(): Promise<void> {
+  const r = await benchPicture({ onProgress: log });
+  rows.push(
+    {
+      metric: `picture: one digest picture, warm (median of ${r.runs})`,
+      value: ms(r.warmMs),
+      floor: ms(r.floorMs),
+      ratio: times(r.warmMs / r.floorMs),
+      target: `≤ ${TARGET_PICTURE_MS} ms`,
+      result: verdict(r.warmMs <= TARGET_PICTURE_MS),
+    },
+    {
+      metric: 'picture: cold (fresh process: load ECharts and resvg, then the first picture)',
+      value: ms(r.cold.loadMs + r.cold.firstMs),
+      floor: ms(r.floorMs),
+      ratio: times((r.cold.loadMs + r.cold.firstMs) / r.floorMs),
+      target: '—',
+      result: '',
+    },
+  );
+  notes.push(
+    `picture: ${r.width}×${r.height} SVG units drawn at 1.5× (${Math.round(r.width * 1.5)} px wide), ${Math.round(r.bytes / 1024)} KB PNG; ` +
+      `warm parts (medians) — queries ${ms(r.parts.collect)}, chart and layout ${ms(r.parts.layout)}, rasterising ${ms(r.parts.raster)}; cold = loading ${ms(r.cold.loadMs)} + first picture ${ms(r.cold.firstMs)}.`,
+    'picture: floor = resvg writing a blank PNG of the same pixel size, interleaved with the warm runs.',
+  );
+}
+
 const BENCHES = [
   ['startup', runStartup],
   ['ledger', runLedger],
@@ -303,6 +333,7 @@ const BENCHES = [
   ['import', runImport],
   ['export', runExport],
   ['postgres', runPostgres],
+  ['picture', runPicture],
 ] as const;
 
 // BENCH_ONLY=postgres,ledger runs only the benchmarks named (all of them by default).

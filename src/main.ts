@@ -11,6 +11,8 @@ import { SqlitePendingImports } from './adapters/prisma/sqlite-pending-imports.t
 import { FileIntents } from './bot/files/file-intents.ts';
 import { createSpreadsheets } from './spreadsheets.ts';
 import { createBaseApp, type BaseApp } from './base-app.ts';
+import { lazyPictureRenderer } from './adapters/pictures/lazy.ts';
+import type { PictureRenderer } from './bot/pictures/picture-view.ts';
 import type { Clock } from './core/ports.ts';
 
 export type { BaseApp } from './base-app.ts';
@@ -25,6 +27,8 @@ export interface App extends BaseApp {
   handled: SqliteHandledMessages;
   /** Where unprompted messages (digests, alerts) go: each running chat adapter registers here. */
   outbox: Outbox;
+  /** Draws the digest and report pictures (loads its libraries on the first picture). */
+  pictures: PictureRenderer;
 }
 
 /** Wires the adapters together: database (migrated), store, engine and logger. */
@@ -47,6 +51,7 @@ export function createApp(config: Config, options: { clock?: Clock; logger?: pin
     logger,
     changed: (shopId) => engine.invalidate(shopId),
   });
-  const gateway = new ChatGateway(engine, new AccessService(access, store, clock, { owners: config.owners }), clock, { timeZone: config.timeZone, files, logger });
-  return { ...base, engine, gateway, digestStore, handled: new SqliteHandledMessages(db), outbox: new Outbox() };
+  const pictures = lazyPictureRenderer();
+  const gateway = new ChatGateway(engine, new AccessService(access, store, clock, { owners: config.owners }), clock, { timeZone: config.timeZone, files, logger, pictures });
+  return { ...base, engine, gateway, digestStore, handled: new SqliteHandledMessages(db), outbox: new Outbox(), pictures };
 }

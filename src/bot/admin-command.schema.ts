@@ -18,7 +18,7 @@ export const adminCommandSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('memberRole'), role: z.enum(['staff', 'viewer']) }),
   z.object({
     intent: z.literal('shopSetting'),
-    key: z.enum(['lowStockAlert', 'salesWindowDays', 'leadTimeDays', 'safetyDays', 'overstockCoverDays', 'noSaleDays', 'expiryWarnDays']),
+    key: z.enum(['lowStockAlert', 'digestPicture', 'salesWindowDays', 'leadTimeDays', 'safetyDays', 'overstockCoverDays', 'noSaleDays', 'expiryWarnDays']),
     value: z.union([z.boolean(), z.number().int().min(1).max(3650)]),
   }),
 ]);

@@ -43,7 +43,7 @@ const OFF = new Set(['关', '关闭', 'off', '否']);
 export function parseAdmin(raw: string): AdminParse {
   let text = raw.normalize('NFKC').replace(/[\u200B-\u200D\uFEFF]/g, '').replace(/\s+/g, ' ').trim();
   // A leading @bot mention is addressing, not content.
-  text = text.replace(/^@\S+\s+(?=(开店|绑定|关联|解绑|成员|授权|移除|记录|设置 ?(群成员|缺货提醒|销量天数|统计天数|默认交期|安全天数|积压天数|滞销天数|临期天数)|\/start))/, '');
+  text = text.replace(/^@\S+\s+(?=(开店|绑定|关联|解绑|成员|授权|移除|记录|设置 ?(群成员|缺货提醒|日报 ?(?:图片|图|文字|文本)$|销量天数|统计天数|默认交期|安全天数|积压天数|滞销天数|临期天数)|\/start))/, '');
   if (text.length > 200) return { kind: 'none' };
   let m: RegExpExecArray | null;
   if ((m = /^\/start(?:@\S+)?(?:\s+(.*))?$/.exec(text))) return cmd({ intent: 'openShop', name: m[1]?.trim() || undefined });
@@ -77,6 +77,8 @@ export function parseAdmin(raw: string): AdminParse {
     if (!ON.has(word) && !OFF.has(word)) return { kind: 'error', message: '缺货提醒只能「开」或「关」。例：设置 缺货提醒 开' };
     return cmd({ intent: 'shopSetting', key: 'lowStockAlert', value: ON.has(word) });
   }
+  // `设置 日报 21:00` is the time (a product-language setting); pictures or text is the digest's form.
+  if ((m = /^设置\s*日报\s*(图片|图|文字|文本)$/.exec(text))) return cmd({ intent: 'shopSetting', key: 'digestPicture', value: m[1] === '图片' || m[1] === '图' });
   if ((m = /^设置\s*(销量天数|统计天数|默认交期|安全天数|积压天数|滞销天数|临期天数)\s*(\S+)$/.exec(text))) {
     const days = /^\d{1,4}$/.test(m[2] as string) ? Number(m[2]) : NaN;
     if (!(days >= 1 && days <= 3650)) return { kind: 'error', message: `${m[1]}要写 1 到 3650 之间的整数天。例：设置 ${m[1]} 30` };

@@ -120,6 +120,8 @@ export const commandSchema = z.discriminatedUnion('intent', [
     byChannel: z.boolean().optional(),
     /** One product's figures only (`卫衣 这个月卖了多少`). */
     product: z.string().optional(),
+    /** `日报 图`, `销量 本月 图`, `利润 本月 图`: answered with a picture, the text as its caption. */
+    picture: z.literal(true).optional(),
   }),
   z.object({
     intent: z.literal('setting'),

@@ -112,21 +112,31 @@ function digestLines(d: Digest, late: boolean): Line[] {
 
 /** One 缺货 line: stock, why, and what to buy (the digest and `查 缺货` share it). */
 export function shortageText(s: ShortageLine): string {
+  const suggest = s.suggestMilli > 0 ? ` → 建议补${qty(s.suggestMilli, s.unit)}` : '';
+  return `· ${s.product} ${qty(s.qtyMilli, s.unit)}（${shortageNotes(s).join('，')}）${suggest}`;
+}
+
+/** Why a product is short (预警10, 已断货, 够卖3天，交期7天): the text line and the picture's table share it. */
+export function shortageNotes(s: ShortageLine): string[] {
   const notes: string[] = [];
   if (s.reorderLevel !== null) notes.push(`预警${s.reorderLevel}`);
   if (s.qtyMilli <= 0) notes.push('已断货');
   else if (s.coverDays !== null) notes.push(`够卖${days(s.coverDays)}天，交期${s.leadTimeDays}天`);
-  const suggest = s.suggestMilli > 0 ? ` → 建议补${qty(s.suggestMilli, s.unit)}` : '';
-  return `· ${s.product} ${qty(s.qtyMilli, s.unit)}（${notes.join('，')}）${suggest}`;
+  return notes;
 }
 
 /** One 积压 line: stock and why (the digest and `查 积压` share it). */
 export function overstockText(o: OverstockLine, noSaleDays: number): string {
+  return `· ${o.product} ${qty(o.qtyMilli, o.unit)}（${overstockNotes(o, noSaleDays).join('，')}）`;
+}
+
+/** Why a product is piling up (积压线200, 够卖120天, 30天没卖出): the text line and the picture's table share it. */
+export function overstockNotes(o: OverstockLine, noSaleDays: number): string[] {
   const notes: string[] = [];
   if (o.reasons.includes('overstockLevel') && o.overstockLevel !== null) notes.push(`积压线${o.overstockLevel}`);
   if (o.reasons.includes('cover') && o.coverDays !== null) notes.push(`够卖${days(o.coverDays)}天`);
   if (o.reasons.includes('noSale')) notes.push(`${noSaleDays}天没卖出`);
-  return `· ${o.product} ${qty(o.qtyMilli, o.unit)}（${notes.join('，')}）`;
+  return notes;
 }
 
 function more(add: (text: string) => void, total: number, hint?: string): void {

@@ -4,6 +4,7 @@ import type { Clock, InventoryStore, ShopRecord, SourceInput } from '../core/por
 import { MILLI } from '../core/quantity.ts';
 import type { Command } from './command.ts';
 import type { OutgoingFile } from './files/files.port.ts';
+import type { PictureReply } from './pictures/picture-view.ts';
 import type { Handler, HandlerServices } from './intents/handler.ts';
 import { INTENT_HANDLERS } from './intents/handlers.ts';
 import type { ReportQueries } from '../core/report-queries.ts';
@@ -37,6 +38,11 @@ export interface BotReply {
   duplicate: boolean;
   /** A file to send instead of `text` (its caption); each adapter sends it its own way. */
   file?: OutgoingFile | undefined;
+  /**
+   * A picture of the answer (`日报 图`), as data: the gateway draws it into `file` (a PNG with `text`
+   * as caption) where a picture renderer is wired; elsewhere the text alone is the answer.
+   */
+  picture?: PictureReply | undefined;
   /** True when handling failed unexpectedly (the database was busy…): nothing was written, a redelivery may try again. */
   failed?: boolean | undefined;
 }

@@ -10,6 +10,8 @@ import { yuan } from './format.ts';
 import { maskCost } from './mask-cost.ts';
 import { localTime } from '../core/zoned-time.ts';
 import { helpText } from './help.ts';
+import { DIGEST_PICTURE_OFF, DIGEST_PICTURE_ON, PICTURE_UNAVAILABLE } from './pictures/picture-replies.ts';
+import type { PictureRenderer } from './pictures/picture-view.ts';
 import { buildCatalogue, importKindOfCaption, mentionsFileVerb, orderPlatformOfCaption, parseMessage, readMessage, type MessageParse } from './parse/index.ts';
 import { can, neededRole, ROLE_LABELS, type Role } from './permissions.ts';
 import { INTERNAL_ERROR_TEXT, REMOVED_TEXT, refusalText, UNBOUND_TEXT, type BotRefusal } from './refusals.ts';
@@ -30,6 +32,8 @@ export interface GatewayOptions {
   files?: FileIntents | undefined;
   /** Where unexpected failures are logged; silent when not given. */
   logger?: BotLogger | undefined;
+  /** Draws the pictures of `日报 图`, `销量 本月 图`…; without it those are answered with their text. */
+  pictures?: PictureRenderer | undefined;
 }
 
 /** What strangers in an unbound chat are told, once per command they try. */
@@ -89,9 +93,29 @@ export class ChatGateway {
    */
   async respond(message: GatewayMessage): Promise<BotReply | null> {
     try {
-      return await this.answerWithFiles(message);
+      const reply = await this.answerWithFiles(message);
+      return reply?.picture ? await this.drawn(reply, message) : reply;
     } catch (error) {
       return this.failed(error, message);
+    }
+  }
+
+  /**
+   * A reply's picture drawn into a PNG file with the reply's text as its caption. A picture that cannot
+   * be drawn is logged and the text goes alone, with a note: the figures are in it all the same.
+   */
+  private async drawn(reply: BotReply, message: GatewayMessage): Promise<BotReply> {
+    const { picture, ...answer } = reply;
+    const renderer = this.options.pictures;
+    if (!picture || !renderer) return answer;
+    const started = performance.now();
+    try {
+      const bytes = await renderer.render(picture.view);
+      this.logger.info({ platform: message.platform, chat: message.chatId, intent: reply.intent, file: picture.name, bytes: bytes.byteLength, ms: Math.round(performance.now() - started) }, 'picture drawn');
+      return { ...answer, file: { name: picture.name, caption: reply.text, bytes, picture: true } };
+    } catch (error) {
+      this.logger.error({ err: error, platform: message.platform, chat: message.chatId, intent: reply.intent }, 'picture failed');
+      return { ...answer, text: `${reply.text}\n${PICTURE_UNAVAILABLE}` };
     }
   }
 
@@ -262,6 +286,7 @@ export class ChatGateway {
         this.engine.digestQueries.updateSettings(shop.id, { [c.key]: c.value });
         const label = {
           lowStockAlert: '缺货提醒',
+          digestPicture: '日报形式',
           salesWindowDays: '销量统计天数',
           leadTimeDays: '默认交期',
           safetyDays: '安全天数',
@@ -269,6 +294,7 @@ export class ChatGateway {
           noSaleDays: '滞销天数（这么多天没卖出算滞销）',
           expiryWarnDays: '临期天数',
         }[c.key];
+        if (c.key === 'digestPicture') return c.value ? DIGEST_PICTURE_ON : DIGEST_PICTURE_OFF;
         return `✅ ${label}：${typeof c.value === 'boolean' ? (c.value ? '开（卖到预警线时立即提醒）' : '关') : `${c.value} 天`}`;
       }
     }

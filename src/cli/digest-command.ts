@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SqliteDigestStore } from '../adapters/prisma/sqlite-digest.ts';
 import { collectDigest } from '../core/digest.ts';
@@ -8,9 +9,10 @@ import { pickShop } from './export-command.ts';
 import { USAGE } from './usage.ts';
 
 /**
- * `jxc digest [--shop 店名] [--date YYYY-MM-DD] [--audience owner|staff]`: prints a digest on the
- * terminal, the owner's copy unless `--audience staff`. It only reads: nothing is claimed or sent, so
- * it never stands in for the day's scheduled digest.
+ * `jxc digest [--shop 店名] [--date YYYY-MM-DD] [--audience owner|staff] [--image FILE.png]`: prints a
+ * digest on the terminal, the owner's copy unless `--audience staff`; with `--image` also writes the
+ * digest picture (the one chats get with `设置 日报 图片`). It only reads: nothing is claimed or sent,
+ * so it never stands in for the day's scheduled digest.
  */
 export async function digestCommand(
   app: BaseApp,
@@ -23,7 +25,7 @@ export async function digestCommand(
   try {
     ({ values } = parseArgs({
       args,
-      options: { shop: { type: 'string' }, date: { type: 'string' }, audience: { type: 'string', default: 'owner' } },
+      options: { shop: { type: 'string' }, date: { type: 'string' }, audience: { type: 'string', default: 'owner' }, image: { type: 'string' } },
     }));
   } catch (error) {
     stderr.write(`${(error as Error).message}\n${USAGE}`);
@@ -48,8 +50,27 @@ export async function digestCommand(
     stderr.write('还没有店铺。先用 jxc chat 记一笔账，或在聊天里「开店 店名」。\n');
     return 2;
   }
+  if (values.image !== undefined && !/\.png$/i.test(values.image)) {
+    stderr.write(`--image 要写 PNG 文件名，例如 --image 日报.png（收到「${values.image}」）\n`);
+    return 2;
+  }
+  const queries = new SqliteDigestStore(app.db);
+  const digestShop = { id: shop.id, name: shop.name, timeZone: shop.timeZone };
   const window = digestWindow(app.clock.now(), shop.timeZone, values.date);
-  const digest = collectDigest(new SqliteDigestStore(app.db), { id: shop.id, name: shop.name, timeZone: shop.timeZone }, window);
+  const digest = collectDigest(queries, digestShop, window);
   stdout.write(`${renderDigest(digest, { seeCost: values.audience === 'owner' })}\n`);
+  if (values.image !== undefined) {
+    const { digestPicture } = await import('../adapters/pictures/index.ts');
+    const { digestSales } = await import('../bot/pictures/digest-picture.ts');
+    const { writeFile } = await import('node:fs/promises');
+    const picture = digestPicture({ digest, sales: digestSales(queries, digest) }, values.audience);
+    try {
+      await writeFile(values.image, picture.png);
+    } catch (error) {
+      stderr.write(`图片没能写入 ${values.image}：${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
+    }
+    stderr.write(`🖼 日报图片已保存到 ${resolve(values.image)}（${Math.round(picture.png.byteLength / 1024)} KB）\n`);
+  }
   return 0;
 }

@@ -249,10 +249,18 @@ async function chat(config: Config, args: string[], cli: Cli, options: { digest?
 
 /** On a terminal with no chat platform, the daily digest arrives in the console chat, as in a group. */
 async function consoleDigest(app: App, stdout: NodeJS.WritableStream): Promise<() => void> {
+  const { saveFile } = await import('../adapters/console/console-files.ts');
+  const { savedFileText } = await import('../bot/files/file-replies.ts');
   app.outbox.register({
     platform: 'console',
     send: async (_chatId, text) => {
       stdout.write(`\n${text}\n> `);
+      return { ok: true };
+    },
+    // The terminal shows no pictures: the digest picture is saved in the working directory, its path printed.
+    sendPicture: async (_chatId, picture, text) => {
+      const path = await saveFile(process.cwd(), { name: picture.name, caption: text, bytes: picture.bytes, picture: true });
+      stdout.write(`\n${savedFileText(text, path)}\n> `);
       return { ok: true };
     },
   });

@@ -31,8 +31,9 @@ export const USAGE = `jxc — 进销存机器人 / inventory chat-bot
                                     交易关闭、已取消、未付款的不记；退款成功的记销售再记退货；
                                     金额记店铺实收：淘宝 买家实付金额、拼多多 商家实收金额、抖店 订单应付金额、京东 结算金额按行分摊；
                                     日期用付款时间（没有时用下单时间）；同一订单行只记一次，重复导入不会重复记账
-  jxc digest [--shop 店名] [--date 2026-11-27] [--audience owner|staff]
+  jxc digest [--shop 店名] [--date 2026-11-27] [--audience owner|staff] [--image 日报.png]
                                     在终端打印日报（默认老板版；不算当天的定时日报）
+                                    --image 同时把日报图片（图表、缺货/积压表）写成 PNG
   jxc backup 文件名.db                一致的在线备份（机器人运行时也可以），文件权限 600
   jxc help                          显示本帮助
 `;

@@ -24,6 +24,8 @@ export interface DigestSettings {
   expiryWarnDays: number;
   /** Alert the shop's chats when a sale takes a product to its reorder level. */
   lowStockAlert: boolean;
+  /** Send the scheduled digest as a picture, with its text as the caption or next message (`设置 日报 图片`). */
+  digestPicture: boolean;
 }
 
 /** One product with its stock totalled over locations, and what the rules need to judge it. */
@@ -89,6 +91,14 @@ export interface SalesRanges {
   monthTo: Date;
 }
 
+/**
+ * Sales and refunds of one channel in one bucket of a series (a local day, or a month for long
+ * periods); `bucket` is the index of the bucket in the bounds asked for.
+ */
+export interface ChannelBucketRow extends ChannelRow {
+  bucket: number;
+}
+
 /** A batch with stock that expires before the warning horizon. */
 export interface ExpiringBatchRow {
   productId: number;
@@ -104,6 +114,12 @@ export interface DigestQueries {
   products(shopId: number, productIds?: readonly number[]): ProductStockRow[];
   movements(shopId: number, from: Date, to: Date): MovementRow[];
   channelSales(shopId: number, from: Date, to: Date): ChannelRow[];
+  /**
+   * Sales by channel in consecutive buckets: `bounds` are n+1 ascending instants (local midnights,
+   * worked out by the caller in the shop's zone), bucket i runs from bounds[i] to bounds[i+1].
+   * Buckets and channels without sales have no row.
+   */
+  channelSalesByBucket(shopId: number, bounds: readonly Date[]): ChannelBucketRow[];
   /** Per-product selling over the ranges; only the given products when `productIds` is set. */
   productSales(shopId: number, ranges: SalesRanges, productIds?: readonly number[]): ProductSalesRow[];
   expiringBatches(shopId: number, before: Date): ExpiringBatchRow[];

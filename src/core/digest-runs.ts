@@ -21,6 +21,8 @@ export interface ChatTarget {
 /** One rendered copy to deliver. */
 export interface NewDelivery extends ChatTarget {
   text: string;
+  /** The digest as a PNG, for shops that chose pictures (`设置 日报 图片`). */
+  image?: Uint8Array | undefined;
 }
 
 /** The claim of a shop's digest for a local date, with its copies, written in one transaction. */
@@ -40,6 +42,10 @@ export interface PendingDelivery extends ChatTarget {
   runId: number;
   shopId: number;
   text: string;
+  /** The picture to send with the text, if the shop chose pictures. */
+  image: Uint8Array | null;
+  /** The digest's local date (YYYY-MM-DD). */
+  localDate: string;
   /** Attempts made before this one. */
   attempts: number;
   scheduledAt: Date;

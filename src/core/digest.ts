@@ -35,6 +35,7 @@ export const DEFAULT_DIGEST_SETTINGS: DigestSettings = {
   noSaleDays: 30,
   expiryWarnDays: 30,
   lowStockAlert: false,
+  digestPicture: false,
 };
 
 /**

@@ -18,6 +18,9 @@ describe('parseAdmin output matches the admin command schema', () => {
     ['设置 群成员 查看', { intent: 'memberRole', role: 'viewer' }],
     ['设置 缺货提醒 开', { intent: 'shopSetting', key: 'lowStockAlert', value: true }],
     ['设置 滞销天数 30', { intent: 'shopSetting', key: 'noSaleDays', value: 30 }],
+    ['设置 日报 图片', { intent: 'shopSetting', key: 'digestPicture', value: true }],
+    ['设置日报图片', { intent: 'shopSetting', key: 'digestPicture', value: true }],
+    ['@jxc_bot 设置 日报 文字', { intent: 'shopSetting', key: 'digestPicture', value: false }],
     ['记录', { intent: 'audit' }],
     ['记录 #12', { intent: 'audit', entryNo: 12 }],
     ['记录 T恤', { intent: 'audit', product: 'T恤' }],
@@ -33,5 +36,9 @@ describe('parseAdmin output matches the admin command schema', () => {
     expect(parseAdmin('设置 滞销天数 0').kind).toBe('error');
     expect(parseAdmin('设置 滞销天数 4000').kind).toBe('error');
     expect(parseAdmin('授权 @小李 经理').kind).toBe('error');
+  });
+
+  it('leaves 设置 日报 21:00 (the time) to the product-language settings', () => {
+    expect(parseAdmin('设置 日报 21:00').kind).toBe('none');
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
@@ -74,5 +75,26 @@ describe('jxc digest', () => {
     app.shop('二店');
     app.config.shopName = '三店';
     expect(await run([])).toMatchObject({ code: 2, stderr: expect.stringContaining('有多个店铺') });
+  });
+
+  it('writes the digest picture with --image, the staff copy on request', async () => {
+    const shop = app.shop();
+    const svc = createService(app.store, clock);
+    svc.record(shop.id, { kind: 'purchase', items: [{ product: 'T恤', quantity: 10, unitPrice: 2000 }] }, source());
+    svc.record(shop.id, { kind: 'sale', channel: '淘宝', items: [{ product: 'T恤', quantity: 2, unitPrice: 5900 }] }, source());
+    const image = join(t.dir, '日报.png');
+    const owner = await run(['--image', image]);
+    expect(owner.code).toBe(0);
+    expect(owner.stdout).toContain('📋 我的店 日报 11月27日');
+    expect(owner.stderr).toMatch(/^🖼 日报图片已保存到 .*日报\.png（\d+ KB）\n$/);
+    const png = readFileSync(image);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const staffImage = join(t.dir, 'staff.png');
+    expect((await run(['--image', staffImage, '--audience', 'staff'])).code).toBe(0);
+    // The staff picture lacks the owner's cards: a different, shorter picture.
+    expect(readFileSync(staffImage).readUInt32BE(20)).toBeLessThan(png.readUInt32BE(20));
+    const bad = await run(['--image', join(t.dir, '日报.jpg')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--image 要写 PNG 文件名');
   });
 });

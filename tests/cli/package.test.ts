@@ -11,7 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'jxc-pack-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// The installed project holds a whole node_modules (ECharts, resvg…): removing it takes a while on a busy machine.
+afterAll(() => rmSync(dir, { recursive: true, force: true }), 120_000);
 
 /**
  * The child npm sees the user's npm configuration (cache, registry) but nothing of the `npm test`
@@ -60,7 +61,7 @@ describe('the packed package', () => {
     expect(packed.status, packed.stderr).toBe(0);
     const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
     const files = info!.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['bin/jxc.js', 'dist/bundle/main.js', 'dist/bundle/export-worker.js', 'dist/cli/main.js', 'dist/main.d.ts', 'dist/telegraf.js', 'dist/adapters/prisma/generated/client.js', 'prisma/migrations/20261127000000_init/migration.sql', 'prisma/postgresql/migrations/20261127000000_init/migration.sql']));
+    expect(files).toEqual(expect.arrayContaining(['bin/jxc.js', 'dist/bundle/main.js', 'dist/bundle/export-worker.js', 'dist/cli/main.js', 'dist/main.d.ts', 'dist/telegraf.js', 'dist/adapters/prisma/generated/client.js', 'prisma/migrations/20261127000000_init/migration.sql', 'prisma/postgresql/migrations/20261127000000_init/migration.sql', 'assets/fonts/NotoSansSC-subset.ttf', 'assets/fonts/OFL.txt']));
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('tests/') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     tarball = join(dir, info!.filename);
   });
@@ -83,6 +84,14 @@ describe('the packed package', () => {
     expect(chat.status).toBe(0);
     expect(chat.stdout).toContain('✅ #1 进货 T恤 5件 × 20.00 = 100.00 → 库存 5件');
     expect(chat.stdout).toContain('📦 T恤：5件，均价 20.00，金额 100.00');
+  });
+
+  it('draws the digest picture with the font it ships (`npx jxc digest --image`)', () => {
+    const env = { DATABASE_URL: `file:${join(project, 'shop.db')}` };
+    const drawn = run('npx', ['--no-install', 'jxc', 'digest', '--image', 'digest.png'], project, { env });
+    expect(drawn.status, drawn.stderr).toBe(0);
+    expect(drawn.stderr).toContain('日报图片已保存到');
+    expect([...readFileSync(join(project, 'digest.png')).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
   });
 
   it('lets a plain-node .mjs file import jxcTelegraf from jxc-bot/telegraf', () => {

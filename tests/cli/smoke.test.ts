@@ -50,6 +50,16 @@ describe('the jxc binary', () => {
     expect(r.stdout).toContain('📋 我的店 日报');
   });
 
+  it('digest --image draws the picture with the font shipped beside the bundle', () => {
+    const image = join(dir, '日报.png');
+    const r = jxcProcess(['digest', '--image', image, '--audience', 'staff'], { databaseUrl });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`日报图片已保存到 ${image}`);
+    const png = readFileSync(image);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.readUInt32BE(16)).toBe(1080);
+  });
+
   it('backup', () => {
     const target = join(dir, 'copy.db');
     const r = jxcProcess(['backup', target], { databaseUrl });

@@ -1,9 +1,12 @@
-import { collectDigest } from '../../core/digest.ts';
+import { collectDigest, type Digest } from '../../core/digest.ts';
+import type { Audience } from '../../core/access.ts';
+import { digestPictureView, digestSales } from '../../bot/pictures/digest-picture.ts';
+import type { PictureRenderer } from '../../bot/pictures/picture-view.ts';
 import type { DigestQueries } from '../../core/digest-queries.ts';
 import type { Clock, ShopRecord } from '../../core/ports.ts';
 import { digestWindow, renderDigest } from '../../bot/digest.ts';
-import type { DeliveryResult } from '../../bot/outbox.ts';
-import type { DigestRunStore, NewDelivery, PendingDelivery } from '../../core/digest-runs.ts';
+import type { DeliveryResult, OutgoingPicture } from '../../bot/outbox.ts';
+import type { ChatTarget, DigestRunStore, NewDelivery, PendingDelivery } from '../../core/digest-runs.ts';
 import { CATCH_UP_MS, dueDigest, MAX_ATTEMPTS, retryDelayMs } from './due.ts';
 
 /** A delivery left in `sending` this long is taken to be lost with its process. */
@@ -19,7 +22,8 @@ export interface SchedulerLogger {
 /** Sends through whichever chat adapters are running (src/bot/outbox.ts). */
 export interface DigestOutbox {
   has(platform: string): boolean;
-  send(platform: string, chatId: string, text: string): Promise<DeliveryResult>;
+  /** Sends the text, with the picture where the platform shows one (the text as its caption or next message). */
+  send(platform: string, chatId: string, text: string, picture?: OutgoingPicture): Promise<DeliveryResult>;
 }
 
 export interface DigestSchedulerDeps {
@@ -33,6 +37,8 @@ export interface DigestSchedulerDeps {
   instanceId: string;
   /** True while a queued repost is recomputing the shop's costs from before `to` (see repost.ts). */
   reposting?: (shopId: number, to: Date) => boolean;
+  /** Draws the digest picture for shops that chose `设置 日报 图片`; without it they get the text. */
+  pictures?: PictureRenderer | undefined;
 }
 
 /** What one tick did, for tests and logs. */
@@ -69,7 +75,7 @@ export class DigestScheduler {
     const now = this.deps.clock.now();
     for (const shop of this.deps.shops()) {
       try {
-        const claimed = this.claim(shop, now);
+        const claimed = await this.claim(shop, now);
         if (claimed) report.claimed.push(claimed);
       } catch (error) {
         // One shop's trouble (a bad time zone, a locked database) must not stop the others' digests.
@@ -80,18 +86,38 @@ export class DigestScheduler {
     return report;
   }
 
-  private claim(shop: ShopRecord, now: Date): TickReport['claimed'][number] | undefined {
+  private async claim(shop: ShopRecord, now: Date): Promise<TickReport['claimed'][number] | undefined> {
     const due = dueDigest(shop, now);
     if (!due || this.deps.runs.hasRun(shop.id, due.localDate)) return undefined;
     const chats = this.deps.runs.activeChats(shop.id);
     const digest = collectDigest(this.deps.queries, { id: shop.id, name: shop.name, timeZone: shop.timeZone }, digestWindow(now, shop.timeZone, due.localDate));
     const reposting = this.deps.reposting?.(shop.id, digest.dayTo) ?? false;
     const copies = { owner: renderDigest(digest, { seeCost: true, late: due.late, reposting }), staff: renderDigest(digest, { seeCost: false, late: due.late }) };
-    const deliveries: NewDelivery[] = chats.map((c) => ({ ...c, text: copies[c.audience] }));
+    const images = await this.pictures(digest, chats);
+    const deliveries: NewDelivery[] = chats.map((c) => ({ ...c, text: copies[c.audience], image: images.get(c.audience) }));
     const runId = this.deps.runs.claim({ shopId: shop.id, localDate: due.localDate, scheduledAt: due.scheduledAt, late: due.late, claimedBy: this.deps.instanceId, now, deliveries });
     if (runId === undefined) return undefined;
     this.deps.logger.info({ shop: shop.id, date: due.localDate, late: due.late, chats: chats.length, run: runId }, 'digest claimed');
     return { shopId: shop.id, localDate: due.localDate, late: due.late, chats: chats.length };
+  }
+
+  /**
+   * The digest picture of each audience the chats have, when the shop chose pictures: drawn once at the
+   * claim and kept with the deliveries, so a retry sends the same figures as its text. A picture that
+   * cannot be drawn is logged and the chats get the text alone.
+   */
+  private async pictures(digest: Digest, chats: readonly ChatTarget[]): Promise<Map<Audience, Uint8Array>> {
+    const images = new Map<Audience, Uint8Array>();
+    const renderer = this.deps.pictures;
+    if (!renderer || !digest.settings.digestPicture || chats.length === 0) return images;
+    try {
+      const content = { digest, sales: digestSales(this.deps.queries, digest) };
+      for (const audience of new Set(chats.map((c) => c.audience))) images.set(audience, await renderer.render(digestPictureView(content, audience)));
+    } catch (error) {
+      this.deps.logger.error({ err: error, shop: digest.shop.id, date: digest.date }, 'digest picture failed; sending the text');
+      images.clear();
+    }
+    return images;
   }
 
   private async deliver(report: TickReport): Promise<void> {
@@ -111,7 +137,8 @@ export class DigestScheduler {
 
   private async send(d: PendingDelivery): Promise<DeliveryResult> {
     try {
-      return await this.deps.outbox.send(d.platform, d.chatId, d.text);
+      const picture = d.image ? { name: `日报-${d.localDate}.png`, bytes: d.image } : undefined;
+      return await this.deps.outbox.send(d.platform, d.chatId, d.text, picture);
     } catch (error) {
       return { ok: false, permanent: false, error: error instanceof Error ? error.message : String(error) };
     }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import cron from 'node-cron';
 import type { DigestQueries } from '../../core/digest-queries.ts';
+import type { PictureRenderer } from '../../bot/pictures/picture-view.ts';
 import type { DigestRunStore } from '../../core/digest-runs.ts';
 import type { Clock, QueuedRepost, ShopRecord } from '../../core/ports.ts';
 import { repostingBefore } from '../../core/repost.ts';
@@ -25,6 +26,8 @@ export interface DigestApp {
   outbox: DigestOutbox;
   clock: Clock;
   logger: SchedulerLogger;
+  /** Draws the digest picture for shops that chose pictures. */
+  pictures?: PictureRenderer | undefined;
 }
 
 export interface DigestSchedulerHandle {
@@ -62,6 +65,7 @@ export function startDigestScheduler(
     logger: app.logger,
     instanceId: instanceId(),
     reposting: (shopId, to) => repostingBefore(app.store.queuedReposts?.(shopId) ?? [], to),
+    pictures: app.pictures,
   });
   const lowStock = createLowStockAlerts({ queries: store, runs: store, outbox: app.outbox, clock: app.clock, logger: app.logger });
   const tick = async (): Promise<void> => {

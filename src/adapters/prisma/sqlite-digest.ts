@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Audience } from '../../core/access.ts';
 import type {
+  ChannelBucketRow,
   ChannelRow,
   DigestQueries,
   DigestSettings,
@@ -29,7 +30,9 @@ const KIND = 'COALESCE(o.kind, e.kind)';
  */
 const REVERSED_FROM = 'FROM Entry e INDEXED BY Entry_shopId_occurredAt_idx LEFT JOIN Entry o ON o.id = e.reversesId';
 
-const SETTING_COLUMNS = ['salesWindowDays', 'leadTimeDays', 'safetyDays', 'overstockCoverDays', 'noSaleDays', 'expiryWarnDays', 'lowStockAlert'] as const;
+const SETTING_COLUMNS = ['salesWindowDays', 'leadTimeDays', 'safetyDays', 'overstockCoverDays', 'noSaleDays', 'expiryWarnDays', 'lowStockAlert', 'digestPicture'] as const;
+/** The settings that are switches, not numbers of days. */
+const SWITCHES: ReadonlySet<string> = new Set(['lowStockAlert', 'digestPicture']);
 
 /** Chats not blocked since they were last bound: binding again (boundAt moves on) lifts a block. */
 const ACTIVE_BINDING = '(b.blockedAt IS NULL OR b.blockedAt < b.boundAt)';
@@ -97,6 +100,14 @@ export class SqliteDigestStore implements DigestQueries, DigestRunStore {
         ${REVERSED_FROM}
         WHERE e.shopId = ? AND e.occurredAt >= ? AND e.occurredAt < ? AND ${KIND} IN ('sale', 'customer_return')
         GROUP BY e.channel`),
+      // One range scan per bucket through the (shopId, occurredAt) index; the bounds come as a JSON array of [from, to] pairs.
+      channelSalesByBucket: p(`WITH bucket(i, lo, hi) AS (SELECT CAST(key AS INTEGER), value ->> 0, value ->> 1 FROM json_each(?))
+        SELECT bucket.i AS bucket, e.channel,
+          SUM(CASE WHEN e.kind = 'sale' THEN 1 WHEN e.kind = 'reversal' AND o.kind = 'sale' THEN -1 ELSE 0 END) AS salesCount,
+          SUM(e.amount) AS revenue, SUM(e.cost) AS cost
+        FROM bucket CROSS JOIN Entry e INDEXED BY Entry_shopId_occurredAt_idx LEFT JOIN Entry o ON o.id = e.reversesId
+        WHERE e.shopId = ? AND e.occurredAt >= bucket.lo AND e.occurredAt < bucket.hi AND ${KIND} IN ('sale', 'customer_return')
+        GROUP BY bucket.i, e.channel`),
       productSales: p(productSalesSql('')),
       productSalesIn: p(productSalesSql('AND e.productId IN (SELECT value FROM json_each(@ids))')),
       expiring: p(`SELECT b.productId, b.code, b.expiresAt, SUM(b.qtyMilli) AS qtyMilli
@@ -108,13 +119,13 @@ export class SqliteDigestStore implements DigestQueries, DigestRunStore {
       activeChats: p(`SELECT b.platform, b.chatId, b.audience FROM ChatBinding b WHERE b.shopId = ? AND ${ACTIVE_BINDING} ORDER BY b.id`),
       insertRun: p(`INSERT INTO DigestRun (shopId, localDate, scheduledAt, claimedAt, claimedBy, late) VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT(shopId, localDate) DO NOTHING RETURNING id`),
-      insertDelivery: p(`INSERT INTO DigestDelivery (runId, platform, chatId, audience, text, nextAttemptAt) VALUES (?, ?, ?, ?, ?, ?)
+      insertDelivery: p(`INSERT INTO DigestDelivery (runId, platform, chatId, audience, text, image, nextAttemptAt) VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(runId, platform, chatId) DO NOTHING`),
       interruptStale: p(`UPDATE DigestDelivery SET status = 'interrupted', lastError = 'the sending process stopped mid-call; not retried, the chat may already have it'
         WHERE status = 'sending' AND attemptedAt < ?`),
       expire: p(`UPDATE DigestDelivery SET status = 'failed', lastError = COALESCE(lastError || '; ', '') || 'gave up: too late to send', nextAttemptAt = ?
         WHERE status = 'pending' AND runId IN (SELECT id FROM DigestRun WHERE finishedAt IS NULL AND scheduledAt < ?)`),
-      duePending: p(`SELECT d.id, d.runId, r.shopId, d.platform, d.chatId, d.audience, d.text, d.attempts, r.scheduledAt
+      duePending: p(`SELECT d.id, d.runId, r.shopId, r.localDate, d.platform, d.chatId, d.audience, d.text, d.image, d.attempts, r.scheduledAt
         FROM DigestDelivery d JOIN DigestRun r ON r.id = d.runId
         WHERE d.status = 'pending' AND d.nextAttemptAt <= ? AND r.scheduledAt >= ?
         ORDER BY r.scheduledAt, d.id`),
@@ -141,17 +152,17 @@ export class SqliteDigestStore implements DigestQueries, DigestRunStore {
   }
 
   settings(shopId: number): DigestSettings {
-    const row = this.s.settings.get(shopId) as (Omit<DigestSettings, 'lowStockAlert'> & { lowStockAlert: number }) | undefined;
+    const row = this.s.settings.get(shopId) as (Omit<DigestSettings, 'lowStockAlert' | 'digestPicture'> & { lowStockAlert: number; digestPicture: number }) | undefined;
     if (!row) throw new Error(`no shop with id ${shopId}`);
-    return { ...row, lowStockAlert: row.lowStockAlert === 1 };
+    return { ...row, lowStockAlert: row.lowStockAlert === 1, digestPicture: row.digestPicture === 1 };
   }
 
-  /** Changes a shop's digest thresholds; positive whole days only. */
+  /** Changes a shop's digest thresholds (positive whole days) and switches. */
   updateSettings(shopId: number, patch: Partial<DigestSettings>): void {
     for (const key of SETTING_COLUMNS) {
       const value = patch[key];
       if (value === undefined) continue;
-      if (key !== 'lowStockAlert' && (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > 3650)) {
+      if (!SWITCHES.has(key) && (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > 3650)) {
         throw new RangeError(`${key} must be a whole number of days from 1 to 3650`);
       }
       this.db.prepare(`UPDATE Shop SET "${key}" = ? WHERE id = ?`).run(typeof value === 'boolean' ? Number(value) : value, shopId);
@@ -171,6 +182,12 @@ export class SqliteDigestStore implements DigestQueries, DigestRunStore {
 
   channelSales(shopId: number, from: Date, to: Date): ChannelRow[] {
     return this.s.channelSales.all(shopId, from.getTime(), to.getTime()) as ChannelRow[];
+  }
+
+  channelSalesByBucket(shopId: number, bounds: readonly Date[]): ChannelBucketRow[] {
+    if (bounds.length < 2) return [];
+    const pairs = bounds.slice(1).map((to, i) => [(bounds[i] as Date).getTime(), to.getTime()]);
+    return this.s.channelSalesByBucket.all(JSON.stringify(pairs), shopId) as ChannelBucketRow[];
   }
 
   productSales(shopId: number, ranges: SalesRanges, productIds?: readonly number[]): ProductSalesRow[] {
@@ -211,7 +228,10 @@ export class SqliteDigestStore implements DigestQueries, DigestRunStore {
           | { id: number }
           | undefined;
         if (!row) return undefined;
-        for (const d of claim.deliveries) this.s.insertDelivery.run(row.id, d.platform, d.chatId, d.audience, d.text, claim.now.getTime());
+        for (const d of claim.deliveries) {
+          const image = d.image === undefined ? null : Buffer.from(d.image.buffer, d.image.byteOffset, d.image.byteLength);
+          this.s.insertDelivery.run(row.id, d.platform, d.chatId, d.audience, d.text, image, claim.now.getTime());
+        }
         return row.id;
       })
       .immediate();
@@ -226,9 +246,10 @@ export class SqliteDigestStore implements DigestQueries, DigestRunStore {
   }
 
   duePending(now: Date, scheduledAfter: Date): PendingDelivery[] {
-    const rows = this.s.duePending.all(now.getTime(), scheduledAfter.getTime()) as (Omit<PendingDelivery, 'scheduledAt' | 'audience'> & {
+    const rows = this.s.duePending.all(now.getTime(), scheduledAfter.getTime()) as (Omit<PendingDelivery, 'scheduledAt' | 'audience' | 'image'> & {
       scheduledAt: number;
       audience: string;
+      image: Buffer | null;
     })[];
     return rows.map((r) => ({ ...r, audience: toAudience(r.audience), scheduledAt: new Date(r.scheduledAt) }));
   }

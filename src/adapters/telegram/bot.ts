@@ -37,6 +37,7 @@ export function grammyCalls(api: Api, files?: TelegramFilesOptions): TelegramCal
     editMessageText: (chatId, messageId, text, options) => api.editMessageText(chatId, messageId, text, { reply_markup: options.reply_markup }),
     answerCallbackQuery: (id, options) => api.answerCallbackQuery(id, options),
     sendDocument: (chatId, file, options) => api.sendDocument(chatId, inputFile(file), { caption: file.caption, reply_parameters: options.reply_parameters }),
+    sendPhoto: (chatId, file, options) => api.sendPhoto(chatId, inputFile(file), { caption: options.caption, reply_parameters: options.reply_parameters }),
     download: files ? botApiDownload(api, files) : undefined,
   };
 }

@@ -1,11 +1,14 @@
 import type { BotLogger } from '../../bot/engine.ts';
-import type { ChatSender, DeliveryResult } from '../../bot/outbox.ts';
+import type { ChatSender, DeliveryResult, OutgoingPicture } from '../../bot/outbox.ts';
 import type { AccessStore } from '../../core/access.ts';
 import type { Clock } from '../../core/ports.ts';
-import { splitMessage } from './split-message.ts';
+import { splitMessage, TELEGRAM_CAPTION_LIMIT } from './split-message.ts';
 
 /** Sends one text message; grammY's `api.sendMessage` and Telegraf's `telegram.sendMessage` both fit. */
 export type SendText = (chatId: number | string, text: string) => Promise<unknown>;
+
+/** Sends one photo with a caption (at most TELEGRAM_CAPTION_LIMIT characters). */
+export type SendPhoto = (chatId: number | string, picture: OutgoingPicture, caption: string) => Promise<unknown>;
 
 /** What Telegram said when it refused a call, read from grammY's GrammyError or Telegraf's TelegramError. */
 interface Refusal {
@@ -34,36 +37,50 @@ function isPermanent(refusal: Refusal): boolean {
  * a chat that blocked or removed the bot is reported as permanent so it is not retried.
  * Rate limits and network retries are the bot's API transformers' job.
  */
-export function telegramSender(sendText: SendText, app: { access: AccessStore; clock: Clock; logger: BotLogger }): ChatSender {
+export function telegramSender(sendText: SendText, app: { access: AccessStore; clock: Clock; logger: BotLogger }, sendPhoto?: SendPhoto): ChatSender {
   async function sendAll(chatId: string, text: string): Promise<DeliveryResult> {
     for (const part of splitMessage(text)) await sendText(chatIdFor(chatId), part);
     return { ok: true };
   }
-  return {
+  /** The photo with the text as caption when it fits; else with its first line, and the text after it. */
+  async function sendWithPhoto(photo: SendPhoto, chatId: string, picture: OutgoingPicture, text: string): Promise<DeliveryResult> {
+    if (text.length <= TELEGRAM_CAPTION_LIMIT) {
+      await photo(chatIdFor(chatId), picture, text);
+      return { ok: true };
+    }
+    await photo(chatIdFor(chatId), picture, (text.split('\n')[0] ?? '').slice(0, TELEGRAM_CAPTION_LIMIT));
+    return sendAll(chatId, text);
+  }
+  const sender: ChatSender = {
     platform: 'telegram',
-    async send(chatId, text) {
-      try {
-        return await sendAll(chatId, text);
-      } catch (error) {
-        const refusal = refusalOf(error);
-        if (refusal?.migrateTo !== undefined) {
-          const to = String(refusal.migrateTo);
-          const binding = app.access.bindingOf('telegram', chatId);
-          if (binding && !app.access.bindingOf('telegram', to)) {
-            app.access.bind({ ...binding, chatId: to }, app.clock.now());
-            app.access.unbind('telegram', chatId);
-            app.logger.info({ shop: binding.shopId, from: chatId, to }, 'telegram group upgraded to a supergroup; binding moved');
-          }
-          try {
-            return await sendAll(to, text);
-          } catch (retryError) {
-            return failure(retryError);
-          }
-        }
-        return failure(error);
-      }
-    },
+    send: (chatId, text) => following(chatId, (to) => sendAll(to, text)),
   };
+  if (sendPhoto) sender.sendPicture = (chatId, picture, text) => following(chatId, (to) => sendWithPhoto(sendPhoto, to, picture, text));
+  return sender;
+
+  /** Runs a delivery, following a group that became a supergroup once. */
+  async function following(chatId: string, deliver: (chatId: string) => Promise<DeliveryResult>): Promise<DeliveryResult> {
+    try {
+      return await deliver(chatId);
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (refusal?.migrateTo !== undefined) {
+        const to = String(refusal.migrateTo);
+        const binding = app.access.bindingOf('telegram', chatId);
+        if (binding && !app.access.bindingOf('telegram', to)) {
+          app.access.bind({ ...binding, chatId: to }, app.clock.now());
+          app.access.unbind('telegram', chatId);
+          app.logger.info({ shop: binding.shopId, from: chatId, to }, 'telegram group upgraded to a supergroup; binding moved');
+        }
+        try {
+          return await deliver(to);
+        } catch (retryError) {
+          return failure(retryError);
+        }
+      }
+      return failure(error);
+    }
+  }
 }
 
 function failure(error: unknown): DeliveryResult {

@@ -1,6 +1,9 @@
 /** Telegram refuses messages longer than this many UTF-16 code units. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
 
+/** Telegram refuses photo captions longer than this. */
+export const TELEGRAM_CAPTION_LIMIT = 1024;
+
 /**
  * Splits a long reply into messages Telegram accepts, at line boundaries so no stock line is cut
  * in half. Only a single line longer than the limit is cut inside, never between a surrogate pair.

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { run } from '@grammyjs/runner';
-import { Api, webhookCallback, type Bot } from 'grammy';
+import { Api, InputFile, webhookCallback, type Bot } from 'grammy';
 import type { BotLogger } from '../../bot/engine.ts';
 import type { Outbox } from '../../bot/outbox.ts';
 import type { TelegramConfig } from '../../config.ts';
@@ -59,7 +59,13 @@ export async function startTelegram(
   }
   const logger = app.logger;
   await optional(logger, 'setMyCommands', () => bot.api.setMyCommands(BOT_COMMANDS));
-  app.outbox.register(telegramSender((chatId, text) => bot.api.sendMessage(chatId, text), app));
+  app.outbox.register(
+    telegramSender(
+      (chatId, text) => bot.api.sendMessage(chatId, text),
+      app,
+      (chatId, picture, caption) => bot.api.sendPhoto(chatId, new InputFile(picture.bytes, picture.name), { caption }),
+    ),
+  );
   const about = { bot: bot.botInfo.username, mode: config.mode, apiRoot: apiRootOf(config) ?? 'https://api.telegram.org' };
 
   if (config.mode === 'polling') {

@@ -23,6 +23,7 @@ export function telegrafCalls(telegram: Telegram): TelegramCalls {
     editMessageText: (chatId, messageId, text, options) => telegram.editMessageText(chatId, messageId, undefined, text, { reply_markup: options.reply_markup }),
     answerCallbackQuery: (id, options) => telegram.answerCbQuery(id, options.text, { show_alert: options.show_alert }),
     sendDocument: (chatId, file, options) => telegram.sendDocument(chatId, telegrafInput(file), { caption: file.caption, reply_parameters: options.reply_parameters }),
+    sendPhoto: (chatId, file, options) => telegram.sendPhoto(chatId, telegrafInput(file), { caption: options.caption, reply_parameters: options.reply_parameters }),
     download: telegrafDownload(telegram),
   };
 }
@@ -61,7 +62,15 @@ export function telegrafDownload(telegram: Telegram): DownloadFile {
 export function jxcTelegraf(app: TelegramApp & { outbox?: Outbox | undefined }, options: JxcTelegrafOptions = {}): MiddlewareFn<Context> {
   const chat = new TelegramChat(app);
   const telegram = options.telegram;
-  if (telegram && app.outbox) app.outbox.register(telegramSender((chatId, text) => telegram.sendMessage(chatId, text), app));
+  if (telegram && app.outbox) {
+    app.outbox.register(
+      telegramSender(
+        (chatId, text) => telegram.sendMessage(chatId, text),
+        app,
+        (chatId, picture, caption) => telegram.sendPhoto(chatId, { source: Buffer.from(picture.bytes), filename: picture.name }, { caption }),
+      ),
+    );
+  }
   return async (ctx, next) => {
     const update: unknown = ctx.update;
     // An authenticated but malformed update (null, no `from`, text that is not text) is the host

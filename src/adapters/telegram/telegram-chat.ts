@@ -10,7 +10,7 @@ import type { Clock, InventoryStore } from '../../core/ports.ts';
 import { apiFailure } from './api-failure.ts';
 import { documentMessage, type DownloadFile } from './documents.ts';
 import { RecentMap } from './recent.ts';
-import { splitMessage, TELEGRAM_TEXT_LIMIT } from './split-message.ts';
+import { splitMessage, TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT } from './split-message.ts';
 import {
   chatTypeOf,
   displayName,
@@ -50,6 +50,8 @@ export interface TelegramCalls {
   answerCallbackQuery(id: string, options: { text?: string | undefined; show_alert?: boolean | undefined }): Promise<unknown>;
   /** Sends a file with its caption; without it files are answered with their caption and a note. */
   sendDocument?(chatId: number, file: OutgoingFile, options: SendOptions): Promise<unknown>;
+  /** Sends a picture as a photo, with a caption of at most TELEGRAM_CAPTION_LIMIT characters; without it pictures go as documents. */
+  sendPhoto?(chatId: number, file: OutgoingFile, options: SendOptions & { caption?: string | undefined }): Promise<unknown>;
   /** Downloads a document a user sent; without it documents are not for the bot. */
   download?: DownloadFile | undefined;
 }
@@ -135,6 +137,10 @@ export class TelegramChat {
 
   /** Sends a file as a document replying to the message that asked for it; the caption alone where files cannot be sent. */
   private async sendFile(chatId: number, replyTo: number, reply: BotReply, file: OutgoingFile, calls: TelegramCalls): Promise<void> {
+    if (file.picture && calls.sendPhoto) {
+      await this.sendPhoto(chatId, replyTo, reply, file, calls);
+      return;
+    }
     if (!calls.sendDocument) {
       await this.deliver(chatId, replyTo, { ...reply, text: `${file.caption}\n${FILES_UNAVAILABLE}` }, undefined, calls, false);
       return;
@@ -144,6 +150,24 @@ export class TelegramChat {
     } catch (error) {
       this.app.logger.error({ err: apiFailure(error), chat: chatId, file: file.name }, 'telegram document failed');
     }
+  }
+
+  /**
+   * Sends a picture as a photo replying to the message that asked for it. Its text is the caption when
+   * it fits one; otherwise the photo goes with the text's first line and the whole text follows as
+   * messages. A photo Telegram refuses leaves the text to say it all.
+   */
+  private async sendPhoto(chatId: number, replyTo: number, reply: BotReply, file: OutgoingFile, calls: TelegramCalls): Promise<void> {
+    const fits = file.caption.length <= TELEGRAM_CAPTION_LIMIT;
+    const caption = fits ? file.caption : (file.caption.split('\n')[0] ?? '').slice(0, TELEGRAM_CAPTION_LIMIT);
+    try {
+      await calls.sendPhoto?.(chatId, file, { caption, reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } });
+    } catch (error) {
+      this.app.logger.error({ err: apiFailure(error), chat: chatId, file: file.name }, 'telegram photo failed');
+      await this.deliver(chatId, replyTo, reply, undefined, calls, false);
+      return;
+    }
+    if (!fits) await this.deliver(chatId, replyTo, reply, undefined, calls, false);
   }
 
   /**

@@ -7,7 +7,7 @@ import { splitQuote, stripBotMention } from './message-text.ts';
 import { DEFAULT_PACING, SendPacer, type Pacing, type PacerTimer } from './pacer.ts';
 import { splitForWechat, WECHAT_MAX_CHARS } from './split-text.ts';
 import { RecentIds, type HandledMessages } from './recent-ids.ts';
-import { incomingFile, isFileMessage, wechatFileSender } from './wechat-files.ts';
+import { incomingFile, isFileMessage, wechatFileSender, WechatChatNotFound } from './wechat-files.ts';
 
 /** The platform name WeChat chats are bound under. */
 export const WECHAT_PLATFORM = 'wechat';
@@ -219,6 +219,16 @@ export function createWechatBot(app: WechatApp, options: WechatBotOptions): Wech
       } catch (error) {
         // Logged in and the room or person is unknown: the bot was removed from the group or the friend deleted it.
         if (error instanceof ChatNotFoundError) return { ok: false, permanent: true, error: error.message };
+        return { ok: false, permanent: false, error: error instanceof Error ? error.message : String(error) };
+      }
+    },
+    async sendPicture(chatId, picture, text): Promise<DeliveryResult> {
+      if (!wechaty.isLoggedIn) return { ok: false, permanent: false, error: 'WeChat is not logged in' };
+      try {
+        await files.sendFile(chatId, { name: picture.name, caption: text, bytes: picture.bytes, picture: true });
+        return { ok: true };
+      } catch (error) {
+        if (error instanceof ChatNotFoundError || error instanceof WechatChatNotFound) return { ok: false, permanent: true, error: error.message };
         return { ok: false, permanent: false, error: error instanceof Error ? error.message : String(error) };
       }
     },

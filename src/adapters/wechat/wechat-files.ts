@@ -41,16 +41,30 @@ export async function fileBoxOf(file: OutgoingFile): Promise<FileBox> {
 
 /**
  * The WeChat file port: the caption goes first as text (WeChat files have none), through `sayText`
- * so it keeps its place among the chat's replies, then the file.
+ * so it keeps its place among the chat's replies, then the file. A picture goes the other way round:
+ * the image (a .png FileBox, shown as an image), then its text as the next message.
  */
 export function wechatFileSender(find: (chatId: string) => Promise<Room | Contact | undefined>, sayText: (chatId: string, text: string) => Promise<void>): FileSender {
   return {
     async sendFile(chatId, file) {
       const conversation = await find(chatId);
-      if (!conversation) throw new Error(`WeChat chat ${chatId} not found`);
+      if (!conversation) throw new WechatChatNotFound(chatId);
       const box = await fileBoxOf(file);
+      if (file.picture) {
+        await conversation.say(box);
+        await sayText(chatId, file.caption);
+        return;
+      }
       await sayText(chatId, file.caption);
       await conversation.say(box);
     },
   };
+}
+
+/** The chat a file was for is not known to WeChat (any more). */
+export class WechatChatNotFound extends Error {
+  constructor(readonly chatId: string) {
+    super(`WeChat chat ${chatId} not found`);
+    this.name = 'WechatChatNotFound';
+  }
 }

@@ -24,8 +24,12 @@ export interface IncomingFile {
 /** A file's content: in memory, or a stream of chunks for exports too big to hold at once. */
 export type FileContent = { bytes: Uint8Array } | { stream: AsyncIterable<Uint8Array> };
 
-/** A file the bot sends: its name, content and the line that goes with it. */
-export type OutgoingFile = { name: string; caption: string } & FileContent;
+/**
+ * A file the bot sends: its name, content and the line that goes with it. A `picture` (a PNG) is shown
+ * as a photo where the chat can (Telegram sendPhoto, a WeChat image), with the caption as its text or
+ * as the next message when it is too long for a caption.
+ */
+export type OutgoingFile = { name: string; caption: string; picture?: boolean | undefined } & FileContent;
 
 /** One message that says how far a long job is; each adapter shows it its own way (Telegram edits it). */
 export interface Progress {

@@ -5,7 +5,11 @@ import { MILLI } from '../../core/quantity.ts';
 import { repostingBefore } from '../../core/repost.ts';
 import { localDate } from '../../core/zoned-time.ts';
 import type { Command } from '../command.ts';
-import { digestReply, overstockText, shortageText } from '../digest.ts';
+import { collectSalesSeries } from '../../core/sales-series.ts';
+import { digestReply, overstockText, renderDigest, shortageText } from '../digest.ts';
+import { collectDigestPicture, digestPictureView } from '../pictures/digest-picture.ts';
+import { PICTURE_KINDS } from '../pictures/picture-replies.ts';
+import { profitPictureView, salesPictureView } from '../pictures/report-pictures.ts';
 import { qty, yuanGrouped } from '../format.ts';
 import { refusalText } from '../refusals.ts';
 import { REPOSTING_NOTE, stockLine, entryText } from '../replies.ts';
@@ -18,8 +22,34 @@ const MAX_LIST = 30;
 /** 查: stock, cost, shortages and overstock. */
 export const queryHandler: Handler<'query'> = (command, { shop, seeCost, reply, bot }) => reply(query(bot, shop, command, seeCost));
 
-/** 日报, 销量, 利润, 流水 …: the reports. */
-export const reportHandler: Handler<'report'> = (command, { shop, seeCost, now, reply, bot }) => reply(report(bot, shop, command, seeCost, now));
+/** 日报, 销量, 利润, 流水 …: the reports; with 图, a picture too (日报, 销量, 利润). */
+export const reportHandler: Handler<'report'> = (command, { shop, seeCost, now, reply, bot }) => {
+  if (command.picture !== true) return reply(report(bot, shop, command, seeCost, now));
+  const daily = dailyDate(command, shop);
+  if (daily !== undefined) {
+    // One digest for both: the picture and its caption show the same figures.
+    const content = collectDigestPicture(bot.digest, shop, now, daily.date);
+    const text = renderDigest(content.digest, { seeCost });
+    return { ...reply(text), picture: { name: `日报-${content.digest.date}.png`, view: digestPictureView(content, seeCost ? 'owner' : 'staff') } };
+  }
+  const text = report(bot, shop, command, seeCost, now);
+  const period = command.period;
+  // 利润 is refused to all but owners by the text above; nothing is drawn for them. A product's figures have no chart.
+  if (period === undefined || command.product !== undefined || (command.kind === 'profit' && !seeCost)) return reply(text);
+  if (command.kind !== 'sales' && command.kind !== 'profit') return reply(`${text}\n${PICTURE_KINDS}`);
+  const series = collectSalesSeries(bot.digest, shop.id, period.from, period.to, shop.timeZone);
+  const view = command.kind === 'sales' ? salesPictureView(shop, period, series) : profitPictureView(shop, period, series);
+  return { ...reply(text), picture: { name: `${command.kind === 'sales' ? '销量' : '利润'}-${period.label}.png`, view } };
+};
+
+/** The local date of a one-day 日报 (undefined: today), or undefined when the command is not one. */
+function dailyDate(command: Extract<Command, { intent: 'report' }>, shop: ShopRecord): { date: string | undefined } | undefined {
+  const period = command.period;
+  if (command.kind !== 'daily' || (period !== undefined && !isOneDay(period))) return undefined;
+  return { date: period ? localDate(period.from, shop.timeZone) : undefined };
+}
+
+const isOneDay = (period: { from: Date; to: Date }): boolean => period.to.getTime() - period.from.getTime() <= 25 * 3_600_000;
 
 function query(bot: HandlerServices, shop: ShopRecord, command: Extract<Command, { intent: 'query' }>, seeCost: boolean): string {
   if (command.filter === 'shortage' || command.filter === 'overstock') {
@@ -105,7 +135,7 @@ function report(bot: HandlerServices, shop: ShopRecord, command: Extract<Command
 function reportText(bot: HandlerServices, shop: ShopRecord, command: Extract<Command, { intent: 'report' }>, seeCost: boolean, now: Date): string {
   // 日报 for one day is the digest itself (not counted as the scheduled one); other periods get the report tables.
   const period = command.period;
-  const oneDay = period === undefined || period.to.getTime() - period.from.getTime() <= 25 * 3_600_000;
+  const oneDay = period === undefined || isOneDay(period);
   if (command.kind === 'daily' && oneDay) {
     return digestReply(bot.digest, shop, seeCost, now, period ? localDate(period.from, shop.timeZone) : undefined);
   }

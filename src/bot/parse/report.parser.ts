@@ -7,7 +7,8 @@ import { wordBoundaryParser } from './word-boundary.ts';
 
 /**
  * Reports: `日报`, `利润 本月`, `销量 上周`, `畅销 最近7天`, `销量 本月 按渠道`, and with the
- * period first as people also say it: `本月利润`, `上周销量`. Without a period:
+ * period first as people also say it: `本月利润`, `上周销量`; `图` at the end asks for a picture
+ * (`日报 图`, `销量 本月 图`). Without a period:
  * 日报/报表 → 今天, 周报 → 本周, 月报 → 本月, 利润/销量 → 本月, 畅销/滞销 → 最近30天.
  */
 
@@ -29,6 +30,8 @@ const VERBS = [...INTENT_VERBS.report].sort((a, b) => b.length - a.length).join(
 const PATTERN = new RegExp(`^(?:(?<period>${PERIOD_FIRST})\\s*的?\\s*)?(?<verb>${VERBS})(?:榜|排行榜?|报告|统计|情况|汇总)?`);
 const HINT = new RegExp(`^(?:${PERIOD_FIRST})\\s*的?\\s*(?:${VERBS})`);
 const BY_CHANNEL = /\s*(?:按|分)(?:渠道|平台)(?:看|分)?\s*/;
+// `日报 图`, `销量 本月 图`, `利润 图表`: the answer as a picture.
+const PICTURE = /(?:^|\s)(?:图|图片|图表|画图)$/;
 // `这个月利润多少`, `本月销量怎么样`: the question words add nothing.
 const ASK_TAIL = /(?:(?:是)?(?:多少|怎么样|如何|咋样)(?:钱)?|发一下|发下|发我|来一份|看看|看一下)[?吗呢啊]*$/;
 
@@ -45,6 +48,11 @@ export const reportParser: IntentParser = wordBoundaryParser({
     const kind = KIND[verb];
     if (kind === undefined) return null;
     let rest = after;
+    let picture = false;
+    if (PICTURE.test(rest.trim())) {
+      picture = true;
+      rest = rest.trim().replace(PICTURE, '');
+    }
     let byChannel = false;
     if (BY_CHANNEL.test(rest)) {
       byChannel = true;
@@ -60,6 +68,7 @@ export const reportParser: IntentParser = wordBoundaryParser({
     }
     const command: Command = { intent: 'report', kind, period };
     if (byChannel) command.byChannel = true;
+    if (picture) command.picture = true;
     return commandResult(command);
   },
 });

@@ -171,6 +171,7 @@ describe('digest settings', () => {
       noSaleDays: 30,
       expiryWarnDays: 30,
       lowStockAlert: false,
+      digestPicture: false,
     });
     store.updateSettings(shop.id, { salesWindowDays: 28, noSaleDays: 60 });
     expect(store.settings(shop.id)).toMatchObject({ salesWindowDays: 28, noSaleDays: 60 });

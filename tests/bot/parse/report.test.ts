@@ -48,6 +48,13 @@ const cases: Array<[string, Command]> = [
   ['今天日报', { intent: 'report', kind: 'daily', period: TODAY }],
   ['昨天 日报', { intent: 'report', kind: 'daily', period: period('2026-11-25T16:00:00.000Z', '2026-11-26T16:00:00.000Z', '昨天') }],
   ['最近7天的畅销', { intent: 'report', kind: 'top', period: period('2026-11-20T16:00:00.000Z', '2026-11-27T16:00:00.000Z', '最近7天') }],
+  // As a picture.
+  ['日报 图', { intent: 'report', kind: 'daily', period: TODAY, picture: true }],
+  ['日报 昨天 图', { intent: 'report', kind: 'daily', period: period('2026-11-25T16:00:00.000Z', '2026-11-26T16:00:00.000Z', '昨天'), picture: true }],
+  ['销量 本月 图', { intent: 'report', kind: 'sales', period: THIS_MONTH, picture: true }],
+  ['利润 本月 图', { intent: 'report', kind: 'profit', period: THIS_MONTH, picture: true }],
+  ['利润 图表', { intent: 'report', kind: 'profit', period: THIS_MONTH, picture: true }],
+  ['本月销量 图片', { intent: 'report', kind: 'sales', period: THIS_MONTH, picture: true }],
 ];
 
 describe('report', () => {

@@ -1,0 +1,6 @@
+-- PostgreSQL twin of prisma/migrations/20261201060000_digest_picture.
+
+-- `设置 日报 图片`: the scheduled digest goes out as a picture, its text as the caption or next message.
+ALTER TABLE "Shop" ADD COLUMN "digestPicture" BOOLEAN NOT NULL DEFAULT false;
+-- The picture of one delivery, drawn when the run is claimed so a retry sends the same figures as its text.
+ALTER TABLE "DigestDelivery" ADD COLUMN "image" BYTEA;
