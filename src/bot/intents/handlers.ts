@@ -5,6 +5,7 @@ import { helpHandler } from './help.handler.ts';
 import { WRITE_INTENTS, type WriteIntent } from './index.ts';
 import { correctHandler, undoHandler } from './ledger-edits.handlers.ts';
 import { queryHandler, reportHandler } from './reads.handlers.ts';
+import { webHandler } from './web.handler.ts';
 import { writeHandler } from './writes.handlers.ts';
 
 /**
@@ -22,6 +23,7 @@ export const INTENT_HANDLERS: IntentHandlers = {
   setting: settingHandler,
   alias: aliasHandler,
   help: helpHandler,
+  web: webHandler,
   export: filesUnavailable,
   importFile: filesUnavailable,
   confirmImport: filesUnavailable,

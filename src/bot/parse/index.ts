@@ -13,6 +13,7 @@ import { settingParser } from './setting.parser.ts';
 import { NONE, type IntentParser, type ParseContext, type ParseResult, type ParserInput } from './types.ts';
 import { COLLOQUIAL_VERBS, INTENT_VERBS, verbPattern, WRITE_INTENTS } from './verbs.ts';
 import { undoParser } from './undo.parser.ts';
+import { webParser } from './web.parser.ts';
 import { registryWriteParser } from './write-command.ts';
 
 /**
@@ -36,6 +37,7 @@ export const WRITE_PARSERS: readonly IntentParser[] = WRITE_INTENTS.map(registry
  */
 const PARSERS: readonly IntentParser[] = [
   helpParser,
+  webParser,
   fileParser,
   reportParser,
   reportQuestionParser,
