@@ -12,6 +12,9 @@ import { FileIntents } from './bot/files/file-intents.ts';
 import { createSpreadsheets } from './spreadsheets.ts';
 import { createBaseApp, type BaseApp } from './base-app.ts';
 import type { Clock } from './core/ports.ts';
+import type { SpreadsheetService } from './bot/files/files.port.ts';
+import { SqliteLedger, SqliteWebAuth } from './adapters/prisma/sqlite-web.ts';
+import type { WebViewDeps } from './adapters/web/deps.ts';
 
 export type { BaseApp } from './base-app.ts';
 
@@ -25,6 +28,10 @@ export interface App extends BaseApp {
   handled: SqliteHandledMessages;
   /** Where unprompted messages (digests, alerts) go: each running chat adapter registers here. */
   outbox: Outbox;
+  /** Spreadsheet import and export (chat files and the web view's downloads). */
+  spreadsheets: SpreadsheetService;
+  /** What the web view reads through (mounted by `jxc start`, see src/adapters/web). */
+  web: Omit<WebViewDeps, 'publicUrl' | 'secret' | 'charts'>;
 }
 
 /** Wires the adapters together: database (migrated), store, engine and logger. */
@@ -32,21 +39,24 @@ export function createApp(config: Config, options: { clock?: Clock; logger?: pin
   const base = createBaseApp(config, options);
   const { db, store, access, clock, logger } = base;
   const digestStore = new SqliteDigestStore(db);
-  const engine = new ChatEngine(store, clock, { logger, digest: digestStore, reports: new SqliteReports(db) });
+  const reports = new SqliteReports(db);
+  const engine = new ChatEngine(store, clock, { logger, digest: digestStore, reports });
+  const spreadsheets = createSpreadsheets({
+    db,
+    store,
+    service: engine.service,
+    clock,
+    reader: base.reader,
+    onExportThread: (thread, reason) => logger.debug({ thread, reason }, 'export written'),
+  });
   const files = new FileIntents({
-    spreadsheets: createSpreadsheets({
-      db,
-      store,
-      service: engine.service,
-      clock,
-      reader: base.reader,
-      onExportThread: (thread, reason) => logger.debug({ thread, reason }, 'chat export written'),
-    }),
+    spreadsheets,
     pending: new SqlitePendingImports(db),
     clock,
     logger,
     changed: (shopId) => engine.invalidate(shopId),
   });
   const gateway = new ChatGateway(engine, new AccessService(access, store, clock, { owners: config.owners }), clock, { timeZone: config.timeZone, files, logger });
-  return { ...base, engine, gateway, digestStore, handled: new SqliteHandledMessages(db), outbox: new Outbox() };
+  const web = { store, reports, digest: digestStore, ledger: new SqliteLedger(db), auth: new SqliteWebAuth(db), spreadsheets, clock, logger };
+  return { ...base, engine, gateway, digestStore, handled: new SqliteHandledMessages(db), outbox: new Outbox(), spreadsheets, web };
 }
