@@ -10,6 +10,7 @@ export const APP_CSS = `
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;color:#1d2733;background:#f4f6f8}
 header{background:#1f4e79;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;align-items:center;gap:.25rem 1rem}
 header .shop{font-weight:600;margin-right:auto}
+header .who{font-weight:400;font-size:.88rem;color:#cfe0f0}
 header nav{display:flex;flex-wrap:wrap;gap:.25rem}
 header nav a{color:#fff;text-decoration:none;padding:.35rem .7rem;border-radius:.4rem}
 header nav a.on,header nav a:hover{background:rgba(255,255,255,.18)}
@@ -80,7 +81,7 @@ export function page(title: string, body: Html, options: { user?: PageUser; acti
 <body${user ? html` hx-headers='{"X-CSRF-Token":"${user.csrf}"}'` : ''}>
 ${user
   ? html`<header>
-<span class="shop">${user.shopName}<span class="muted" style="color:#cfe0f0"> · ${user.actorName ?? ''}${user.owner ? '（老板）' : '（店员视图）'}</span></span>
+<span class="shop">${user.shopName}<span class="who"> · ${user.actorName ?? ''}${user.owner ? '（老板）' : '（店员视图）'}</span></span>
 <nav>${NAV.map(([href, label]) => html`<a href="${href}"${options.active === href ? html` class="on"` : ''}>${label}</a>`)}</nav>
 <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${user.csrf}"><button type="submit">退出</button></form>
 </header>`

@@ -95,8 +95,9 @@ export function mountWebView(app: Hono, deps: WebViewDeps): WebLinkIssuer {
   web.get('/login', (c) =>
     c.html(page('登录', html`<div class="login"><h1>登录网页版</h1><p>在和机器人的<strong>私聊</strong>里发「网页」，会收到一个登录链接（${LINK_MINUTES} 分钟内有效，只能用一次）。用这台设备打开它，再点「确认登录」。</p></div>`)),
   );
+  // The link's page sends its address (with the token) to nobody else: same-origin referrers only, and it
+  // loads nothing from elsewhere (CSP). Not no-referrer: the browser would then send `Origin: null`.
   web.get('/login/:token', async (c) => {
-    c.header('Referrer-Policy', 'no-referrer');
     c.header('Cache-Control', 'no-store');
     const checked = await auth.check(c.req.param('token'), deps.clock.now());
     if (!checked.ok) return refused(c, checked.reason);
@@ -110,7 +111,6 @@ export function mountWebView(app: Hono, deps: WebViewDeps): WebLinkIssuer {
     );
   });
   web.post('/login/:token', async (c) => {
-    c.header('Referrer-Policy', 'no-referrer');
     const now = deps.clock.now();
     const signed = await auth.signIn(c.req.param('token'), now);
     if (!signed.ok) return refused(c, signed.reason);
@@ -119,7 +119,8 @@ export function mountWebView(app: Hono, deps: WebViewDeps): WebLinkIssuer {
       sameSite: 'Lax',
       secure,
       path: '/',
-      expires: signed.session.expiresAt,
+      // Max-Age, not Expires: the browser's clock need not agree with ours; the database row ends it anyway.
+      maxAge: SESSION_DAYS * 86_400,
     });
     deps.logger.info({ shop: signed.session.shopId, actor: signed.session.actorId, view: signed.session.view }, 'web sign-in');
     return c.redirect('/stock', 303);

@@ -40,7 +40,7 @@ describe('signing in by link', () => {
     for (let i = 0; i < 2; i++) {
       const shown = await get(link);
       expect(shown.status).toBe(200);
-      expect(shown.headers.get('Referrer-Policy')).toBe('no-referrer');
+      expect(shown.headers.get('Referrer-Policy')).toBe('same-origin');
       expect(await shown.text()).toContain('确认登录');
     }
     const signed = await post(link, {});
