@@ -56,7 +56,13 @@ export function createApp(config: Config, options: { clock?: Clock; logger?: pin
     logger,
     changed: (shopId) => engine.invalidate(shopId),
   });
-  const gateway = new ChatGateway(engine, new AccessService(access, store, clock, { owners: config.owners }), clock, { timeZone: config.timeZone, files, logger });
-  const web = { store, reports, digest: digestStore, ledger: new SqliteLedger(db), auth: new SqliteWebAuth(db), spreadsheets, clock, logger };
+  const accessService = new AccessService(access, store, clock, { owners: config.owners });
+  const gateway = new ChatGateway(engine, accessService, clock, { timeZone: config.timeZone, files, logger });
+  const currentRole = (shopId: number, actorId: string) => {
+    const at = actorId.indexOf(':');
+    const person = access.personByIdentity(shopId, actorId.slice(0, at), actorId.slice(at + 1));
+    return accessService.roleOf(shopId, person, 'owner', 'private');
+  };
+  const web = { store, reports, digest: digestStore, ledger: new SqliteLedger(db), auth: new SqliteWebAuth(db), spreadsheets, clock, logger, currentRole };
   return { ...base, engine, gateway, digestStore, handled: new SqliteHandledMessages(db), outbox: new Outbox(), spreadsheets, web };
 }

@@ -249,6 +249,7 @@ describe('roles', () => {
     setting: '设置 T恤 预警 5',
     alias: '别名 T恤 白T',
     help: '帮助',
+    web: '网页',
     openShop: '开店 新店',
     bindCode: '绑定码',
     bind: '绑定 ABCDEF',

@@ -1,4 +1,5 @@
 import type { BotLogger } from '../../bot/engine.ts';
+import type { Role } from '../../bot/permissions.ts';
 import type { SpreadsheetService } from '../../bot/files/files.port.ts';
 import type { WebAuthStore, WebSessionRecord } from '../../bot/web/web.port.ts';
 import type { DigestQueries } from '../../core/digest-queries.ts';
@@ -20,6 +21,11 @@ export interface WebViewDeps {
   /** PUBLIC_URL (links and the allowed Origin) and WEB_SECRET. */
   publicUrl: string;
   secret?: string | undefined;
+  /**
+   * The role the person behind a session has now (`platform:userId`), as in their private chat; null
+   * when removed. Checked on every request, so removing someone or demoting an owner takes effect at once.
+   */
+  currentRole(shopId: number, actorId: string): Role | null;
   /** Draws the reports page's charts as SVG; without it the page has tables only (see charts.ts). */
   charts?: ChartRenderer | undefined;
 }

@@ -61,14 +61,17 @@ export function mountWebView(app: Hono, deps: WebViewDeps): WebLinkIssuer {
     const cookie = await getSignedCookie(c, key(), SESSION_COOKIE);
     const found = cookie ? await auth.session(cookie, now) : undefined;
     const shop = found ? deps.store.shopById(found.shopId) : undefined;
-    if (!cookie || !found || !shop) {
+    const role = found ? await deps.currentRole(found.shopId, found.actorId) : null;
+    if (cookie && found && (role === null || role === 'viewer')) await auth.signOut(cookie, now);
+    if (!cookie || !found || !shop || role === null || role === 'viewer') {
       if (c.req.header('HX-Request')) {
         c.header('HX-Redirect', '/login');
         return c.text('请先登录', 401);
       }
       return c.redirect('/login', 302);
     }
-    c.set('viewer', { session: found, shop, seeCost: found.view === 'owner' });
+    // An owner view only while the person is still an owner; staff never see cost.
+    c.set('viewer', { session: found, shop, seeCost: found.view === 'owner' && role === 'owner' });
     c.set('cookie', cookie);
     c.header('Cache-Control', 'no-store');
     if (c.req.method === 'POST') {

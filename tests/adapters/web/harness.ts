@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { GatewayMessage } from '../../../src/bot/gateway.ts';
+import type { WebLinkIssuer } from '../../../src/bot/web/web.port.ts';
 import { createConfig } from '../../../src/config.ts';
 import { createHttpServer, type HttpServer } from '../../../src/http-server.ts';
 import { mountWebView } from '../../../src/adapters/web/web-app.ts';
@@ -13,10 +14,12 @@ import { TestClock } from '../../helpers/db.ts';
 export interface WebFixture {
   app: App;
   http: HttpServer;
+  /** What the web view registered on the engine for 「网页」. */
+  issuer: WebLinkIssuer;
   clock: TestClock;
   say(chatId: string, userId: string, text: string, extra?: Partial<GatewayMessage>): Promise<string | undefined>;
   /** Sends 「网页」 from a private chat and returns the sign-in link's path (`/login/…`). */
-  linkFor(userId: 'boss' | 'li'): Promise<string>;
+  linkFor(userId: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -28,7 +31,8 @@ export async function createWebFixture(options: { publicUrl?: string } = {}): Pr
   const publicUrl = options.publicUrl ?? PUBLIC_URL;
   const app = createApp(createConfig({ DATABASE_URL: `file:${join(dir, 'jxc.db')}`, LOG_LEVEL: 'silent', PUBLIC_URL: publicUrl }), { clock });
   const http = createHttpServer();
-  app.engine.web.register(mountWebView(http.app, { ...app.web, publicUrl }));
+  const issuer = mountWebView(http.app, { ...app.web, publicUrl });
+  app.engine.web.register(issuer);
   let n = 0;
   const say = async (chatId: string, userId: string, text: string, extra: Partial<GatewayMessage> = {}) => {
     n += 1;
@@ -49,9 +53,10 @@ export async function createWebFixture(options: { publicUrl?: string } = {}): Pr
   return {
     app,
     http,
+    issuer,
     clock,
     say,
-    async linkFor(userId) {
+    async linkFor(userId: string) {
       const text = await say(`p-${userId}`, userId, '网页');
       const url = text?.match(/https?:\/\/\S+/)?.[0];
       expect(url, text).toBeDefined();

@@ -65,6 +65,11 @@ describe('signing in by link', () => {
     expect((await post(link, {})).status).toBe(303);
   });
 
+  it('says the web view is off when nothing serves it', async () => {
+    f.app.engine.web.unregister(f.issuer);
+    expect(await f.say('p-boss', 'boss', '网页')).toBe(refusalText({ code: 'WEB_OFF' }));
+  });
+
   it('refuses a link after 10 minutes', async () => {
     const link = await f.linkFor('boss');
     f.clock.advance(10 * 60_000 + 1);
@@ -118,6 +123,25 @@ describe('sessions', () => {
     const out = await post('/logout', { _csrf: csrf }, { Cookie: cookie, Origin: PUBLIC_URL });
     expect(out.status).toBe(303);
     expect((await get('/stock', cookie)).status).toBe(302);
+  });
+
+  it('ends a removed person’s session and downgrades a demoted owner at once', async () => {
+    const staff = await signIn('li');
+    expect((await get('/stock', staff)).status).toBe(200);
+    expect(await f.say('g1', 'boss', '移除 @li')).toContain('移出');
+    expect((await get('/stock', staff)).status).toBe(302);
+    expect(await f.say('g1', 'li', '大家好')).toBeUndefined();
+    // A second owner signs in to the owner view, then is made staff: the cost columns go.
+    await f.say('g1', 'wang', '你好');
+    expect(await f.say('g1', 'boss', '授权 @wang 老板')).toContain('老板');
+    const code = (await f.say('p-boss', 'boss', '绑定码'))?.match(/绑定码 (\w+)/)?.[1];
+    expect(await f.say('p-wang', 'wang', `绑定 ${code}`)).toContain('老板私聊');
+    const cookie = cookieOf(await post(await f.linkFor('wang'), {}));
+    expect(await (await get('/stock', cookie)).text()).toContain('金额');
+    expect(await f.say('g1', 'boss', '授权 @wang 店员')).toContain('店员');
+    const after = await get('/stock', cookie);
+    expect(after.status).toBe(200);
+    expect(await after.text()).not.toContain('金额');
   });
 
   it('expires after 7 days', async () => {
