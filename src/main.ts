@@ -47,7 +47,7 @@ export function createApp(config: Config, options: { clock?: Clock; logger?: pin
     service: engine.service,
     clock,
     reader: base.reader,
-    onExportThread: (thread, reason) => logger.debug({ thread, reason }, 'export written'),
+    onExportThread: (thread, reason) => logger.debug({ thread, reason }, 'chat export written'),
   });
   const files = new FileIntents({
     spreadsheets,
