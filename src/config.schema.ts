@@ -42,4 +42,10 @@ export const envSchema = z.object({
   WECHATY_PUPPET_SERVICE_TOKEN: z.string().min(1).optional(),
   WECHATY_NAME: z.string().min(1).default('jxc-bot'),
   JXC_DIGEST: z.enum(['on', 'off'], { message: 'expected on or off' }).default('on'),
+  JXC_WEB: z.enum(['on', 'off'], { message: 'expected on or off' }).default('on'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected the address people open the web view at, like https://shop.example.com' }).optional(),
+  WEB_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{32,256}$/, { message: 'expected 32–256 characters of A-Z a-z 0-9 _ - (for example: openssl rand -hex 32)' })
+    .optional(),
 });

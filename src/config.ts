@@ -28,6 +28,9 @@ export const ENV_KEYS = [
   'WECHATY_PUPPET_SERVICE_TOKEN',
   'WECHATY_NAME',
   'JXC_DIGEST',
+  'JXC_WEB',
+  'PUBLIC_URL',
+  'WEB_SECRET',
 ] as const;
 
 /** The database engines jxc-bot runs on: SQLite (embedded, the default) or a PostgreSQL server. */
@@ -64,6 +67,9 @@ export interface Env {
   WECHATY_PUPPET_SERVICE_TOKEN?: string | undefined;
   WECHATY_NAME: string;
   JXC_DIGEST: 'on' | 'off';
+  JXC_WEB: 'on' | 'off';
+  PUBLIC_URL?: string | undefined;
+  WEB_SECRET?: string | undefined;
 }
 
 /** A value is either read (`ok`) or wrong, with what each check expected. */
@@ -142,6 +148,9 @@ const FIELDS: Record<(typeof ENV_KEYS)[number], { fallback?: unknown; check: (va
   WECHATY_PUPPET_SERVICE_TOKEN: { check: nonEmpty },
   WECHATY_NAME: { fallback: 'jxc-bot', check: nonEmpty },
   JXC_DIGEST: { fallback: 'on', check: (v) => (v === 'on' || v === 'off' ? ok(v) : wrong('expected on or off')) },
+  JXC_WEB: { fallback: 'on', check: (v) => (v === 'on' || v === 'off' ? ok(v) : wrong('expected on or off')) },
+  PUBLIC_URL: { check: (v) => urlCheck(v, 'expected the address people open the web view at, like https://shop.example.com', true) },
+  WEB_SECRET: { check: regexCheck(/^[A-Za-z0-9_-]{32,256}$/, 'expected 32–256 characters of A-Z a-z 0-9 _ - (for example: openssl rand -hex 32)') },
 };
 
 /** Checks the variables (unset and empty ones take their default); the problems, each with its variable. */
@@ -200,6 +209,30 @@ export interface Config {
   wechat?: WechatConfig | undefined;
   /** Whether the daily digest scheduler runs. */
   digest: boolean;
+  /** The owner's web view, served by `jxc start` on HOST:PORT (with the Telegram webhook, when there is one). */
+  web: WebConfig;
+}
+
+/** The web view: where it listens, the address its sign-in links use, and the key that signs them. */
+export interface WebConfig {
+  enabled: boolean;
+  port: number;
+  host: string;
+  /** Origin (and path prefix) of the links `网页` hands out, without a trailing slash. */
+  publicUrl: string;
+  /** Signs sign-in links and session cookies; when unset one is generated and kept in the database. */
+  secret?: string | undefined;
+}
+
+/**
+ * The address links point at: PUBLIC_URL; else the webhook's origin (the same server serves both);
+ * else the listening address itself, which only works on the same machine or network.
+ */
+function publicUrlOf(e: Env): string {
+  if (e.PUBLIC_URL) return e.PUBLIC_URL.replace(/\/+$/, '');
+  if (e.TELEGRAM_WEBHOOK_URL) return new URL(e.TELEGRAM_WEBHOOK_URL).origin;
+  const host = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${e.PORT}`;
 }
 
 /** A wrong setting; the message names each variable and what it expects. */
@@ -211,7 +244,7 @@ export class ConfigError extends Error {
 }
 
 /** Variables whose value is a credential: an error names them and says what is expected, never what was given. */
-const SECRET_KEYS = new Set(['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'WECHATY_PUPPET_SERVICE_TOKEN']);
+const SECRET_KEYS = new Set(['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'WECHATY_PUPPET_SERVICE_TOKEN', 'WEB_SECRET']);
 
 /** `KEY="value"` for an error line, with credentials left out and a URL's password masked. */
 function shown(key: string, value: string | undefined): string {
@@ -246,6 +279,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
     telegram,
     wechat: e.WECHATY_PUPPET ? { puppet: e.WECHATY_PUPPET, puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, name: e.WECHATY_NAME } : undefined,
     digest: e.JXC_DIGEST === 'on',
+    web: { enabled: e.JXC_WEB === 'on', port: e.PORT, host: e.HOST, publicUrl: publicUrlOf(e), secret: e.WEB_SECRET },
     databaseUrl: e.DATABASE_URL,
     databaseProvider: databaseProviderOf(e.DATABASE_URL) ?? 'sqlite',
     logLevel: e.LOG_LEVEL,

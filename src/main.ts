@@ -14,6 +14,9 @@ import { createBaseApp, type BaseApp } from './base-app.ts';
 import { lazyPictureRenderer } from './adapters/pictures/lazy.ts';
 import type { PictureRenderer } from './bot/pictures/picture-view.ts';
 import type { Clock } from './core/ports.ts';
+import type { SpreadsheetService } from './bot/files/files.port.ts';
+import { SqliteLedger, SqliteWebAuth } from './adapters/prisma/sqlite-web.ts';
+import type { WebViewDeps } from './adapters/web/deps.ts';
 
 export type { BaseApp } from './base-app.ts';
 
@@ -29,6 +32,10 @@ export interface App extends BaseApp {
   outbox: Outbox;
   /** Draws the digest and report pictures (loads its libraries on the first picture). */
   pictures: PictureRenderer;
+  /** Spreadsheet import and export (chat files and the web view's downloads). */
+  spreadsheets: SpreadsheetService;
+  /** What the web view reads through (mounted by `jxc start`, see src/adapters/web). */
+  web: Omit<WebViewDeps, 'publicUrl' | 'secret' | 'charts'>;
 }
 
 /** Wires the adapters together: database (migrated), store, engine and logger. */
@@ -36,22 +43,31 @@ export function createApp(config: Config, options: { clock?: Clock; logger?: pin
   const base = createBaseApp(config, options);
   const { db, store, access, clock, logger } = base;
   const digestStore = new SqliteDigestStore(db);
-  const engine = new ChatEngine(store, clock, { logger, digest: digestStore, reports: new SqliteReports(db) });
+  const reports = new SqliteReports(db);
+  const engine = new ChatEngine(store, clock, { logger, digest: digestStore, reports });
+  const spreadsheets = createSpreadsheets({
+    db,
+    store,
+    service: engine.service,
+    clock,
+    reader: base.reader,
+    onExportThread: (thread, reason) => logger.debug({ thread, reason }, 'chat export written'),
+  });
   const files = new FileIntents({
-    spreadsheets: createSpreadsheets({
-      db,
-      store,
-      service: engine.service,
-      clock,
-      reader: base.reader,
-      onExportThread: (thread, reason) => logger.debug({ thread, reason }, 'chat export written'),
-    }),
+    spreadsheets,
     pending: new SqlitePendingImports(db),
     clock,
     logger,
     changed: (shopId) => engine.invalidate(shopId),
   });
   const pictures = lazyPictureRenderer();
-  const gateway = new ChatGateway(engine, new AccessService(access, store, clock, { owners: config.owners }), clock, { timeZone: config.timeZone, files, logger, pictures });
-  return { ...base, engine, gateway, digestStore, handled: new SqliteHandledMessages(db), outbox: new Outbox(), pictures };
+  const accessService = new AccessService(access, store, clock, { owners: config.owners });
+  const gateway = new ChatGateway(engine, accessService, clock, { timeZone: config.timeZone, files, logger, pictures });
+  const currentRole = (shopId: number, actorId: string) => {
+    const at = actorId.indexOf(':');
+    const person = access.personByIdentity(shopId, actorId.slice(0, at), actorId.slice(at + 1));
+    return accessService.roleOf(shopId, person, 'owner', 'private');
+  };
+  const web = { store, reports, digest: digestStore, ledger: new SqliteLedger(db), auth: new SqliteWebAuth(db), spreadsheets, clock, logger, currentRole };
+  return { ...base, engine, gateway, digestStore, handled: new SqliteHandledMessages(db), outbox: new Outbox(), pictures, spreadsheets, web };
 }

@@ -18,6 +18,7 @@ describe('createConfig', () => {
       telegram: undefined,
       wechat: undefined,
       digest: true,
+      web: { enabled: true, port: 8080, host: '127.0.0.1', publicUrl: 'http://127.0.0.1:8080', secret: undefined },
     });
   });
 
@@ -34,6 +35,7 @@ describe('createConfig', () => {
       telegram: undefined,
       wechat: undefined,
       digest: true,
+      web: { enabled: true, port: 8080, host: '127.0.0.1', publicUrl: 'http://127.0.0.1:8080', secret: undefined },
     });
   });
 
@@ -95,6 +97,9 @@ describe('createConfig', () => {
     WECHATY_PUPPET_SERVICE_TOKEN: ['tok'],
     WECHATY_NAME: ['bot', ' '],
     JXC_DIGEST: ['on', 'off', 'ON', 'yes'],
+    JXC_WEB: ['on', 'off', 'Off'],
+    PUBLIC_URL: ['https://shop.example.com', 'http://192.168.1.5:8080/jxc', ' https://a.example/ ', 'ftp://a.example', 'shop.example.com'],
+    WEB_SECRET: ['x'.repeat(32), 'x'.repeat(31), 'a'.repeat(64), 'has space in it has space in it!!'],
   };
   it.each(ENV_KEYS.flatMap((key) => cases[key].map((value) => [key, value] as const)))('checks %s=%j as the zod schema does', (key, value) => {
     const expected = envSchema.safeParse({ [key]: value });
@@ -111,6 +116,17 @@ describe('createConfig', () => {
   it('lists every variable in .env.example', () => {
     const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
     for (const key of Object.keys(envSchema.shape)) expect(example, key).toMatch(new RegExp(`^${key}=`, 'm'));
+  });
+
+  it('points sign-in links at PUBLIC_URL, else the webhook origin, else the listening address', () => {
+    const token = '123456789:AAbbccddeeffgghhiijjkkll';
+    expect(createConfig({}).web).toEqual({ enabled: true, port: 8080, host: '127.0.0.1', publicUrl: 'http://127.0.0.1:8080', secret: undefined });
+    expect(createConfig({ PUBLIC_URL: 'https://shop.example.com/jxc/' }).web.publicUrl).toBe('https://shop.example.com/jxc');
+    expect(createConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/tg', TELEGRAM_WEBHOOK_SECRET: 's3cret-s3cret-s3cret' }).web.publicUrl).toBe('https://bot.example.com');
+    expect(createConfig({ HOST: '0.0.0.0', PORT: '9000' }).web.publicUrl).toBe('http://127.0.0.1:9000');
+    expect(createConfig({ HOST: '::1' }).web.publicUrl).toBe('http://[::1]:8080');
+    expect(createConfig({ JXC_WEB: 'off' }).web.enabled).toBe(false);
+    expect(() => createConfig({ WEB_SECRET: 'Sup3rS3cret' })).toThrow(/WEB_SECRET \(value hidden\)/);
   });
 
   it('reads the WeChat puppet', () => {

@@ -157,6 +157,8 @@ export const commandSchema = z.discriminatedUnion('intent', [
   }),
   z.object({ intent: z.literal('alias'), product: z.string().min(1), known: z.boolean(), aliases: z.array(z.string().min(1)).min(1) }),
   z.object({ intent: z.literal('help'), topic: z.string().optional() }),
+  /** 网页: a one-time sign-in link to the web view (private chats). */
+  z.object({ intent: z.literal('web') }),
   // Spreadsheets (src/bot/files): owners, in their private chat.
   z.object({ intent: z.literal('export'), what: z.enum(['entries', 'stock']), period: periodSchema.optional() }),
   /**

@@ -14,6 +14,7 @@ import { can, type Role } from './permissions.ts';
 import { permissionRefusal, refusalText } from './refusals.ts';
 import { CatalogueService, type CatalogueFailure } from '../core/catalogue.service.ts';
 import { failureReply, type FailureContext } from './replies.ts';
+import { WebLinks } from './web/web.port.ts';
 
 /** A chat message as every adapter hands it over: raw text and who sent it, never parsed. */
 export interface IncomingMessage {
@@ -87,7 +88,7 @@ export class ChatEngine {
   constructor(
     readonly store: InventoryStore,
     readonly clock: Clock,
-    options: { reports: ReportQueries; digest: DigestQueries; logger?: BotLogger; botNames?: readonly string[] },
+    options: { reports: ReportQueries; digest: DigestQueries; logger?: BotLogger; botNames?: readonly string[]; web?: WebLinks },
   ) {
     this.service = new InventoryService(store, clock);
     this.catalogueService = new CatalogueService(store);
@@ -95,6 +96,7 @@ export class ChatEngine {
     this.botNames = options.botNames ?? [];
     this.digest = options.digest;
     this.reports = options.reports;
+    this.web = options.web ?? new WebLinks();
     this.services = {
       service: this.service,
       catalogueService: this.catalogueService,
@@ -102,12 +104,16 @@ export class ChatEngine {
       clock,
       digest: this.digest,
       reports: this.reports,
+      web: this.web,
       catalogue: (shopId) => this.catalogue(shopId),
       invalidate: (shopId) => this.invalidate(shopId),
       refusal: (result, shopId, kind) => this.refusal(result, shopId, kind),
       catalogueRefusal: (failure, shopId) => this.catalogueRefusal(failure, shopId),
     };
   }
+
+  /** Where 「网页」 gets sign-in links; the web adapter registers on it while it serves. */
+  readonly web: WebLinks;
 
   /** What the handlers (src/bot/intents/*.handlers.ts) use of the engine. */
   private readonly services: HandlerServices;

@@ -7,7 +7,7 @@ import type { AdminCommand, AdminParse } from './admin.parser.ts';
 import { UNDO_HOURS, type BotLogger, type BotReply, type ChatAccess, type ChatEngine } from './engine.ts';
 import { isFileCommand, type FileCommand, type FileIntents, type FileMessage } from './files/file-intents.ts';
 import { yuan } from './format.ts';
-import { maskCost } from './mask-cost.ts';
+import { priceShown, quoteFor } from './mask-cost.ts';
 import { localTime } from '../core/zoned-time.ts';
 import { helpText } from './help.ts';
 import { DIGEST_PICTURE_OFF, DIGEST_PICTURE_ON, PICTURE_UNAVAILABLE } from './pictures/picture-replies.ts';
@@ -311,15 +311,14 @@ export class ChatGateway {
     if (rows.length === 0) return c.entryNo ? refusalText({ code: 'AUDIT_NO_ENTRY', entryNo: c.entryNo }) : '还没有记录。';
     const lines = rows.map((r) => {
       const qty = `${formatQty(Math.abs(r.qtyMilli))}${r.unit}`;
-      const isCost = r.kind === 'purchase' || r.kind === 'supplier_return';
-      const price = r.unitPrice !== null && (access.seeCost || !isCost) ? ` @${yuan(r.unitPrice)}` : '';
+      const price = r.unitPrice !== null && priceShown(r.kind, access.seeCost) ? ` @${yuan(r.unitPrice)}` : '';
       const what = r.kind === 'reversal' ? `撤销 #${r.reversesSeq} ${r.product} ${qty}` : `${KIND_LABELS[r.kind as keyof typeof KIND_LABELS] ?? r.kind} ${r.product} ${qty}${price}`;
       const undone = r.reversedBySeq ? `（已被 #${r.reversedBySeq} 撤销）` : '';
       // A note is free text (`单号 778899`, `顾客要白色的`) and may name a price: masked like the quote.
-      const note = r.note ? ` 备注：${access.seeCost ? r.note : maskCost(r.note)}` : '';
+      const note = r.note ? ` 备注：${quoteFor(r.note, access.seeCost)}` : '';
       // A chat without a title is a private chat (or the console): its id is someone's account, never shown.
       const chat = r.chatTitle ?? (r.platform ? (UNTITLED_CHAT[r.platform] ?? `${r.platform} 私聊`) : '');
-      const quoted = r.text === null ? null : access.seeCost ? r.text : maskCost(r.text);
+      const quoted = r.text === null ? null : quoteFor(r.text, access.seeCost);
       const text = quoted ? `「${quoted.length > 40 ? `${quoted.slice(0, 40)}…` : quoted}」` : '';
       return `#${r.seq} ${localTime(r.recordedAt, shop.timeZone)} ${r.actorName ?? '未署名'} ${what}${note}${undone}\n   来自 ${chat} ${text}`;
     });

@@ -39,3 +39,20 @@ export function maskCost(text: string): string {
     .replace(JIAO_TAIL, (_m, jiao: string) => `${jiao}${MASK}`)
     .replace(ANY_ARABIC, (_m, before: string) => `${before}${MASK}`);
 }
+
+/** Entry kinds whose recorded price is a sale price (what customers pay); every other price is, or reveals, cost. */
+const SALE_PRICED: ReadonlySet<string> = new Set(['sale', 'customer_return']);
+
+/**
+ * Whether an entry's unit price and amount may be shown: to whoever sees cost, always; to everyone
+ * else only a sale's or a customer return's, never a purchase's, a stocktake's or a transfer's
+ * (those are valued at cost). The audit lines and the web view's ledger both ask this.
+ */
+export function priceShown(kind: string, seeCost: boolean): boolean {
+  return seeCost || SALE_PRICED.has(kind);
+}
+
+/** An original message or note as someone who may (or may not) see cost reads it. */
+export function quoteFor(text: string, seeCost: boolean): string {
+  return seeCost ? text : maskCost(text);
+}

@@ -30,6 +30,10 @@ export type BotRefusal =
   | { code: 'PARSE_ERROR'; message: string; example?: string | undefined; parseCode?: string | undefined }
   | { code: 'AUDIT_UNKNOWN_PRODUCT'; product: string }
   | { code: 'AUDIT_NO_ENTRY'; entryNo: number }
+  /** 网页 in a group: everyone there would see the sign-in link. */
+  | { code: 'WEB_PRIVATE_ONLY' }
+  /** 网页 while no web view is served (the console chat, JXC_WEB=off). */
+  | { code: 'WEB_OFF' }
   | AccessRefusal
   | Extract<CatalogueFailure, { code: 'SKU_TAKEN' }>;
 
@@ -70,6 +74,10 @@ export function refusalText(r: BotRefusal): string {
       return `❌ 没有找到商品「${r.product}」。例：记录 T恤 或 记录 #12`;
     case 'AUDIT_NO_ENTRY':
       return `❌ 本店没有记录 #${r.entryNo}。`;
+    case 'WEB_PRIVATE_ONLY':
+      return '🔒 网页登录链接只在和我的私聊里发（群里的人都会看到链接）。请点开我的头像，在私聊里发「网页」。';
+    case 'WEB_OFF':
+      return '🌐 网页版没有开启：它由 jxc start 和聊天机器人一起启动（JXC_WEB=on）。请联系管理员。';
     case 'SHOP_NAME_TAKEN':
       return `❌ 店名「${r.name}」已被使用，请换一个。例：开店 ${r.name}2`;
     case 'ALREADY_BOUND':

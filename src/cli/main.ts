@@ -123,6 +123,15 @@ async function startPlatforms(app: App, stderr: NodeJS.WritableStream): Promise<
     for (const r of running.reverse()) await r.stop();
   };
   let telegramFailed: Promise<Error> | undefined;
+  // One HTTP server on HOST:PORT for the Telegram webhook and the web view; stopped after them.
+  const { createHttpServer } = await import('../http-server.ts');
+  const http = createHttpServer();
+  running.push({ name: 'http', stop: () => http.close() });
+  const web = app.config.web;
+  if (web.enabled) {
+    const [{ mountWebView }, { webCharts }] = await Promise.all([import('../adapters/web/web-app.ts'), import('../web-charts.ts')]);
+    app.engine.web.register(mountWebView(http.app, { ...app.web, publicUrl: web.publicUrl, secret: web.secret, charts: webCharts }));
+  }
   // Chat libraries are loaded here so that the other commands never load them.
   if (app.config.wechat) {
     let startWechat: typeof import('../adapters/wechat/start-wechat.ts').startWechat;
@@ -144,7 +153,7 @@ async function startPlatforms(app: App, stderr: NodeJS.WritableStream): Promise<
   if (app.config.telegram) {
     const { startTelegram } = await import('../adapters/telegram/start.ts');
     try {
-      const telegram = await startTelegram(app, app.config.telegram);
+      const telegram = await startTelegram(app, app.config.telegram, { server: http });
       running.push({ name: 'telegram', stop: () => telegram.stop() });
       telegramFailed = telegram.failed;
       stderr.write(`Telegram 机器人 @${telegram.bot.botInfo.username} 已启动，按 Ctrl-C 停止。\n`);
@@ -153,6 +162,17 @@ async function startPlatforms(app: App, stderr: NodeJS.WritableStream): Promise<
       stderr.write(`Telegram 机器人启动失败：${error instanceof Error ? error.message : String(error)}\n请检查 TELEGRAM_BOT_TOKEN 和网络（或 TELEGRAM_API_ROOT）。\n`);
       return 1;
     }
+  }
+  if (web.enabled) {
+    try {
+      await http.listen(web.port, web.host);
+    } catch (error) {
+      await stopAll();
+      stderr.write(`网页版启动失败（${web.host}:${web.port}）：${error instanceof Error ? error.message : String(error)}\n请检查 PORT 和 HOST，或设 JXC_WEB=off。\n`);
+      return 1;
+    }
+    app.logger.info({ host: web.host, port: web.port, url: web.publicUrl }, 'web view started');
+    stderr.write(`网页版：${web.publicUrl}（在和机器人的私聊里发「网页」获取登录链接）。\n`);
   }
   // The digest goes out through whichever adapters registered on the outbox above.
   const { startDigestScheduler } = await import('../adapters/cron/index.ts');
@@ -167,14 +187,14 @@ async function startPlatforms(app: App, stderr: NodeJS.WritableStream): Promise<
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  const outcome = await Promise.race(telegramFailed ? [signalled, telegramFailed] : [signalled]);
+  const outcome = await Promise.race([signalled, http.failed, ...(telegramFailed ? [telegramFailed] : [])]);
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
   digest.stop();
   reposts.stop();
   await stopAll();
   if (outcome instanceof Error) {
-    stderr.write(`Telegram 机器人停止了：${outcome.message}\n`);
+    stderr.write(`${telegramFailed ? 'Telegram 机器人' : '网页版'}停止了：${outcome.message}\n`);
     return 1;
   }
   app.logger.info({ signal: outcome }, 'jxc-bot stopped');

@@ -3,6 +3,7 @@ export const USAGE = `jxc — 进销存机器人 / inventory chat-bot
 
 用法 / usage:
   jxc start                         启动机器人（未配置聊天平台时进入控制台聊天）
+                                    同时在 HOST:PORT 提供网页版（JXC_WEB=off 关闭）；在私聊里发「网页」获取登录链接
   jxc chat [--shop 店名] [--create] [--user 名字] [--role owner|staff|viewer] [--paragraph] [--quiet]
                                     在终端里聊天记账；也可以用管道输入，每行一条消息
                                     --create 开新店（已有店铺时，不认识的店名会被拒绝并列出现有店铺）

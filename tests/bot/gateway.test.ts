@@ -250,6 +250,7 @@ describe('roles', () => {
     payables: '应付 老李 本月',
     alias: '别名 T恤 白T',
     help: '帮助',
+    web: '网页',
     openShop: '开店 新店',
     bindCode: '绑定码',
     bind: '绑定 ABCDEF',

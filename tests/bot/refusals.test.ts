@@ -35,6 +35,8 @@ const SAMPLES: { [C in BotRefusalCode]: Extract<BotRefusal, { code: C }> } = {
   PERSON_NOT_FOUND: { code: 'PERSON_NOT_FOUND', target: 'xiaoli' },
   LAST_OWNER: { code: 'LAST_OWNER' },
   SKU_TAKEN: { code: 'SKU_TAKEN', sku: 'A1', owner: 'T恤' },
+  WEB_PRIVATE_ONLY: { code: 'WEB_PRIVATE_ONLY' },
+  WEB_OFF: { code: 'WEB_OFF' },
 };
 
 const HAN = /\p{Script=Han}/u;

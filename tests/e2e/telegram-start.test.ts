@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,18 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A port nothing listens on right now (the web view's; the default 8080 may be taken on a shared machine). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
 async function until(condition: () => boolean, what: string, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!condition()) {
@@ -32,7 +45,8 @@ async function until(condition: () => boolean, what: string, ms = 20_000): Promi
 }
 
 describe('npm start with TELEGRAM_BOT_TOKEN', () => {
-  it('runs the Telegram bot until SIGTERM, then stops cleanly', async () => {
+  it('runs the Telegram bot and the web view until SIGTERM, then stops cleanly', async () => {
+    const port = await freePort();
     const child = spawn(process.execPath, [BIN, 'start'], {
       cwd: dir,
       env: {
@@ -45,6 +59,11 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
         TELEGRAM_WEBHOOK_SECRET: '',
         WECHATY_PUPPET: '',
         JXC_DIGEST: 'off',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PUBLIC_URL: '',
+        WEB_SECRET: '',
+        JXC_WEB: 'on',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -60,6 +79,16 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
       const replies = () => server.storage.botMessages.filter((m) => String(m.message.chat_id) === '5001').map((m) => String(m.message.text));
       await until(() => replies().length > 0, 'the reply');
       expect(replies()[0]).toContain('店铺「我的网店」已开通');
+
+      // The web view on HOST:PORT: its sign-in page, nothing else without a session, and 网页 links to it.
+      expect(stderr).toContain(`网页版：http://127.0.0.1:${port}`);
+      expect((await fetch(`http://127.0.0.1:${port}/login`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/stock`, { redirect: 'manual' })).status).toBe(302);
+      await client.sendMessage(client.makeMessage('网页'));
+      await until(() => replies().length > 1, 'the sign-in link');
+      const link = replies()[1]?.match(/http:\/\/\S+/)?.[0] as string;
+      expect(link.startsWith(`http://127.0.0.1:${port}/login/`)).toBe(true);
+      expect(await (await fetch(link)).text()).toContain('确认登录');
     } finally {
       child.kill('SIGTERM');
     }

@@ -1,9 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { run } from '@grammyjs/runner';
 import { Api, InputFile, webhookCallback, type Bot } from 'grammy';
 import type { BotLogger } from '../../bot/engine.ts';
 import type { Outbox } from '../../bot/outbox.ts';
 import type { TelegramConfig } from '../../config.ts';
+import { createHttpServer, type HttpServer } from '../../http-server.ts';
 import { apiFailure } from './api-failure.ts';
 import { ALLOWED_UPDATES, apiRootOf, createTelegramBot, type TelegramBotOptions } from './bot.ts';
 import { telegramSender } from './sender.ts';
@@ -30,6 +30,11 @@ export const BOT_COMMANDS = [
   { command: 'help', description: '用法' },
 ] as const;
 
+/** Where the webhook is served: the shared server of `jxc start` (with the web view), or one of its own. */
+export interface TelegramStartOptions extends TelegramBotOptions {
+  server?: HttpServer | undefined;
+}
+
 /** How long Telegram waits for a webhook answer is not published; answer well before a minute. */
 const WEBHOOK_ANSWER_MS = 50_000;
 
@@ -50,7 +55,7 @@ async function optional(logger: BotLogger, method: string, call: () => Promise<u
 export async function startTelegram(
   app: TelegramApp & { outbox: Outbox },
   config: TelegramConfig,
-  options: TelegramBotOptions = {},
+  options: TelegramStartOptions = {},
 ): Promise<RunningTelegram> {
   const bot = createTelegramBot(app, config, options);
   if (!bot.isInited()) {
@@ -91,28 +96,22 @@ export async function startTelegram(
   }
 
   const path = new URL(config.url).pathname || '/';
-  const handle = webhookCallback(bot, 'http', { secretToken: config.secret, onTimeout: 'return', timeoutMilliseconds: WEBHOOK_ANSWER_MS });
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method === 'GET' && url.pathname === '/healthz') {
-      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
-      return;
-    }
-    if (req.method !== 'POST' || url.pathname !== path) {
-      res.writeHead(404).end();
-      return;
-    }
-    handle(req, res).catch((error: unknown) => {
+  // grammY answers 401 itself when the secret header is missing or wrong.
+  const handle = webhookCallback(bot, 'hono', { secretToken: config.secret, onTimeout: 'return', timeoutMilliseconds: WEBHOOK_ANSWER_MS });
+  const own = options.server === undefined;
+  const server = options.server ?? createHttpServer();
+  server.app.post(path, async (c) => {
+    try {
+      return await handle(c);
+    } catch (error) {
       logger.error({ err: apiFailure(error) }, 'telegram webhook update failed');
-      if (!res.headersSent) res.writeHead(500).end();
-    });
+      return c.body(null, 500);
+    }
   });
-  await listen(server, config.port, config.host);
-  const failed = new Promise<Error>((resolve) => {
-    server.on('error', (error) => {
-      logger.error({ err: apiFailure(error) }, 'telegram webhook server failed');
-      resolve(error);
-    });
+  const listening = await server.listen(config.port, config.host);
+  const failed = server.failed.then((error) => {
+    logger.error({ err: apiFailure(error) }, 'telegram webhook server failed');
+    return error;
   });
   try {
     await bot.api.setWebhook(config.url, { secret_token: config.secret, allowed_updates: ALLOWED_UPDATES });
@@ -120,23 +119,12 @@ export async function startTelegram(
     // Telegram keeps an earlier registration; the server stays up so that one still works.
     logger.error({ err: apiFailure(error), url: config.url }, 'setWebhook failed; check TELEGRAM_WEBHOOK_URL');
   }
-  const address = server.address();
-  const listening = typeof address === 'object' && address !== null ? { host: address.address, port: address.port } : undefined;
   logger.info({ ...about, url: config.url, host: config.host, port: config.port, path }, 'telegram bot started (webhook)');
   return {
     bot,
     failed,
     listening,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // A shared server is closed by whoever made it, after every route's owner stopped.
+    stop: () => (own ? server.close() : Promise.resolve()),
   };
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

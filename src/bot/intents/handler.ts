@@ -8,6 +8,7 @@ import type { Command, Intent } from '../command.ts';
 import type { BotReply, ChatAccess, IncomingMessage } from '../engine.ts';
 import type { Catalogue } from '../parse/index.ts';
 import type { FailureContext } from '../replies.ts';
+import type { WebLinks } from '../web/web.port.ts';
 
 /** The engine's shared machinery a handler may use: the use cases, the reads and the shop's catalogue. */
 export interface HandlerServices {
@@ -20,6 +21,8 @@ export interface HandlerServices {
   readonly digest: DigestQueries;
   /** Sales and profit reads for 销量, 利润, 畅销, 滞销. */
   readonly reports: ReportQueries;
+  /** Sign-in links to the web view (none while it is not served). */
+  readonly web: WebLinks;
   /** The catalogue the parser resolves names against. */
   catalogue(shopId: number): Catalogue;
   /** Forget a shop's cached catalogue after products, aliases or codes changed. */

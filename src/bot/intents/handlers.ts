@@ -6,6 +6,7 @@ import { WRITE_INTENTS, type WriteIntent } from './index.ts';
 import { correctHandler, undoHandler } from './ledger-edits.handlers.ts';
 import { payablesHandler } from './payables/payables.handler.ts';
 import { queryHandler, reportHandler } from './reads.handlers.ts';
+import { webHandler } from './web.handler.ts';
 import { writeHandler } from './writes.handlers.ts';
 
 /**
@@ -24,6 +25,7 @@ export const INTENT_HANDLERS: IntentHandlers = {
   payables: payablesHandler,
   alias: aliasHandler,
   help: helpHandler,
+  web: webHandler,
   export: filesUnavailable,
   importFile: filesUnavailable,
   confirmImport: filesUnavailable,

@@ -3,6 +3,7 @@ import type { Intent } from '../command.ts';
 import { alias, setting } from './catalogue.intents.ts';
 import { cancelImport, confirmImport, exportFile, importFile } from './files.intents.ts';
 import { help } from './help.intent.ts';
+import { web } from './web.intent.ts';
 import type { IntentDefinition } from './intent.ts';
 import { correct, undo } from './ledger-edits.intents.ts';
 import { payables } from './payables/payables.intent.ts';
@@ -32,6 +33,7 @@ export const INTENTS = {
   payables,
   alias,
   help,
+  web,
   export: exportFile,
   importFile,
   confirmImport,

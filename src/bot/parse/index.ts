@@ -14,6 +14,7 @@ import { payablesParser } from '../intents/payables/payables.parser.ts';
 import { NONE, type IntentParser, type ParseContext, type ParseResult, type ParserInput } from './types.ts';
 import { COLLOQUIAL_VERBS, INTENT_VERBS, verbPattern, WRITE_INTENTS } from './verbs.ts';
 import { undoParser } from './undo.parser.ts';
+import { webParser } from './web.parser.ts';
 import { registryWriteParser } from './write-command.ts';
 
 /**
@@ -37,6 +38,7 @@ export const WRITE_PARSERS: readonly IntentParser[] = WRITE_INTENTS.map(registry
  */
 const PARSERS: readonly IntentParser[] = [
   helpParser,
+  webParser,
   fileParser,
   reportParser,
   reportQuestionParser,

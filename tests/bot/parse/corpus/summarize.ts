@@ -104,6 +104,8 @@ function summarizeCommand(c: Command, timeZone: string): string {
       return `alias ${c.product} = ${c.aliases.join(', ')}`;
     case 'help':
       return c.topic === undefined ? 'help' : `help ${c.topic}`;
+    case 'web':
+      return 'web';
     case 'export':
       return `export ${c.what}${c.period === undefined ? '' : ` ${c.period.label}`}`;
     case 'importFile':
