@@ -1,4 +1,3 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +53,8 @@ function migrationNames(dir: string): string[] {
 
 function readMigration(dir: string, name: string): MigrationFile {
   const sql = readFileSync(join(dir, name, 'migration.sql'), 'utf8');
-  return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+  // node:crypto is loaded here, when a migration is read, not at every start-up of an up-to-date database.
+  return { name, sql, checksum: process.getBuiltinModule('node:crypto').createHash('sha256').update(sql).digest('hex') };
 }
 
 /**
@@ -84,7 +84,7 @@ export function applyMigrations(db: Database.Database, dir = MIGRATIONS_DIR): st
     const ran = db.transaction(() => {
       if (isDone.get(migration.name)) return false;
       db.exec(migration.sql);
-      record.run(randomUUID(), migration.checksum, Date.now(), migration.name, startedAt);
+      record.run(process.getBuiltinModule('node:crypto').randomUUID(), migration.checksum, Date.now(), migration.name, startedAt);
       return true;
     }).immediate();
     if (ran) applied.push(migration.name);

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { lazyStatements } from './statements.ts';
 import type { ChannelSalesRow, LastSale, ProductSalesRow, ReportQueries, SalesTotals } from '../../core/report-queries.ts';
 
 /**
@@ -19,24 +20,25 @@ export class SqliteReports implements ReportQueries {
   private readonly s;
 
   constructor(db: Database.Database) {
-    this.s = {
-      byProduct: db.prepare(`SELECT e.productId, p.name AS product, p.sku, p.unit, ${FIGURES}
+    const p = (sql: string) => () => db.prepare(sql);
+    this.s = lazyStatements({
+      byProduct: p(`SELECT e.productId, p.name AS product, p.sku, p.unit, ${FIGURES}
         ${FROM} JOIN Product p ON p.id = e.productId ${WHERE}
         GROUP BY e.productId ORDER BY soldMilli DESC, p.name`),
-      byChannel: db.prepare(`SELECT e.channel, ${FIGURES}, COUNT(DISTINCT e.productId) AS products
+      byChannel: p(`SELECT e.channel, ${FIGURES}, COUNT(DISTINCT e.productId) AS products
         ${FROM} ${WHERE} GROUP BY e.channel ORDER BY revenue DESC, e.channel`),
-      totals: db.prepare(`SELECT COALESCE(-SUM(e.qtyMilli), 0) AS soldMilli,
+      totals: p(`SELECT COALESCE(-SUM(e.qtyMilli), 0) AS soldMilli,
           COALESCE(SUM(CASE WHEN COALESCE(o.kind, e.kind) = 'customer_return' THEN e.qtyMilli END), 0) AS returnedMilli,
           COALESCE(SUM(e.amount), 0) AS revenue,
           COALESCE(-SUM(CASE WHEN COALESCE(o.kind, e.kind) = 'customer_return' THEN e.amount END), 0) AS refunds,
           COALESCE(SUM(e.cost), 0) AS cost,
           COALESCE(SUM(CASE WHEN e.kind = 'sale' THEN 1 WHEN o.kind = 'sale' THEN -1 ELSE 0 END), 0) AS sales
         ${FROM} ${WHERE}`),
-      lastSales: db.prepare(`SELECT e.productId, MAX(e.occurredAt) AS at FROM Entry e
+      lastSales: p(`SELECT e.productId, MAX(e.occurredAt) AS at FROM Entry e
         WHERE e.shopId = ? AND e.kind = 'sale' AND e.occurredAt < ?
           AND NOT EXISTS (SELECT 1 FROM Entry r WHERE r.reversesId = e.id)
         GROUP BY e.productId`),
-    };
+    });
   }
 
   salesByProduct(shopId: number, from: Date, to: Date): ProductSalesRow[] {

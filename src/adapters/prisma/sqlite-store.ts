@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lazyStatements } from './statements.ts';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database.ts';
@@ -83,8 +82,9 @@ export class SqliteStore implements InventoryStore {
   private batchUow: UnitOfWork | undefined;
 
   constructor(readonly db: Database.Database) {
-    const p = (sql: string) => db.prepare(sql);
-    this.s = {
+    const p = (sql: string) => () => db.prepare(sql);
+    const pluck = (sql: string) => () => db.prepare(sql).pluck();
+    this.s = lazyStatements({
       productByName: p('SELECT * FROM Product WHERE shopId = ? AND name = ?'),
       productByAlias: p('SELECT p.* FROM ProductAlias a JOIN Product p ON p.id = a.productId WHERE a.shopId = ? AND a.alias = ?'),
       productByNameNocase: p('SELECT * FROM Product WHERE shopId = ? AND name = ? COLLATE NOCASE'),
@@ -108,12 +108,12 @@ export class SqliteStore implements InventoryStore {
       insertMessage: p(
         'INSERT INTO SourceMessage (shopId, platform, chatId, messageId, text, actorId, actorName, receivedAt, importBatchId) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      beginImport: p("INSERT INTO ImportBatch (shopId, file, actorId, status, startedAt, heartbeatAt) VALUES (?, ?, ?, 'running', ?, ?) RETURNING id").pluck(),
+      beginImport: pluck("INSERT INTO ImportBatch (shopId, file, actorId, status, startedAt, heartbeatAt) VALUES (?, ?, ?, 'running', ?, ?) RETURNING id"),
       heartbeatImport: p('UPDATE ImportBatch SET heartbeatAt = ? WHERE id = ?'),
       finishImport: p('UPDATE ImportBatch SET status = ?, finishedAt = ? WHERE id = ?'),
-      staleImports: p("SELECT id FROM ImportBatch WHERE shopId = ? AND status = 'running' AND heartbeatAt < ? ORDER BY id").pluck(),
-      importMessages: p(`SELECT MIN(e.seq) FROM SourceMessage m JOIN Entry e ON e.messageId = m.id
-        WHERE m.importBatchId = ? AND NOT EXISTS (SELECT 1 FROM Entry r WHERE r.reversesId = e.id) GROUP BY m.id ORDER BY m.id DESC`).pluck(),
+      staleImports: pluck("SELECT id FROM ImportBatch WHERE shopId = ? AND status = 'running' AND heartbeatAt < ? ORDER BY id"),
+      importMessages: pluck(`SELECT MIN(e.seq) FROM SourceMessage m JOIN Entry e ON e.messageId = m.id
+        WHERE m.importBatchId = ? AND NOT EXISTS (SELECT 1 FROM Entry r WHERE r.reversesId = e.id) GROUP BY m.id ORDER BY m.id DESC`),
       entriesOfMessage: p('SELECT * FROM Entry WHERE messageId = ? ORDER BY seq'),
       entryBySeq: p('SELECT * FROM Entry WHERE shopId = ? AND seq = ?'),
       entryById: p('SELECT * FROM Entry WHERE id = ?'),
@@ -142,12 +142,12 @@ export class SqliteStore implements InventoryStore {
       products: p('SELECT * FROM Product WHERE shopId = ? ORDER BY name'),
       aliases: p('SELECT productId, alias FROM ProductAlias WHERE shopId = ?'),
       units: p('SELECT u.productId, u.unit, u.factorMilli FROM ProductUnit u JOIN Product p ON p.id = u.productId WHERE p.shopId = ?'),
-      catalogueVersion: p('SELECT catalogueVersion FROM Shop WHERE id = ?').pluck(),
+      catalogueVersion: pluck('SELECT catalogueVersion FROM Shop WHERE id = ?'),
       insertAlias: p('INSERT INTO ProductAlias (shopId, productId, alias) VALUES (?, ?, ?) ON CONFLICT(shopId, alias) DO NOTHING'),
       upsertUnit: p(
         'INSERT INTO ProductUnit (productId, unit, factorMilli) VALUES (?, ?, ?) ON CONFLICT(productId, unit) DO UPDATE SET factorMilli = excluded.factorMilli',
       ),
-    };
+    });
     this.uow = this.createUnitOfWork();
   }
 
@@ -188,7 +188,8 @@ export class SqliteStore implements InventoryStore {
    */
   withScratchCopy<T>(work: (store: SqliteStore) => T): T {
     if (this.db.memory) return work(this);
-    const path = join(tmpdir(), `jxc-scratch-${randomBytes(6).toString('hex')}.db`);
+    // node:os and node:crypto are loaded here, by the rare dry run, not at every start-up.
+    const path = join(process.getBuiltinModule('node:os').tmpdir(), `jxc-scratch-${process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex')}.db`);
     try {
       // The copy holds cost data: created private before anything is written into it.
       closeSync(openSync(path, 'wx', 0o600));
