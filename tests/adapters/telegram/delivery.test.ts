@@ -56,7 +56,12 @@ async function onFakeTime<T>(work: () => Promise<T>): Promise<T> {
     const done = work().finally(() => {
       settled = true;
     });
-    for (let i = 0; i < 600 && !settled; i++) await vi.advanceTimersByTimeAsync(100);
+    // Between steps the real event loop turns (setImmediate is not faked), so the fetch responses, read
+    // as streams, arrive however busy the machine is.
+    while (!settled) {
+      await vi.advanceTimersByTimeAsync(100);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     return await done;
   } finally {
     vi.useRealTimers();
