@@ -14,6 +14,12 @@ export default tseslint.config(
     },
   },
   {
+    // The `jxc` binary is CommonJS (see bin/jxc.cjs): require() is how it loads.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The domain core stays pure: no chat libraries, no database, no file or network I/O.
     files: ['src/core/**/*.ts'],
     rules: {

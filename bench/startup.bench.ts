@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import buildDist from '../tests/helpers/build-dist.ts';
 
-const BIN = fileURLToPath(new URL('../bin/jxc.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/jxc.cjs', import.meta.url));
 
 export interface StartupCase {
   name: string;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs a TypeScript file given on the command line (benchmarks, scripts) with the same loader as bin/jxc.js.
+// Runs a TypeScript file given on the command line (benchmarks, scripts) with tsx.
 import { register } from 'tsx/esm/api';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';

@@ -1,13 +1,11 @@
 import type { SqliteDatabase } from './adapters/prisma/database.ts';
 import { SqliteReports } from './adapters/prisma/sqlite-reports.ts';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, constants, createReadStream, createWriteStream, existsSync, openSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ExportJob, ExportMessage } from './export-worker.ts';
 import type { ReportReader } from './adapters/files/export.ts';
 import { openPrivateFile } from './private-file.ts';
@@ -89,7 +87,7 @@ export function createSpreadsheets(sources: SpreadsheetSources): SpreadsheetServ
       // Streamed through a private temporary file: memory stays flat however many entries there are,
       // and the row count is known before the caption is written. The workbook is written in a
       // worker thread when one can be started, so other chats keep being answered meanwhile.
-      const path = join(tmpdir(), `jxc-export-${randomBytes(6).toString('hex')}.xlsx`);
+      const path = join(process.getBuiltinModule('node:os').tmpdir(), `jxc-export-${process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex')}.xlsx`);
       const fd = openPrivateFile(path);
       const script = sources.db.memory ? undefined : exportWorkerScript();
       let rows: number;
@@ -157,14 +155,15 @@ interface WorkerScript {
 }
 
 /**
- * The worker entry next to this module: dist/export-worker.js when compiled; from the TypeScript
+ * The worker entry next to this module: dist/export-worker.js when compiled (dist/bundle/export-worker.js
+ * beside the command line's bundle, dist/bundle/main.cjs); from the TypeScript
  * sources the .ts file, imported through tsx when it is installed (a development dependency).
  * Undefined when neither is available, and the export runs inline.
  */
 export function exportWorkerScript(): WorkerScript | undefined {
   const here = import.meta.url;
   if (!here.startsWith('file:')) return undefined;
-  if (here.endsWith('.js')) {
+  if (here.endsWith('.js') || here.endsWith('.cjs')) {
     const url = new URL('./export-worker.js', here);
     return existsSync(url) ? { url } : undefined;
   }
@@ -183,6 +182,8 @@ export function exportWorkerScript(): WorkerScript | undefined {
 function startWorker(script: WorkerScript, job: ExportJob): Worker {
   // No flags of the host process (`--input-type`, `-e`, a test runner's) apply to the worker; it needs none.
   const options = { workerData: { jxcExport: job }, execArgv: [] };
+  // node:worker_threads (like node:crypto and node:os above) is loaded by the first export, not at start-up.
+  const { Worker } = process.getBuiltinModule('node:worker_threads');
   if (!script.tsxApi) return new Worker(script.url, options);
   const bootstrap = `import(${JSON.stringify(script.tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(script.url.href)}, ${JSON.stringify(script.url.href)}))`;
   return new Worker(bootstrap, { ...options, eval: true });

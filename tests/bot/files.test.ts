@@ -6,6 +6,7 @@ import { NOTHING_PENDING, OWNER_ONLY_IMPORT, SEND_THE_FILE } from '../../src/bot
 import type { GatewayMessage } from '../../src/bot/gateway.ts';
 import { createConfig } from '../../src/config.ts';
 import { createApp, type App } from '../../src/main.ts';
+import { migratedDatabaseFile } from '../helpers/db.ts';
 
 const STOCK_CSV = ['商品,编码,单位,数量,成本', 'T恤,TS-01,件,50,20', '袜子,,双,100,2.5', ''].join('\n');
 
@@ -15,7 +16,7 @@ let n = 0;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'jxc-files-'));
-  app = createApp(createConfig({ DATABASE_URL: `file:${join(dir, 'jxc.db')}`, LOG_LEVEL: 'silent' }));
+  app = createApp(createConfig({ DATABASE_URL: `file:${migratedDatabaseFile(dir)}`, LOG_LEVEL: 'silent' }));
 });
 afterEach(async () => {
   await app.close();

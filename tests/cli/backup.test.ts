@@ -112,7 +112,7 @@ describe('jxc backup', () => {
     })();
     db.close();
     const target = join(sub, 'backup.db');
-    const child = spawn(process.execPath, [fileURLToPath(new URL('../../bin/jxc.js', import.meta.url)), 'backup', target], {
+    const child = spawn(process.execPath, [fileURLToPath(new URL('../../bin/jxc.cjs', import.meta.url)), 'backup', target], {
       env: { ...process.env, DATABASE_URL: `file:${path}`, LOG_LEVEL: 'silent' },
       stdio: 'ignore',
     });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jxcProcess } from '../helpers/cli.ts';
 
-// One real `node bin/jxc.js …` per command, on the compiled dist/, as a user runs it. Everything
+// One real `node bin/jxc.cjs …` per command, on the compiled dist/, as a user runs it. Everything
 // else about the commands is tested in-process (tests/cli, tests/e2e/console.test.ts).
 
 const dir = mkdtempSync(join(tmpdir(), 'jxc-smoke-'));

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../adapters/telegram/emulator.ts';
 import { TOKEN } from '../adapters/telegram/harness.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/jxc.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/jxc.cjs', import.meta.url));
 
 let server: TelegramServer;
 let dir: string;

@@ -3,7 +3,7 @@ import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/cli/main.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/jxc.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/jxc.cjs', import.meta.url));
 
 export interface JxcRun {
   code: number | null;

@@ -35,6 +35,16 @@ function migratedTemplate(): string {
   return path;
 }
 
+/**
+ * A database file at `dir/name` already migrated (a copy of the worker's template), for a test that
+ * opens it through createApp as the program would: the app finds every migration applied.
+ */
+export function migratedDatabaseFile(dir: string, name = 'jxc.db'): string {
+  const path = join(dir, name);
+  copyFileSync(migratedTemplate(), path);
+  return path;
+}
+
 export function createTestDb(): TestDb {
   const dir = mkdtempSync(join(tmpdir(), 'jxc-test-'));
   const path = join(dir, 'jxc.db');

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { BotReply } from '../../bot/engine.ts';
@@ -57,8 +56,10 @@ async function* messages(lines: AsyncIterable<string>, paragraph: boolean, count
  */
 export async function runConsoleChat(options: ConsoleChatOptions): Promise<number> {
   const { shop, input, output } = options;
-  // Random, not the start time: two consoles started in the same millisecond must not share ids.
-  const session = randomBytes(9).toString('base64url');
+  // Random, not the start time: two consoles started in the same millisecond must not share ids. The
+  // ids need to be unique, not secret: Math.random (seeded per process) and the process id, without
+  // loading node:crypto at every start-up.
+  const session = `${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
   const rl = createInterface({ input, output: options.interactive ? output : undefined, terminal: options.interactive });
   if (options.interactive) {
     output.write(`jxc-bot 控制台 · 店铺「${shop.name}」· ${options.user}（输入「帮助」看用法，Ctrl-C 或 Ctrl-D 退出）\n`);

@@ -1,8 +1,10 @@
 import { statSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import type { FileHandle } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import type { FileSender, IncomingFile, OutgoingFile } from '../../bot/files/files.port.ts';
+
+/** node:fs/promises, loaded when a file is first saved or read rather than at every console start-up. */
+const fsPromises = () => process.getBuiltinModule('node:fs/promises');
 
 /**
  * Files on the console: the terminal has no attachments, so an export is written next to the user
@@ -12,7 +14,7 @@ import type { FileSender, IncomingFile, OutgoingFile } from '../../bot/files/fil
 /** Tries `name`, then `name (2)`, `name (3)`… so an earlier export is never overwritten. */
 const MAX_TRIES = 1000;
 
-async function writeContent(handle: Awaited<ReturnType<typeof open>>, file: OutgoingFile): Promise<void> {
+async function writeContent(handle: FileHandle, file: OutgoingFile): Promise<void> {
   if ('bytes' in file) {
     await handle.writeFile(file.bytes);
     return;
@@ -28,9 +30,9 @@ export async function saveFile(dir: string, file: OutgoingFile): Promise<string>
   const stem = name.slice(0, name.length - ext.length);
   for (let i = 1; i <= MAX_TRIES; i++) {
     const path = join(resolve(dir), i === 1 ? name : `${stem} (${i})${ext}`);
-    let handle: Awaited<ReturnType<typeof open>>;
+    let handle: FileHandle;
     try {
-      handle = await open(path, 'wx', 0o600);
+      handle = await fsPromises().open(path, 'wx', 0o600);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
       throw error;
@@ -52,7 +54,7 @@ export function consoleFileSender(dir: string): FileSender {
 
 /** A file on this disk for `导入 <path>` (relative to `cwd`); undefined when there is no such file. */
 export function openConsoleFile(path: string, cwd: string): IncomingFile | undefined {
-  const full = resolve(cwd, path.replace(/^["'「]|["'」]$/g, '').replace(/^~(?=\/|$)/, homedir()));
+  const full = resolve(cwd, path.replace(/^["'「]|["'」]$/g, '').replace(/^~(?=\/|$)/, process.getBuiltinModule('node:os').homedir()));
   let size: number;
   try {
     const stat = statSync(full);
@@ -61,6 +63,6 @@ export function openConsoleFile(path: string, cwd: string): IncomingFile | undef
   } catch {
     return undefined;
   }
-  return { name: basename(full), size, read: async () => new Uint8Array(await readFile(full)) };
+  return { name: basename(full), size, read: async () => new Uint8Array(await fsPromises().readFile(full)) };
 }
 

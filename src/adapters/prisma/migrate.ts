@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
@@ -56,7 +55,7 @@ export function applyMigrations(db: Database.Database, dir = MIGRATIONS_DIR): st
     const ran = db.transaction(() => {
       if (isDone.get(migration.name)) return false;
       db.exec(migration.sql);
-      record.run(randomUUID(), migration.checksum, Date.now(), migration.name, startedAt);
+      record.run(process.getBuiltinModule('node:crypto').randomUUID(), migration.checksum, Date.now(), migration.name, startedAt);
       return true;
     }).immediate();
     if (ran) applied.push(migration.name);

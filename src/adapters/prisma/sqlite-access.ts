@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { lazyStatements } from './statements.ts';
 import type { AccessStore, AuditRow, Audience, BindingRecord, CodeGrant, CodePurpose, IdentityRecord, PersonRecord, PersonRole, ShopRole } from '../../core/access.ts';
 
 /** People, identities, chat bindings and binding codes on SQLite. */
@@ -6,8 +7,8 @@ export class SqliteAccessStore implements AccessStore {
   private readonly s;
 
   constructor(readonly db: Database.Database) {
-    const p = (sql: string) => db.prepare(sql);
-    this.s = {
+    const p = (sql: string) => () => db.prepare(sql);
+    this.s = lazyStatements({
       shopCount: p('SELECT COUNT(*) AS n FROM Shop'),
       bindingOf: p('SELECT shopId, platform, chatId, audience, title FROM ChatBinding WHERE platform = ? AND chatId = ?'),
       bindings: p('SELECT shopId, platform, chatId, audience, title FROM ChatBinding WHERE shopId = ? ORDER BY id'),
@@ -54,7 +55,7 @@ export class SqliteAccessStore implements AccessStore {
         LEFT JOIN ChatBinding b ON b.platform = m.platform AND b.chatId = m.chatId
         WHERE e.shopId = @shopId AND (@productId IS NULL OR e.productId = @productId) AND (@seq IS NULL OR e.seq = @seq)
         ORDER BY e.seq DESC LIMIT @limit`),
-    };
+    });
   }
 
   shopCount(): number {

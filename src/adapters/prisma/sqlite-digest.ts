@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { lazyStatements } from './statements.ts';
 import type { Audience } from '../../core/access.ts';
 import type {
   ChannelBucketRow,
@@ -74,8 +75,8 @@ export class SqliteDigestStore implements DigestQueries, DigestRunStore {
   private readonly s;
 
   constructor(readonly db: Database.Database) {
-    const p = (sql: string) => db.prepare(sql);
-    this.s = {
+    const p = (sql: string) => () => db.prepare(sql);
+    this.s = lazyStatements({
       settings: p(`SELECT ${SETTING_COLUMNS.join(', ')} FROM Shop WHERE id = ?`),
       products: p(`SELECT p.id AS productId, p.name, p.unit, p.mode, p.reorderLevel, p.overstockLevel, p.leadTimeDays, p.createdAt,
           COALESCE(SUM(b.qtyMilli), 0) AS qtyMilli, COALESCE(SUM(b.value), 0) AS value
@@ -148,7 +149,7 @@ export class SqliteDigestStore implements DigestQueries, DigestRunStore {
       run: p('SELECT * FROM DigestRun WHERE shopId = ? AND localDate = ?'),
       deliveries: p('SELECT id, runId, platform, chatId, audience, status, attempts, lastError, deliveredAt, text FROM DigestDelivery WHERE runId = ? ORDER BY id'),
       saleEntries: p(`SELECT productId, qtyMilli FROM Entry WHERE shopId = ? AND kind = 'sale' AND seq IN (SELECT value FROM json_each(?))`),
-    };
+    });
   }
 
   settings(shopId: number): DigestSettings {

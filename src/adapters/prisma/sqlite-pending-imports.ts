@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { lazyStatements } from './statements.ts';
 import type { PendingImport, PendingImports, SpreadsheetKind } from '../../bot/files/files.port.ts';
 
 interface Row {
@@ -18,8 +19,8 @@ export class SqlitePendingImports implements PendingImports {
   private readonly s;
 
   constructor(db: Database.Database) {
-    const p = (sql: string) => db.prepare(sql);
-    this.s = {
+    const p = (sql: string) => () => db.prepare(sql);
+    this.s = lazyStatements({
       expire: p('DELETE FROM PendingImport WHERE expiresAt <= ?'),
       put: p(
         `INSERT INTO PendingImport (shopId, platform, chatId, userId, kind, orderPlatform, filename, bytes, createdAt, expiresAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -29,7 +30,7 @@ export class SqlitePendingImports implements PendingImports {
       take: p(
         'DELETE FROM PendingImport WHERE platform = ? AND chatId = ? AND userId = ? AND expiresAt > ? RETURNING shopId, platform, chatId, userId, kind, orderPlatform, filename, bytes, expiresAt',
       ),
-    };
+    });
   }
 
   put(pending: PendingImport, now: Date): Promise<void> {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { PayableLine } from '../../core/payables.ts';
+import { lazyStatements } from './statements.ts';
 import type { ChannelSalesRow, LastSale, ProductSalesRow, ReportQueries, SalesTotals } from '../../core/report-queries.ts';
 
 /**
@@ -20,30 +21,31 @@ export class SqliteReports implements ReportQueries {
   private readonly s;
 
   constructor(db: Database.Database) {
-    this.s = {
-      byProduct: db.prepare(`SELECT e.productId, p.name AS product, p.sku, p.unit, ${FIGURES}
+    const p = (sql: string) => () => db.prepare(sql);
+    this.s = lazyStatements({
+      byProduct: p(`SELECT e.productId, p.name AS product, p.sku, p.unit, ${FIGURES}
         ${FROM} JOIN Product p ON p.id = e.productId ${WHERE}
         GROUP BY e.productId ORDER BY soldMilli DESC, p.name`),
-      byChannel: db.prepare(`SELECT e.channel, ${FIGURES}, COUNT(DISTINCT e.productId) AS products
+      byChannel: p(`SELECT e.channel, ${FIGURES}, COUNT(DISTINCT e.productId) AS products
         ${FROM} ${WHERE} GROUP BY e.channel ORDER BY revenue DESC, e.channel`),
-      totals: db.prepare(`SELECT COALESCE(-SUM(e.qtyMilli), 0) AS soldMilli,
+      totals: p(`SELECT COALESCE(-SUM(e.qtyMilli), 0) AS soldMilli,
           COALESCE(SUM(CASE WHEN COALESCE(o.kind, e.kind) = 'customer_return' THEN e.qtyMilli END), 0) AS returnedMilli,
           COALESCE(SUM(e.amount), 0) AS revenue,
           COALESCE(-SUM(CASE WHEN COALESCE(o.kind, e.kind) = 'customer_return' THEN e.amount END), 0) AS refunds,
           COALESCE(SUM(e.cost), 0) AS cost,
           COALESCE(SUM(CASE WHEN e.kind = 'sale' THEN 1 WHEN o.kind = 'sale' THEN -1 ELSE 0 END), 0) AS sales
         ${FROM} ${WHERE}`),
-      lastSales: db.prepare(`SELECT e.productId, MAX(e.occurredAt) AS at FROM Entry e
+      lastSales: p(`SELECT e.productId, MAX(e.occurredAt) AS at FROM Entry e
         WHERE e.shopId = ? AND e.kind = 'sale' AND e.occurredAt < ?
           AND NOT EXISTS (SELECT 1 FROM Entry r WHERE r.reversesId = e.id)
         GROUP BY e.productId`),
       // Reversals carry their original's supplier and are dated like it, so undone entries net out.
-      payables: db.prepare(`SELECT e.supplier, e.productId, p.name AS product, p.unit, -SUM(e.qtyMilli) AS qtyMilli, SUM(e.cost) AS owed
+      payables: p(`SELECT e.supplier, e.productId, p.name AS product, p.unit, -SUM(e.qtyMilli) AS qtyMilli, SUM(e.cost) AS owed
         FROM Entry e JOIN Product p ON p.id = e.productId
         WHERE e.shopId = @shopId AND e.occurredAt >= @from AND e.occurredAt < @to AND e.supplier IS NOT NULL
           AND (@supplier IS NULL OR e.supplier = @supplier)
         GROUP BY e.supplier, e.productId ORDER BY e.supplier, p.name`),
-    };
+    });
   }
 
   payables(shopId: number, from: Date, to: Date, supplier?: string): PayableLine[] {

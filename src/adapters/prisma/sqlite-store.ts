@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lazyStatements } from './statements.ts';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database.ts';
@@ -113,8 +112,9 @@ export class SqliteStore implements InventoryStore {
   private batchUow: UnitOfWork | undefined;
 
   constructor(readonly db: Database.Database) {
-    const p = (sql: string) => db.prepare(sql);
-    this.s = {
+    const p = (sql: string) => () => db.prepare(sql);
+    const pluck = (sql: string) => () => db.prepare(sql).pluck();
+    this.s = lazyStatements({
       productByName: p('SELECT * FROM Product WHERE shopId = ? AND name = ?'),
       productByAlias: p('SELECT p.* FROM ProductAlias a JOIN Product p ON p.id = a.productId WHERE a.shopId = ? AND a.alias = ?'),
       productByNameNocase: p('SELECT * FROM Product WHERE shopId = ? AND name = ? COLLATE NOCASE'),
@@ -138,12 +138,12 @@ export class SqliteStore implements InventoryStore {
       insertMessage: p(
         'INSERT INTO SourceMessage (shopId, platform, chatId, messageId, text, actorId, actorName, receivedAt, importBatchId) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      beginImport: p("INSERT INTO ImportBatch (shopId, file, actorId, status, startedAt, heartbeatAt) VALUES (?, ?, ?, 'running', ?, ?) RETURNING id").pluck(),
+      beginImport: pluck("INSERT INTO ImportBatch (shopId, file, actorId, status, startedAt, heartbeatAt) VALUES (?, ?, ?, 'running', ?, ?) RETURNING id"),
       heartbeatImport: p('UPDATE ImportBatch SET heartbeatAt = ? WHERE id = ?'),
       finishImport: p('UPDATE ImportBatch SET status = ?, finishedAt = ? WHERE id = ?'),
-      staleImports: p("SELECT id FROM ImportBatch WHERE shopId = ? AND status = 'running' AND heartbeatAt < ? ORDER BY id").pluck(),
-      importMessages: p(`SELECT MIN(e.seq) FROM SourceMessage m JOIN Entry e ON e.messageId = m.id
-        WHERE m.importBatchId = ? AND NOT EXISTS (SELECT 1 FROM Entry r WHERE r.reversesId = e.id) GROUP BY m.id ORDER BY m.id DESC`).pluck(),
+      staleImports: pluck("SELECT id FROM ImportBatch WHERE shopId = ? AND status = 'running' AND heartbeatAt < ? ORDER BY id"),
+      importMessages: pluck(`SELECT MIN(e.seq) FROM SourceMessage m JOIN Entry e ON e.messageId = m.id
+        WHERE m.importBatchId = ? AND NOT EXISTS (SELECT 1 FROM Entry r WHERE r.reversesId = e.id) GROUP BY m.id ORDER BY m.id DESC`),
       entriesOfMessage: p('SELECT * FROM Entry WHERE messageId = ? ORDER BY seq'),
       entryBySeq: p('SELECT * FROM Entry WHERE shopId = ? AND seq = ?'),
       entryById: p('SELECT * FROM Entry WHERE id = ?'),
@@ -172,7 +172,7 @@ export class SqliteStore implements InventoryStore {
       products: p('SELECT * FROM Product WHERE shopId = ? ORDER BY name'),
       aliases: p('SELECT productId, alias FROM ProductAlias WHERE shopId = ?'),
       units: p('SELECT u.productId, u.unit, u.factorMilli FROM ProductUnit u JOIN Product p ON p.id = u.productId WHERE p.shopId = ?'),
-      catalogueVersion: p('SELECT catalogueVersion FROM Shop WHERE id = ?').pluck(),
+      catalogueVersion: pluck('SELECT catalogueVersion FROM Shop WHERE id = ?'),
       insertAlias: p('INSERT INTO ProductAlias (shopId, productId, alias) VALUES (?, ?, ?) ON CONFLICT(shopId, alias) DO NOTHING'),
       batchesAt: p(`SELECT ${BATCH_COLUMNS} FROM Batch b WHERE b.productId = ? AND b.locationId = ? ORDER BY b.id`),
       batchById: p(`SELECT ${BATCH_COLUMNS} FROM Batch b WHERE b.id = ?`),
@@ -192,10 +192,10 @@ export class SqliteStore implements InventoryStore {
       // Costing in occurrence order (src/core/repost.ts). A point (t, n) in that order: before it means
       // occurredAt < t, or occurredAt = t with seq < n. A product's entries are all of one shop, so id
       // orders them as seq does, and ORDER BY occurredAt, id reads the index without a sort.
-      laterEntry: p('SELECT 1 FROM Entry WHERE productId = ? AND occurredAt > ? LIMIT 1').pluck(),
+      laterEntry: pluck('SELECT 1 FROM Entry WHERE productId = ? AND occurredAt > ? LIMIT 1'),
       laterMoves: p('SELECT qtyMilli, valueDelta FROM Entry WHERE productId = ? AND locationId = ? AND occurredAt > ? ORDER BY occurredAt, seq'),
       balancesOf: p('SELECT locationId, qtyMilli, value FROM Balance WHERE productId = ?'),
-      repostSize: p('SELECT COUNT(*) FROM Entry WHERE productId = ? AND locationId IS NOT NULL AND (occurredAt > ? OR (occurredAt = ? AND seq >= ?))').pluck(),
+      repostSize: pluck('SELECT COUNT(*) FROM Entry WHERE productId = ? AND locationId IS NOT NULL AND (occurredAt > ? OR (occurredAt = ? AND seq >= ?))'),
       // The last point before `from` where the location's running stock was not below zero.
       settledPoint: p(`SELECT occurredAt, seq FROM (
           SELECT occurredAt, seq, SUM(qtyMilli) OVER (ORDER BY occurredAt, seq ROWS UNBOUNDED PRECEDING) AS run
@@ -204,8 +204,8 @@ export class SqliteStore implements InventoryStore {
       repostRows: p(`SELECT id, seq, kind, locationId, qtyMilli, unitPrice, amount, cost, valueDelta, occurredAt, reversesId, transferId FROM Entry
         WHERE productId = ? AND locationId IS NOT NULL AND (occurredAt > ? OR (occurredAt = ? AND seq >= ?)) ORDER BY occurredAt, id`),
       costFigures: p('SELECT qtyMilli, cost, valueDelta FROM Entry WHERE id = ?'),
-      lastCostBefore: p(`SELECT unitPrice FROM Entry WHERE productId = ? AND kind = 'purchase' AND unitPrice IS NOT NULL
-        AND (occurredAt < ? OR (occurredAt = ? AND seq < ?)) ORDER BY occurredAt DESC, id DESC LIMIT 1`).pluck(),
+      lastCostBefore: pluck(`SELECT unitPrice FROM Entry WHERE productId = ? AND kind = 'purchase' AND unitPrice IS NOT NULL
+        AND (occurredAt < ? OR (occurredAt = ? AND seq < ?)) ORDER BY occurredAt DESC, id DESC LIMIT 1`),
       setCost: p('UPDATE Entry SET cost = ?, valueDelta = ? WHERE id = ?'),
       queueRepost: p(`INSERT INTO PendingRepost (shopId, productId, fromOccurredAt, fromSeq) VALUES (?, ?, ?, ?)
         ON CONFLICT(productId) DO UPDATE SET
@@ -214,7 +214,7 @@ export class SqliteStore implements InventoryStore {
       dequeueRepost: p('DELETE FROM PendingRepost WHERE productId = ? RETURNING fromOccurredAt, fromSeq'),
       queuedAll: p('SELECT shopId, productId, fromOccurredAt, fromSeq FROM PendingRepost ORDER BY fromOccurredAt, fromSeq'),
       queuedOfShop: p('SELECT shopId, productId, fromOccurredAt, fromSeq FROM PendingRepost WHERE shopId = ? ORDER BY fromOccurredAt, fromSeq'),
-    };
+    });
     this.uow = this.createUnitOfWork();
   }
 
@@ -255,7 +255,8 @@ export class SqliteStore implements InventoryStore {
    */
   withScratchCopy<T>(work: (store: SqliteStore) => T): T {
     if (this.db.memory) return work(this);
-    const path = join(tmpdir(), `jxc-scratch-${randomBytes(6).toString('hex')}.db`);
+    // node:os and node:crypto are loaded here, by the rare dry run, not at every start-up.
+    const path = join(process.getBuiltinModule('node:os').tmpdir(), `jxc-scratch-${process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex')}.db`);
     try {
       // The copy holds cost data: created private before anything is written into it.
       closeSync(openSync(path, 'wx', 0o600));

@@ -45,6 +45,29 @@ function fakeFetch(script: Script): NonNullable<ApiClientOptions['fetch']> {
   return fake as unknown as NonNullable<ApiClientOptions['fetch']>;
 }
 
+/**
+ * Runs `work` with setTimeout and Date faked, moving the clock on until it settles: the retry and
+ * throttling waits (seconds of real time) run in an instant, in order, and Date.now() tells them apart.
+ */
+async function onFakeTime<T>(work: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  try {
+    let settled = false;
+    const done = work().finally(() => {
+      settled = true;
+    });
+    // Between steps the real event loop turns (setImmediate is not faked), so the fetch responses, read
+    // as streams, arrive however busy the machine is.
+    while (!settled) {
+      await vi.advanceTimersByTimeAsync(100);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return await done;
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 async function start(script: Script): Promise<void> {
   running = await startTelegram(t.app, { mode: 'polling', token: TOKEN }, { client: { fetch: fakeFetch(script) } });
 }
@@ -68,7 +91,8 @@ describe('outgoing calls', () => {
       return { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } };
     });
     const groups = Array.from({ length: 25 }, (_, i) => String(-100_000 - i));
-    const results = await Promise.all(groups.map((chatId) => t.app.outbox.send('telegram', chatId, `📋 日报 ${chatId}`)));
+    // Each group is told to wait 1 s (retry_after): on fake timers the test does not.
+    const results = await onFakeTime(() => Promise.all(groups.map((chatId) => t.app.outbox.send('telegram', chatId, `📋 日报 ${chatId}`))));
     expect(results.every((r) => r.ok)).toBe(true);
     expect(delivered.map((d) => d.chatId).sort()).toEqual(groups.map(Number).sort());
   });
@@ -94,7 +118,8 @@ describe('outgoing calls', () => {
 
   it('are spaced out to stay within the per-group limit', async () => {
     await start(() => undefined);
-    await Promise.all(['一', '二', '三'].map((n) => t.app.outbox.send('telegram', '-100888', n)));
+    // The throttler's waits pass on fake time (and Date.now with it): the spacing is measured, not waited.
+    await onFakeTime(() => Promise.all(['一', '二', '三'].map((n) => t.app.outbox.send('telegram', '-100888', n))));
     expect(delivered).toHaveLength(3);
     const [a, b, c] = delivered.map((d) => d.at);
     expect((b ?? 0) - (a ?? 0)).toBeGreaterThanOrEqual(900);
@@ -106,7 +131,7 @@ describe('the outbox sender', () => {
   it('splits a long digest on line boundaries', async () => {
     await start(() => undefined);
     const text = Array.from({ length: 400 }, (_, i) => `· 商品${i} 库存 ${i} 件`).join('\n');
-    expect(await t.app.outbox.send('telegram', '1001', text)).toEqual({ ok: true });
+    expect(await onFakeTime(() => t.app.outbox.send('telegram', '1001', text))).toEqual({ ok: true });
     expect(delivered.length).toBeGreaterThan(1);
     for (const d of delivered) expect(d.text.length).toBeLessThanOrEqual(4096);
     expect(delivered.map((d) => d.text).join('\n')).toBe(text);

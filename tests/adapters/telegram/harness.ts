@@ -8,6 +8,7 @@ import type { Update, UserFromGetMe } from 'grammy/types';
 import pino from 'pino';
 import { createConfig } from '../../../src/config.ts';
 import { createApp, type App } from '../../../src/main.ts';
+import { migratedDatabaseFile } from '../../helpers/db.ts';
 
 /** Matches the token format the config accepts; never a real one. */
 export const TOKEN = '123456789:TEST_token_abcdefghijklmnopqrstu';
@@ -42,7 +43,7 @@ export function createTestApp(env: Record<string, string> = {}): TestApp {
       done();
     },
   });
-  const config = createConfig({ DATABASE_URL: `file:${join(dir, 'jxc.db')}`, LOG_LEVEL: 'debug', ...env });
+  const config = createConfig({ DATABASE_URL: `file:${migratedDatabaseFile(dir)}`, LOG_LEVEL: 'debug', ...env });
   const app = createApp(config, { logger: pino({ level: 'debug' }, stream) });
   return {
     app,

@@ -7,6 +7,7 @@ import type { Pacing } from '../../../src/adapters/wechat/pacer.ts';
 import { createWechatBot, type WechatBot } from '../../../src/adapters/wechat/wechat-bot.ts';
 import { createConfig } from '../../../src/config.ts';
 import { createApp, type App } from '../../../src/main.ts';
+import { migratedDatabaseFile } from '../../helpers/db.ts';
 
 type ContactMock = ReturnType<mock.Mocker['createContact']>;
 type RoomMock = ReturnType<mock.Mocker['createRoom']>;
@@ -60,7 +61,7 @@ export async function startMockWechat(options: MockWechatOptions = {}): Promise<
   if (!app) {
     dir = mkdtempSync(join(tmpdir(), 'jxc-wechat-'));
     const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-    app = createApp(createConfig({ DATABASE_URL: `file:${join(dir, 'jxc.db')}`, LOG_LEVEL: 'silent' }), { logger });
+    app = createApp(createConfig({ DATABASE_URL: `file:${migratedDatabaseFile(dir)}`, LOG_LEVEL: 'silent' }), { logger });
   }
   const mocker = new mock.Mocker();
   const puppet = new PuppetMock({ mocker });
