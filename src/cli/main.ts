@@ -110,8 +110,10 @@ async function start(config: Config, cli: Cli): Promise<number> {
   const { stderr } = cli;
   const consoleOnly = !config.telegram && !config.wechat;
   if (consoleOnly) {
-    if (cli.stdin.isTTY) stderr.write('未配置聊天平台，进入控制台聊天。\n');
-    return chat(config, [], cli, { digest: Boolean(cli.stdin.isTTY) });
+    const terminal = Boolean(cli.stdin.isTTY);
+    if (terminal) stderr.write('未配置聊天平台，进入控制台聊天。\n');
+    // On a terminal the console is the bot: it also serves the web view and finishes queued reposts.
+    return chat(config, [], cli, { digest: terminal, serve: terminal });
   }
   return withApp(config, cli, (app) => startPlatforms(app, stderr));
 }
@@ -215,7 +217,7 @@ export function missingPackage(name: string, what: string, whatEn: string): stri
 /** The console user when --user is not given: the same name whoever is logged in. */
 export const CONSOLE_USER = '控制台';
 
-async function chat(config: Config, args: string[], cli: Cli, options: { digest?: boolean } = {}): Promise<number> {
+async function chat(config: Config, args: string[], cli: Cli, options: { digest?: boolean; serve?: boolean } = {}): Promise<number> {
   const { stderr, env } = cli;
   let values;
   try {
@@ -249,6 +251,7 @@ async function chat(config: Config, args: string[], cli: Cli, options: { digest?
     if (!shop) return 2;
     enterConsole(app, shop, user, role, stderr);
     const stopDigest = options.digest ? await consoleDigest(app, cli.stdout) : undefined;
+    const serving = options.serve ? await serveConsole(app, stderr) : undefined;
     try {
       const { runConsoleChat } = await import('../adapters/console/console-chat.ts');
       await runConsoleChat({
@@ -262,9 +265,44 @@ async function chat(config: Config, args: string[], cli: Cli, options: { digest?
       });
     } finally {
       stopDigest?.();
+      await serving?.stop();
+      // A backdated line typed into a long history leaves its later costs queued: finish them before
+      // the process ends, so the next report is right whichever command runs it.
+      app.engine.service.runQueuedReposts();
     }
     return 0;
   });
+}
+
+/**
+ * What `jxc start` runs beside the console chat when no chat platform is configured: the repost
+ * worker and the web view on HOST:PORT (`网页` in the console answers with a sign-in link). A port
+ * that is taken leaves the chat running and says so.
+ */
+async function serveConsole(app: App, stderr: NodeJS.WritableStream): Promise<{ stop(): Promise<void> }> {
+  const reposts = (await import('../adapters/cron/repost-worker.ts')).startRepostWorker(app);
+  const web = app.config.web;
+  if (!web.enabled) return { stop: async () => reposts.stop() };
+  const [{ createHttpServer }, { mountWebView }, { webCharts }] = await Promise.all([
+    import('../http-server.ts'),
+    import('../adapters/web/web-app.ts'),
+    import('../web-charts.ts'),
+  ]);
+  const http = createHttpServer();
+  const issuer = mountWebView(http.app, { ...app.web, publicUrl: web.publicUrl, secret: web.secret, charts: webCharts });
+  try {
+    await http.listen(web.port, web.host);
+    app.engine.web.register(issuer);
+    stderr.write(`网页版：${web.publicUrl}（在控制台发「网页」获取登录链接）。\n`);
+  } catch (error) {
+    stderr.write(`网页版没有启动（${web.host}:${web.port}）：${error instanceof Error ? error.message : String(error)}。聊天照常；可设 PORT 换端口，或 JXC_WEB=off。\n`);
+  }
+  return {
+    stop: async () => {
+      reposts.stop();
+      await http.close();
+    },
+  };
 }
 
 /** On a terminal with no chat platform, the daily digest arrives in the console chat, as in a group. */
