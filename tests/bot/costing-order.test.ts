@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChatEngine } from '../../src/bot/engine.ts';
+import type { ChatEngine } from '../../src/bot/engine.ts';
 import { REPOSTING_NOTE } from '../../src/bot/replies.ts';
 import type { ShopRecord } from '../../src/core/ports.ts';
 import { repost } from '../../src/core/repost.ts';
-import { createTestDb, engineDeps, source, TestClock, type TestDb } from '../helpers/db.ts';
+import { engineShop, source, type TestClock, type TestDb } from '../helpers/db.ts';
 
 /**
  * Costing in the order things happened, as whole conversations on a real SQLite file: a purchase
@@ -18,11 +18,7 @@ let shop: ShopRecord;
 let n = 0;
 
 beforeEach(() => {
-  t = createTestDb();
-  // 12:00 in Shanghai.
-  clock = new TestClock(new Date('2026-11-27T04:00:00Z'));
-  engine = new ChatEngine(t.store, clock, engineDeps(t.db));
-  shop = t.store.createShop('店', clock.now());
+  ({ t, clock, engine, shop } = engineShop());
 });
 afterEach(() => t.cleanup());
 

@@ -4,9 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportReport, writeEntriesAndProfit } from '../../src/adapters/files/export.ts';
 import { SqliteExportReader } from '../../src/adapters/prisma/sqlite-export-reader.ts';
 import { SqliteReports } from '../../src/adapters/prisma/sqlite-reports.ts';
-import { ChatEngine } from '../../src/bot/engine.ts';
+import type { ChatEngine } from '../../src/bot/engine.ts';
 import type { ShopRecord } from '../../src/core/ports.ts';
-import { createTestDb, engineDeps, TestClock, type TestDb } from '../helpers/db.ts';
+import { engineShop, type TestClock, type TestDb } from '../helpers/db.ts';
 
 /**
  * 一件代发 and 应付 through the real engine on a real SQLite file built from the migrations: the
@@ -22,11 +22,7 @@ let shop: ShopRecord;
 let n = 0;
 
 beforeEach(() => {
-  t = createTestDb();
-  // Friday 2026-11-27, 12:00 in Shanghai.
-  clock = new TestClock(new Date('2026-11-27T04:00:00Z'));
-  engine = new ChatEngine(t.store, clock, engineDeps(t.db));
-  shop = t.store.createShop('店', clock.now());
+  ({ t, clock, engine, shop } = engineShop());
 });
 afterEach(() => t.cleanup());
 

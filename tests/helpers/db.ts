@@ -5,9 +5,10 @@ import { openDatabase, type SqliteDatabase } from '../../src/adapters/prisma/dat
 import { SqliteStore } from '../../src/adapters/prisma/sqlite-store.ts';
 import { SqliteDigestStore } from '../../src/adapters/prisma/sqlite-digest.ts';
 import { SqliteReports } from '../../src/adapters/prisma/sqlite-reports.ts';
+import { ChatEngine } from '../../src/bot/engine.ts';
 import { InventoryService } from '../../src/core/inventory.service.ts';
 import type { ImportTarget } from '../../src/adapters/files/import.ts';
-import type { Clock } from '../../src/core/ports.ts';
+import type { Clock, ShopRecord } from '../../src/core/ports.ts';
 
 /** A throwaway SQLite file built from the real migrations; call cleanup() when done. */
 export interface TestDb {
@@ -91,6 +92,22 @@ export function source(text = 'test', actor = 'console:alice', chatId = 'chat-1'
 /** The read ports a ChatEngine needs, on the same SQLite file. */
 export function engineDeps(db: SqliteDatabase) {
   return { reports: new SqliteReports(db), digest: new SqliteDigestStore(db) };
+}
+
+/** A shop 店 on a fresh test database, talked to through the real chat engine. */
+export interface EngineShop {
+  t: TestDb;
+  clock: TestClock;
+  engine: ChatEngine;
+  shop: ShopRecord;
+}
+
+/** The shop as conversation tests start it: by default at 12:00 in Shanghai on Friday 2026-11-27. */
+export function engineShop(at = new Date('2026-11-27T04:00:00Z')): EngineShop {
+  const t = createTestDb();
+  const clock = new TestClock(at);
+  const engine = new ChatEngine(t.store, clock, engineDeps(t.db));
+  return { t, clock, engine, shop: t.store.createShop('店', clock.now()) };
 }
 
 /** A new shop 测试店 on the test database, as an import target run by alice at the clock's time. */
