@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packagePath } from './package-files.ts';
 
 /**
  * The hand-written migration folders, as both database adapters read them: SQLite's
@@ -21,11 +22,7 @@ export interface MigrationFile {
  * dist/adapters/… or, bundled, dist/bundle/ all find the package's own prisma/ folder.
  */
 export function findMigrationsDir(from: string, relative: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const candidate = join(dir, relative);
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) return fileURLToPath(new URL(`../${relative}`, import.meta.url));
-  }
+  return packagePath(from, relative) ?? fileURLToPath(new URL(`../${relative}`, import.meta.url));
 }
 
 /** The migration folder names in order (a folder without migration.sql is skipped when read). */

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../package-files.ts';
 
 /**
  * The one font pictures are drawn with: a GB2312 subset of Noto Sans SC (scripts/make-font.js, OFL,
@@ -22,12 +22,7 @@ let found: string | undefined;
  */
 export function fontPath(): string {
   if (found !== undefined) return found;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, FONT_FILE);
-    if (existsSync(candidate)) return (found = candidate);
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`the picture font ${FONT_FILE} is missing from the package (run node scripts/make-font.js)`);
-    dir = parent;
-  }
+  found = packagePath(dirname(fileURLToPath(import.meta.url)), FONT_FILE);
+  if (found === undefined) throw new Error(`the picture font ${FONT_FILE} is missing from the package (run node scripts/make-font.js)`);
+  return found;
 }
