@@ -70,34 +70,34 @@ export interface CodeGrant {
 
 /** Storage of shops' people, identities, chat bindings and binding codes. */
 export interface AccessStore {
-  shopCount(): number;
-  bindingOf(platform: string, chatId: string): BindingRecord | undefined;
-  bindings(shopId: number): BindingRecord[];
-  bind(binding: BindingRecord, now: Date): void;
-  unbind(platform: string, chatId: string): boolean;
-  personByIdentity(shopId: number, platform: string, platformUserId: string): PersonRecord | undefined;
+  shopCount(): Promise<number>;
+  bindingOf(platform: string, chatId: string): Promise<BindingRecord | undefined>;
+  bindings(shopId: number): Promise<BindingRecord[]>;
+  bind(binding: BindingRecord, now: Date): Promise<void>;
+  unbind(platform: string, chatId: string): Promise<boolean>;
+  personByIdentity(shopId: number, platform: string, platformUserId: string): Promise<PersonRecord | undefined>;
   /** Shops where this platform account is an owner. */
-  ownedShops(platform: string, platformUserId: string): number[];
-  createPerson(shopId: number, displayName: string, role: PersonRole, identity: Omit<IdentityRecord, 'personId'>, now: Date): PersonRecord;
-  linkIdentity(personId: number, identity: Omit<IdentityRecord, 'personId'>): void;
-  people(shopId: number): (PersonRecord & { identities: IdentityRecord[] })[];
-  setRole(personId: number, role: PersonRole): void;
+  ownedShops(platform: string, platformUserId: string): Promise<number[]>;
+  createPerson(shopId: number, displayName: string, role: PersonRole, identity: Omit<IdentityRecord, 'personId'>, now: Date): Promise<PersonRecord>;
+  linkIdentity(personId: number, identity: Omit<IdentityRecord, 'personId'>): Promise<void>;
+  people(shopId: number): Promise<(PersonRecord & { identities: IdentityRecord[] })[]>;
+  setRole(personId: number, role: PersonRole): Promise<void>;
   /**
    * Gives a person of the shop a role unless that would leave the shop without an owner; false,
    * changing nothing, when it would. One statement, so the check and the change cannot be split.
    */
-  setRoleKeepingAnOwner(shopId: number, personId: number, role: ShopRole | 'removed'): boolean;
-  setMemberRole(shopId: number, role: 'staff' | 'viewer'): void;
-  memberRole(shopId: number): 'staff' | 'viewer';
-  createCode(shopId: number, personId: number, code: string, now: Date, expiresAt: Date, purpose: CodePurpose): void;
+  setRoleKeepingAnOwner(shopId: number, personId: number, role: ShopRole | 'removed'): Promise<boolean>;
+  setMemberRole(shopId: number, role: 'staff' | 'viewer'): Promise<void>;
+  memberRole(shopId: number): Promise<'staff' | 'viewer'>;
+  createCode(shopId: number, personId: number, code: string, now: Date, expiresAt: Date, purpose: CodePurpose): Promise<void>;
   /** What an unexpired, unused code grants, without using it; undefined otherwise. */
-  findCode(code: string, now: Date): CodeGrant | undefined;
+  findCode(code: string, now: Date): Promise<CodeGrant | undefined>;
   /** Marks an unexpired, unused code used and returns what it grants; undefined otherwise. */
-  redeemCode(code: string, now: Date): CodeGrant | undefined;
+  redeemCode(code: string, now: Date): Promise<CodeGrant | undefined>;
   /**
    * Moves an account from a person the shop only knows as a group member (no role given, no codes) to
    * another person, and forgets the emptied member. False, changing nothing, for anyone else.
    */
-  moveMemberIdentity(fromPersonId: number, toPersonId: number, identity: Omit<IdentityRecord, 'personId'>): boolean;
-  audit(shopId: number, filter: { productId?: number; seq?: number; limit: number }): AuditRow[];
+  moveMemberIdentity(fromPersonId: number, toPersonId: number, identity: Omit<IdentityRecord, 'personId'>): Promise<boolean>;
+  audit(shopId: number, filter: { productId?: number; seq?: number; limit: number }): Promise<AuditRow[]>;
 }

@@ -109,20 +109,20 @@ export interface ExpiringBatchRow {
 
 /** The digest's read port; src/adapters/prisma/sqlite-digest.ts implements it on SQLite. */
 export interface DigestQueries {
-  settings(shopId: number): DigestSettings;
+  settings(shopId: number): Promise<DigestSettings>;
   /** Every product of the shop, including those with no stock. */
-  products(shopId: number, productIds?: readonly number[]): ProductStockRow[];
-  movements(shopId: number, from: Date, to: Date): MovementRow[];
-  channelSales(shopId: number, from: Date, to: Date): ChannelRow[];
+  products(shopId: number, productIds?: readonly number[]): Promise<ProductStockRow[]>;
+  movements(shopId: number, from: Date, to: Date): Promise<MovementRow[]>;
+  channelSales(shopId: number, from: Date, to: Date): Promise<ChannelRow[]>;
   /**
    * Sales by channel in consecutive buckets: `bounds` are n+1 ascending instants (local midnights,
    * worked out by the caller in the shop's zone), bucket i runs from bounds[i] to bounds[i+1].
    * Buckets and channels without sales have no row.
    */
-  channelSalesByBucket(shopId: number, bounds: readonly Date[]): ChannelBucketRow[];
+  channelSalesByBucket(shopId: number, bounds: readonly Date[]): Promise<ChannelBucketRow[]>;
   /** Per-product selling over the ranges; only the given products when `productIds` is set. */
-  productSales(shopId: number, ranges: SalesRanges, productIds?: readonly number[]): ProductSalesRow[];
-  expiringBatches(shopId: number, before: Date): ExpiringBatchRow[];
+  productSales(shopId: number, ranges: SalesRanges, productIds?: readonly number[]): Promise<ProductSalesRow[]>;
+  expiringBatches(shopId: number, before: Date): Promise<ExpiringBatchRow[]>;
   /** Changes a shop's digest thresholds (whole days from 1 to 3650) or its low-stock alert. */
-  updateSettings(shopId: number, patch: Partial<DigestSettings>): void;
+  updateSettings(shopId: number, patch: Partial<DigestSettings>): Promise<void>;
 }

@@ -75,29 +75,29 @@ export interface RunRecord {
 
 /** The scheduler's persistence port; src/adapters/prisma/sqlite-digest.ts implements it. */
 export interface DigestRunStore {
-  hasRun(shopId: number, localDate: string): boolean;
+  hasRun(shopId: number, localDate: string): Promise<boolean>;
   /** Bound chats that have not blocked the bot since they were (last) bound. */
-  activeChats(shopId: number): ChatTarget[];
+  activeChats(shopId: number): Promise<ChatTarget[]>;
   /** Inserts the run and its deliveries; undefined when another claim for the date already exists. */
-  claim(claim: RunClaim): number | undefined;
+  claim(claim: RunClaim): Promise<number | undefined>;
   /** Deliveries left in `sending` since before `before` become `interrupted`; returns how many. */
-  interruptStale(before: Date): number;
+  interruptStale(before: Date): Promise<number>;
   /** Pending deliveries of runs scheduled before `scheduledBefore` become `failed`; returns how many. */
-  expire(scheduledBefore: Date, now: Date): number;
+  expire(scheduledBefore: Date, now: Date): Promise<number>;
   /** Pending deliveries whose next attempt is due, oldest run first. */
-  duePending(now: Date, scheduledAfter: Date): PendingDelivery[];
+  duePending(now: Date, scheduledAfter: Date): Promise<PendingDelivery[]>;
   /** Takes a pending delivery for an attempt (pending → sending); false when another instance has it. */
-  lease(id: number, by: string, now: Date): boolean;
-  markSent(id: number, by: string, now: Date): void;
-  markRetry(id: number, by: string, error: string, nextAttemptAt: Date): void;
-  markFailed(id: number, by: string, error: string): void;
+  lease(id: number, by: string, now: Date): Promise<boolean>;
+  markSent(id: number, by: string, now: Date): Promise<void>;
+  markRetry(id: number, by: string, error: string, nextAttemptAt: Date): Promise<void>;
+  markFailed(id: number, by: string, error: string): Promise<void>;
   /** Marks the delivery blocked and the chat's binding blocked, so later digests skip it. */
-  markBlocked(id: number, by: string, error: string, now: Date): void;
+  markBlocked(id: number, by: string, error: string, now: Date): Promise<void>;
   /** Sets finishedAt on runs with no delivery left pending or sending; returns how many. */
-  finishRuns(now: Date): number;
-  run(shopId: number, localDate: string): (RunRecord & { deliveries: DeliveryRecord[] }) | undefined;
+  finishRuns(now: Date): Promise<number>;
+  run(shopId: number, localDate: string): Promise<(RunRecord & { deliveries: DeliveryRecord[] }) | undefined>;
   /** The signed quantities of the sale entries among these entry numbers, for low-stock alerts. */
-  saleEntries(shopId: number, seqs: readonly number[]): { productId: number; qtyMilli: number }[];
+  saleEntries(shopId: number, seqs: readonly number[]): Promise<{ productId: number; qtyMilli: number }[]>;
   /** Marks a chat blocked outside a digest run (an alert found it gone). */
-  blockChat(platform: string, chatId: string, now: Date): void;
+  blockChat(platform: string, chatId: string, now: Date): Promise<void>;
 }

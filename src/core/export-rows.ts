@@ -38,5 +38,5 @@ export interface ReportReader {
   stockRows(shopId: number): Promise<StockExportRow[]>;
   entryRows(shopId: number, from?: Date, to?: Date): Promise<EntryExportRow[]>;
   /** The same rows one at a time, in entry order, so an export of any size holds one row at a time. */
-  eachEntryRow(shopId: number, from?: Date, to?: Date): Iterable<EntryExportRow>;
+  eachEntryRow(shopId: number, from?: Date, to?: Date): Iterable<EntryExportRow> | AsyncIterable<EntryExportRow>;
 }

@@ -54,6 +54,6 @@ export interface LedgerActor {
 
 export interface LedgerQueries {
   /** Newest first; `total` counts every entry the filter matches. */
-  ledgerPage(shopId: number, filter: LedgerFilter, page: { offset: number; limit: number }): { rows: LedgerRow[]; total: number };
-  actors(shopId: number): LedgerActor[];
+  ledgerPage(shopId: number, filter: LedgerFilter, page: { offset: number; limit: number }): Promise<{ rows: LedgerRow[]; total: number }>;
+  actors(shopId: number): Promise<LedgerActor[]>;
 }

@@ -39,7 +39,7 @@ export interface PayableLine {
 
 /** The read port: dropship lines by supplier and product, over [from, to), optionally one supplier. */
 export interface PayablesQueries {
-  payables(shopId: number, from: Date, to: Date, supplier?: string): PayableLine[];
+  payables(shopId: number, from: Date, to: Date, supplier?: string): Promise<PayableLine[]>;
 }
 
 /** One supplier's total, with its lines. */

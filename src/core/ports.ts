@@ -121,34 +121,36 @@ export interface SourceInput {
 }
 
 /**
- * The store's view inside one write transaction. It is synchronous on purpose: a write reads a
- * balance, computes the cost and writes the result while holding the database's write lock, which
- * is what keeps valuation exact and a message's items all-or-none. Throwing inside rolls back.
+ * The store's view inside one write transaction. A write reads a balance, computes the cost and
+ * writes the result while holding what it changes (SQLite: the database's write lock; PostgreSQL:
+ * the balance rows, locked as they are read), which is what keeps valuation exact and a message's
+ * items all-or-none. Throwing inside rolls back. Asynchronous so a server database fits the same
+ * port; on SQLite every call settles at once.
  */
 export interface UnitOfWork {
-  findProduct(shopId: number, nameOrAlias: string): ProductRecord | undefined;
-  createProduct(shopId: number, name: string, unit: string, now: Date): ProductRecord;
-  setLastCost(productId: number, cents: number): void;
-  defaultLocation(shopId: number): LocationRecord;
-  findLocation(shopId: number, name: string): LocationRecord | undefined;
-  createLocation(shopId: number, name: string): LocationRecord;
-  balance(productId: number, locationId: number): BalanceRecord;
-  setBalance(productId: number, locationId: number, balance: BalanceRecord): void;
+  findProduct(shopId: number, nameOrAlias: string): Promise<ProductRecord | undefined>;
+  createProduct(shopId: number, name: string, unit: string, now: Date): Promise<ProductRecord>;
+  setLastCost(productId: number, cents: number): Promise<void>;
+  defaultLocation(shopId: number): Promise<LocationRecord>;
+  findLocation(shopId: number, name: string): Promise<LocationRecord | undefined>;
+  createLocation(shopId: number, name: string): Promise<LocationRecord>;
+  balance(productId: number, locationId: number): Promise<BalanceRecord>;
+  setBalance(productId: number, locationId: number, balance: BalanceRecord): Promise<void>;
   /** Hands out the shop's next entry number (#seq). */
-  nextSeq(shopId: number): number;
-  insertEntry(entry: NewEntry, seq: number): EntryRecord;
+  nextSeq(shopId: number): Promise<number>;
+  insertEntry(entry: NewEntry, seq: number): Promise<EntryRecord>;
   /** The message already applied with this platform + chat + message id, if any. */
-  findMessage(source: SourceInput): { id: number; shopId: number } | undefined;
-  insertMessage(shopId: number, source: SourceInput, now: Date): number;
-  entriesOfMessage(messageId: number): EntryRecord[];
-  entryBySeq(shopId: number, seq: number): EntryRecord | undefined;
-  entryById(id: number): EntryRecord | undefined;
+  findMessage(source: SourceInput): Promise<{ id: number; shopId: number } | undefined>;
+  insertMessage(shopId: number, source: SourceInput, now: Date): Promise<number>;
+  entriesOfMessage(messageId: number): Promise<EntryRecord[]>;
+  entryBySeq(shopId: number, seq: number): Promise<EntryRecord | undefined>;
+  entryById(id: number): Promise<EntryRecord | undefined>;
   /** The reversal of an entry, if it was undone. */
-  reversalOf(entryId: number): EntryRecord | undefined;
+  reversalOf(entryId: number): Promise<EntryRecord | undefined>;
   /** The actor's latest message in the shop that still has entries not undone. */
-  lastUndoableMessage(shopId: number, actorId: string): number | undefined;
-  productById(id: number): ProductRecord;
-  locationById(id: number): LocationRecord;
+  lastUndoableMessage(shopId: number, actorId: string): Promise<number | undefined>;
+  productById(id: number): Promise<ProductRecord>;
+  locationById(id: number): Promise<LocationRecord>;
 
   // Costing in occurrence order (see repost.ts).
   /**
@@ -156,29 +158,29 @@ export interface UnitOfWork {
    * location's stock as of `at` (entries dated at or before it) and the least its stock comes to from
    * then on (`lowestLaterMilli`: what an entry dated `at` may still take out).
    */
-  stockAsOf(productId: number, locationId: number, at: Date): StockAsOf | undefined;
+  stockAsOf(productId: number, locationId: number, at: Date): Promise<StockAsOf | undefined>;
   /** How many of the product's entries a repost from `from` would fold. */
-  repostSize(productId: number, from: RepostFrom): number;
+  repostSize(productId: number, from: RepostFrom): Promise<number>;
   /**
    * The product's rows from `from` on (moved back to where no location still owes presale units),
    * with what the fold needs from before them.
    */
-  repostRows(productId: number, from: RepostFrom): RepostInput;
+  repostRows(productId: number, from: RepostFrom): Promise<RepostInput>;
   /** Writes a repost's changed costs, its locations' stock and the product's latest cost. */
-  applyRepost(out: RepostOutput): void;
+  applyRepost(out: RepostOutput): Promise<void>;
   /** Leaves a long repost to be finished shortly after the transaction (the earlier start is kept). */
-  queueRepost(shopId: number, productId: number, from: RepostFrom): void;
+  queueRepost(shopId: number, productId: number, from: RepostFrom): Promise<void>;
   /** Takes the product's queued repost off the queue, returning where it starts. */
-  dequeueRepost(productId: number): RepostFrom | undefined;
+  dequeueRepost(productId: number): Promise<RepostFrom | undefined>;
   /** Every batch of a product at a location, used up or not, oldest first. */
-  batchesAt(productId: number, locationId: number): BatchRecord[];
-  createBatch(batch: Omit<BatchRecord, 'id' | 'qtyMilli'>, now: Date): BatchRecord;
+  batchesAt(productId: number, locationId: number): Promise<BatchRecord[]>;
+  createBatch(batch: Omit<BatchRecord, 'id' | 'qtyMilli'>, now: Date): Promise<BatchRecord>;
   /** Sets an expiry date on a batch that had none. */
-  setBatchExpiry(batchId: number, expiresAt: Date): void;
+  setBatchExpiry(batchId: number, expiresAt: Date): Promise<void>;
   /** Records what an entry moved into or out of a batch and moves the batch's quantity by it. */
-  moveBatch(move: BatchMoveRecord): void;
-  batchMovesOf(entryId: number): BatchMoveRecord[];
-  batchById(id: number): BatchRecord;
+  moveBatch(move: BatchMoveRecord): Promise<void>;
+  batchMovesOf(entryId: number): Promise<BatchMoveRecord[]>;
+  batchById(id: number): Promise<BatchRecord>;
 }
 
 /** A location's stock as of a past moment; see UnitOfWork.stockAsOf. */
@@ -214,13 +216,13 @@ export interface EntryView extends EntryRecord {
 
 /** The store as the core sees it: one write transaction plus read queries, all scoped to a shop. */
 export interface InventoryStore {
-  transaction<T>(work: (uow: UnitOfWork) => T): T;
+  transaction<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T>;
   /**
    * Reads through the unit of work in one consistent snapshot without taking the write lock, so a
    * query never waits behind a long write (an import) and never makes a writer wait. Writing inside
    * is an error.
    */
-  read<T>(work: (uow: UnitOfWork) => T): T;
+  read<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T>;
   /**
    * One write transaction around many messages (an import's batch): inside it, transaction() calls
    * join the batch without a savepoint of their own, and the store may cache reads and hold balance
@@ -228,34 +230,57 @@ export interface InventoryStore {
    * to roll the whole batch back. (A store used by concurrent callers must scope the batch to its
    * caller, so another message's transaction never joins it.)
    */
-  batch<T>(work: () => T): T;
-  shopByName(name: string): ShopRecord | undefined;
-  shopById(id: number): ShopRecord | undefined;
-  listShops(): ShopRecord[];
-  createShop(name: string, now: Date): ShopRecord;
-  stock(shopId: number, productId?: number): StockRow[];
+  batch<T>(work: () => Promise<T>): Promise<T>;
+  shopByName(name: string): Promise<ShopRecord | undefined>;
+  shopById(id: number): Promise<ShopRecord | undefined>;
+  listShops(): Promise<ShopRecord[]>;
+  createShop(name: string, now: Date): Promise<ShopRecord>;
+  stock(shopId: number, productId?: number): Promise<StockRow[]>;
   /** A product's batches with stock left, per location, first-expiring first (`查 牛奶`). */
-  batches(shopId: number, productId: number): (BatchRecord & { location: string })[];
-  entries(shopId: number, range?: { from?: Date; to?: Date }): EntryView[];
-  products(shopId: number): ProductRecord[];
-  aliases(shopId: number): { productId: number; alias: string }[];
-  units(shopId: number): { productId: number; unit: string; factorMilli: number }[];
+  batches(shopId: number, productId: number): Promise<(BatchRecord & { location: string })[]>;
+  entries(shopId: number, range?: { from?: Date; to?: Date }): Promise<EntryView[]>;
+  products(shopId: number): Promise<ProductRecord[]>;
+  aliases(shopId: number): Promise<{ productId: number; alias: string }[]>;
+  units(shopId: number): Promise<{ productId: number; unit: string; factorMilli: number }[]>;
   /**
    * A number that moves whenever the shop's catalogue (products' names and units, aliases, unit
    * conversions) changes, by any process; cheap enough to read before every message.
    */
-  catalogueVersion(shopId: number): number;
-  updateProduct(shopId: number, productId: number, patch: ProductPatch): void;
-  addAlias(shopId: number, productId: number, alias: string): boolean;
-  setUnit(productId: number, unit: string, factorMilli: number): void;
+  catalogueVersion(shopId: number): Promise<number>;
+  updateProduct(shopId: number, productId: number, patch: ProductPatch): Promise<void>;
+  addAlias(shopId: number, productId: number, alias: string): Promise<boolean>;
+  setUnit(productId: number, unit: string, factorMilli: number): Promise<void>;
   /** Unit prices of the product's latest entries of `kind` that were not undone, newest first. */
-  recentUnitPrices(productId: number, kind: 'sale' | 'purchase', limit: number): number[];
+  recentUnitPrices(productId: number, kind: 'sale' | 'purchase', limit: number): Promise<number[]>;
   /** True when any ledger entry names the product. */
-  hasEntries(productId: number): boolean;
-  updateShop(shopId: number, patch: Partial<Pick<ShopRecord, 'timeZone' | 'digestTime'>>): void;
+  hasEntries(productId: number): Promise<boolean>;
+  updateShop(shopId: number, patch: Partial<Pick<ShopRecord, 'timeZone' | 'digestTime'>>): Promise<void>;
   /** Reposts still queued (all shops, or one), oldest start first. */
-  queuedReposts(shopId?: number): QueuedRepost[];
+  queuedReposts(shopId?: number): Promise<QueuedRepost[]>;
 }
+
+/**
+ * What a chunked import needs beyond the inventory port: an import batch id its rows' messages carry,
+ * so a stopped import can be undone whole (see src/adapters/files/import.ts).
+ */
+export interface ImportBatches {
+  beginImport(shopId: number, file: string, actorId: string, now: Date): Promise<number>;
+  /** Says a chunked import is still alive (called after each committed chunk). */
+  heartbeatImport(batchId: number, now: Date): Promise<void>;
+  finishImport(batchId: number, status: 'done' | 'undone', now: Date): Promise<void>;
+  /** Imports of a shop still marked running whose heartbeat stopped before `before`: killed midway. */
+  staleImports(shopId: number, before: Date): Promise<number[]>;
+  /** The first entry number of each message of an import with entries not undone, newest message first. */
+  importMessages(batchId: number): Promise<number[]>;
+}
+
+/** A store that can lend a throwaway copy of itself, so a dry run behaves exactly like the real thing and keeps nothing. */
+export interface ScratchCopies {
+  withScratchCopy<T>(work: (store: InventoryStore) => Promise<T>): Promise<T>;
+}
+
+/** The inventory store of a database: the port, chunked imports and dry runs. */
+export type LedgerStore = InventoryStore & ImportBatches & ScratchCopies;
 
 /** The time source; tests inject a fixed one. */
 export interface Clock {

@@ -55,9 +55,9 @@ export interface LastSale {
 
 /** The reports read also what dropship suppliers are owed (应付, src/core/payables.ts). */
 export interface ReportQueries extends PayablesQueries {
-  salesByProduct(shopId: number, from: Date, to: Date): ProductSalesRow[];
-  salesByChannel(shopId: number, from: Date, to: Date): ChannelSalesRow[];
-  salesTotals(shopId: number, from: Date, to: Date): SalesTotals;
+  salesByProduct(shopId: number, from: Date, to: Date): Promise<ProductSalesRow[]>;
+  salesByChannel(shopId: number, from: Date, to: Date): Promise<ChannelSalesRow[]>;
+  salesTotals(shopId: number, from: Date, to: Date): Promise<SalesTotals>;
   /** Every product's last sale (up to `before`), for products that ever sold. */
-  lastSales(shopId: number, before: Date): LastSale[];
+  lastSales(shopId: number, before: Date): Promise<LastSale[]>;
 }

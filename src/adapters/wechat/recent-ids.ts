@@ -4,9 +4,9 @@
  */
 export interface HandledMessages {
   /** True if the message was handled before, by this process or another, before or since a restart. */
-  wasHandled(platform: string, messageId: string): boolean;
+  wasHandled(platform: string, messageId: string): Promise<boolean>;
   /** Remembers that the message was handled. */
-  markHandled(platform: string, messageId: string, at: Date): void;
+  markHandled(platform: string, messageId: string, at: Date): Promise<void>;
 }
 
 /**

@@ -80,13 +80,13 @@ export interface WebSessionRecord {
  */
 export interface WebAuthStore {
   /** The stored signing key, created with `generate()` on first use (atomic across processes). */
-  storedSecret(generate: () => string, now: Date): string;
-  insertToken(token: Omit<WebLoginTokenRecord, 'id' | 'usedAt'>, now: Date): number;
-  token(id: number): WebLoginTokenRecord | undefined;
+  storedSecret(generate: () => string, now: Date): Promise<string>;
+  insertToken(token: Omit<WebLoginTokenRecord, 'id' | 'usedAt'>, now: Date): Promise<number>;
+  token(id: number): Promise<WebLoginTokenRecord | undefined>;
   /** Marks the link used; false when it was used already or has expired (only one caller ever wins). */
-  spendToken(id: number, now: Date): boolean;
-  insertSession(session: WebSessionRecord, now: Date): void;
+  spendToken(id: number, now: Date): Promise<boolean>;
+  insertSession(session: WebSessionRecord, now: Date): Promise<void>;
   /** The live session with this id hash (not ended, not expired). */
-  session(idHash: string, now: Date): WebSessionRecord | undefined;
-  endSession(idHash: string, now: Date): void;
+  session(idHash: string, now: Date): Promise<WebSessionRecord | undefined>;
+  endSession(idHash: string, now: Date): Promise<void>;
 }
