@@ -77,11 +77,11 @@ export async function benchConsole(options: { messages?: number; products?: numb
     const db = openDatabase(join(dir, 'core.db'));
     const store = new SqliteStore(db);
     const engine = new ChatEngine(store, systemClock, { reports: new SqliteReports(db), digest: new SqliteDigestStore(db) });
-    const shop = store.createShop('bench', new Date());
+    const shop = await store.createShop('bench', new Date());
     // As `jxc chat` does: the terminal is a chat bound to the shop, its user the owner.
     const access = new SqliteAccessStore(db);
-    access.bind({ shopId: shop.id, platform: 'console', chatId: consoleChatId(shop), audience: 'owner', title: null }, new Date());
-    access.createPerson(shop.id, 'bench', 'owner', { platform: 'console', platformUserId: 'bench', handle: null }, new Date());
+    await access.bind({ shopId: shop.id, platform: 'console', chatId: consoleChatId(shop), audience: 'owner', title: null }, new Date());
+    await access.createPerson(shop.id, 'bench', 'owner', { platform: 'console', platformUserId: 'bench', handle: null }, new Date());
     const gateway = new ChatGateway(engine, new AccessService(access, store, systemClock, { owners: [] }), systemClock);
     const core = await timeLines(lines, (input, output) =>
       runConsoleChat({ handle: (m) => gateway.handle(m), shop, user: 'bench', input, output, interactive: false }),
@@ -89,7 +89,7 @@ export async function benchConsole(options: { messages?: number; products?: numb
     db.close();
 
     const floorDb = openDatabase(join(dir, 'floor.db'));
-    const floorShop = new SqliteStore(floorDb).createShop('bench', new Date());
+    const floorShop = await new SqliteStore(floorDb).createShop('bench', new Date());
     const insertProduct = floorDb.prepare('INSERT INTO Product (shopId, name, unit, createdAt) VALUES (?, ?, ?, ?)');
     const ids = new Map<string, number>();
     for (let i = 0; i < products; i++) ids.set(`商品${i}`, Number(insertProduct.run(floorShop.id, `商品${i}`, '件', Date.now()).lastInsertRowid));

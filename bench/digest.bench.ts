@@ -206,8 +206,8 @@ export async function benchDigest(options: DigestBenchOptions = {}): Promise<Dig
     const widest = Math.min(window.monthFrom.getTime(), window.asOf.getTime() - 30 * DAY_MS);
     const recentEntries = (db.prepare('SELECT COUNT(*) AS n FROM Entry WHERE shopId = ? AND occurredAt >= ? AND occurredAt < ?').get(shopId, widest, window.dayTo.getTime()) as { n: number }).n;
 
-    const build = () => renderDigest(collectDigest(queries, shop, window), { seeCost: true });
-    const text = build();
+    const build = async () => renderDigest(await collectDigest(queries, shop, window), { seeCost: true });
+    const text = await build();
     floor(shopId, window);
     const digestMs: number[] = [];
     const floorMs: number[] = [];
@@ -216,7 +216,7 @@ export async function benchDigest(options: DigestBenchOptions = {}): Promise<Dig
       const order = i % 2 === 0 ? ['digest', 'floor'] : ['floor', 'digest'];
       for (const path of order) {
         const start = process.hrtime.bigint();
-        if (path === 'digest') build();
+        if (path === 'digest') await build();
         else floor(shopId, window);
         (path === 'digest' ? digestMs : floorMs).push(since(start));
       }
@@ -224,18 +224,18 @@ export async function benchDigest(options: DigestBenchOptions = {}): Promise<Dig
 
     // Where the time goes: each query, the rules and the wording, timed on their own.
     const parts = { products: [] as number[], today: [] as number[], sales: [] as number[], rules: [] as number[], render: [] as number[] };
-    const settings = queries.settings(shopId);
+    const settings = await queries.settings(shopId);
     for (let i = 0; i < Math.max(3, Math.ceil(runs / 2)); i++) {
       let start = process.hrtime.bigint();
-      const rows = queries.products(shopId);
+      const rows = await queries.products(shopId);
       parts.products.push(since(start));
       start = process.hrtime.bigint();
-      const movements = queries.movements(shopId, window.dayFrom, window.dayTo);
-      const channels = queries.channelSales(shopId, window.dayFrom, window.dayTo);
+      const movements = await queries.movements(shopId, window.dayFrom, window.dayTo);
+      const channels = await queries.channelSales(shopId, window.dayFrom, window.dayTo);
       parts.today.push(since(start));
       start = process.hrtime.bigint();
-      const sales = queries.productSales(shopId, salesRanges(settings, window.asOf, { from: window.monthFrom, to: window.dayTo }));
-      const batches = queries.expiringBatches(shopId, new Date(window.asOf.getTime() + settings.expiryWarnDays * DAY_MS));
+      const sales = await queries.productSales(shopId, salesRanges(settings, window.asOf, { from: window.monthFrom, to: window.dayTo }));
+      const batches = await queries.expiringBatches(shopId, new Date(window.asOf.getTime() + settings.expiryWarnDays * DAY_MS));
       parts.sales.push(since(start));
       start = process.hrtime.bigint();
       const digest = buildDigest({ shop, window, settings, products: rows, movements, channels, sales, batches });
@@ -244,7 +244,7 @@ export async function benchDigest(options: DigestBenchOptions = {}): Promise<Dig
       renderDigest(digest, { seeCost: true });
       parts.render.push(since(start));
     }
-    const digest = collectDigest(queries, shop, window);
+    const digest = await collectDigest(queries, shop, window);
     if (!text.includes('日报')) throw new Error('the digest came out empty');
     return {
       products,

@@ -13,7 +13,7 @@ const [path, file] = process.argv.slice(2);
 if (!path || !file) throw new Error('usage: import-child.ts DB CSV');
 const db = openDatabase(path);
 const store = new SqliteStore(db);
-const shop = store.shopById(1);
+const shop = await store.shopById(1);
 if (!shop) throw new Error('no shop 1');
 const started = performance.now();
 const summary = await importFile({ store, service: new InventoryService(store, systemClock), shop, actor: { id: 'cli:bench' } }, 'entries', readFileSync(file), 'bench.csv');

@@ -15,7 +15,7 @@ import { SqliteDigestStore } from '../src/adapters/prisma/sqlite-digest.ts';
 import { SqliteReports } from '../src/adapters/prisma/sqlite-reports.ts';
 import { SqliteStore } from '../src/adapters/prisma/sqlite-store.ts';
 import { ChatEngine } from '../src/bot/engine.ts';
-import { systemClock } from '../src/core/ports.ts';
+import { systemClock, type ShopRecord } from '../src/core/ports.ts';
 
 export interface ImportBenchResult {
   rows: number;
@@ -46,7 +46,7 @@ function ledgerCsv(rows: number): string {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 
 /** Sends a message every `everyMs` until `until()` is true; returns each message's latency. */
-async function converse(engine: ChatEngine, shop: ReturnType<SqliteStore['shopById']> & object, until: () => boolean, everyMs: number): Promise<{ latencies: number[]; failed: number }> {
+async function converse(engine: ChatEngine, shop: ShopRecord, until: () => boolean, everyMs: number): Promise<{ latencies: number[]; failed: number }> {
   const latencies: number[] = [];
   let failed = 0;
   let n = 0;
@@ -59,7 +59,7 @@ async function converse(engine: ChatEngine, shop: ReturnType<SqliteStore['shopBy
     const arrived = Math.max(due, started);
     const text = lines[n % lines.length] as string;
     n += 1;
-    const reply = engine.handle({ platform: 'bench', chatId: 'g1', chatType: 'group', messageId: `m${n}`, userId: 'staff', userName: '店员', text }, shop, 'owner');
+    const reply = await engine.handle({ platform: 'bench', chatId: 'g1', chatType: 'group', messageId: `m${n}`, userId: 'staff', userName: '店员', text }, shop, 'owner');
     if (reply?.failed) failed += 1;
     latencies.push(performance.now() - arrived);
     if (process.env.BENCH_DEBUG && performance.now() - arrived > 100) process.stderr.write(`slow ${Math.round(arrived - started)} ms: ${text} ${Math.round(performance.now() - arrived)} ms\n`);
@@ -77,9 +77,9 @@ export async function benchImport(options: { rows?: number; onProgress?: (line: 
     writeFileSync(csv, ledgerCsv(rows));
     const db = openDatabase(path);
     const store = new SqliteStore(db);
-    const shop = store.createShop('压测店', new Date());
+    const shop = await store.createShop('压测店', new Date());
     const engine = new ChatEngine(store, systemClock, { reports: new SqliteReports(db), digest: new SqliteDigestStore(db) });
-    engine.handle({ platform: 'bench', chatId: 'g1', chatType: 'group', messageId: 'seed', userId: 'staff', text: '进货 聊天商品 100000 件 单价 10' }, shop, 'owner');
+    await engine.handle({ platform: 'bench', chatId: 'g1', chatType: 'group', messageId: 'seed', userId: 'staff', text: '进货 聊天商品 100000 件 单价 10' }, shop, 'owner');
 
     log('import: chat latency with no import running…');
     const floorEnd = performance.now() + 3_000;

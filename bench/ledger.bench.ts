@@ -151,18 +151,25 @@ const elapsedMs = (start: bigint) => Number(process.hrtime.bigint() - start) / 1
 class CorePath {
   readonly store: SqliteStore;
   readonly service: InventoryService;
-  readonly shopId: number;
   private sent = 0;
 
-  constructor(readonly db: SqliteDatabase, products: number) {
+  private constructor(
+    readonly db: SqliteDatabase,
+    readonly shopId: number,
+  ) {
     this.store = new SqliteStore(db);
     this.service = new InventoryService(this.store, systemClock);
-    this.shopId = this.store.createShop('基准店', new Date()).id;
+  }
+
+  static async open(db: SqliteDatabase, products: number): Promise<CorePath> {
+    const shopId = (await new SqliteStore(db).createShop('基准店', new Date())).id;
+    const core = new CorePath(db, shopId);
     // Products are put in place up front (through the store, untimed) so that both paths write
     // the same rows per entry; a first purchase creating its product is a one-off cost per name.
-    this.store.transaction((uow) => {
-      for (let i = 0; i < products; i++) uow.createProduct(this.shopId, productName(i), '件', new Date());
+    await core.store.transaction(async (uow) => {
+      for (let i = 0; i < products; i++) await uow.createProduct(shopId, productName(i), '件', new Date());
     });
+    return core;
   }
 
   prepare(op: Op): { req: WriteRequest; source: SourceInput } {
@@ -173,8 +180,8 @@ class CorePath {
     };
   }
 
-  write(req: WriteRequest, source: SourceInput): void {
-    const result = this.service.record(this.shopId, req, source);
+  async write(req: WriteRequest, source: SourceInput): Promise<void> {
+    const result = await this.service.record(this.shopId, req, source);
     if (!result.ok) throw new Error(`core refused ${source.text}: ${JSON.stringify(result.failure)}`);
     if (result.value.duplicate || result.value.entries.length !== 1) {
       throw new Error(`core wrote ${result.value.entries.length} entries (duplicate: ${result.value.duplicate}) for ${source.text}`);
@@ -271,8 +278,8 @@ function assertSameBalances(core: CorePath, floor: FloorPath): void {
 }
 
 /** Products and balances for the stock read, with raw inserts in one transaction on the core's file. */
-function seedStock(db: SqliteDatabase, store: SqliteStore, count: number): number {
-  const shopId = store.createShop('库存基准店', new Date()).id;
+async function seedStock(db: SqliteDatabase, store: SqliteStore, count: number): Promise<number> {
+  const shopId = (await store.createShop('库存基准店', new Date())).id;
   const location = db.prepare('SELECT id FROM Location WHERE shopId = ? AND isDefault = 1').get(shopId) as { id: number };
   const insertProduct = db.prepare('INSERT INTO Product (shopId, name, unit, salePrice, lastCost, reorderLevel, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const insertBalance = db.prepare('INSERT INTO Balance (productId, locationId, qtyMilli, value) VALUES (?, ?, ?, ?)');
@@ -306,7 +313,7 @@ export async function benchLedger(options: LedgerBenchOptions = {}): Promise<Led
   try {
     coreDb = openDatabase(join(dir, 'core.db'));
     floorDb = openDatabase(join(dir, 'floor.db'));
-    const core = new CorePath(coreDb, products);
+    const core = await CorePath.open(coreDb, products);
     const floor = new FloorPath(floorDb, products);
 
     const ops = workload(warmup + entries, products);
@@ -316,7 +323,7 @@ export async function benchLedger(options: LedgerBenchOptions = {}): Promise<Led
     progress(`ledger: warm-up ${warmup} entries per path…`);
     for (const op of ops.slice(0, warmup)) {
       const { req, source } = core.prepare(op);
-      core.write(req, source);
+      await core.write(req, source);
       floor.write(floor.prepare(op));
     }
 
@@ -324,11 +331,11 @@ export async function benchLedger(options: LedgerBenchOptions = {}): Promise<Led
     const floorBefore = floor.entryCount();
     const coreMs = new Float64Array(entries);
     const floorMs = new Float64Array(entries);
-    const runCore = (from: number, to: number) => {
+    const runCore = async (from: number, to: number) => {
       for (let i = from; i < to; i++) {
         const { req, source } = core.prepare(timed[i] as Op);
         const start = process.hrtime.bigint();
-        core.write(req, source);
+        await core.write(req, source);
         coreMs[i] = elapsedMs(start);
       }
     };
@@ -347,11 +354,11 @@ export async function benchLedger(options: LedgerBenchOptions = {}): Promise<Led
       const to = Math.min(entries, from + CHUNK);
       // Alternating who goes first spreads cache warmth and background noise over both paths.
       if (chunk % 2 === 0) {
-        runCore(from, to);
+        await runCore(from, to);
         runFloor(from, to);
       } else {
         runFloor(from, to);
-        runCore(from, to);
+        await runCore(from, to);
       }
       if (to % reportEvery === 0 && to < entries) progress(`ledger: ${to}/${entries} entries…`);
     }
@@ -364,15 +371,15 @@ export async function benchLedger(options: LedgerBenchOptions = {}): Promise<Led
     assertSameBalances(core, floor);
 
     progress(`ledger: stock of all over ${stockProducts} products (${stockRuns} runs per path)…`);
-    const stockShop = seedStock(coreDb, core.store, stockProducts);
+    const stockShop = await seedStock(coreDb, core.store, stockProducts);
     const floorStock = coreDb.prepare(`SELECT p.id AS productId, p.name AS product, p.sku, p.unit, l.name AS location, b.qtyMilli, b.value,
         p.reorderLevel, p.overstockLevel, p.mode
       FROM Balance b JOIN Product p ON p.id = b.productId JOIN Location l ON l.id = b.locationId
       WHERE p.shopId = ?`);
-    const readCore = () => core.store.stock(stockShop).length;
+    const readCore = async () => (await core.store.stock(stockShop)).length;
     const readFloor = () => floorStock.all(stockShop).length;
     for (let i = 0; i < 3; i++) {
-      readCore();
+      await readCore();
       readFloor();
     }
     const coreStockMs: number[] = [];
@@ -383,7 +390,7 @@ export async function benchLedger(options: LedgerBenchOptions = {}): Promise<Led
       const second = first === readCore ? readFloor : readCore;
       for (const read of [first, second]) {
         const start = process.hrtime.bigint();
-        const n = read();
+        const n = await read();
         const ms = elapsedMs(start);
         if (n !== stockProducts) throw new Error(`stock read returned ${n} rows, expected ${stockProducts}`);
         (read === readCore ? coreStockMs : floorStockMs).push(ms);

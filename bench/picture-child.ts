@@ -13,12 +13,12 @@ import { PICTURE_DIGEST_AT, seedPictureShop } from './picture-shop.ts';
 const dir = mkdtempSync(join(tmpdir(), 'jxc-picture-'));
 try {
   const db = openDatabase(join(dir, 'jxc.db'));
-  const shop = seedPictureShop(new SqliteStore(db));
+  const shop = await seedPictureShop(new SqliteStore(db));
   const queries = new SqliteDigestStore(db);
   const started = performance.now();
   const pictures = await import('../src/adapters/pictures/index.ts');
   const loaded = performance.now();
-  const picture = pictures.digestPicture(pictures.collectDigestPicture(queries, shop, PICTURE_DIGEST_AT), 'owner');
+  const picture = pictures.digestPicture(await pictures.collectDigestPicture(queries, shop, PICTURE_DIGEST_AT), 'owner');
   const drawn = performance.now();
   console.log(JSON.stringify({ loadMs: loaded - started, firstMs: drawn - loaded, bytes: picture.png.byteLength }));
   db.close();

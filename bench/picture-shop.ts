@@ -21,38 +21,38 @@ class FixedClock implements Clock {
 }
 
 /** Creates the shop 小王的店 and its month; returns the shop. */
-export function seedPictureShop(store: InventoryStore, name = '小王的店'): ShopRecord {
+export async function seedPictureShop(store: InventoryStore, name = '小王的店'): Promise<ShopRecord> {
   const clock = new FixedClock(new Date('2026-10-20T02:00:00Z'));
-  const shop = store.createShop(name, clock.now());
+  const shop = await store.createShop(name, clock.now());
   const svc = new InventoryService(store, clock);
   const settings = new CatalogueService(store);
   let n = 0;
-  const write = (req: Parameters<InventoryService['record']>[1]): void => {
+  const write = async (req: Parameters<InventoryService['record']>[1]): Promise<void> => {
     n += 1;
-    const r = svc.record(shop.id, req, { platform: 'seed', chatId: 'seed', messageId: `seed-${n}`, text: 'seed', actorId: 'seed:owner', actorName: '老板' });
+    const r = await svc.record(shop.id, req, { platform: 'seed', chatId: 'seed', messageId: `seed-${n}`, text: 'seed', actorId: 'seed:owner', actorName: '老板' });
     if (!r.ok) throw new Error(`seed write refused: ${r.failure.code}`);
   };
 
-  write({
-    kind: 'purchase',
-    items: [
-      { product: 'T恤', quantity: 380, unitPrice: 2000 },
-      { product: '卫衣', quantity: 150, unitPrice: 6000 },
-      { product: '帆布包', quantity: 300, unitPrice: 1500 },
-      { product: '旧款袜子', quantity: 80, unitPrice: 500 },
-    ],
-  });
-  const set = (product: string, key: 'reorderLevel' | 'overstockLevel', value: number) => {
-    const r = settings.setProduct(shop.id, product, { key, value });
+  await write({
+        kind: 'purchase',
+        items: [
+          { product: 'T恤', quantity: 380, unitPrice: 2000 },
+          { product: '卫衣', quantity: 150, unitPrice: 6000 },
+          { product: '帆布包', quantity: 300, unitPrice: 1500 },
+          { product: '旧款袜子', quantity: 80, unitPrice: 500 },
+        ],
+      });
+  const set = async (product: string, key: 'reorderLevel' | 'overstockLevel', value: number) => {
+    const r = await settings.setProduct(shop.id, product, { key, value });
     if (!r.ok) throw new Error(`seed setting refused: ${r.failure.code}`);
   };
-  set('T恤', 'reorderLevel', 30);
-  set('帆布包', 'overstockLevel', 100);
+  await set('T恤', 'reorderLevel', 30);
+  await set('帆布包', 'overstockLevel', 100);
 
   // 30 days of sales, 2026-10-29 to 2026-11-27, at 14:00 Shanghai; a few each day per channel.
   for (let day = 0; day < 30; day++) {
     const at = new Date(Date.UTC(2026, 9, 29 + day, 6));
-    PICTURE_CHANNELS.forEach((channel, c) => {
+    for (const [c, channel] of PICTURE_CHANNELS.entries()) {
       const tees = ((day * 7 + c * 3) % 4) + (c === 0 ? 3 : 1);
       const hoodies = (day + c) % 4 === 0 ? 1 : 0;
       const bags = (day + c) % 6 === 0 ? 1 : 0;
@@ -60,8 +60,8 @@ export function seedPictureShop(store: InventoryStore, name = '小王的店'): S
       if (hoodies > 0) items.push({ product: '卫衣', quantity: hoodies, unitPrice: 15900 });
       if (bags > 0) items.push({ product: '帆布包', quantity: bags, unitPrice: 3900 });
       clock.at = at;
-      write({ kind: 'sale', channel, occurredAt: at, items });
-    });
+      await write({ kind: 'sale', channel, occurredAt: at, items });
+    }
   }
   return shop;
 }

@@ -50,13 +50,13 @@ export async function benchPicture(options: { runs?: number; onProgress?: (line:
   const dir = mkdtempSync(join(tmpdir(), 'jxc-picture-'));
   const db = openDatabase(join(dir, 'jxc.db'));
   try {
-    const shop = seedPictureShop(new SqliteStore(db));
+    const shop = await seedPictureShop(new SqliteStore(db));
     const queries = new SqliteDigestStore(db);
     const { collectDigestPicture, digestPictureView, svgToPng } = await import('../src/adapters/pictures/index.ts');
     const { pictureSvg } = await import('../src/adapters/pictures/picture-svg.ts');
-    const once = () => {
+    const once = async () => {
       const t0 = performance.now();
-      const content = collectDigestPicture(queries, shop, PICTURE_DIGEST_AT);
+      const content = await collectDigestPicture(queries, shop, PICTURE_DIGEST_AT);
       const t1 = performance.now();
       const { svg, width, height } = pictureSvg(digestPictureView(content, 'owner'));
       const t2 = performance.now();
@@ -64,14 +64,14 @@ export async function benchPicture(options: { runs?: number; onProgress?: (line:
       const t3 = performance.now();
       return { collect: t1 - t0, layout: t2 - t1, raster: t3 - t2, total: t3 - t0, width, height, bytes: png.byteLength };
     };
-    const first = once();
+    const first = await once();
     const blank = `<svg xmlns="http://www.w3.org/2000/svg" width="${first.width}" height="${first.height}"><rect width="${first.width}" height="${first.height}" fill="#ffffff"/></svg>`;
     svgToPng(blank);
     log(`picture: ${runs} warm runs…`);
-    const warm: ReturnType<typeof once>[] = [];
+    const warm: Awaited<ReturnType<typeof once>>[] = [];
     const floor: number[] = [];
     for (let i = 0; i < runs; i++) {
-      warm.push(once());
+      warm.push(await once());
       const t = performance.now();
       svgToPng(blank);
       floor.push(performance.now() - t);

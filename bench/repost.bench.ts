@@ -91,7 +91,7 @@ export async function benchRepost(options: RepostBenchOptions = {}): Promise<Rep
     const db = openDatabase(join(dir, 'core.db'));
     const store = new SqliteStore(db);
     const service = new InventoryService(store, clock);
-    const shop = store.createShop('基准店', clock.now());
+    const shop = await store.createShop('基准店', clock.now());
     log(`repost: recording a year of ${entries.toLocaleString('en-US')} entries of one product…`);
     const step = Math.floor(YEAR_MS / entries);
     const batch: { req: WriteRequest; source: SourceInput }[] = [];
@@ -103,11 +103,11 @@ export async function benchRepost(options: RepostBenchOptions = {}): Promise<Rep
           : { kind: 'sale', items: [{ product: '样品', quantity: 5, unitPrice: 2500 }], occurredAt };
       batch.push({ req, source: source() });
       if (batch.length === 1000 || i === entries - 1) {
-        if (!service.recordBatch(shop.id, batch).every((r) => r.ok)) throw new Error('repost bench: seeding was refused');
+        if (!(await service.recordBatch(shop.id, batch)).every((r) => r.ok)) throw new Error('repost bench: seeding was refused');
         batch.length = 0;
       }
     }
-    const product = store.products(shop.id)[0];
+    const product = (await store.products(shop.id))[0];
     if (!product) throw new Error('repost bench: no product');
     const locationId = (db.prepare('SELECT id FROM Location WHERE shopId = ? AND isDefault = 1').get(shop.id) as { id: number }).id;
     const floorPath = join(dir, 'floor.db');
@@ -120,30 +120,30 @@ export async function benchRepost(options: RepostBenchOptions = {}): Promise<Rep
     );
 
     const core: number[] = [];
-    if (store.queuedReposts(shop.id).length !== 0) throw new Error('repost bench: a repost was left from seeding');
+    if ((await store.queuedReposts(shop.id)).length !== 0) throw new Error('repost bench: a repost was left from seeding');
     const floor: number[] = [];
     for (let k = 0; k < runs; k++) {
       now = new Date(now.getTime() + 60_000);
-      const time = (f: () => void) => {
+      const time = async (f: () => void | Promise<void>) => {
         const t0 = performance.now();
-        f();
+        await f();
         return performance.now() - t0;
       };
       // A purchase dated at the very start of the year, typed now, until every later cost is right:
       // the write (which queues a long repost, or does a short one itself) and the queued repost.
       let id = 0;
-      const runCore = () =>
+      const runCore = async () =>
         core.push(
-          time(() => {
-            const r = service.record(shop.id, { kind: 'purchase', items: [{ product: '样品', quantity: 10, unitPrice: 300 + k * 50 }], occurredAt: new Date(YEAR_START + k * 1000) }, source());
+          await time(async () => {
+            const r = await service.record(shop.id, { kind: 'purchase', items: [{ product: '样品', quantity: 10, unitPrice: 300 + k * 50 }], occurredAt: new Date(YEAR_START + k * 1000) }, source());
             if (!r.ok) throw new Error('repost bench: the backdated purchase was refused');
             id = r.value.entries[0]?.id as number;
-            service.runQueuedReposts();
+            await service.runQueuedReposts();
           }),
         );
-      const runFloor = () =>
+      const runFloor = async () =>
         floor.push(
-          time(() =>
+          await time(() =>
             floorDb
               .transaction(() => {
                 insertFloor.run(id);
@@ -153,8 +153,8 @@ export async function benchRepost(options: RepostBenchOptions = {}): Promise<Rep
           ),
         );
       // The floor copies the core's new entry, so the core goes first; the cache is warm for both.
-      runCore();
-      runFloor();
+      await runCore();
+      await runFloor();
       log(`repost: run ${k + 1}/${runs}: core ${core.at(-1)?.toFixed(1)} ms, floor ${floor.at(-1)?.toFixed(1)} ms`);
     }
     const costs = (d: SqliteDatabase) => (d.prepare("SELECT cost FROM main.Entry WHERE kind = 'sale' ORDER BY occurredAt, seq").pluck().all() as number[]).join(',');

@@ -125,8 +125,8 @@ export async function replay(options: ReplayOptions = {}): Promise<ReplayResult>
   const db = openDatabase(dbPath);
   try {
     const store = new SqliteStore(db);
-    const shop = store.createShop('online-retail', new Date());
-    store.updateShop(shop.id, { timeZone: 'Europe/London' });
+    const shop = await store.createShop('online-retail', new Date());
+    await store.updateShop(shop.id, { timeZone: 'Europe/London' });
     const target: ImportTarget = {
       store,
       service: new InventoryService(store, systemClock),
@@ -137,7 +137,7 @@ export async function replay(options: ReplayOptions = {}): Promise<ReplayResult>
 
     const openingStarted = performance.now();
     const openingTable = openingStock(goods, columns);
-    const opening = importTable(target, 'stock', openingTable, 'opening-stock', { asOf: new Date(Date.UTC(2010, 10, 30)) });
+    const opening = await importTable(target, 'stock', openingTable, 'opening-stock', { asOf: new Date(Date.UTC(2010, 10, 30)) });
     const openingMs = performance.now() - openingStarted;
     if (!opening.written || opening.problems.length > 0) throw new Error(`replay: opening stock refused: ${JSON.stringify(opening.problems.slice(0, 5))}`);
 
@@ -147,7 +147,7 @@ export async function replay(options: ReplayOptions = {}): Promise<ReplayResult>
     const goodsTable = { ...table, rows: goods };
     table.rows = [];
     goods = [];
-    const entries = importTable(target, 'entries', goodsTable, 'online-retail.csv', { batchSize: options.batchSize, onProgress: options.progress, releaseRows: true });
+    const entries = await importTable(target, 'entries', goodsTable, 'online-retail.csv', { batchSize: options.batchSize, onProgress: options.progress, releaseRows: true });
     const entriesTime = entriesTimer();
     if (!entries.written || entries.problems.length > 0) throw new Error(`replay: entries refused: ${JSON.stringify(entries.problems.slice(0, 5))}`);
     const entryRows = (db.prepare('SELECT COUNT(*) AS n FROM Entry WHERE id > ?').get(firstEntryId) as { n: number }).n;

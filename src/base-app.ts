@@ -1,13 +1,11 @@
 import { createRequire } from 'node:module';
 import type pino from 'pino';
-import { SqliteAccessStore } from './adapters/prisma/sqlite-access.ts';
 import type { Config } from './config.ts';
-import { openDatabase, sqlitePathFromUrl, type SqliteDatabase } from './adapters/prisma/database.ts';
-import type { PrismaReader } from './adapters/prisma/prisma-reader.ts';
-import type { ReportReader } from './adapters/files/export.ts';
-import { SqliteExportReader } from './adapters/prisma/sqlite-export-reader.ts';
-import { SqliteStore } from './adapters/prisma/sqlite-store.ts';
-import { systemClock, type Clock, type ShopRecord } from './core/ports.ts';
+import { sqlitePathFromUrl, type SqliteDatabase } from './adapters/prisma/database.ts';
+import type { ReportReader } from './core/export-rows.ts';
+import type { AccessStore } from './core/access.ts';
+import { systemClock, type Clock, type LedgerStore, type ShopRecord } from './core/ports.ts';
+import type { Stores } from './stores.ts';
 
 /**
  * The database side of the application: what commands that only read or copy the ledger need
@@ -16,15 +14,18 @@ import { systemClock, type Clock, type ShopRecord } from './core/ports.ts';
  */
 export interface BaseApp {
   config: Config;
-  db: SqliteDatabase;
-  store: SqliteStore;
-  access: SqliteAccessStore;
+  /** Every port of the database (SQLite or PostgreSQL). */
+  stores: Stores;
+  /** The SQLite connection, on SQLite only (backups copy it; the export worker opens its file). */
+  db: SqliteDatabase | undefined;
+  store: LedgerStore;
+  access: AccessStore;
   clock: Clock;
   logger: pino.Logger;
-  /** Prisma Client reads (exports in chats); Prisma Client is loaded and opened on the first read. */
+  /** Export reads (Prisma Client on SQLite, opened on the first read). */
   reader(): ReportReader;
   /** The named shop, created (with its default location) on first use. */
-  shop(name?: string): ShopRecord;
+  shop(name?: string): Promise<ShopRecord>;
   close(): Promise<void>;
 }
 
@@ -64,7 +65,7 @@ export function deferredLogger(level: string, make: () => pino.Logger): pino.Log
 }
 
 /** Opens the database (migrated) and the stores on it. */
-export function createBaseApp(config: Config, options: BaseAppOptions = {}): BaseApp {
+export async function createBaseApp(config: Config, options: BaseAppOptions = {}): Promise<BaseApp> {
   // Secrets never reach the log, whatever object they hide in.
   const logger =
     options.logger ??
@@ -75,38 +76,31 @@ export function createBaseApp(config: Config, options: BaseAppOptions = {}): Bas
         options.logStream ?? create.destination(2),
       );
     });
-  const path = sqlitePathFromUrl(config.databaseUrl);
-  const db = openDatabase(path);
-  const store = new SqliteStore(db);
+  const stores = await openStores(config);
   const clock = options.clock ?? systemClock;
-  const access = new SqliteAccessStore(db);
-  let prisma: Promise<PrismaReader> | undefined;
-  const open = () => (prisma ??= import('./adapters/prisma/prisma-reader.ts').then(({ PrismaReader }) => new PrismaReader(path)));
-  const reader: ReportReader = {
-    shops: async () => (await open()).shops(),
-    stockRows: async (shopId) => (await open()).stockRows(shopId),
-    entryRows: async (shopId, from, to) => (await open()).entryRows(shopId, from, to),
-    // Streamed on better-sqlite3 (one row at a time, a connection of its own): no Prisma needed.
-    eachEntryRow: (shopId, from, to) => new SqliteExportReader(db).eachEntryRow(shopId, from, to),
-  };
+  const { store } = stores;
   return {
     config,
-    db,
+    stores,
+    db: 'db' in stores ? (stores.db as SqliteDatabase) : undefined,
     store,
-    access,
+    access: stores.access,
     clock,
     logger,
-    reader: () => reader,
-    shop(name = config.shopName) {
-      const existing = store.shopByName(name);
+    reader: () => stores.reader,
+    async shop(name = config.shopName) {
+      const existing = await store.shopByName(name);
       if (existing) return existing;
-      const shop = store.createShop(name, clock.now());
-      if (shop.timeZone !== config.timeZone) store.updateShop(shop.id, { timeZone: config.timeZone });
-      return store.shopById(shop.id) as ShopRecord;
+      const shop = await store.createShop(name, clock.now());
+      if (shop.timeZone !== config.timeZone) await store.updateShop(shop.id, { timeZone: config.timeZone });
+      return await store.shopById(shop.id) as ShopRecord;
     },
-    async close() {
-      if (prisma) await (await prisma).close();
-      db.close();
-    },
+    close: () => stores.close(),
   };
+}
+
+/** The database's stores: a `file:` URL opens SQLite, a `postgresql://` URL PostgreSQL (each migrated first). */
+async function openStores(config: Config): Promise<Stores> {
+  const { openSqliteStores } = await import('./adapters/prisma/sqlite-stores.ts');
+  return openSqliteStores(sqlitePathFromUrl(config.databaseUrl));
 }

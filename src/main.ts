@@ -4,18 +4,16 @@ import { ChatGateway } from './bot/gateway.ts';
 import { AccessService } from './core/access.service.ts';
 import { Outbox } from './bot/outbox.ts';
 import type { Config } from './config.ts';
-import { SqliteHandledMessages } from './adapters/prisma/sqlite-handled.ts';
-import { SqliteDigestStore } from './adapters/prisma/sqlite-digest.ts';
-import { SqliteReports } from './adapters/prisma/sqlite-reports.ts';
-import { SqlitePendingImports } from './adapters/prisma/sqlite-pending-imports.ts';
 import { FileIntents } from './bot/files/file-intents.ts';
 import { createSpreadsheets } from './spreadsheets.ts';
 import { createBaseApp, type BaseApp } from './base-app.ts';
 import { lazyPictureRenderer } from './adapters/pictures/lazy.ts';
 import type { PictureRenderer } from './bot/pictures/picture-view.ts';
 import type { Clock } from './core/ports.ts';
+import type { DigestQueries } from './core/digest-queries.ts';
+import type { DigestRunStore } from './core/digest-runs.ts';
+import type { HandledMessages } from './adapters/wechat/recent-ids.ts';
 import type { SpreadsheetService } from './bot/files/files.port.ts';
-import { SqliteLedger, SqliteWebAuth } from './adapters/prisma/sqlite-web.ts';
 import type { WebViewDeps } from './adapters/web/deps.ts';
 
 export type { BaseApp } from './base-app.ts';
@@ -25,9 +23,9 @@ export interface App extends BaseApp {
   /** The front door for chat platforms: bindings, people and roles. */
   gateway: ChatGateway;
   /** The digest's queries and run records. */
-  digestStore: SqliteDigestStore;
+  digestStore: DigestQueries & DigestRunStore;
   /** Chat messages handled without writing, so redeliveries after a restart are not answered twice. */
-  handled: SqliteHandledMessages;
+  handled: HandledMessages;
   /** Where unprompted messages (digests, alerts) go: each running chat adapter registers here. */
   outbox: Outbox;
   /** Draws the digest and report pictures (loads its libraries on the first picture). */
@@ -39,15 +37,16 @@ export interface App extends BaseApp {
 }
 
 /** Wires the adapters together: database (migrated), store, engine and logger. */
-export function createApp(config: Config, options: { clock?: Clock; logger?: pino.Logger; logStream?: NodeJS.WritableStream } = {}): App {
-  const base = createBaseApp(config, options);
-  const { db, store, access, clock, logger } = base;
-  const digestStore = new SqliteDigestStore(db);
-  const reports = new SqliteReports(db);
+export async function createApp(config: Config, options: { clock?: Clock; logger?: pino.Logger; logStream?: NodeJS.WritableStream } = {}): Promise<App> {
+  const base = await createBaseApp(config, options);
+  const { db, stores, store, access, clock, logger } = base;
+  const digestStore = stores.digest;
+  const reports = stores.reports;
   const engine = new ChatEngine(store, clock, { logger, digest: digestStore, reports });
   const spreadsheets = createSpreadsheets({
     db,
     store,
+    queries: reports,
     service: engine.service,
     clock,
     reader: base.reader,
@@ -55,7 +54,7 @@ export function createApp(config: Config, options: { clock?: Clock; logger?: pin
   });
   const files = new FileIntents({
     spreadsheets,
-    pending: new SqlitePendingImports(db),
+    pending: stores.pendingImports,
     clock,
     logger,
     changed: (shopId) => engine.invalidate(shopId),
@@ -63,11 +62,11 @@ export function createApp(config: Config, options: { clock?: Clock; logger?: pin
   const pictures = lazyPictureRenderer();
   const accessService = new AccessService(access, store, clock, { owners: config.owners });
   const gateway = new ChatGateway(engine, accessService, clock, { timeZone: config.timeZone, files, logger, pictures });
-  const currentRole = (shopId: number, actorId: string) => {
+  const currentRole = async (shopId: number, actorId: string) => {
     const at = actorId.indexOf(':');
-    const person = access.personByIdentity(shopId, actorId.slice(0, at), actorId.slice(at + 1));
-    return accessService.roleOf(shopId, person, 'owner', 'private');
+    const person = await access.personByIdentity(shopId, actorId.slice(0, at), actorId.slice(at + 1));
+    return await accessService.roleOf(shopId, person, 'owner', 'private');
   };
-  const web = { store, reports, digest: digestStore, ledger: new SqliteLedger(db), auth: new SqliteWebAuth(db), spreadsheets, clock, logger, currentRole };
-  return { ...base, engine, gateway, digestStore, handled: new SqliteHandledMessages(db), outbox: new Outbox(), pictures, spreadsheets, web };
+  const web = { store, reports, digest: digestStore, ledger: stores.ledger, auth: stores.webAuth, spreadsheets, clock, logger, currentRole };
+  return { ...base, engine, gateway, digestStore, handled: stores.handled, outbox: new Outbox(), pictures, spreadsheets, web };
 }

@@ -1,5 +1,4 @@
 import type { SqliteDatabase } from './adapters/prisma/database.ts';
-import { SqliteReports } from './adapters/prisma/sqlite-reports.ts';
 import { once } from 'node:events';
 import { closeSync, constants, createReadStream, createWriteStream, existsSync, openSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,11 +12,15 @@ import type { ImportSummary, ImportTarget } from './adapters/files/import.ts';
 import type { ImportJob, ImportOutcome, SpreadsheetService } from './bot/files/files.port.ts';
 import type { InventoryService } from './core/inventory.service.ts';
 import type { Clock, InventoryStore } from './core/ports.ts';
+import type { ReportQueries } from './core/report-queries.ts';
 
 /** What spreadsheets in chat read and write through. */
 export interface SpreadsheetSources {
-  db: SqliteDatabase;
+  /** The SQLite connection, whose file an export worker thread opens; absent on PostgreSQL (exports then stream on this thread). */
+  db?: SqliteDatabase | undefined;
   store: InventoryStore;
+  /** Sales and profit reads for the exports' profit sheets. */
+  queries: ReportQueries;
   service: InventoryService;
   clock: Clock;
   /** Prisma Client reads for exports, opened on first use. */
@@ -80,7 +83,7 @@ export function createSpreadsheets(sources: SpreadsheetSources): SpreadsheetServ
   return {
     async exportStock(shop) {
       const { exportReport } = await files();
-      const file = await exportReport({ reader: sources.reader(), queries: new SqliteReports(sources.db) }, { what: 'stock', format: 'xlsx', shop, now: sources.clock.now() });
+      const file = await exportReport({ reader: sources.reader(), queries: sources.queries }, { what: 'stock', format: 'xlsx', shop, now: sources.clock.now() });
       return { name: file.filename, bytes: file.buffer };
     },
     async exportEntries(shop, period, onProgress) {
@@ -89,12 +92,13 @@ export function createSpreadsheets(sources: SpreadsheetSources): SpreadsheetServ
       // worker thread when one can be started, so other chats keep being answered meanwhile.
       const path = join(process.getBuiltinModule('node:os').tmpdir(), `jxc-export-${process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex')}.xlsx`);
       const fd = openPrivateFile(path);
-      const script = sources.db.memory ? undefined : exportWorkerScript();
+      const db = sources.db;
+      const script = !db || db.memory ? undefined : exportWorkerScript();
       let rows: number;
       try {
-        if (script) {
+        if (script && db) {
           closeSync(fd);
-          const job: ExportJob = { dbPath: sources.db.name, shop: { id: shop.id, timeZone: shop.timeZone }, from: period.from.getTime(), to: period.to.getTime(), path };
+          const job: ExportJob = { dbPath: db.name, shop: { id: shop.id, timeZone: shop.timeZone }, from: period.from.getTime(), to: period.to.getTime(), path };
           const inWorker = await exportInWorker(script, job, onProgress).catch((error: unknown) => (error instanceof WorkerNotStarted ? error : Promise.reject(error)));
           if (typeof inWorker === 'number') {
             sources.onExportThread?.('worker');
@@ -104,7 +108,7 @@ export function createSpreadsheets(sources: SpreadsheetSources): SpreadsheetServ
             rows = await exportInline(sources, shop, period, openSync(path, constants.O_WRONLY | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0)), onProgress);
           }
         } else {
-          sources.onExportThread?.('inline', sources.db.memory ? 'in-memory database' : 'no worker file');
+          sources.onExportThread?.('inline', !db ? 'database server' : db.memory ? 'in-memory database' : 'no worker file');
           rows = await exportInline(sources, shop, period, fd, onProgress);
         }
       } catch (error) {
@@ -136,7 +140,7 @@ async function exportInline(sources: SpreadsheetSources, shop: { id: number; tim
   const out = createWriteStream('', { fd });
   let rows: number;
   try {
-    rows = await writeEntriesAndProfit({ reader: sources.reader(), queries: new SqliteReports(sources.db) }, shop, period, out, onProgress);
+    rows = await writeEntriesAndProfit({ reader: sources.reader(), queries: sources.queries }, shop, period, out, onProgress);
   } catch (error) {
     out.destroy();
     throw error;

@@ -173,14 +173,14 @@ export function digestWindow(now: Date, timeZone: string, date?: string): Digest
  * The on-demand `日报` / `/digest`: the current digest (or a past date's) for the asking chat. It is not
  * the day's scheduled digest and records nothing.
  */
-export function digestReply(
+export async function digestReply(
   queries: DigestQueries,
   shop: Pick<ShopRecord, 'id' | 'name' | 'timeZone'>,
   seeCost: boolean,
   now: Date,
   date?: string,
-): string {
-  const digest = collectDigest(queries, { id: shop.id, name: shop.name, timeZone: shop.timeZone }, digestWindow(now, shop.timeZone, date));
+): Promise<string> {
+  const digest = await collectDigest(queries, { id: shop.id, name: shop.name, timeZone: shop.timeZone }, digestWindow(now, shop.timeZone, date));
   return renderDigest(digest, { seeCost });
 }
 

@@ -134,11 +134,11 @@ export class ChatEngine {
    * Handles one message for a shop; null means stay silent (group chatter). `parsed` is the
    * message already read by the gateway (`read`), so a message is parsed once.
    */
-  handle(message: IncomingMessage, shop: ShopRecord, access: ChatAccess | Role, parsed?: ParseResult): BotReply | null {
+  async handle(message: IncomingMessage, shop: ShopRecord, access: ChatAccess | Role, parsed?: ParseResult): Promise<BotReply | null> {
     const started = performance.now();
     const who: ChatAccess = typeof access === 'string' ? { role: access, seeCost: can(access, 'seeCost') } : access;
     // Unexpected failures propagate: the gateway is the one error boundary (it logs them and apologises).
-    const reply = this.dispatch(message, shop, who, parsed);
+    const reply = await this.dispatch(message, shop, who, parsed);
     if (reply) {
       this.logger.info(
         {
@@ -157,18 +157,18 @@ export class ChatEngine {
   }
 
   /** The catalogue the parser resolves names against; rebuilt after products or aliases change. */
-  catalogue(shopId: number): Catalogue {
+  async catalogue(shopId: number): Promise<Catalogue> {
     // Another process (an import, a second bot) may have changed the catalogue: its version says so.
-    const version = this.store.catalogueVersion(shopId);
+    const version = await this.store.catalogueVersion(shopId);
     const cached = this.catalogues.get(shopId);
     let catalogue = cached?.version === version ? cached.catalogue : undefined;
     if (!catalogue) {
       const aliases = new Map<number, string[]>();
-      for (const a of this.store.aliases(shopId)) aliases.set(a.productId, [...(aliases.get(a.productId) ?? []), a.alias]);
+      for (const a of await this.store.aliases(shopId)) aliases.set(a.productId, [...(aliases.get(a.productId) ?? []), a.alias]);
       const units = new Map<number, Record<string, number>>();
-      for (const u of this.store.units(shopId)) units.set(u.productId, { ...(units.get(u.productId) ?? {}), [u.unit]: u.factorMilli / MILLI });
+      for (const u of await this.store.units(shopId)) units.set(u.productId, { ...(units.get(u.productId) ?? {}), [u.unit]: u.factorMilli / MILLI });
       catalogue = buildCatalogue(
-        this.store.products(shopId).map((p) => ({ name: p.name, aliases: aliases.get(p.id) ?? [], unit: p.unit, units: units.get(p.id) ?? {}, sku: p.sku ?? undefined })),
+        (await this.store.products(shopId)).map((p) => ({ name: p.name, aliases: aliases.get(p.id) ?? [], unit: p.unit, units: units.get(p.id) ?? {}, sku: p.sku ?? undefined })),
       );
       this.catalogues.set(shopId, { version, catalogue });
     }
@@ -182,27 +182,28 @@ export class ChatEngine {
   }
 
   /** Parses a message in a shop's language (its products, time zone and this bot's names), without acting on it. */
-  parse(text: string, shop: ShopRecord): ParseResult {
-    return parseMessage(text, { now: this.clock.now(), timeZone: shop.timeZone, catalogue: this.catalogue(shop.id), botNames: this.botNames });
+  async parse(text: string, shop: ShopRecord): Promise<ParseResult> {
+    return parseMessage(text, { now: this.clock.now(), timeZone: shop.timeZone, catalogue: await this.catalogue(shop.id), botNames: this.botNames });
   }
 
   /** Reads a message in a shop's language, the administration phrases included: the gateway's one parse. */
-  read(text: string, shop: ShopRecord): MessageParse {
-    return readMessage(text, { now: this.clock.now(), timeZone: shop.timeZone, catalogue: this.catalogue(shop.id), botNames: this.botNames });
+  async read(text: string, shop: ShopRecord): Promise<MessageParse> {
+    return readMessage(text, { now: this.clock.now(), timeZone: shop.timeZone, catalogue: await this.catalogue(shop.id), botNames: this.botNames });
   }
 
-  private dispatch(message: IncomingMessage, shop: ShopRecord, access: ChatAccess, given: ParseResult | undefined): BotReply | null {
+  private async dispatch(message: IncomingMessage, shop: ShopRecord, access: ChatAccess, given: ParseResult | undefined): Promise<BotReply | null> {
     const now = this.clock.now();
-    const parsed = given ?? this.parse(message.text, shop);
+    const parsed = given ?? await this.parse(message.text, shop);
     if (parsed.kind === 'none') {
       return message.chatType === 'private' ? { text: PRIVATE_HINT, entrySeqs: [], duplicate: false } : null;
     }
     if (parsed.kind === 'batch') {
       // A paste of several commands: each line on its own, as if sent one by one (its own
       // message id, so each is applied once), the answers in one reply.
-      const replies = parsed.results.map((r, k) =>
-        this.execute(r, k === 0 ? message : { ...message, messageId: `${message.messageId}#${k + 1}` }, shop, access, now),
-      );
+      const replies: BotReply[] = [];
+      for (const [k, r] of parsed.results.entries()) {
+        replies.push(await this.execute(r, k === 0 ? message : { ...message, messageId: `${message.messageId}#${k + 1}` }, shop, access, now));
+      }
       return {
         text: replies.map((r) => r.text).join('\n'),
         intent: replies[0]?.intent,
@@ -213,13 +214,13 @@ export class ChatEngine {
     return this.execute(parsed, message, shop, access, now);
   }
 
-  private execute(
+  private async execute(
     parsed: Exclude<ParseResult, { kind: 'none' } | { kind: 'batch' }>,
     message: IncomingMessage,
     shop: ShopRecord,
     access: ChatAccess,
     now: Date,
-  ): BotReply {
+  ): Promise<BotReply> {
     const role = access.role;
     if (parsed.kind === 'error') {
       return { text: refusalText({ code: 'PARSE_ERROR', parseCode: parsed.code, message: parsed.message, example: parsed.example }), entrySeqs: [], duplicate: false };
@@ -242,14 +243,14 @@ export class ChatEngine {
     return handler(command, { message, shop, access, now, source, seeCost, reply, bot: this.services });
   }
 
-  private refusal(result: Result<unknown> & { ok: false }, shopId: number, kind: FailureContext['kind']): string {
+  private async refusal(result: Result<unknown> & { ok: false }, shopId: number, kind: FailureContext['kind']): Promise<string> {
     const failure = result.failure;
-    const suggestions = failure.code === 'UNKNOWN_PRODUCT' ? suggestProducts(failure.product, this.catalogue(shopId), 3) : undefined;
-    return failureReply(failure, { kind, suggestions, timeZone: this.store.shopById(shopId)?.timeZone });
+    const suggestions = failure.code === 'UNKNOWN_PRODUCT' ? suggestProducts(failure.product, await this.catalogue(shopId), 3) : undefined;
+    return failureReply(failure, { kind, suggestions, timeZone: (await this.store.shopById(shopId))?.timeZone });
   }
 
   /** Settings and aliases refuse as the ledger does (an unknown product, with suggestions), or with their own codes. */
-  private catalogueRefusal(failure: CatalogueFailure, shopId: number): string {
-    return failure.code === 'SKU_TAKEN' ? refusalText(failure) : this.refusal({ ok: false, failure }, shopId, 'query');
+  private async catalogueRefusal(failure: CatalogueFailure, shopId: number): Promise<string> {
+    return failure.code === 'SKU_TAKEN' ? refusalText(failure) : await this.refusal({ ok: false, failure }, shopId, 'query');
   }
 }

@@ -78,9 +78,9 @@ export class ChatGateway {
   }
 
   /** Handles one message from any platform; null means stay silent. Never throws. */
-  handle(message: GatewayMessage): BotReply | null {
+  async handle(message: GatewayMessage): Promise<BotReply | null> {
     try {
-      return this.answer(message);
+      return await this.answer(message);
     } catch (error) {
       return this.failed(error, message);
     }
@@ -126,26 +126,26 @@ export class ChatGateway {
     return { ...replyOf(INTERNAL_ERROR_TEXT), failed: true };
   }
 
-  private answer(message: GatewayMessage): BotReply | null {
-    const chat = this.access.chatShop(message.platform, message.chatId);
+  private async answer(message: GatewayMessage): Promise<BotReply | null> {
+    const chat = await this.access.chatShop(message.platform, message.chatId);
     const binding = chat?.binding;
     // One parse per message: in the shop's language when the chat has a shop, else for the administration phrases.
-    const read = binding && chat.shop ? this.engine.read(message.text, chat.shop) : this.readUnbound(message.text);
+    const read = binding && chat.shop ? await this.engine.read(message.text, chat.shop) : this.readUnbound(message.text);
     const admin: AdminParse = read.kind === 'admin' ? read.admin : { kind: 'none' };
     const refused = (r: BotRefusal): BotReply => replyOf(refusalText(r));
 
     // A code used in a private chat: anyone may, whatever the chat's binding; what it grants is decided by the code.
     if (admin.kind === 'command' && admin.command.intent === 'bind' && (!binding || message.chatType === 'private')) {
-      const redeemed = this.access.redeem(speakerOf(message), placeOf(message), admin.command.code, binding);
+      const redeemed = await this.access.redeem(speakerOf(message), placeOf(message), admin.command.code, binding);
       return redeemed.ok ? replyOf(redeemedText(redeemed.value)) : refused(redeemed.refusal);
     }
     if (!binding) {
       if (admin.kind === 'command' && admin.command.intent === 'openShop') {
-        const opened = this.access.openShop(speakerOf(message), placeOf(message), admin.command.name);
+        const opened = await this.access.openShop(speakerOf(message), placeOf(message), admin.command.name);
         return opened.ok ? replyOf(openedText(opened.value.shop, opened.value.audience)) : refused(opened.refusal);
       }
       if (admin.kind === 'command' && admin.command.intent === 'linkCode' && message.chatType === 'private') {
-        const issued = this.access.linkCodeUnbound(speakerOf(message), placeOf(message));
+        const issued = await this.access.linkCodeUnbound(speakerOf(message), placeOf(message));
         return issued.ok ? replyOf(linkCodeText(issued.value)) : refused(issued.refusal);
       }
       if (admin.kind === 'error') return refused({ code: 'PARSE_ERROR', message: admin.message });
@@ -154,8 +154,8 @@ export class ChatGateway {
 
     const shop = chat.shop;
     if (!shop) return null;
-    const person = this.access.identify(shop.id, speakerOf(message), message.chatType);
-    const role = this.access.roleOf(shop.id, person, binding.audience, message.chatType);
+    const person = await this.access.identify(shop.id, speakerOf(message), message.chatType);
+    const role = await this.access.roleOf(shop.id, person, binding.audience, message.chatType);
     if (role === null) return this.looksLikeCommand(message) ? refused({ code: 'REMOVED' }) : null;
     const access: ChatAccess = {
       role,
@@ -164,7 +164,7 @@ export class ChatGateway {
         role === 'owner'
           ? undefined
           : {
-              actorIds: this.access.actorIds(shop.id, person, speakerOf(message)),
+              actorIds: await this.access.actorIds(shop.id, person, speakerOf(message)),
               notBefore: new Date(this.clock.now().getTime() - UNDO_HOURS * 3_600_000),
               hours: UNDO_HOURS,
             },
@@ -174,15 +174,15 @@ export class ChatGateway {
     if (admin.kind === 'command') {
       const c = admin.command;
       // A link code posted in a group is spent whoever posted it: everyone there has seen it.
-      if (c.intent === 'bind' && this.access.spendIfLinkCode(c.code)) return refused({ code: 'LINK_CODE_IN_GROUP' });
+      if (c.intent === 'bind' && await this.access.spendIfLinkCode(c.code)) return refused({ code: 'LINK_CODE_IN_GROUP' });
       // `/start` in a bound chat is a greeting: show what the bot can do.
       if (c.intent === 'openShop' && /^\/start/.test(message.text.trim())) {
         return replyOf(`👋 这里是「${shop.name}」的进销存机器人。\n${helpText()}`, 'help');
       }
       if (!can(role, c.intent)) return refused({ code: 'PERMISSION', role, needed: neededRole(c.intent) });
-      return replyOf(this.admin(c, message, shop, person, access));
+      return replyOf(await this.admin(c, message, shop, person, access));
     }
-    const answer = this.engine.handle(message, shop, access, read.kind === 'admin' ? undefined : read);
+    const answer = await this.engine.handle(message, shop, access, read.kind === 'admin' ? undefined : read);
     if (answer) for (const listener of this.listeners) this.notify(listener, shop.id, answer, message);
     return answer;
   }
@@ -199,11 +199,11 @@ export class ChatGateway {
   private async answerWithFiles(message: GatewayMessage): Promise<BotReply | null> {
     const files = this.options.files;
     // Most messages name no file word; they take the synchronous path at once.
-    if (!files || (message.file === undefined && !mentionsFileVerb(message.text))) return this.answer(message);
-    const chat = this.access.chatShop(message.platform, message.chatId);
+    if (!files || (message.file === undefined && !mentionsFileVerb(message.text))) return await this.answer(message);
+    const chat = await this.access.chatShop(message.platform, message.chatId);
     const shop = chat?.shop;
     if (!chat || !shop) {
-      if (message.file === undefined) return this.answer(message);
+      if (message.file === undefined) return await this.answer(message);
       return message.chatType === 'private' ? replyOf(UNBOUND_TEXT) : null;
     }
     let command: FileCommand;
@@ -212,12 +212,12 @@ export class ChatGateway {
       const platform = kind === 'orders' ? orderPlatformOfCaption(message.file.caption) : undefined;
       command = { intent: 'importFile', ...(kind === undefined ? {} : { kind }), ...(platform === undefined ? {} : { platform }) };
     } else {
-      const parsed = this.engine.parse(message.text, shop);
-      if (parsed.kind !== 'command' || !isFileCommand(parsed.command)) return this.answer(message);
+      const parsed = await this.engine.parse(message.text, shop);
+      if (parsed.kind !== 'command' || !isFileCommand(parsed.command)) return await this.answer(message);
       command = parsed.command;
     }
-    const person = this.access.identify(shop.id, speakerOf(message), message.chatType);
-    const role = this.access.roleOf(shop.id, person, chat.binding.audience, message.chatType);
+    const person = await this.access.identify(shop.id, speakerOf(message), message.chatType);
+    const role = await this.access.roleOf(shop.id, person, chat.binding.audience, message.chatType);
     if (role === null) return message.chatType === 'private' || message.file === undefined ? replyOf(REMOVED_TEXT) : null;
     const ownerChat = message.chatType === 'private' && chat.binding.audience === 'owner';
     return files.handle(command, { message, shop, role, ownerChat });
@@ -240,13 +240,13 @@ export class ChatGateway {
     return readMessage(text, this.unboundContext());
   }
 
-  private admin(c: AdminCommand, message: GatewayMessage, shop: ShopRecord, person: PersonRecord | undefined, access: ChatAccess): string {
+  private async admin(c: AdminCommand, message: GatewayMessage, shop: ShopRecord, person: PersonRecord | undefined, access: ChatAccess): Promise<string> {
     switch (c.intent) {
       case 'openShop':
       case 'bind':
         return refusalText({ code: 'ALREADY_BOUND', shopName: shop.name });
       case 'bindCode': {
-        const issued = this.access.issueCode(shop, person, 'chat', message.chatType);
+        const issued = await this.access.issueCode(shop, person, 'chat', message.chatType);
         if (!issued.ok) return refusalText(issued.refusal);
         const { code, minutes } = issued.value;
         return [
@@ -255,14 +255,14 @@ export class ChatGateway {
         ].join('\n');
       }
       case 'linkCode': {
-        const issued = this.access.issueCode(shop, person, 'link', message.chatType);
+        const issued = await this.access.issueCode(shop, person, 'link', message.chatType);
         return issued.ok ? linkCodeText(issued.value) : refusalText(issued.refusal);
       }
       case 'unbind':
-        this.access.unbind(message.platform, message.chatId);
+        await this.access.unbind(message.platform, message.chatId);
         return `✅ 本聊天已与店铺「${shop.name}」解绑，账本数据都还在。`;
       case 'members': {
-        const { people, memberRole } = this.access.members(shop.id);
+        const { people, memberRole } = await this.access.members(shop.id);
         const lines = people.map((p) => {
           const role = p.role === 'member' ? `${ROLE_LABELS[memberRole]}（群成员默认）` : ROLE_LABELS[p.role as Role];
           const handles = p.identities.map((i) => (i.handle ? `@${i.handle}` : `${i.platform}`)).join(' ');
@@ -272,18 +272,18 @@ export class ChatGateway {
       }
       case 'grant':
       case 'remove': {
-        const changed = this.access.changeRole(shop.id, c.target, c.intent === 'remove' ? 'removed' : c.role);
+        const changed = await this.access.changeRole(shop.id, c.target, c.intent === 'remove' ? 'removed' : c.role);
         if (!changed.ok) return refusalText(changed.refusal);
         if (c.intent === 'remove') return `✅ 已把 ${changed.value.displayName} 移出「${shop.name}」。`;
         return `✅ ${changed.value.displayName} 现在是「${ROLE_LABELS[c.role]}」。`;
       }
       case 'memberRole':
-        this.access.setMemberRole(shop.id, c.role);
+        await this.access.setMemberRole(shop.id, c.role);
         return `✅ 群成员默认身份：${ROLE_LABELS[c.role]}${c.role === 'staff' ? '（可以记账和查库存，看不到成本和利润）' : '（只能查库存）'}`;
       case 'audit':
-        return this.audit(c, shop, access);
+        return await this.audit(c, shop, access);
       case 'shopSetting': {
-        this.engine.digestQueries.updateSettings(shop.id, { [c.key]: c.value });
+        await this.engine.digestQueries.updateSettings(shop.id, { [c.key]: c.value });
         const label = {
           lowStockAlert: '缺货提醒',
           digestPicture: '日报形式',
@@ -300,14 +300,14 @@ export class ChatGateway {
     }
   }
 
-  private audit(c: Extract<AdminCommand, { intent: 'audit' }>, shop: ShopRecord, access: ChatAccess): string {
+  private async audit(c: Extract<AdminCommand, { intent: 'audit' }>, shop: ShopRecord, access: ChatAccess): Promise<string> {
     let productId: number | undefined;
     if (c.product !== undefined) {
-      const found = this.engine.service.stock(shop.id, c.product);
+      const found = await this.engine.service.stock(shop.id, c.product);
       if (!found.ok || !found.value[0]) return refusalText({ code: 'AUDIT_UNKNOWN_PRODUCT', product: c.product });
       productId = found.value[0].productId;
     }
-    const rows = this.access.audit(shop.id, { productId, seq: c.entryNo, limit: c.entryNo ? 1 : 10 });
+    const rows = await this.access.audit(shop.id, { productId, seq: c.entryNo, limit: c.entryNo ? 1 : 10 });
     if (rows.length === 0) return c.entryNo ? refusalText({ code: 'AUDIT_NO_ENTRY', entryNo: c.entryNo }) : '还没有记录。';
     const lines = rows.map((r) => {
       const qty = `${formatQty(Math.abs(r.qtyMilli))}${r.unit}`;

@@ -27,13 +27,13 @@ function pricedLine(item: Item): PricedLine | undefined {
 }
 
 /** Checks a write command; `items` are what to record when `reply` is undefined. */
-export function checkWrite(
+export async function checkWrite(
   store: InventoryStore,
   catalogue: Catalogue,
   shopId: number,
   command: WriteCommand,
   seeCost: boolean,
-): { items: Item[]; warnings: string[]; reply?: undefined } | { reply: string } {
+): Promise<{ items: Item[]; warnings: string[]; reply?: undefined } | { reply: string }> {
   const warnings: string[] = [];
   let items = command.items;
   if (items.some((i) => (i.freight ?? 0) > 0)) {
@@ -50,19 +50,19 @@ export function checkWrite(
     const line = pricedLine(item);
     const product = item.known ? catalogue.resolve(item.product) : undefined;
     if (line === undefined || product === undefined || item.priceSure === true) continue;
-    const record = store.transaction((uow) => uow.findProduct(shopId, product.name));
+    const record = await store.transaction((uow) => uow.findProduct(shopId, product.name));
     if (record === undefined) continue;
     // What the product row says is enough when the price fits it; stock and recent prices are
     // read only for a price that does not.
     const cheap: PriceKnowledge = { salePrice: record.salePrice, lastCost: record.lastCost };
     let verdict = checkPrice(line, product, cheap, forSale);
     if (!verdict.ok || verdict.far !== undefined || (record.salePrice === null && record.lastCost === null)) {
-      const rows = store.stock(shopId, record.id);
+      const rows = await store.stock(shopId, record.id);
       const balance = { qtyMilli: rows.reduce((s, r) => s + r.qtyMilli, 0), value: rows.reduce((s, r) => s + r.value, 0) };
       const knowledge: PriceKnowledge = {
         ...cheap,
         averageCost: averageCost(balance),
-        recent: store.recentUnitPrices(record.id, forSale ? 'sale' : 'purchase', 5),
+        recent: await store.recentUnitPrices(record.id, forSale ? 'sale' : 'purchase', 5),
       };
       verdict = checkPrice(line, product, knowledge, forSale);
     }

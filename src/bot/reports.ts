@@ -25,34 +25,34 @@ const DAY_MS = 86_400_000;
  * Renders one report command for a shop. `stockRows` is the shop's stock (for 滞销); `health` judges
  * 缺货, 积压 and 滞销 by the one stock rule, 滞销 over the shop's no-sale days unless given others.
  */
-export function renderReport(
+export async function renderReport(
   queries: ReportQueries,
   stockRows: readonly StockRow[],
-  health: (noSaleDays?: number) => StockHealthNow,
+  health: (noSaleDays?: number) => Promise<StockHealthNow>,
   shop: ShopRecord,
   command: ReportCommand,
   seeCost: boolean,
   now: Date,
-): string {
+): Promise<string> {
   if (command.kind === 'profit' && !seeCost) return refusalText({ code: 'PROFIT_OWNER_ONLY' });
   const period = command.period ?? defaultPeriod(command.kind, shop, now);
   switch (command.kind) {
     case 'slow':
-      return slowReport(queries, stockRows, health, shop, command.period, seeCost, now);
+      return await slowReport(queries, stockRows, health, shop, command.period, seeCost, now);
     case 'daily':
-      return dailyReport(queries, health(), shop, period, seeCost);
+      return await dailyReport(queries, await health(), shop, period, seeCost);
     case 'weekly':
     case 'monthly':
-      return periodReport(queries, health(), shop, command.kind === 'weekly' ? '周报' : '月报', period, seeCost);
+      return await periodReport(queries, await health(), shop, command.kind === 'weekly' ? '周报' : '月报', period, seeCost);
     case 'ledger':
       // The engine answers 流水 from the entries themselves (ledgerReport); it always has a period.
       return '🧾 要看哪天的流水？例：今天的流水、昨天的流水、上周的流水';
     default:
-      if (command.product !== undefined) return productSalesReport(queries, shop, command.product, period, seeCost);
-      if (command.byChannel) return channelReport(queries, shop, command.kind, period, seeCost);
-      if (command.kind === 'profit') return profitReport(queries, shop, period);
-      if (command.kind === 'top') return topReport(queries, shop, period, seeCost);
-      return salesReport(queries, shop, period, seeCost);
+      if (command.product !== undefined) return await productSalesReport(queries, shop, command.product, period, seeCost);
+      if (command.byChannel) return await channelReport(queries, shop, command.kind, period, seeCost);
+      if (command.kind === 'profit') return await profitReport(queries, shop, period);
+      if (command.kind === 'top') return await topReport(queries, shop, period, seeCost);
+      return await salesReport(queries, shop, period, seeCost);
   }
 }
 
@@ -60,9 +60,9 @@ function span(period: Period, shop: ShopRecord): string {
   return `${period.label}（${localDay(period.from, shop.timeZone)}–${localDay(new Date(period.to.getTime() - 1), shop.timeZone)}）`;
 }
 
-function salesReport(queries: ReportQueries, shop: ShopRecord, period: Period, seeCost: boolean): string {
-  const totals = queries.salesTotals(shop.id, period.from, period.to);
-  const rows = queries.salesByProduct(shop.id, period.from, period.to).filter((r) => r.soldMilli !== 0 || r.revenue !== 0);
+async function salesReport(queries: ReportQueries, shop: ShopRecord, period: Period, seeCost: boolean): Promise<string> {
+  const totals = await queries.salesTotals(shop.id, period.from, period.to);
+  const rows = (await queries.salesByProduct(shop.id, period.from, period.to)).filter((r) => r.soldMilli !== 0 || r.revenue !== 0);
   const lines = [`📈 销量 ${span(period, shop)}`, `销售额 ${yuanGrouped(totals.revenue)} 元，${totals.sales} 笔${totals.refunds > 0 ? `（已扣退款 ${yuanGrouped(totals.refunds)}）` : ''}`];
   if (seeCost && totals.revenue !== 0) lines.push(profitLine(totals.revenue, totals.cost));
   if (rows.length === 0) return [...lines, '（这段时间没有销售）'].join('\n');
@@ -76,10 +76,10 @@ function salesReport(queries: ReportQueries, shop: ShopRecord, period: Period, s
   return lines.join('\n');
 }
 
-function profitReport(queries: ReportQueries, shop: ShopRecord, period: Period): string {
-  const totals = queries.salesTotals(shop.id, period.from, period.to);
+async function profitReport(queries: ReportQueries, shop: ShopRecord, period: Period): Promise<string> {
+  const totals = await queries.salesTotals(shop.id, period.from, period.to);
   const lines = [`💰 利润 ${span(period, shop)}`, `销售额 ${yuanGrouped(totals.revenue)} 元，${totals.sales} 笔`, profitLine(totals.revenue, totals.cost)];
-  const rows = queries.salesByProduct(shop.id, period.from, period.to).filter((r) => r.revenue !== 0 || r.cost !== 0);
+  const rows = (await queries.salesByProduct(shop.id, period.from, period.to)).filter((r) => r.revenue !== 0 || r.cost !== 0);
   if (rows.length === 0) return lines.join('\n');
   const ranked = [...rows].sort((a, b) => grossProfit(b) - grossProfit(a) || b.revenue - a.revenue);
   lines.push(
@@ -92,8 +92,8 @@ function profitReport(queries: ReportQueries, shop: ShopRecord, period: Period):
   return lines.join('\n');
 }
 
-function topReport(queries: ReportQueries, shop: ShopRecord, period: Period, seeCost: boolean): string {
-  const rows = queries.salesByProduct(shop.id, period.from, period.to);
+async function topReport(queries: ReportQueries, shop: ShopRecord, period: Period, seeCost: boolean): Promise<string> {
+  const rows = await queries.salesByProduct(shop.id, period.from, period.to);
   const byQty = topProducts(rows, 'quantity', LIST);
   const lines = [`🔥 畅销 ${span(period, shop)}`];
   if (byQty.length === 0) return [...lines, '（这段时间没有销售）'].join('\n');
@@ -105,8 +105,8 @@ function topReport(queries: ReportQueries, shop: ShopRecord, period: Period, see
   return lines.join('\n');
 }
 
-function channelReport(queries: ReportQueries, shop: ShopRecord, kind: ReportCommand['kind'], period: Period, seeCost: boolean): string {
-  const rows = queries.salesByChannel(shop.id, period.from, period.to).filter((r) => r.sales !== 0 || r.revenue !== 0);
+async function channelReport(queries: ReportQueries, shop: ShopRecord, kind: ReportCommand['kind'], period: Period, seeCost: boolean): Promise<string> {
+  const rows = (await queries.salesByChannel(shop.id, period.from, period.to)).filter((r) => r.sales !== 0 || r.revenue !== 0);
   const title = { sales: '📈 销量', profit: '💰 利润', top: '🔥 畅销', daily: '📋 日报', weekly: '📋 周报', monthly: '📋 月报', slow: '🐢 滞销', ledger: '🧾 流水' }[kind];
   const lines = [`${title} 按渠道 ${span(period, shop)}`];
   if (rows.length === 0) return [...lines, '（这段时间没有销售）'].join('\n');
@@ -124,19 +124,19 @@ function channelReport(queries: ReportQueries, shop: ShopRecord, kind: ReportCom
   return lines.join('\n');
 }
 
-function slowReport(
+async function slowReport(
   queries: ReportQueries,
   stockRows: readonly StockRow[],
-  health: (noSaleDays?: number) => StockHealthNow,
+  health: (noSaleDays?: number) => Promise<StockHealthNow>,
   shop: ShopRecord,
   period: Period | undefined,
   seeCost: boolean,
   now: Date,
-): string {
-  const judged = health(period ? Math.max(1, Math.round((period.to.getTime() - period.from.getTime()) / DAY_MS)) : undefined);
+): Promise<string> {
+  const judged = await health(period ? Math.max(1, Math.round((period.to.getTime() - period.from.getTime()) / DAY_MS)) : undefined);
   const days = judged.settings.noSaleDays;
   const slowIds = new Set(judged.overstock.filter((o) => o.reasons.includes('noSale')).map((o) => o.productId));
-  const slow = slowMovers(stockRows, queries.lastSales(shop.id, now), now, slowIds);
+  const slow = slowMovers(stockRows, await queries.lastSales(shop.id, now), now, slowIds);
   if (slow.length === 0) return `✅ 没有滞销：有库存、满 ${days} 天的商品在最近 ${days} 天都卖出过。`;
   const value = slow.reduce((s, p) => s + p.value, 0);
   const lines = [`🐢 滞销：${days} 天没卖出、仍有库存 ${slow.length} 种${seeCost ? `，压着 ${yuanGrouped(value)} 元` : ''}`];
@@ -147,9 +147,9 @@ function slowReport(
   return lines.join('\n');
 }
 
-function dailyReport(queries: ReportQueries, health: StockHealthNow, shop: ShopRecord, period: Period, seeCost: boolean): string {
-  const totals = queries.salesTotals(shop.id, period.from, period.to);
-  const rows = queries.salesByProduct(shop.id, period.from, period.to).filter((r) => r.soldMilli !== 0 || r.revenue !== 0);
+async function dailyReport(queries: ReportQueries, health: StockHealthNow, shop: ShopRecord, period: Period, seeCost: boolean): Promise<string> {
+  const totals = await queries.salesTotals(shop.id, period.from, period.to);
+  const rows = (await queries.salesByProduct(shop.id, period.from, period.to)).filter((r) => r.soldMilli !== 0 || r.revenue !== 0);
   const lines = [`📋 日报 ${localDay(period.from, shop.timeZone)}`];
   if (totals.sales === 0 && rows.length === 0) lines.push('今天没有销售。');
   else {
@@ -165,8 +165,8 @@ function dailyReport(queries: ReportQueries, health: StockHealthNow, shop: ShopR
 }
 
 /** `卫衣 这个月卖了多少`: one product's sales over the period. */
-function productSalesReport(queries: ReportQueries, shop: ShopRecord, product: string, period: Period, seeCost: boolean): string {
-  const row = queries.salesByProduct(shop.id, period.from, period.to).find((r) => r.product === product);
+async function productSalesReport(queries: ReportQueries, shop: ShopRecord, product: string, period: Period, seeCost: boolean): Promise<string> {
+  const row = (await queries.salesByProduct(shop.id, period.from, period.to)).find((r) => r.product === product);
   if (row === undefined || (row.soldMilli === 0 && row.revenue === 0)) return `📈 ${product} ${span(period, shop)}：没有卖出。`;
   const returned = row.returnedMilli > 0 ? `（已扣客退 ${qty(row.returnedMilli, row.unit)}）` : '';
   const lines = [`📈 ${product} ${span(period, shop)}：卖出 ${qty(row.soldMilli, row.unit)}${returned}，${row.sales} 笔，销售额 ${yuanGrouped(row.revenue)} 元`];
@@ -178,17 +178,17 @@ function productSalesReport(queries: ReportQueries, shop: ShopRecord, product: s
  * 周报 / 月报: the period's sales against the period before, by channel, the best sellers, and
  * (owners) gross profit, then what is short or piling up now.
  */
-function periodReport(queries: ReportQueries, health: StockHealthNow, shop: ShopRecord, title: string, period: Period, seeCost: boolean): string {
-  const totals = queries.salesTotals(shop.id, period.from, period.to);
+async function periodReport(queries: ReportQueries, health: StockHealthNow, shop: ShopRecord, title: string, period: Period, seeCost: boolean): Promise<string> {
+  const totals = await queries.salesTotals(shop.id, period.from, period.to);
   const length = period.to.getTime() - period.from.getTime();
-  const before = queries.salesTotals(shop.id, new Date(period.from.getTime() - length), period.from);
+  const before = await queries.salesTotals(shop.id, new Date(period.from.getTime() - length), period.from);
   const lines = [`📋 ${title} ${span(period, shop)}`];
   const change = before.revenue > 0 ? `，比前一段${totals.revenue >= before.revenue ? '多' : '少'} ${percent(Math.abs(totals.revenue - before.revenue), before.revenue)}` : '';
   lines.push(`销售 ${totals.sales} 笔，销售额 ${yuanGrouped(totals.revenue)} 元${change}${totals.refunds > 0 ? `（已扣退款 ${yuanGrouped(totals.refunds)}）` : ''}`);
   if (seeCost && totals.revenue !== 0) lines.push(profitLine(totals.revenue, totals.cost));
-  const channels = queries.salesByChannel(shop.id, period.from, period.to).filter((r) => r.sales !== 0 || r.revenue !== 0);
+  const channels = (await queries.salesByChannel(shop.id, period.from, period.to)).filter((r) => r.sales !== 0 || r.revenue !== 0);
   if (channels.length > 0) lines.push(`渠道：${channels.map((r) => `${r.channel ?? '未填'} ${r.sales} 笔 ${yuanGrouped(r.revenue)}`).join('，')}`);
-  const best = topProducts(queries.salesByProduct(shop.id, period.from, period.to), 'quantity', 5);
+  const best = topProducts(await queries.salesByProduct(shop.id, period.from, period.to), 'quantity', 5);
   if (best.length > 0) lines.push('畅销：', ...ranking(best.map((r) => [r.product, qty(r.soldMilli, r.unit)])));
   const short = health.shortages;
   if (short.length > 0) lines.push(`⚠️ 缺货/低库存：${short.slice(0, LIST).map((r) => `${r.product} ${qty(r.qtyMilli, r.unit)}`).join('，')}`);

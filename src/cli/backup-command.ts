@@ -15,6 +15,10 @@ export async function backupCommand(app: BaseApp, args: string[], stdout: NodeJS
     return 2;
   }
   const path = resolve(target);
+  if (!app.db) {
+    stderr.write('PostgreSQL 数据库请用 pg_dump 备份（见 README）。\n');
+    return 2;
+  }
   try {
     // Refused up front with the reason; copyDatabase itself never replaces a file either.
     assertNewPath(path);

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SqliteDigestStore } from '../adapters/prisma/sqlite-digest.ts';
 import { collectDigest } from '../core/digest.ts';
 import { digestWindow, renderDigest } from '../bot/digest.ts';
 import { parseIsoDate } from '../core/zoned-time.ts';
@@ -39,7 +38,7 @@ export async function digestCommand(
     stderr.write(`--date 要写成 2026-11-27（收到「${values.date}」）\n`);
     return 2;
   }
-  const shops = app.store.listShops();
+  const shops = await app.store.listShops();
   const found = pickShop(shops, values.shop ?? (env.JXC_SHOP ? app.config.shopName : undefined), 'digest');
   if ('error' in found) {
     stderr.write(found.error);
@@ -54,16 +53,16 @@ export async function digestCommand(
     stderr.write(`--image 要写 PNG 文件名，例如 --image 日报.png（收到「${values.image}」）\n`);
     return 2;
   }
-  const queries = new SqliteDigestStore(app.db);
+  const queries = app.stores.digest;
   const digestShop = { id: shop.id, name: shop.name, timeZone: shop.timeZone };
   const window = digestWindow(app.clock.now(), shop.timeZone, values.date);
-  const digest = collectDigest(queries, digestShop, window);
+  const digest = await collectDigest(queries, digestShop, window);
   stdout.write(`${renderDigest(digest, { seeCost: values.audience === 'owner' })}\n`);
   if (values.image !== undefined) {
     const { digestPicture } = await import('../adapters/pictures/index.ts');
     const { digestSales } = await import('../bot/pictures/digest-picture.ts');
     const { writeFile } = await import('node:fs/promises');
-    const picture = digestPicture({ digest, sales: digestSales(queries, digest) }, values.audience);
+    const picture = digestPicture({ digest, sales: await digestSales(queries, digest) }, values.audience);
     try {
       await writeFile(values.image, picture.png);
     } catch (error) {

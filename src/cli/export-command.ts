@@ -5,7 +5,6 @@ import { parseArgs } from 'node:util';
 import { writeExport, type ExportFormat, type ExportWhat } from '../adapters/files/export.ts';
 import { openPrivateFile, PrivateFileError } from '../private-file.ts';
 import { SqliteExportReader } from '../adapters/prisma/sqlite-export-reader.ts';
-import { SqliteReports } from '../adapters/prisma/sqlite-reports.ts';
 import { startOfLocalDay } from '../core/zoned-time.ts';
 import type { BaseApp } from '../base-app.ts';
 import { USAGE } from './usage.ts';
@@ -57,7 +56,7 @@ export async function exportCommand(
     return 2;
   }
   // Exports read with better-sqlite3: the same rows as Prisma Client, without loading it.
-  const reader = new SqliteExportReader(app.db);
+  const reader = app.db ? new SqliteExportReader(app.db) : app.reader();
   const shops = await reader.shops();
   const found = pickShop(shops, parsed.values.shop ?? (env.JXC_SHOP ? app.config.shopName : undefined), 'export');
   if ('error' in found) {
@@ -78,7 +77,7 @@ export async function exportCommand(
     // --from takes the start of the day or period; --to includes the whole of it.
     range[key] = key === 'from' ? period.from : period.to;
   }
-  const sources = { reader, queries: new SqliteReports(app.db) };
+  const sources = { reader, queries: app.stores.reports };
   const request = { what, format, shop, ...range };
   // Streamed as it is read: an export of millions of entries never sits in memory whole.
   if (out === undefined) {

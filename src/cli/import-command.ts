@@ -56,7 +56,7 @@ export async function importCommand(app: App, args: string[], stdout: NodeJS.Wri
     stderr.write(`读不了文件「${file}」：${(error as NodeJS.ErrnoException).code === 'ENOENT' ? '文件不存在' : (error as Error).message}\n`);
     return 1;
   }
-  const found = pickShop(app, parsed.values.shop);
+  const found = await pickShop(app, parsed.values.shop);
   if ('error' in found) {
     stderr.write(`${found.error}\n`);
     return 2;
@@ -94,14 +94,14 @@ export async function importCommand(app: App, args: string[], stdout: NodeJS.Wri
         name,
         { dryRun, skipBad, asOf, onProgress: progress, releaseRows: true },
       );
-    if (found.shop) summary = dryRun ? run(found.shop) : await chunked(found.shop);
-    else if (!dryRun) summary = await chunked(app.shop(found.create));
+    if (found.shop) summary = dryRun ? await run(found.shop) : await chunked(found.shop);
+    else if (!dryRun) summary = await chunked(await app.shop(found.create));
     else {
       // A dry run into a shop that does not exist yet: create it inside a transaction that is undone.
       let result: ImportSummary | undefined;
       try {
-        app.store.transaction(() => {
-          result = run(app.shop(found.create));
+        await app.store.transaction(async () => {
+          result = await run(await app.shop(found.create));
           throw new DryRunShop();
         });
       } catch (error) {
@@ -141,12 +141,12 @@ async function importOrdersCommand(
 }
 
 /** The shop named by --shop (created when new), or the only / configured one. */
-function pickShop(app: App, name: string | undefined): { shop: ShopRecord; create?: undefined } | { shop?: undefined; create: string } | { error: string } {
+async function pickShop(app: App, name: string | undefined): Promise<{ shop: ShopRecord; create?: undefined } | { shop?: undefined; create: string } | { error: string }> {
   if (name !== undefined) {
-    const shop = app.store.shopByName(name);
+    const shop = await app.store.shopByName(name);
     return shop ? { shop } : { create: name };
   }
-  const shops = app.store.listShops();
+  const shops = await app.store.listShops();
   if (shops.length === 1) return { shop: shops[0] as ShopRecord };
   if (shops.length === 0) return { create: app.config.shopName };
   const configured = shops.find((s) => s.name === app.config.shopName);

@@ -87,7 +87,7 @@ const logStream = (cli: Cli) => (cli.stderr === process.stderr ? undefined : cli
 /** The database alone: for commands that read or copy the ledger. */
 async function withBaseApp(config: Config, cli: Cli, run: (app: BaseApp) => Promise<number>): Promise<number> {
   const { createBaseApp } = await import('../base-app.ts');
-  const app = createBaseApp(config, { logStream: logStream(cli) });
+  const app = await createBaseApp(config, { logStream: logStream(cli) });
   try {
     return await run(app);
   } finally {
@@ -98,7 +98,7 @@ async function withBaseApp(config: Config, cli: Cli, run: (app: BaseApp) => Prom
 /** The whole application, with the chat engine: for commands that talk or write. */
 async function withApp(config: Config, cli: Cli, run: (app: App) => Promise<number>): Promise<number> {
   const { createApp } = await import('../main.ts');
-  const app = createApp(config, { logStream: logStream(cli) });
+  const app = await createApp(config, { logStream: logStream(cli) });
   try {
     return await run(app);
   } finally {
@@ -247,9 +247,9 @@ async function chat(config: Config, args: string[], cli: Cli, options: { digest?
   // console logs warnings and errors only (errors only with --quiet) unless LOG_LEVEL says otherwise.
   const logLevel = env.LOG_LEVEL ? config.logLevel : values.quiet ? 'error' : 'warn';
   return withApp({ ...config, logLevel }, cli, async (app) => {
-    const shop = chatShop(app, values.shop, values.create, env, stderr);
+    const shop = await chatShop(app, values.shop, values.create, env, stderr);
     if (!shop) return 2;
-    enterConsole(app, shop, user, role, stderr);
+    await enterConsole(app, shop, user, role, stderr);
     const stopDigest = options.digest ? await consoleDigest(app, cli.stdout) : undefined;
     const serving = options.serve ? await serveConsole(app, stderr) : undefined;
     try {
@@ -268,7 +268,7 @@ async function chat(config: Config, args: string[], cli: Cli, options: { digest?
       await serving?.stop();
       // A backdated line typed into a long history leaves its later costs queued: finish them before
       // the process ends, so the next report is right whichever command runs it.
-      app.engine.service.runQueuedReposts();
+      await app.engine.service.runQueuedReposts();
     }
     return 0;
   });
@@ -338,11 +338,11 @@ const shopList = (shops: readonly { name: string }[]) => shops.map((s) => `「${
  * a name that is not one of them is refused with the list, unless --create says to open it, so that a
  * typo never starts an empty second ledger.
  */
-function chatShop(app: App, name: string | undefined, create: boolean, env: Record<string, string | undefined>, stderr: NodeJS.WritableStream): ShopRecord | undefined {
-  const shops = app.store.listShops();
+async function chatShop(app: App, name: string | undefined, create: boolean, env: Record<string, string | undefined>, stderr: NodeJS.WritableStream): Promise<ShopRecord | undefined> {
+  const shops = await app.store.listShops();
   const wanted = name ?? (env.JXC_SHOP ? app.config.shopName : undefined);
   if (wanted === undefined) {
-    if (shops.length === 0) return app.shop();
+    if (shops.length === 0) return await app.shop();
     if (shops.length === 1) return shops[0];
     stderr.write(`有 ${shops.length} 个店铺：${shopList(shops)}。请用 --shop 指定，例：jxc chat --shop ${shops[0]?.name}\n`);
     return undefined;
@@ -356,7 +356,7 @@ function chatShop(app: App, name: string | undefined, create: boolean, env: Reco
     );
     return undefined;
   }
-  return app.shop(wanted);
+  return await app.shop(wanted);
 }
 
 const ROLE_NAMES: Record<Role, string> = { owner: '老板', staff: '店员', viewer: '查看' };
@@ -366,13 +366,13 @@ const ROLE_NAMES: Record<Role, string> = { owner: '老板', staff: '店员', vie
  * role `--role` gives (owner by default): they already hold the database file. A stored role is never
  * changed by the flag; an owner changes it in the chat with 「授权」.
  */
-function enterConsole(app: App, shop: ShopRecord, user: string, role: Role | undefined, stderr: NodeJS.WritableStream): void {
+async function enterConsole(app: App, shop: ShopRecord, user: string, role: Role | undefined, stderr: NodeJS.WritableStream): Promise<void> {
   const chatId = consoleChatId(shop);
-  if (app.access.bindingOf('console', chatId)?.shopId !== shop.id) {
-    app.access.bind({ shopId: shop.id, platform: 'console', chatId, audience: 'owner', title: '控制台' }, app.clock.now());
+  if ((await app.access.bindingOf('console', chatId))?.shopId !== shop.id) {
+    await app.access.bind({ shopId: shop.id, platform: 'console', chatId, audience: 'owner', title: '控制台' }, app.clock.now());
   }
-  const person = app.access.personByIdentity(shop.id, 'console', user);
-  if (!person) app.access.createPerson(shop.id, user, role ?? 'owner', { platform: 'console', platformUserId: user, handle: user }, app.clock.now());
+  const person = await app.access.personByIdentity(shop.id, 'console', user);
+  if (!person) await app.access.createPerson(shop.id, user, role ?? 'owner', { platform: 'console', platformUserId: user, handle: user }, app.clock.now());
   else if (role !== undefined && person.role !== role) {
     stderr.write(
       `「${user}」在「${shop.name}」已经是「${ROLE_NAMES[person.role as Role] ?? person.role}」，--role 只给第一次进入的人设身份，这次不改。` +

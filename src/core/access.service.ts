@@ -115,55 +115,55 @@ export class AccessService {
   }
 
   /** The shop a chat is bound to, or undefined for an unbound chat. */
-  chatShop(platform: string, chatId: string): ChatShop | undefined {
-    const binding = this.store.bindingOf(platform, chatId);
-    return binding && { binding, shop: this.shops.shopById(binding.shopId) };
+  async chatShop(platform: string, chatId: string): Promise<ChatShop | undefined> {
+    const binding = await this.store.bindingOf(platform, chatId);
+    return binding && { binding, shop: await this.shops.shopById(binding.shopId) };
   }
 
   /** The person who wrote, recorded on first sight in a group so owners can name them in 授权 and the audit shows them. */
-  identify(shopId: number, speaker: Speaker, chatType: 'private' | 'group'): PersonRecord | undefined {
-    const found = this.store.personByIdentity(shopId, speaker.platform, speaker.userId);
+  async identify(shopId: number, speaker: Speaker, chatType: 'private' | 'group'): Promise<PersonRecord | undefined> {
+    const found = await this.store.personByIdentity(shopId, speaker.platform, speaker.userId);
     if (found) {
-      if (speaker.userHandle) this.store.linkIdentity(found.id, identityOf(speaker));
+      if (speaker.userHandle) await this.store.linkIdentity(found.id, identityOf(speaker));
       return found;
     }
     if (chatType !== 'group') return undefined;
-    return this.store.createPerson(shopId, nameOf(speaker), 'member', identityOf(speaker), this.clock.now());
+    return await this.store.createPerson(shopId, nameOf(speaker), 'member', identityOf(speaker), this.clock.now());
   }
 
   /** The role a message acts with; null for someone removed from the shop. */
-  roleOf(shopId: number, person: PersonRecord | undefined, audience: Audience, chatType: 'private' | 'group'): ShopRole | null {
+  async roleOf(shopId: number, person: PersonRecord | undefined, audience: Audience, chatType: 'private' | 'group'): Promise<ShopRole | null> {
     if (person?.role === 'removed') return null;
     if (person && person.role !== 'member') return person.role;
     // Group members the owner has not named follow the shop's member rule; a stranger's private chat sees nothing more than a viewer.
-    if (chatType === 'group' && audience === 'staff') return this.store.memberRole(shopId);
+    if (chatType === 'group' && audience === 'staff') return await this.store.memberRole(shopId);
     return 'viewer';
   }
 
   /** Every account of the person who wrote (and the one they wrote from): whose entries they may undo. */
-  actorIds(shopId: number, person: PersonRecord | undefined, speaker: Speaker): string[] {
-    const own = person ? (this.store.people(shopId).find((p) => p.id === person.id)?.identities ?? []) : [];
+  async actorIds(shopId: number, person: PersonRecord | undefined, speaker: Speaker): Promise<string[]> {
+    const own = person ? ((await this.store.people(shopId)).find((p) => p.id === person.id)?.identities ?? []) : [];
     return own.map((i) => `${i.platform}:${i.platformUserId}`).concat(`${speaker.platform}:${speaker.userId}`);
   }
 
-  private mayOpenShop(speaker: Speaker): boolean {
+  private async mayOpenShop(speaker: Speaker): Promise<boolean> {
     const short = speaker.platform === 'telegram' ? 'tg' : speaker.platform === 'wechat' ? 'wx' : speaker.platform;
     const owners = this.options.owners;
     if (owners.length > 0) return owners.includes(`${short}:${speaker.userId}`) || owners.includes(`${speaker.platform}:${speaker.userId}`);
     // Without JXC_OWNERS: the first person on a fresh database, and afterwards people who already own a shop.
-    return this.store.shopCount() === 0 || this.store.ownedShops(speaker.platform, speaker.userId).length > 0;
+    return await this.store.shopCount() === 0 || (await this.store.ownedShops(speaker.platform, speaker.userId)).length > 0;
   }
 
   /** Opens a shop from an unbound chat: the chat is bound to it (a private chat as the owner's) and the speaker is its owner. */
-  openShop(speaker: Speaker, chat: ChatPlace, requested: string | undefined): AccessResult<{ shop: ShopRecord; audience: Audience }> {
-    if (!this.mayOpenShop(speaker)) return refuse({ code: 'NOT_ALLOWED_TO_OPEN' });
+  async openShop(speaker: Speaker, chat: ChatPlace, requested: string | undefined): Promise<AccessResult<{ shop: ShopRecord; audience: Audience }>> {
+    if (!await this.mayOpenShop(speaker)) return refuse({ code: 'NOT_ALLOWED_TO_OPEN' });
     const name = requested ?? chat.title ?? `${speaker.userName ?? '我'}的店`;
-    if (this.shops.shopByName(name)) return refuse({ code: 'SHOP_NAME_TAKEN', name });
+    if (await this.shops.shopByName(name)) return refuse({ code: 'SHOP_NAME_TAKEN', name });
     const now = this.clock.now();
-    const shop = this.shops.createShop(name, now);
+    const shop = await this.shops.createShop(name, now);
     const audience: Audience = chat.chatType === 'private' ? 'owner' : 'staff';
-    this.store.bind({ shopId: shop.id, platform: chat.platform, chatId: chat.chatId, audience, title: chat.title ?? null }, now);
-    this.store.createPerson(shop.id, nameOf(speaker), 'owner', identityOf(speaker), now);
+    await this.store.bind({ shopId: shop.id, platform: chat.platform, chatId: chat.chatId, audience, title: chat.title ?? null }, now);
+    await this.store.createPerson(shop.id, nameOf(speaker), 'owner', identityOf(speaker), now);
     return done({ shop, audience });
   }
 
@@ -171,52 +171,52 @@ export class AccessService {
    * Hands out a one-time code: `chat` binds another chat to the shop, `link` adds the asker's account
    * on another platform. A link code only in a private chat: a group would show it to everyone there.
    */
-  issueCode(shop: ShopRecord, person: PersonRecord | undefined, purpose: CodePurpose, chatType: 'private' | 'group'): AccessResult<IssuedCode> {
+  async issueCode(shop: ShopRecord, person: PersonRecord | undefined, purpose: CodePurpose, chatType: 'private' | 'group'): Promise<AccessResult<IssuedCode>> {
     if (purpose === 'link' && chatType !== 'private') return refuse({ code: 'LINK_CODE_PRIVATE_ONLY' });
     if (!person) return refuse({ code: 'CODE_NEEDS_PERSON', purpose });
     const now = this.clock.now();
     const code = this.makeCode();
-    this.store.createCode(shop.id, person.id, code, now, new Date(now.getTime() + CODE_MINUTES * 60_000), purpose);
+    await this.store.createCode(shop.id, person.id, code, now, new Date(now.getTime() + CODE_MINUTES * 60_000), purpose);
     return done({ code, minutes: CODE_MINUTES, shop, person });
   }
 
   /** `关联码` in a private chat not bound yet: an owner of exactly one shop gets this chat bound as an owner chat first. */
-  linkCodeUnbound(speaker: Speaker, chat: ChatPlace): AccessResult<IssuedCode> {
-    const owned = this.store.ownedShops(speaker.platform, speaker.userId);
-    const shop = owned.length === 1 ? this.shops.shopById(owned[0] as number) : undefined;
+  async linkCodeUnbound(speaker: Speaker, chat: ChatPlace): Promise<AccessResult<IssuedCode>> {
+    const owned = await this.store.ownedShops(speaker.platform, speaker.userId);
+    const shop = owned.length === 1 ? await this.shops.shopById(owned[0] as number) : undefined;
     if (!shop) return refuse({ code: 'LINK_CODE_UNBOUND' });
-    const person = this.store.personByIdentity(shop.id, speaker.platform, speaker.userId);
-    this.store.bind({ shopId: shop.id, platform: chat.platform, chatId: chat.chatId, audience: 'owner', title: null }, this.clock.now());
-    return this.issueCode(shop, person, 'link', chat.chatType);
+    const person = await this.store.personByIdentity(shop.id, speaker.platform, speaker.userId);
+    await this.store.bind({ shopId: shop.id, platform: chat.platform, chatId: chat.chatId, audience: 'owner', title: null }, this.clock.now());
+    return await this.issueCode(shop, person, 'link', chat.chatType);
   }
 
   /** A link code posted in a bound group is spent whoever posted it: everyone there has seen it. True when it was one. */
-  spendIfLinkCode(code: string): boolean {
+  async spendIfLinkCode(code: string): Promise<boolean> {
     const now = this.clock.now();
-    if (this.store.findCode(code, now)?.purpose !== 'link') return false;
-    this.store.redeemCode(code, now);
+    if ((await this.store.findCode(code, now))?.purpose !== 'link') return false;
+    await this.store.redeemCode(code, now);
     return true;
   }
 
   /** `绑定 码` / `关联 码` in an unbound chat or a private chat: the code's purpose decides what happens. */
-  redeem(speaker: Speaker, chat: ChatPlace, code: string, binding: BindingRecord | undefined): AccessResult<Redeemed> {
+  async redeem(speaker: Speaker, chat: ChatPlace, code: string, binding: BindingRecord | undefined): Promise<AccessResult<Redeemed>> {
     const now = this.clock.now();
-    const grant = this.store.findCode(code, now);
-    if (!grant) return binding ? this.alreadyBound(binding) : refuse({ code: 'CODE_INVALID', purpose: 'chat' });
-    if (grant.purpose === 'link') return this.link(speaker, chat, code, grant.shopId, grant.personId, binding);
-    if (binding) return this.alreadyBound(binding);
-    if (!this.store.redeemCode(code, now)) return refuse({ code: 'CODE_INVALID', purpose: 'chat' });
-    const shop = this.shops.shopById(grant.shopId);
+    const grant = await this.store.findCode(code, now);
+    if (!grant) return binding ? await this.alreadyBound(binding) : refuse({ code: 'CODE_INVALID', purpose: 'chat' });
+    if (grant.purpose === 'link') return await this.link(speaker, chat, code, grant.shopId, grant.personId, binding);
+    if (binding) return await this.alreadyBound(binding);
+    if (!await this.store.redeemCode(code, now)) return refuse({ code: 'CODE_INVALID', purpose: 'chat' });
+    const shop = await this.shops.shopById(grant.shopId);
     if (!shop) return refuse({ code: 'CODE_SHOP_GONE', purpose: 'chat' });
     // The code binds the chat and nothing else: the redeemer keeps whatever role their own account has.
-    const self = chat.chatType === 'private' ? this.store.personByIdentity(shop.id, speaker.platform, speaker.userId) : undefined;
+    const self = chat.chatType === 'private' ? await this.store.personByIdentity(shop.id, speaker.platform, speaker.userId) : undefined;
     const audience: Audience = self?.role === 'owner' ? 'owner' : 'staff';
-    this.store.bind({ shopId: shop.id, platform: chat.platform, chatId: chat.chatId, audience, title: chat.title ?? null }, now);
+    await this.store.bind({ shopId: shop.id, platform: chat.platform, chatId: chat.chatId, audience, title: chat.title ?? null }, now);
     return done({ kind: 'bound', shop, audience, chatType: chat.chatType });
   }
 
-  private alreadyBound(binding: BindingRecord): AccessResult<never> {
-    return refuse({ code: 'ALREADY_BOUND', shopName: this.shops.shopById(binding.shopId)?.name ?? '' });
+  private async alreadyBound(binding: BindingRecord): Promise<AccessResult<never>> {
+    return refuse({ code: 'ALREADY_BOUND', shopName: (await this.shops.shopById(binding.shopId))?.name ?? '' });
   }
 
   /**
@@ -224,18 +224,18 @@ export class AccessService {
    * code seen in a group is spent, so nobody else there can use it), and never taking an account
    * that is already someone else's or replacing the asker's own account on this platform.
    */
-  private link(speaker: Speaker, chat: ChatPlace, code: string, shopId: number, askerId: number, binding: BindingRecord | undefined): AccessResult<Redeemed> {
+  private async link(speaker: Speaker, chat: ChatPlace, code: string, shopId: number, askerId: number, binding: BindingRecord | undefined): Promise<AccessResult<Redeemed>> {
     const now = this.clock.now();
     if (chat.chatType !== 'private') {
-      this.store.redeemCode(code, now);
+      await this.store.redeemCode(code, now);
       return refuse({ code: 'LINK_CODE_IN_GROUP' });
     }
-    const shop = this.shops.shopById(shopId);
+    const shop = await this.shops.shopById(shopId);
     if (!shop) return refuse({ code: 'CODE_SHOP_GONE', purpose: 'link' });
     if (binding && binding.shopId !== shop.id) {
-      return refuse({ code: 'LINK_OTHER_SHOP', boundShop: this.shops.shopById(binding.shopId)?.name ?? '', shop: shop.name });
+      return refuse({ code: 'LINK_OTHER_SHOP', boundShop: (await this.shops.shopById(binding.shopId))?.name ?? '', shop: shop.name });
     }
-    const people = this.store.people(shop.id);
+    const people = await this.store.people(shop.id);
     const asker = people.find((p) => p.id === askerId);
     if (!asker || asker.role === 'removed' || asker.role === 'member') return refuse({ code: 'LINK_ASKER_GONE' });
     const identity = identityOf(speaker);
@@ -245,50 +245,50 @@ export class AccessService {
     if (holder && !(holder.role === 'member' && holder.identities.length === 1)) {
       return refuse({ code: 'LINK_ACCOUNT_TAKEN', shop: shop.name, holder: holder.displayName, holderRole: holder.role, asker: asker.displayName });
     }
-    if (!this.store.redeemCode(code, now)) return refuse({ code: 'CODE_INVALID', purpose: 'link' });
+    if (!await this.store.redeemCode(code, now)) return refuse({ code: 'CODE_INVALID', purpose: 'link' });
     if (holder) {
       // The asker had only spoken in a group from this account: the same person, now proven by the code.
-      if (!this.store.moveMemberIdentity(holder.id, asker.id, identity)) return refuse({ code: 'LINK_FAILED' });
+      if (!await this.store.moveMemberIdentity(holder.id, asker.id, identity)) return refuse({ code: 'LINK_FAILED' });
     } else if (!own) {
-      this.store.linkIdentity(asker.id, identity);
+      await this.store.linkIdentity(asker.id, identity);
     }
     const audience: Audience = asker.role === 'owner' ? 'owner' : 'staff';
-    this.store.bind({ shopId: shop.id, platform: chat.platform, chatId: chat.chatId, audience, title: binding?.title ?? chat.title ?? null }, now);
+    await this.store.bind({ shopId: shop.id, platform: chat.platform, chatId: chat.chatId, audience, title: binding?.title ?? chat.title ?? null }, now);
     return done({ kind: 'linked', shop, asker, audience });
   }
 
   /** Unbinds a chat; the books stay. */
-  unbind(platform: string, chatId: string): void {
-    this.store.unbind(platform, chatId);
+  async unbind(platform: string, chatId: string): Promise<void> {
+    await this.store.unbind(platform, chatId);
   }
 
   /** The shop's people (those not removed) and the role unnamed group members get. */
-  members(shopId: number): { people: (PersonRecord & { identities: IdentityRecord[] })[]; memberRole: 'staff' | 'viewer' } {
-    return { people: this.store.people(shopId).filter((p) => p.role !== 'removed'), memberRole: this.store.memberRole(shopId) };
+  async members(shopId: number): Promise<{ people: (PersonRecord & { identities: IdentityRecord[] })[]; memberRole: 'staff' | 'viewer' }> {
+    return { people: (await this.store.people(shopId)).filter((p) => p.role !== 'removed'), memberRole: await this.store.memberRole(shopId) };
   }
 
   /** 授权 / 移除: gives a named person a role or removes them; the last owner can be neither removed nor demoted. */
-  changeRole(shopId: number, target: string, role: ShopRole | 'removed'): AccessResult<PersonRecord> {
-    const person = this.findPerson(shopId, target);
+  async changeRole(shopId: number, target: string, role: ShopRole | 'removed'): Promise<AccessResult<PersonRecord>> {
+    const person = await this.findPerson(shopId, target);
     if (!person) return refuse({ code: 'PERSON_NOT_FOUND', target });
-    if (!this.store.setRoleKeepingAnOwner(shopId, person.id, role)) return refuse({ code: 'LAST_OWNER' });
+    if (!await this.store.setRoleKeepingAnOwner(shopId, person.id, role)) return refuse({ code: 'LAST_OWNER' });
     return done({ ...person, role });
   }
 
   /** The role group members get until the owner names them. */
-  setMemberRole(shopId: number, role: 'staff' | 'viewer'): void {
-    this.store.setMemberRole(shopId, role);
+  async setMemberRole(shopId: number, role: 'staff' | 'viewer'): Promise<void> {
+    await this.store.setMemberRole(shopId, role);
   }
 
   /** The shop's latest entries with who wrote them where. */
-  audit(shopId: number, filter: { productId?: number; seq?: number; limit: number }): AuditRow[] {
-    return this.store.audit(shopId, filter);
+  async audit(shopId: number, filter: { productId?: number; seq?: number; limit: number }): Promise<AuditRow[]> {
+    return await this.store.audit(shopId, filter);
   }
 
   /** A person by @handle, display name or platform id (in that order). */
-  private findPerson(shopId: number, target: string): PersonRecord | undefined {
+  private async findPerson(shopId: number, target: string): Promise<PersonRecord | undefined> {
     const name = target.replace(/^@/, '').toLowerCase();
-    const people = this.store.people(shopId);
+    const people = await this.store.people(shopId);
     return (
       people.find((p) => p.identities.some((i) => i.handle?.toLowerCase() === name)) ??
       people.find((p) => p.displayName.toLowerCase() === name) ??

@@ -17,14 +17,14 @@ function hasSpec(spec: BatchSpec): boolean {
   return spec.batch !== undefined || spec.expiresAt !== undefined || spec.producedAt !== undefined;
 }
 
-function record(tx: LedgerTx, entry: EntryView | EntryRecord, batch: BatchRecord, qtyMilli: number): void {
+async function record(tx: LedgerTx, entry: EntryView | EntryRecord, batch: BatchRecord, qtyMilli: number): Promise<void> {
   if (qtyMilli === 0) return;
-  tx.uow.moveBatch({ entryId: entry.id, batchId: batch.id, qtyMilli });
+  await tx.uow.moveBatch({ entryId: entry.id, batchId: batch.id, qtyMilli });
   tx.out.batches.push({ entrySeq: entry.seq, code: batch.code, expiresAt: batch.expiresAt, qtyMilli });
 }
 
 /** The batch a spec names at the entry's location, created when new; refuses a code with another date. */
-function batchFor(tx: LedgerTx, product: ProductRecord, locationId: number, spec: BatchSpec, batches: readonly BatchRecord[]): BatchRecord {
+async function batchFor(tx: LedgerTx, product: ProductRecord, locationId: number, spec: BatchSpec, batches: readonly BatchRecord[]): Promise<BatchRecord> {
   const code = spec.batch?.trim();
   const found =
     code !== undefined
@@ -32,7 +32,7 @@ function batchFor(tx: LedgerTx, product: ProductRecord, locationId: number, spec
       : batches.find((b) => b.code === null && b.expiresAt?.getTime() === spec.expiresAt?.getTime());
   if (found) {
     if (spec.expiresAt !== undefined) {
-      if (found.expiresAt === null) tx.uow.setBatchExpiry(found.id, spec.expiresAt);
+      if (found.expiresAt === null) await tx.uow.setBatchExpiry(found.id, spec.expiresAt);
       else if (found.expiresAt.getTime() !== spec.expiresAt.getTime()) {
         throw new Refusal({ code: 'BATCH_EXPIRY_MISMATCH', product: product.name, batch: found.code ?? '', expiresAt: found.expiresAt, written: spec.expiresAt });
       }
@@ -40,10 +40,10 @@ function batchFor(tx: LedgerTx, product: ProductRecord, locationId: number, spec
     }
     return found;
   }
-  return tx.uow.createBatch(
-    { productId: product.id, locationId, code: code ?? null, expiresAt: spec.expiresAt ?? null, producedAt: spec.producedAt ?? null },
-    tx.now,
-  );
+  return await tx.uow.createBatch(
+      { productId: product.id, locationId, code: code ?? null, expiresAt: spec.expiresAt ?? null, producedAt: spec.producedAt ?? null },
+      tx.now,
+    );
 }
 
 /**
@@ -51,14 +51,14 @@ function batchFor(tx: LedgerTx, product: ProductRecord, locationId: number, spec
  * they stay unbatched. Goods that settle what a 预售 product owes (its stock below zero) are gone
  * the moment they arrive, so only the rest goes into the batch.
  */
-export function receive(tx: LedgerTx, entry: EntryView, product: ProductRecord, spec: BatchSpec, before: BalanceRecord): void {
+export async function receive(tx: LedgerTx, entry: EntryView, product: ProductRecord, spec: BatchSpec, before: BalanceRecord): Promise<void> {
   if (entry.locationId === null || !hasSpec(spec)) return;
-  const batches = tx.uow.batchesAt(product.id, entry.locationId);
-  const batch = batchFor(tx, product, entry.locationId, spec, batches);
+  const batches = await tx.uow.batchesAt(product.id, entry.locationId);
+  const batch = await batchFor(tx, product, entry.locationId, spec, batches);
   let inBatches = 0;
   for (const b of batches) if (b.qtyMilli > 0) inBatches += b.qtyMilli;
   const owed = Math.max(0, inBatches - before.qtyMilli);
-  record(tx, entry, batch, Math.max(0, entry.qtyMilli - owed));
+  await record(tx, entry, batch, Math.max(0, entry.qtyMilli - owed));
 }
 
 /**
@@ -66,21 +66,21 @@ export function receive(tx: LedgerTx, entry: EntryView, product: ProductRecord, 
  * is unknown there or holds too little), else first-expiring first by `policy`. Returns the batches
  * drawn, for the arriving half of a transfer.
  */
-export function draw(tx: LedgerTx, entry: EntryView, product: ProductRecord, named: string | undefined, policy: DrawPolicy, before: BalanceRecord): { batch: BatchRecord; qtyMilli: number }[] {
+export async function draw(tx: LedgerTx, entry: EntryView, product: ProductRecord, named: string | undefined, policy: DrawPolicy, before: BalanceRecord): Promise<{ batch: BatchRecord; qtyMilli: number }[]> {
   if (entry.locationId === null) return [];
   const qtyMilli = -entry.qtyMilli;
-  const batches = tx.uow.batchesAt(product.id, entry.locationId);
+  const batches = await tx.uow.batchesAt(product.id, entry.locationId);
   if (named !== undefined) {
     const batch = findByCode(batches, named);
     if (!batch) {
-      const location = tx.uow.locationById(entry.locationId).name;
+      const location = (await tx.uow.locationById(entry.locationId)).name;
       const codes = batches.filter((b) => b.qtyMilli > 0 && b.code !== null).map((b) => b.code as string);
       throw new Refusal({ code: 'UNKNOWN_BATCH', product: product.name, batch: named.trim(), location, codes });
     }
     if (batch.qtyMilli < qtyMilli) {
       throw new Refusal({ code: 'BATCH_SHORT', product: product.name, unit: product.unit, batch: batch.code ?? named, onHandMilli: batch.qtyMilli, requestedMilli: qtyMilli });
     }
-    record(tx, entry, batch, -qtyMilli);
+    await record(tx, entry, batch, -qtyMilli);
     return [{ batch, qtyMilli }];
   }
   if (batches.length === 0) return [];
@@ -88,7 +88,7 @@ export function draw(tx: LedgerTx, entry: EntryView, product: ProductRecord, nam
   const drawn: { batch: BatchRecord; qtyMilli: number }[] = [];
   for (const d of draws) {
     const batch = batches.find((b) => b.id === d.batchId) as BatchRecord;
-    record(tx, entry, batch, -d.qtyMilli);
+    await record(tx, entry, batch, -d.qtyMilli);
     drawn.push({ batch, qtyMilli: d.qtyMilli });
   }
   return drawn;
@@ -98,12 +98,12 @@ export function draw(tx: LedgerTx, entry: EntryView, product: ProductRecord, nam
  * The arriving half of a transfer: each batch drawn at the source arrives as the batch of the same
  * code (or, without a code, the same date) at the destination.
  */
-export function receiveDrawn(tx: LedgerTx, entry: EntryView, product: ProductRecord, drawn: readonly { batch: BatchRecord; qtyMilli: number }[]): void {
+export async function receiveDrawn(tx: LedgerTx, entry: EntryView, product: ProductRecord, drawn: readonly { batch: BatchRecord; qtyMilli: number }[]): Promise<void> {
   if (entry.locationId === null || drawn.length === 0) return;
   for (const d of drawn) {
     const spec: BatchSpec = { batch: d.batch.code ?? undefined, expiresAt: d.batch.expiresAt ?? undefined, producedAt: d.batch.producedAt ?? undefined };
-    const batch = batchFor(tx, product, entry.locationId, spec, tx.uow.batchesAt(product.id, entry.locationId));
-    record(tx, entry, batch, d.qtyMilli);
+    const batch = await batchFor(tx, product, entry.locationId, spec, await tx.uow.batchesAt(product.id, entry.locationId));
+    await record(tx, entry, batch, d.qtyMilli);
   }
 }
 
@@ -112,21 +112,21 @@ export function receiveDrawn(tx: LedgerTx, entry: EntryView, product: ProductRec
  * have since left that batch (while the location still had them unbatched) come out of what is left
  * of it, the rest out of the unbatched stock: a batch never goes below zero.
  */
-export function reverseMoves(tx: LedgerTx, original: EntryRecord, reversal: EntryView): void {
-  for (const move of tx.uow.batchMovesOf(original.id)) {
-    const batch = tx.uow.batchById(move.batchId);
+export async function reverseMoves(tx: LedgerTx, original: EntryRecord, reversal: EntryView): Promise<void> {
+  for (const move of await tx.uow.batchMovesOf(original.id)) {
+    const batch = await tx.uow.batchById(move.batchId);
     const back = move.qtyMilli > 0 ? -Math.min(move.qtyMilli, Math.max(0, batch.qtyMilli)) : -move.qtyMilli;
-    record(tx, reversal, batch, back);
+    await record(tx, reversal, batch, back);
   }
 }
 
 /** The batch a corrected line keeps: the one the original's goods came into, when exactly one. */
-export function originalBatch(tx: LedgerTx, original: EntryRecord): BatchSpec {
+export async function originalBatch(tx: LedgerTx, original: EntryRecord): Promise<BatchSpec> {
   if (original.qtyMilli <= 0) return {};
-  const moves = tx.uow.batchMovesOf(original.id);
+  const moves = await tx.uow.batchMovesOf(original.id);
   const first = moves[0];
   if (moves.length !== 1 || first === undefined) return {};
-  const batch = tx.uow.batchById(first.batchId);
+  const batch = await tx.uow.batchById(first.batchId);
   return { batch: batch.code ?? undefined, expiresAt: batch.expiresAt ?? undefined, producedAt: batch.producedAt ?? undefined };
 }
 
@@ -142,17 +142,17 @@ const DRAW_POLICY: Readonly<Record<WriteKind, DrawPolicy>> = {
 };
 
 /** Moves the batches of one written line: into the named batch when goods come in, out of batches when they leave. */
-export function moveBatches(tx: LedgerTx, kind: WriteKind, item: WriteItem, entry: EntryView, product: ProductRecord, before: BalanceRecord): void {
+export async function moveBatches(tx: LedgerTx, kind: WriteKind, item: WriteItem, entry: EntryView, product: ProductRecord, before: BalanceRecord): Promise<void> {
   if (entry.locationId === null || entry.qtyMilli === 0) return;
-  if (entry.qtyMilli > 0) receive(tx, entry, product, item, before);
-  else draw(tx, entry, product, item.batch, DRAW_POLICY[kind], before);
+  if (entry.qtyMilli > 0) await receive(tx, entry, product, item, before);
+  else await draw(tx, entry, product, item.batch, DRAW_POLICY[kind], before);
 }
 
 /**
  * `盘点 牛奶 45 批次 A1101`: the count is of that batch, so the location's stock becomes what it holds
  * besides the batch plus the count (a batch not known there counts from zero and is created).
  */
-export function countedWithBatch(tx: LedgerTx, product: ProductRecord, locationId: number, balance: BalanceRecord, code: string, countedMilli: number): number {
-  const batch = findByCode(tx.uow.batchesAt(product.id, locationId), code);
+export async function countedWithBatch(tx: LedgerTx, product: ProductRecord, locationId: number, balance: BalanceRecord, code: string, countedMilli: number): Promise<number> {
+  const batch = findByCode(await tx.uow.batchesAt(product.id, locationId), code);
   return balance.qtyMilli - Math.max(0, batch?.qtyMilli ?? 0) + countedMilli;
 }

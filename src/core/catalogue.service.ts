@@ -27,8 +27,8 @@ export class CatalogueService {
   constructor(private readonly store: CatalogueStore) {}
 
   /** A product by name or alias (as the ledger finds it). */
-  private find(shopId: number, name: string): ProductRecord | undefined {
-    return this.store.transaction((uow) => uow.findProduct(shopId, name));
+  private async find(shopId: number, name: string): Promise<ProductRecord | undefined> {
+    return await this.store.transaction((uow) => uow.findProduct(shopId, name));
   }
 
   /**
@@ -36,46 +36,46 @@ export class CatalogueService {
    * Setting an unknown product to 一件代发 creates it at `now` (`created`): a dropship product is
    * never bought in, so that setting is how it enters the catalogue.
    */
-  setProduct(
+  async setProduct(
     shopId: number,
     productName: string,
     setting: ProductSetting,
     now?: Date,
-  ): CatalogueResult<{ product: ProductRecord; setting: ProductSetting; created: boolean }> {
-    let product = this.find(shopId, productName);
+  ): Promise<CatalogueResult<{ product: ProductRecord; setting: ProductSetting; created: boolean }>> {
+    let product = await this.find(shopId, productName);
     let created = false;
     if (!product && setting.key === 'mode' && setting.value === 'dropship' && now !== undefined) {
       const name = productName.trim();
-      product = this.store.transaction((uow) => uow.findProduct(shopId, name) ?? uow.createProduct(shopId, name, '件', now));
+      product = await this.store.transaction(async (uow) => await uow.findProduct(shopId, name) ?? await uow.createProduct(shopId, name, '件', now));
       created = true;
     }
     if (!product) return { ok: false, failure: { code: 'UNKNOWN_PRODUCT', product: productName } };
     switch (setting.key) {
       case 'reorderLevel':
-        this.store.updateProduct(shopId, product.id, { reorderLevel: Math.round(setting.value) });
+        await this.store.updateProduct(shopId, product.id, { reorderLevel: Math.round(setting.value) });
         break;
       case 'overstockLevel':
-        this.store.updateProduct(shopId, product.id, { overstockLevel: Math.round(setting.value) });
+        await this.store.updateProduct(shopId, product.id, { overstockLevel: Math.round(setting.value) });
         break;
       case 'salePrice':
-        this.store.updateProduct(shopId, product.id, { salePrice: Math.round(setting.value) });
+        await this.store.updateProduct(shopId, product.id, { salePrice: Math.round(setting.value) });
         break;
       case 'leadTime':
-        this.store.updateProduct(shopId, product.id, { leadTimeDays: Math.round(setting.value) });
+        await this.store.updateProduct(shopId, product.id, { leadTimeDays: Math.round(setting.value) });
         break;
       case 'mode': {
         const patch: ProductPatch = { mode: setting.value };
         if (setting.supplier !== undefined) patch.dropshipSupplier = setting.supplier;
         if (setting.cost !== undefined) patch.dropshipCost = setting.cost;
-        this.store.updateProduct(shopId, product.id, patch);
+        await this.store.updateProduct(shopId, product.id, patch);
         product = { ...product, ...patch };
         break;
       }
       case 'sku': {
         const id = product.id;
-        const taken = this.store.products(shopId).find((p) => p.sku === setting.value && p.id !== id);
+        const taken = (await this.store.products(shopId)).find((p) => p.sku === setting.value && p.id !== id);
         if (taken) return { ok: false, failure: { code: 'SKU_TAKEN', sku: setting.value, owner: taken.name } };
-        this.store.updateProduct(shopId, product.id, { sku: setting.value });
+        await this.store.updateProduct(shopId, product.id, { sku: setting.value });
         break;
       }
     }
@@ -84,20 +84,20 @@ export class CatalogueService {
   }
 
   /** Changes a shop-wide setting (the digest's time, the shop's time zone). */
-  setShop(shopId: number, patch: Partial<Pick<ShopRecord, 'timeZone' | 'digestTime'>>): void {
-    this.store.updateShop(shopId, patch);
+  async setShop(shopId: number, patch: Partial<Pick<ShopRecord, 'timeZone' | 'digestTime'>>): Promise<void> {
+    await this.store.updateShop(shopId, patch);
   }
 
   /** Adds aliases to a product; a name already taken is left out. Answers with all its aliases now and the ones not added. */
-  addAliases(shopId: number, productName: string, aliases: readonly string[]): CatalogueResult<{ product: ProductRecord; all: string[]; taken: string[] }> {
-    const product = this.find(shopId, productName);
+  async addAliases(shopId: number, productName: string, aliases: readonly string[]): Promise<CatalogueResult<{ product: ProductRecord; all: string[]; taken: string[] }>> {
+    const product = await this.find(shopId, productName);
     if (!product) return { ok: false, failure: { code: 'UNKNOWN_PRODUCT', product: productName } };
     // A loop, not aliases.filter(): a store call inside an array callback could not become `await`.
     const added: string[] = [];
-    for (const a of aliases) if (this.store.addAlias(shopId, product.id, a)) added.push(a);
+    for (const a of aliases) if (await this.store.addAlias(shopId, product.id, a)) added.push(a);
     const taken = aliases.filter((a) => !added.includes(a));
-    const all = this.store
-      .aliases(shopId)
+    const all = (await this.store
+          .aliases(shopId))
       .filter((a) => a.productId === product.id)
       .map((a) => a.alias);
     return { ok: true, value: { product, all, taken } };

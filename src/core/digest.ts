@@ -163,18 +163,18 @@ export function salesRanges(settings: DigestSettings, asOf: Date, month?: { from
 }
 
 /** Runs the digest's queries for one shop and window and builds the digest. */
-export function collectDigest(queries: DigestQueries, shop: DigestShop, window: DigestWindow): Digest {
-  const settings = queries.settings(shop.id);
+export async function collectDigest(queries: DigestQueries, shop: DigestShop, window: DigestWindow): Promise<Digest> {
+  const settings = await queries.settings(shop.id);
   const day = { from: window.dayFrom, to: window.dayTo };
   return buildDigest({
     shop,
     window,
     settings,
-    products: queries.products(shop.id),
-    movements: queries.movements(shop.id, day.from, day.to),
-    channels: queries.channelSales(shop.id, day.from, day.to),
-    sales: queries.productSales(shop.id, salesRanges(settings, window.asOf, { from: window.monthFrom, to: window.dayTo })),
-    batches: queries.expiringBatches(shop.id, warnHorizon(window.asOf, shop.timeZone, settings.expiryWarnDays)),
+    products: await queries.products(shop.id),
+    movements: await queries.movements(shop.id, day.from, day.to),
+    channels: await queries.channelSales(shop.id, day.from, day.to),
+    sales: await queries.productSales(shop.id, salesRanges(settings, window.asOf, { from: window.monthFrom, to: window.dayTo })),
+    batches: await queries.expiringBatches(shop.id, warnHorizon(window.asOf, shop.timeZone, settings.expiryWarnDays)),
   });
 }
 
@@ -186,15 +186,15 @@ export type StockHealthNow = StockHealth & { settings: DigestSettings };
  * `查 缺货` and `查 积压`); the month figures are not needed, so the month range is empty. `overrides` judges 滞销 over
  * another number of days (`滞销 最近60天`).
  */
-export function stockHealthNow(
+export async function stockHealthNow(
   queries: Pick<DigestQueries, 'settings' | 'products' | 'productSales'>,
   shopId: number,
   asOf: Date,
   overrides: Partial<Pick<DigestSettings, 'noSaleDays'>> = {},
-): StockHealthNow {
-  const settings = { ...queries.settings(shopId), ...overrides };
-  const sales = queries.productSales(shopId, salesRanges(settings, asOf));
-  return { settings, ...assessStock(queries.products(shopId), sales, settings, asOf) };
+): Promise<StockHealthNow> {
+  const settings = { ...await queries.settings(shopId), ...overrides };
+  const sales = await queries.productSales(shopId, salesRanges(settings, asOf));
+  return { settings, ...assessStock(await queries.products(shopId), sales, settings, asOf) };
 }
 
 /** Builds the digest from query results; pure, so every rule is tested without a database. */

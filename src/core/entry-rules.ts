@@ -135,29 +135,29 @@ export function zeroAllowed(kind: WriteKind): boolean {
 export type LineDefaults = Pick<WriteRequest, 'channel' | 'counterparty' | 'location'>;
 
 /** Writes one line of a kind other than transfer by its rule; `replacesId` is set by a correction. */
-export function applyLine(tx: LedgerTx, kind: Exclude<WriteKind, 'transfer'>, item: WriteItem, req: LineDefaults, replacesId: number | null): EntryView {
+export async function applyLine(tx: LedgerTx, kind: Exclude<WriteKind, 'transfer'>, item: WriteItem, req: LineDefaults, replacesId: number | null): Promise<EntryView> {
   const rule = ENTRY_RULES[kind];
   const qtyMilli = toMilli(item.quantity) as number;
   let product: ProductRecord;
   if (rule.createsProduct) {
-    const existing = tx.uow.findProduct(tx.shopId, item.product);
+    const existing = await tx.uow.findProduct(tx.shopId, item.product);
     if (existing) product = existing;
     else {
-      product = tx.uow.createProduct(tx.shopId, item.product.trim(), item.unit ?? '件', tx.now);
+      product = await tx.uow.createProduct(tx.shopId, item.product.trim(), item.unit ?? '件', tx.now);
       tx.out.createdProducts.push(product.name);
     }
-  } else product = knownProduct(tx, item.product);
+  } else product = await knownProduct(tx, item.product);
   if (COUNT_UNITS.has(product.unit) && qtyMilli % MILLI !== 0) {
     throw new Refusal({ code: 'BAD_QUANTITY', product: product.name, reason: 'fractional' });
   }
   const dropship = rule.dropshipSkipsStock && product.mode === 'dropship';
-  const location = dropship ? null : locationOf(tx, item.location ?? req.location, rule.createsLocation);
-  const balance = location ? stockAt(tx, product.id, location.id) : { qtyMilli: 0, value: 0, availableMilli: 0, asOf: null };
+  const location = dropship ? null : await locationOf(tx, item.location ?? req.location, rule.createsLocation);
+  const balance = location ? await stockAt(tx, product.id, location.id) : { qtyMilli: 0, value: 0, availableMilli: 0, asOf: null };
   // `盘点 牛奶 45 批次 A1101` counts that batch: the location's stock is what the other batches hold plus it.
-  const counted = kind === 'stocktake' && item.batch !== undefined && location ? countedWithBatch(tx, product, location.id, balance, item.batch, qtyMilli) : qtyMilli;
+  const counted = kind === 'stocktake' && item.batch !== undefined && location ? await countedWithBatch(tx, product, location.id, balance, item.batch, qtyMilli) : qtyMilli;
   const figures = rule.figures({ item, qtyMilli: counted, product, location, balance, dropship });
   // A backdated purchase is not the latest one: the repost sets the latest cost in occurrence order.
-  if (rule.lastCost && !balance.asOf) tx.uow.setLastCost(product.id, rule.lastCost(figures));
+  if (rule.lastCost && !balance.asOf) await tx.uow.setLastCost(product.id, rule.lastCost(figures));
   // Object.assign onto one fresh object: spreads are measurably slower on the hot path.
   const entry: NewEntry = Object.assign(
     {
@@ -180,8 +180,8 @@ export function applyLine(tx: LedgerTx, kind: Exclude<WriteKind, 'transfer'>, it
     },
     figures,
   );
-  const view = writeEntry(tx, entry, location ? balance : null);
-  if (location) moveBatches(tx, kind, item, view, product, balance);
+  const view = await writeEntry(tx, entry, location ? balance : null);
+  if (location) await moveBatches(tx, kind, item, view, product, balance);
   return view;
 }
 
@@ -189,13 +189,13 @@ export function applyLine(tx: LedgerTx, kind: Exclude<WriteKind, 'transfer'>, it
  * 调拨: moves goods between two different locations as two entries (out of one, into the other) at
  * the source's average cost; refuses more than is on hand there, even for 预售.
  */
-export function applyTransfer(tx: LedgerTx, item: WriteItem, req: WriteRequest): void {
+export async function applyTransfer(tx: LedgerTx, item: WriteItem, req: WriteRequest): Promise<void> {
   const qtyMilli = toMilli(item.quantity) as number;
-  const product = knownProduct(tx, item.product);
-  const from = locationOf(tx, item.location ?? req.location, false);
-  const to = locationOf(tx, req.to, true);
+  const product = await knownProduct(tx, item.product);
+  const from = await locationOf(tx, item.location ?? req.location, false);
+  const to = await locationOf(tx, req.to, true);
   if (from.id === to.id) throw new Refusal({ code: 'SAME_LOCATION', location: to.name });
-  const fromBalance = stockAt(tx, product.id, from.id);
+  const fromBalance = await stockAt(tx, product.id, from.id);
   ensureStock(product, from, fromBalance, qtyMilli, false);
   const value = costOut(fromBalance, qtyMilli, fallbackCost(product));
   const common = {
@@ -215,9 +215,9 @@ export function applyTransfer(tx: LedgerTx, item: WriteItem, req: WriteRequest):
     reversesId: null,
     replacesId: null,
   };
-  const out = writeEntry(tx, { ...common, kind: 'transfer_out', locationId: from.id, qtyMilli: -qtyMilli, valueDelta: -value, transferId: null }, fromBalance);
-  const drawn = draw(tx, out, product, item.batch, 'freshFirst', fromBalance);
-  const toBalance = stockAt(tx, product.id, to.id);
-  const arrived = writeEntry(tx, { ...common, kind: 'transfer_in', locationId: to.id, qtyMilli, valueDelta: value, transferId: out.id }, toBalance);
-  receiveDrawn(tx, arrived, product, drawn);
+  const out = await writeEntry(tx, { ...common, kind: 'transfer_out', locationId: from.id, qtyMilli: -qtyMilli, valueDelta: -value, transferId: null }, fromBalance);
+  const drawn = await draw(tx, out, product, item.batch, 'freshFirst', fromBalance);
+  const toBalance = await stockAt(tx, product.id, to.id);
+  const arrived = await writeEntry(tx, { ...common, kind: 'transfer_in', locationId: to.id, qtyMilli, valueDelta: value, transferId: out.id }, toBalance);
+  await receiveDrawn(tx, arrived, product, drawn);
 }

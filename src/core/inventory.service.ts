@@ -45,7 +45,7 @@ export class InventoryService {
   ) {}
 
   /** Records purchases, sales, returns, stocktakes or a transfer from one source message. */
-  record(shopId: number, req: WriteRequest, source: SourceInput): Result<WriteOutcome> {
+  async record(shopId: number, req: WriteRequest, source: SourceInput): Promise<Result<WriteOutcome>> {
     if (req.items.length === 0) return fail({ code: 'EMPTY_COMMAND' });
     const zero = zeroAllowed(req.kind);
     for (const item of req.items) {
@@ -53,55 +53,55 @@ export class InventoryService {
       if (bad) return fail(bad);
     }
     const kind = req.kind;
-    const result = runMessage(this.store, this.clock.now(), shopId, source, req.occurredAt, (tx) => {
-      if (kind === 'transfer') {
-        for (const item of req.items) applyTransfer(tx, item, req);
-      } else {
-        for (const item of req.items) applyLine(tx, kind, item, req, null);
-      }
-    });
+    const result = await runMessage(this.store, this.clock.now(), shopId, source, req.occurredAt, async (tx) => {
+          if (kind === 'transfer') {
+            for (const item of req.items) await applyTransfer(tx, item, req);
+          } else {
+            for (const item of req.items) await applyLine(tx, kind, item, req, null);
+          }
+        });
     return result.ok ? ok(result.value.out) : result;
   }
 
   /** Undoes entries with reversal entries that point at them; nothing is deleted. */
-  undo(shopId: number, req: UndoRequest, source: SourceInput): Result<UndoOutcome> {
-    return undoEntries(this.store, this.clock.now(), shopId, req, source);
+  async undo(shopId: number, req: UndoRequest, source: SourceInput): Promise<Result<UndoOutcome>> {
+    return await undoEntries(this.store, this.clock.now(), shopId, req, source);
   }
 
   /** Corrects an entry's quantity or unit price: reverses it and records the corrected one. */
-  correct(shopId: number, req: CorrectionRequest, source: SourceInput): Result<CorrectionOutcome> {
-    return correctEntry(this.store, this.clock.now(), shopId, req, source);
+  async correct(shopId: number, req: CorrectionRequest, source: SourceInput): Promise<Result<CorrectionOutcome>> {
+    return await correctEntry(this.store, this.clock.now(), shopId, req, source);
   }
 
   /** `设置 雪碧 1箱=24瓶`: adds or changes a conversion to the product's unit (see unit-conversion.ts). */
-  setUnitConversion(shopId: number, req: UnitConversionRequest): Result<UnitConversionOutcome> {
-    return setUnitConversion(this.store, shopId, req);
+  async setUnitConversion(shopId: number, req: UnitConversionRequest): Promise<Result<UnitConversionOutcome>> {
+    return await setUnitConversion(this.store, shopId, req);
   }
 
   /**
    * Finishes the reposts left queued by writes into long histories (see repost.ts), each in its own
    * transaction; the bot calls this every second or so. Returns how many products were costed again.
    */
-  runQueuedReposts(): number {
+  async runQueuedReposts(): Promise<number> {
     let done = 0;
-    for (const queued of this.store.queuedReposts()) {
-      const finished = this.store.transaction((uow) => {
-        const from = uow.dequeueRepost(queued.productId);
-        if (!from) return false;
-        uow.applyRepost(repost(uow.repostRows(queued.productId, from)));
-        return true;
-      });
+    for (const queued of await this.store.queuedReposts()) {
+      const finished = await this.store.transaction(async (uow) => {
+              const from = await uow.dequeueRepost(queued.productId);
+              if (!from) return false;
+              await uow.applyRepost(repost(await uow.repostRows(queued.productId, from)));
+              return true;
+            });
       if (finished) done += 1;
     }
     return done;
   }
 
   /** Stock rows (one per product and location) of a shop, or of one product. */
-  stock(shopId: number, productName?: string): Result<StockRow[]> {
-    if (productName === undefined) return ok(this.store.stock(shopId));
-    const product = this.store.read((uow) => uow.findProduct(shopId, productName));
+  async stock(shopId: number, productName?: string): Promise<Result<StockRow[]>> {
+    if (productName === undefined) return ok(await this.store.stock(shopId));
+    const product = await this.store.read((uow) => uow.findProduct(shopId, productName));
     if (!product) return fail({ code: 'UNKNOWN_PRODUCT', product: productName });
-    return ok(this.store.stock(shopId, product.id));
+    return ok(await this.store.stock(shopId, product.id));
   }
 
   /**
@@ -112,23 +112,23 @@ export class InventoryService {
    * batch is replayed message by message in ordinary nested transactions, so a refused message leaves
    * nothing behind and the others still apply.
    */
-  recordBatch(shopId: number, items: readonly { req: WriteRequest; source: SourceInput }[]): Result<WriteOutcome>[] {
+  async recordBatch(shopId: number, items: readonly { req: WriteRequest; source: SourceInput }[]): Promise<Result<WriteOutcome>[]> {
     class Retry extends Error {}
-    const recordAll = (): Result<WriteOutcome>[] => {
+    const recordAll = async (): Promise<Result<WriteOutcome>[]> => {
       const results: Result<WriteOutcome>[] = [];
       // One after another (not items.map): each message sees the one before it committed.
-      for (const { req, source } of items) results.push(this.record(shopId, req, source));
+      for (const { req, source } of items) results.push(await this.record(shopId, req, source));
       return results;
     };
     try {
-      return this.store.batch(() => {
-        const results = recordAll();
-        if (results.some((r) => !r.ok)) throw new Retry();
-        return results;
-      });
+      return await this.store.batch(async () => {
+              const results = await recordAll();
+              if (results.some((r) => !r.ok)) throw new Retry();
+              return results;
+            });
     } catch (error) {
       if (!(error instanceof Retry)) throw error;
-      return this.store.transaction(() => recordAll());
+      return await this.store.transaction(() => recordAll());
     }
   }
 }

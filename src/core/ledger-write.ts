@@ -54,75 +54,84 @@ const MAIN_WAREHOUSE: ReadonlySet<string> = new Set(['仓库', '总仓', '主仓
  * writes nothing and answers with its entries (`duplicate`); a Refusal thrown by `work` rolls the
  * message back and comes out as a failed result.
  */
-export function runMessage<T>(
+export async function runMessage<T>(
   store: InventoryStore,
   now: Date,
   shopId: number,
   source: SourceInput,
   occurredAt: Date | undefined,
-  work: (tx: LedgerTx) => T,
-): Result<{ out: WriteOutcome; extra: T | undefined }> {
+  work: (tx: LedgerTx) => Promise<T>,
+  retried = false,
+): Promise<Result<{ out: WriteOutcome; extra: T | undefined }>> {
   try {
     return ok(
-      store.transaction((uow) => {
-        const out: WriteOutcome = { duplicate: false, entries: [], after: [], createdProducts: [], createdLocations: [], batches: [] };
-        const seen = uow.findMessage(source);
-        if (seen) {
-          out.duplicate = true;
-          for (const e of uow.entriesOfMessage(seen.id)) {
-            const view = entryView(uow, e);
-            out.entries.push(view);
-            out.after.push({ entrySeq: e.seq, ...balanceOf(uow, e) });
-          }
-          return { out, extra: undefined };
-        }
-        const messageId = uow.insertMessage(shopId, source, now);
-        const tx: LedgerTx = { uow, shopId, source, messageId, now, occurredAt: occurredAt ?? now, out, reposts: new Map() };
-        const extra = work(tx);
-        finishReposts(tx);
-        return { out, extra };
-      }),
+      await store.transaction(async (uow) => {
+                const out: WriteOutcome = { duplicate: false, entries: [], after: [], createdProducts: [], createdLocations: [], batches: [] };
+                const seen = await uow.findMessage(source);
+                if (seen) {
+                  out.duplicate = true;
+                  for (const e of await uow.entriesOfMessage(seen.id)) {
+                    const view = await entryView(uow, e);
+                    out.entries.push(view);
+                    out.after.push({ entrySeq: e.seq, ...await balanceOf(uow, e) });
+                  }
+                  return { out, extra: undefined };
+                }
+                const messageId = await uow.insertMessage(shopId, source, now);
+                const tx: LedgerTx = { uow, shopId, source, messageId, now, occurredAt: occurredAt ?? now, out, reposts: new Map() };
+                const extra = await work(tx);
+                await finishReposts(tx);
+                return { out, extra };
+              }),
     );
   } catch (error) {
     if (error instanceof Refusal) return fail(error.failure);
+    // Another process applied the same message meanwhile (a server database lets two writers in at
+    // once; the message's unique key stopped the second): this time it is found, and answered as one.
+    if (isUniqueViolation(error) && !retried) return await runMessage(store, now, shopId, source, occurredAt, work, true);
     throw error;
   }
 }
 
-function balanceOf(uow: UnitOfWork, e: EntryRecord): BalanceRecord {
-  return e.locationId === null ? { qtyMilli: 0, value: 0 } : uow.balance(e.productId, e.locationId);
+/** PostgreSQL's unique_violation, as its driver reports it. */
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}
+
+async function balanceOf(uow: UnitOfWork, e: EntryRecord): Promise<BalanceRecord> {
+  return e.locationId === null ? { qtyMilli: 0, value: 0 } : await uow.balance(e.productId, e.locationId);
 }
 
 /** The entry as users see it: with its product's name and unit and its location's name. */
-export function entryView(uow: UnitOfWork, e: EntryRecord): EntryView {
-  const product = uow.productById(e.productId);
-  return Object.assign({}, e, { product: product.name, unit: product.unit, location: e.locationId === null ? null : uow.locationById(e.locationId).name });
+export async function entryView(uow: UnitOfWork, e: EntryRecord): Promise<EntryView> {
+  const product = await uow.productById(e.productId);
+  return Object.assign({}, e, { product: product.name, unit: product.unit, location: e.locationId === null ? null : (await uow.locationById(e.locationId)).name });
 }
 
 /** The named location (the default when unnamed); a new name is created only when `create`. */
-export function locationOf(tx: LedgerTx, name: string | undefined, create: boolean): LocationRecord {
-  if (name === undefined) return tx.uow.defaultLocation(tx.shopId);
-  const found = tx.uow.findLocation(tx.shopId, name);
+export async function locationOf(tx: LedgerTx, name: string | undefined, create: boolean): Promise<LocationRecord> {
+  if (name === undefined) return await tx.uow.defaultLocation(tx.shopId);
+  const found = await tx.uow.findLocation(tx.shopId, name);
   if (found) return found;
   // `调回仓库`, `到 总仓`: the shop's main warehouse, unless the shop has a place by that name.
-  if (MAIN_WAREHOUSE.has(name)) return tx.uow.defaultLocation(tx.shopId);
+  if (MAIN_WAREHOUSE.has(name)) return await tx.uow.defaultLocation(tx.shopId);
   if (!create) throw new Refusal({ code: 'UNKNOWN_LOCATION', location: name });
   tx.out.createdLocations.push(name);
-  return tx.uow.createLocation(tx.shopId, name);
+  return await tx.uow.createLocation(tx.shopId, name);
 }
 
 /** The product by name or alias; a name the shop does not know is refused. */
-export function knownProduct(tx: LedgerTx, name: string): ProductRecord {
-  const product = tx.uow.findProduct(tx.shopId, name);
+export async function knownProduct(tx: LedgerTx, name: string): Promise<ProductRecord> {
+  const product = await tx.uow.findProduct(tx.shopId, name);
   if (!product) throw new Refusal({ code: 'UNKNOWN_PRODUCT', product: name });
   return product;
 }
 
 /** The stock an entry of this message sees at the location (see StockAt). */
-export function stockAt(tx: LedgerTx, productId: number, locationId: number): StockAt {
-  const asOf = tx.uow.stockAsOf(productId, locationId, tx.occurredAt);
+export async function stockAt(tx: LedgerTx, productId: number, locationId: number): Promise<StockAt> {
+  const asOf = await tx.uow.stockAsOf(productId, locationId, tx.occurredAt);
   if (asOf) return { qtyMilli: asOf.qtyMilli, value: asOf.value, availableMilli: asOf.lowestLaterMilli, asOf: tx.occurredAt };
-  const b = tx.uow.balance(productId, locationId);
+  const b = await tx.uow.balance(productId, locationId);
   return { qtyMilli: b.qtyMilli, value: b.value, availableMilli: b.qtyMilli, asOf: null };
 }
 
@@ -147,7 +156,7 @@ export function ensureStock(product: ProductRecord, location: LocationRecord, ba
  * Writes an entry and moves its balance; returns the entry as shown to users. An entry dated before
  * later ones, or goods arriving while presale units are owed, has the product costed again from it.
  */
-export function writeEntry(tx: LedgerTx, entry: NewEntry, balance: StockAt | null): EntryView {
+export async function writeEntry(tx: LedgerTx, entry: NewEntry, balance: StockAt | null): Promise<EntryView> {
   if (balance && entry.locationId !== null) {
     const settled = settledValueDelta(balance, entry.qtyMilli, entry.valueDelta);
     if (settled !== entry.valueDelta) {
@@ -155,18 +164,18 @@ export function writeEntry(tx: LedgerTx, entry: NewEntry, balance: StockAt | nul
       entry.valueDelta = settled;
     }
   }
-  const record = tx.uow.insertEntry(entry, tx.uow.nextSeq(tx.shopId));
+  const record = await tx.uow.insertEntry(entry, await tx.uow.nextSeq(tx.shopId));
   let after: BalanceRecord = { qtyMilli: 0, value: 0 };
   if (balance && entry.locationId !== null) {
-    const now = balance.asOf ? tx.uow.balance(entry.productId, entry.locationId) : balance;
+    const now = balance.asOf ? await tx.uow.balance(entry.productId, entry.locationId) : balance;
     after = { qtyMilli: now.qtyMilli + entry.qtyMilli, value: now.value + entry.valueDelta };
-    tx.uow.setBalance(entry.productId, entry.locationId, after);
+    await tx.uow.setBalance(entry.productId, entry.locationId, after);
     const settlesPresale = entry.qtyMilli > 0 && balance.qtyMilli < 0 && entry.kind !== 'reversal';
     if (balance.asOf || settlesPresale) {
       tx.reposts.set(entry.productId, earlierFrom(tx.reposts.get(entry.productId), { occurredAt: entry.occurredAt, seq: record.seq }));
     }
   }
-  const view = entryView(tx.uow, record);
+  const view = await entryView(tx.uow, record);
   tx.out.entries.push(view);
   tx.out.after.push({ entrySeq: record.seq, qtyMilli: after.qtyMilli, value: after.value });
   return view;
@@ -177,14 +186,14 @@ export function writeEntry(tx: LedgerTx, entry: NewEntry, balance: StockAt | nul
  * write when the history is short, else queued for the bot to finish within seconds. The message's
  * answer then shows the figures as they stand after it.
  */
-function finishReposts(tx: LedgerTx): void {
+async function finishReposts(tx: LedgerTx): Promise<void> {
   for (const [productId, from] of tx.reposts) {
-    if (tx.uow.repostSize(productId, from) > INLINE_REPOST_ROWS) {
-      tx.uow.queueRepost(tx.shopId, productId, from);
+    if (await tx.uow.repostSize(productId, from) > INLINE_REPOST_ROWS) {
+      await tx.uow.queueRepost(tx.shopId, productId, from);
       continue;
     }
-    const done = repost(tx.uow.repostRows(productId, from));
-    tx.uow.applyRepost(done);
+    const done = repost(await tx.uow.repostRows(productId, from));
+    await tx.uow.applyRepost(done);
     const changed = new Map(done.changed.map((c) => [c.id, c]));
     tx.out.entries.forEach((view, i) => {
       if (view.productId !== productId) return;

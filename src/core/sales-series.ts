@@ -102,14 +102,14 @@ export function buildSalesSeries(step: SalesSeries['step'], buckets: readonly Se
 }
 
 /** Reads and lines up the sales by channel of [from, to) in the shop's zone. */
-export function collectSalesSeries(queries: Pick<DigestQueries, 'channelSalesByBucket'>, shopId: number, from: Date, to: Date, timeZone: string): SalesSeries {
+export async function collectSalesSeries(queries: Pick<DigestQueries, 'channelSalesByBucket'>, shopId: number, from: Date, to: Date, timeZone: string): Promise<SalesSeries> {
   const { step, buckets } = seriesBuckets(from, to, timeZone);
-  return salesSeriesOf(queries, shopId, step, buckets);
+  return await salesSeriesOf(queries, shopId, step, buckets);
 }
 
 /** Reads and lines up the sales by channel of given buckets. */
-export function salesSeriesOf(queries: Pick<DigestQueries, 'channelSalesByBucket'>, shopId: number, step: SalesSeries['step'], buckets: readonly SeriesBucket[]): SalesSeries {
+export async function salesSeriesOf(queries: Pick<DigestQueries, 'channelSalesByBucket'>, shopId: number, step: SalesSeries['step'], buckets: readonly SeriesBucket[]): Promise<SalesSeries> {
   if (buckets.length === 0) return buildSalesSeries(step, buckets, []);
   const bounds = [...buckets.map((b) => b.from), (buckets[buckets.length - 1] as SeriesBucket).to];
-  return buildSalesSeries(step, buckets, queries.channelSalesByBucket(shopId, bounds));
+  return buildSalesSeries(step, buckets, await queries.channelSalesByBucket(shopId, bounds));
 }

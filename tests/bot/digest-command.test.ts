@@ -32,9 +32,9 @@ async function run(args: string[]) {
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   t = createTestDb();
-  app = createApp(createConfig({ DATABASE_URL: `file:${join(t.dir, 'cli.db')}`, LOG_LEVEL: 'silent', JXC_SHOP: '我的店' }), { clock, logger: pino({ level: 'silent' }) });
+  app = await createApp(createConfig({ DATABASE_URL: `file:${join(t.dir, 'cli.db')}`, LOG_LEVEL: 'silent', JXC_SHOP: '我的店' }), { clock, logger: pino({ level: 'silent' }) });
 });
 afterEach(async () => {
   await app.close();
@@ -43,10 +43,10 @@ afterEach(async () => {
 
 describe('jxc digest', () => {
   it('prints the owner’s digest of today by default, and the staff copy on request', async () => {
-    const shop = app.shop();
+    const shop = await app.shop();
     const svc = createService(app.store, clock);
-    svc.record(shop.id, { kind: 'purchase', items: [{ product: 'T恤', quantity: 10, unitPrice: 2000 }] }, source());
-    svc.record(shop.id, { kind: 'sale', channel: '淘宝', items: [{ product: 'T恤', quantity: 2, unitPrice: 5900 }] }, source());
+    await svc.record(shop.id, { kind: 'purchase', items: [{ product: 'T恤', quantity: 10, unitPrice: 2000 }] }, source());
+    await svc.record(shop.id, { kind: 'sale', channel: '淘宝', items: [{ product: 'T恤', quantity: 2, unitPrice: 5900 }] }, source());
     const owner = await run([]);
     expect(owner.code).toBe(0);
     expect(owner.stdout).toContain('📋 我的店 日报 11月27日（截至 14:00）\n📝 今日出入库 1 种：\n· T恤 进10件 出2件\n🛒 销售 1 笔，销售额 118.00 元\n· 淘宝 1 笔 118.00 元');
@@ -55,12 +55,12 @@ describe('jxc digest', () => {
     const staff = await run(['--audience', 'staff']);
     expect(staff.stdout).not.toMatch(/金额 .*按平均成本|成本|毛利/);
     expect(staff.stdout.split('\n').length).toBe(owner.stdout.split('\n').length - 5);
-    expect((app.db.prepare('SELECT COUNT(*) AS n FROM DigestRun').get() as { n: number }).n).toBe(0);
+    expect((app.db!.prepare('SELECT COUNT(*) AS n FROM DigestRun').get() as { n: number }).n).toBe(0);
   });
 
   it('prints a past date and picks the named shop', async () => {
-    app.shop('我的店');
-    app.shop('二店');
+    await app.shop('我的店');
+    await app.shop('二店');
     const r = await run(['--shop', '二店', '--date', '2026-11-20']);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toBe('📋 二店 日报 11月20日\n这天没有进出库记录。\n');
@@ -68,20 +68,20 @@ describe('jxc digest', () => {
 
   it('refuses what it cannot do, saying why', async () => {
     expect(await run([])).toMatchObject({ code: 2, stderr: expect.stringContaining('还没有店铺') });
-    app.shop('我的店');
+    await app.shop('我的店');
     expect(await run(['--date', '2026-02-30'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--date 要写成 2026-11-27') });
     expect(await run(['--audience', 'boss'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--audience 只能是 owner 或 staff') });
     expect(await run(['--shop', '没有的店'])).toMatchObject({ code: 2, stderr: expect.stringContaining('没有店铺「没有的店」') });
-    app.shop('二店');
+    await app.shop('二店');
     app.config.shopName = '三店';
     expect(await run([])).toMatchObject({ code: 2, stderr: expect.stringContaining('有多个店铺') });
   });
 
   it('writes the digest picture with --image, the staff copy on request', async () => {
-    const shop = app.shop();
+    const shop = await app.shop();
     const svc = createService(app.store, clock);
-    svc.record(shop.id, { kind: 'purchase', items: [{ product: 'T恤', quantity: 10, unitPrice: 2000 }] }, source());
-    svc.record(shop.id, { kind: 'sale', channel: '淘宝', items: [{ product: 'T恤', quantity: 2, unitPrice: 5900 }] }, source());
+    await svc.record(shop.id, { kind: 'purchase', items: [{ product: 'T恤', quantity: 10, unitPrice: 2000 }] }, source());
+    await svc.record(shop.id, { kind: 'sale', channel: '淘宝', items: [{ product: 'T恤', quantity: 2, unitPrice: 5900 }] }, source());
     const image = join(t.dir, '日报.png');
     const owner = await run(['--image', image]);
     expect(owner.code).toBe(0);

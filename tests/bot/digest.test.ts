@@ -174,19 +174,19 @@ describe('digestReply (日报 in a chat)', () => {
   });
   afterEach(() => t.cleanup());
 
-  it('answers with the current digest for the asking chat and records no run', () => {
+  it('answers with the current digest for the asking chat and records no run', async () => {
     const clock = new TestClock(new Date('2026-11-27T02:00:00Z'));
     const svc = createService(t.store, clock);
-    const shop = t.store.createShop('问询店', clock.now());
-    svc.record(shop.id, { kind: 'purchase', items: [{ product: 'T恤', quantity: 10, unitPrice: 2000 }] }, source());
-    svc.record(shop.id, { kind: 'sale', items: [{ product: 'T恤', quantity: 2, unitPrice: 5900 }] }, source());
+    const shop = await t.store.createShop('问询店', clock.now());
+    await svc.record(shop.id, { kind: 'purchase', items: [{ product: 'T恤', quantity: 10, unitPrice: 2000 }] }, source());
+    await svc.record(shop.id, { kind: 'sale', items: [{ product: 'T恤', quantity: 2, unitPrice: 5900 }] }, source());
     clock.set('2026-11-27T06:30:00Z');
     const queries = new SqliteDigestStore(t.db);
-    const owner = digestReply(queries, shop, true, clock.now());
+    const owner = await digestReply(queries, shop, true, clock.now());
     expect(owner.split('\n').slice(0, 4)).toEqual(['📋 问询店 日报 11月27日（截至 14:30）', '📝 今日出入库 1 种：', '· T恤 进10件 出2件', '🛒 销售 1 笔，销售额 118.00 元']);
     expect(owner).toContain('毛利 78.00 元');
-    expect(digestReply(queries, shop, false, clock.now())).not.toContain('毛利');
-    expect(digestReply(queries, shop, true, clock.now(), '2026-11-26')).toContain('这天没有进出库记录。');
+    expect(await digestReply(queries, shop, false, clock.now())).not.toContain('毛利');
+    expect(await digestReply(queries, shop, true, clock.now(), '2026-11-26')).toContain('这天没有进出库记录。');
     expect((t.db.prepare('SELECT COUNT(*) AS n FROM DigestRun').get() as { n: number }).n).toBe(0);
   });
 });

@@ -6,21 +6,21 @@ import { createTestDb, TestClock, type TestDb, engineDeps } from '../helpers/db.
 
 let t: TestDb;
 let engine: ChatEngine;
-let shop: ReturnType<TestDb['store']['createShop']>;
+let shop: Awaited<ReturnType<TestDb['store']['createShop']>>;
 let n = 0;
 
-beforeAll(() => {
+beforeAll(async () => {
   t = createTestDb();
   const clock = new TestClock(new Date('2026-11-27T04:00:00Z'));
   engine = new ChatEngine(t.store, clock, engineDeps(t.db));
-  shop = t.store.createShop('店', clock.now());
-  for (const line of ['进货 T恤 50 件 单价 20', '进货 短裤 30 条 单价 15', '设置 T恤 售价 59', '进货 核桃 100斤 单价 12', '进货 雪碧 480瓶 单价 2', '设置 雪碧 1箱=24瓶']) say(line);
+  shop = await t.store.createShop('店', clock.now());
+  for (const line of ['进货 T恤 50 件 单价 20', '进货 短裤 30 条 单价 15', '设置 T恤 售价 59', '进货 核桃 100斤 单价 12', '进货 雪碧 480瓶 单价 2', '设置 雪碧 1箱=24瓶']) await say(line);
 });
 afterAll(() => t.cleanup());
 
-function say(text: string) {
+async function say(text: string) {
   n += 1;
-  return engine.handle({ platform: 'test', chatId: 'c', chatType: 'group', messageId: String(n), userId: 'u', text }, shop, 'owner');
+  return await engine.handle({ platform: 'test', chatId: 'c', chatType: 'group', messageId: String(n), userId: 'u', text }, shop, 'owner');
 }
 
 const verbs = ['进货', '出货', '卖了', '退货', '退供', '盘点', '调拨', '查', '撤销', '改', '设置', '别名', '利润', '销量', '帮助', '昨天 出货', '@bot 进货'];
@@ -31,16 +31,16 @@ const tails = fc.oneof(
 );
 
 describe('any text through the engine', () => {
-  it('never throws, and a refusal or silence never changes the ledger', () => {
-    fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.tuple(fc.constantFrom(...verbs), tails).map(([v, t2]) => v + t2)), (text) => {
-        const before = t.store.entries(shop.id).length;
-        const stockBefore = JSON.stringify(t.store.stock(shop.id));
-        const reply = say(text);
-        const after = t.store.entries(shop.id).length;
+  it('never throws, and a refusal or silence never changes the ledger', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.tuple(fc.constantFrom(...verbs), tails).map(([v, t2]) => v + t2)), async (text) => {
+        const before = (await t.store.entries(shop.id)).length;
+        const stockBefore = JSON.stringify(await t.store.stock(shop.id));
+        const reply = await say(text);
+        const after = (await t.store.entries(shop.id)).length;
         if (reply === null || /^(❌|⛔|⚠️|💡|❓)/.test(reply.text)) {
           expect(after).toBe(before);
-          expect(JSON.stringify(t.store.stock(shop.id))).toBe(stockBefore);
+          expect(JSON.stringify(await t.store.stock(shop.id))).toBe(stockBefore);
         }
         if (reply !== null) {
           expect(reply.text).not.toMatch(/at .*\.ts:\d+/);
@@ -51,10 +51,10 @@ describe('any text through the engine', () => {
     );
   });
 
-  it('refuses a 2,000-character message without writing', () => {
-    const before = t.store.entries(shop.id).length;
-    expect(say(`进货 T恤 1 件 单价 20 ${'很'.repeat(2000)}`)?.text).toMatch(/^❌/);
-    expect(t.store.entries(shop.id).length).toBe(before);
+  it('refuses a 2,000-character message without writing', async () => {
+    const before = (await t.store.entries(shop.id)).length;
+    expect((await say(`进货 T恤 1 件 单价 20 ${'很'.repeat(2000)}`))?.text).toMatch(/^❌/);
+    expect((await t.store.entries(shop.id)).length).toBe(before);
   });
 });
 
@@ -92,22 +92,22 @@ const extras = fc.constantFrom('', ' 8折', ' 打85折', ' 优惠5元', ' 运费
 const writeVerbs = fc.constantFrom('进货', '出货', '卖了', '退货', '退供');
 
 describe('what a confirmation says is what the ledger holds', () => {
-  it('amount = quantity × unit price (− 优惠 + 运费) = the ledger amount; a refusal or question writes nothing', () => {
-    fc.assert(
-      fc.property(writeVerbs, products, quantities, prices, extras, (verb, product, quantity, price, extra) => {
+  it('amount = quantity × unit price (− 优惠 + 运费) = the ledger amount; a refusal or question writes nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(writeVerbs, products, quantities, prices, extras, async (verb, product, quantity, price, extra) => {
         const text = `${verb} ${product} ${quantity}${price}${extra}`;
-        const before = t.store.entries(shop.id);
-        const stockBefore = JSON.stringify(t.store.stock(shop.id));
-        const reply = say(text);
-        const after = t.store.entries(shop.id);
+        const before = await t.store.entries(shop.id);
+        const stockBefore = JSON.stringify(await t.store.stock(shop.id));
+        const reply = await say(text);
+        const after = await t.store.entries(shop.id);
         if (reply === null || !reply.text.startsWith('✅')) {
           expect(after.length, text).toBe(before.length);
-          expect(JSON.stringify(t.store.stock(shop.id)), text).toBe(stockBefore);
+          expect(JSON.stringify(await t.store.stock(shop.id)), text).toBe(stockBefore);
           if (reply?.text.startsWith('❓')) {
             // Every way of writing it that the question suggests is taken as written, never asked again.
             const suggested = reply.text.split('请按你的意思重发（其他照原样写）：\n')[1]?.split('\n') ?? [];
             expect(suggested.length, reply.text).toBeGreaterThanOrEqual(2);
-            for (const line of suggested) expect(say(line.slice(2))?.text, line).toMatch(/^✅|^❌ \S+ 库存不足/);
+            for (const line of suggested) expect((await say(line.slice(2)))?.text, line).toMatch(/^✅|^❌ \S+ 库存不足/);
           }
           return;
         }

@@ -14,9 +14,9 @@ let dir: string;
 let app: App;
 let n = 0;
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'jxc-files-'));
-  app = createApp(createConfig({ DATABASE_URL: `file:${migratedDatabaseFile(dir)}`, LOG_LEVEL: 'silent' }));
+  app = await createApp(createConfig({ DATABASE_URL: `file:${migratedDatabaseFile(dir)}`, LOG_LEVEL: 'silent' }));
 });
 afterEach(async () => {
   await app.close();
@@ -39,8 +39,8 @@ describe('file intents through the gateway', () => {
     const answers = await Promise.all([say('p-boss', 'boss', '确认导入'), say('p-boss', 'boss', '确认导入')]);
     expect(answers.filter((a) => a?.includes('✅ 已导入 2 行'))).toHaveLength(1);
     expect(answers.filter((a) => a === NOTHING_PENDING)).toHaveLength(1);
-    const shop = app.store.shopByName('小店');
-    expect(app.store.entries(shop?.id ?? 0)).toHaveLength(2);
+    const shop = await app.store.shopByName('小店');
+    expect(await app.store.entries(shop?.id ?? 0)).toHaveLength(2);
   });
 
   it('lets only the person who sent the file confirm it', async () => {
@@ -67,6 +67,6 @@ describe('file intents through the gateway', () => {
     expect(await say('g1', 'li', '导出 库存')).toMatch(/^⛔ 你的身份是「.+」，这个操作需要「老板」权限。$/);
     await say('g1', 'boss', '移除 @li');
     expect(await say('g1', 'li', '导出 库存')).toBe('⛔ 你已被移出本店，不能再操作。如有疑问请联系老板。');
-    expect(app.store.entries(1)).toEqual([]);
+    expect(await app.store.entries(1)).toEqual([]);
   });
 });

@@ -20,18 +20,18 @@ beforeEach(() => {
 });
 afterEach(() => t.cleanup());
 
-const say = (text: string) => {
+const say = async (text: string) => {
   n += 1;
-  return gateway.handle({ platform: 'telegram', chatId: 'p1', chatType: 'private', messageId: String(n), userId: 'boss', userName: 'boss', text });
+  return await gateway.handle({ platform: 'telegram', chatId: 'p1', chatType: 'private', messageId: String(n), userId: 'boss', userName: 'boss', text });
 };
 
 describe('logs', () => {
-  it('carry one line per handled message with shop, chat, intent, entries and milliseconds, and never a price or cost', () => {
-    say('开店 小店');
-    say('进货 T恤 50 件 单价 23.47');
-    say('出货 T恤 3 件 单价 67.89');
-    say('利润 本月');
-    say('查 T恤');
+  it('carry one line per handled message with shop, chat, intent, entries and milliseconds, and never a price or cost', async () => {
+    await say('开店 小店');
+    await say('进货 T恤 50 件 单价 23.47');
+    await say('出货 T恤 3 件 单价 67.89');
+    await say('利润 本月');
+    await say('查 T恤');
     const handled = lines.filter((l) => l.includes('message handled'));
     expect(handled).toHaveLength(4);
     const first = JSON.parse(handled[0]?.slice(handled[0].indexOf('{')) ?? '{}') as Record<string, unknown>;

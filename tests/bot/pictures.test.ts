@@ -114,7 +114,7 @@ describe('pictures through the gateway', () => {
   it('saves the picture on the console and prints where', async () => {
     const gateway = gatewayWith(createPictureRenderer());
     await gateway.respond({ ...message('console:1', 'boss', '开店 小店'), platform: 'console', chatType: 'private' });
-    const shop = t.store.shopByName('小店');
+    const shop = await t.store.shopByName('小店');
     if (!shop) throw new Error('no shop');
     const input = new PassThrough();
     const output = new PassThrough();

@@ -62,8 +62,8 @@ describe('every refusal code', () => {
 
 describe('the same situation reads the same on every path and chat', () => {
   let t: TestApp;
-  beforeEach(() => {
-    t = createTestApp();
+  beforeEach(async () => {
+    t = await createTestApp();
   });
   afterEach(() => t.cleanup());
 

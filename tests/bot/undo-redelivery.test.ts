@@ -12,22 +12,22 @@ let shop: ShopRecord;
 const send = (messageId: string, text: string) =>
   engine.handle({ platform: 'telegram', chatId: 'g1', chatType: 'group', messageId, userId: 'boss', userName: '老板', text }, shop, 'owner');
 
-beforeEach(() => {
+beforeEach(async () => {
   t = createTestDb();
   engine = new ChatEngine(t.store, new TestClock(new Date('2026-11-27T04:00:00Z')), engineDeps(t.db));
-  shop = t.store.createShop('小店', new Date('2026-11-27T03:00:00Z'));
+  shop = await t.store.createShop('小店', new Date('2026-11-27T03:00:00Z'));
 });
 afterEach(() => t.cleanup());
 
 describe('a redelivered 撤销', () => {
-  it('is a repeat of the undo it was, writes nothing, and a new plain 撤销 is still refused', () => {
-    expect(send('1', '进货 T恤 10件 单价 20')?.text).toMatch(/^✅ #1 /);
-    const first = send('2', '撤销');
+  it('is a repeat of the undo it was, writes nothing, and a new plain 撤销 is still refused', async () => {
+    expect((await send('1', '进货 T恤 10件 单价 20'))?.text).toMatch(/^✅ #1 /);
+    const first = await send('2', '撤销');
     expect(first?.entrySeqs).toEqual([2]);
-    const again = send('2', '撤销');
+    const again = await send('2', '撤销');
     expect(again?.duplicate).toBe(true);
     expect(again?.entrySeqs).toEqual([2]);
-    expect(t.store.entries(shop.id).length).toBe(2);
-    expect(send('3', '撤销')?.text).toContain('刚才已经撤销过一次');
+    expect((await t.store.entries(shop.id)).length).toBe(2);
+    expect((await send('3', '撤销'))?.text).toContain('刚才已经撤销过一次');
   });
 });

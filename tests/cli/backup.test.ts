@@ -26,8 +26,8 @@ describe('jxc backup', () => {
     const db = openDatabase(path);
     const store = new SqliteStore(db);
     const svc = new InventoryService(store, systemClock);
-    const shop = store.createShop('店', new Date()).id;
-    for (let i = 0; i < 20; i++) svc.record(shop, { kind: 'purchase', items: [{ product: `商品${i}`, quantity: 1, unitPrice: 100 }] }, source());
+    const shop = (await store.createShop('店', new Date())).id;
+    for (let i = 0; i < 20; i++) await svc.record(shop, { kind: 'purchase', items: [{ product: `商品${i}`, quantity: 1, unitPrice: 100 }] }, source());
     const target = join(dir, 'backup.db');
     const r = await jxc(['backup', target], { databaseUrl: `file:${path}` });
     expect(r.stderr).toBe('');
@@ -57,11 +57,11 @@ describe('jxc backup', () => {
   it('finishes while another process writes without pause, and leaves nothing but the finished copy', async () => {
     const sub = mkdtempSync(join(dir, 'steady-'));
     const path = join(sub, 'live.db');
-    const app = createApp(createConfig({ DATABASE_URL: `file:${path}`, LOG_LEVEL: 'silent' }));
-    const shop = app.shop('店');
+    const app = await createApp(createConfig({ DATABASE_URL: `file:${path}`, LOG_LEVEL: 'silent' }));
+    const shop = await app.shop('店');
     // About 50 MB: a page-by-page copy takes thousands of steps, each undone by the next write.
-    const filler = app.db.prepare("INSERT INTO SourceMessage (shopId, platform, chatId, messageId, text, actorId, receivedAt) VALUES (?, 'test', 'c', ?, ?, 'a', 0)");
-    app.db.transaction(() => {
+    const filler = app.db!.prepare("INSERT INTO SourceMessage (shopId, platform, chatId, messageId, text, actorId, receivedAt) VALUES (?, 'test', 'c', ?, ?, 'a', 0)");
+    app.db!.transaction(() => {
       for (let i = 0; i < 12_000; i++) filler.run(shop.id, `f${i}`, 'x'.repeat(4000));
     })();
     // Another process commits rows back to back until it is killed.
@@ -105,7 +105,7 @@ describe('jxc backup', () => {
     const sub = mkdtempSync(join(dir, 'killed-'));
     const path = join(sub, 'live.db');
     const db = openDatabase(path);
-    const shop = new SqliteStore(db).createShop('店', new Date()).id;
+    const shop = (await new SqliteStore(db).createShop('店', new Date())).id;
     const filler = db.prepare("INSERT INTO SourceMessage (shopId, platform, chatId, messageId, text, actorId, receivedAt) VALUES (?, 'test', 'c', ?, ?, 'a', 0)");
     db.transaction(() => {
       for (let i = 0; i < 12_000; i++) filler.run(shop, `f${i}`, 'x'.repeat(4000));

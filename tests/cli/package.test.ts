@@ -126,9 +126,9 @@ describe('the packed package', () => {
       join(project, 'host.mjs'),
       [
         "import { createApp, createConfig, jxcTelegraf } from 'jxc-bot/telegraf';",
-        `const app = createApp(createConfig({ DATABASE_URL: ${JSON.stringify(`file:${join(project, 'host.db')}`)}, LOG_LEVEL: 'silent' }));`,
+        `const app = await createApp(createConfig({ DATABASE_URL: ${JSON.stringify(`file:${join(project, 'host.db')}`)}, LOG_LEVEL: 'silent' }));`,
         'const middleware = jxcTelegraf(app);',
-        "console.log(typeof middleware, app.shop('网店').name);",
+        "console.log(typeof middleware, (await app.shop('网店')).name);",
         'await app.close();',
       ].join('\n'),
     );

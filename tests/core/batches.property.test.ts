@@ -45,14 +45,14 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 
 describe('batches under random writes, undos and corrections', () => {
-  it('stay exact', () => {
-    fc.assert(
-      fc.property(fc.array(op, { minLength: 5, maxLength: 40 }), (ops) => {
+  it('stay exact', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 40 }), async (ops) => {
         const t = createTestDb();
         try {
           const clock = new TestClock(new Date('2026-11-27T04:00:00Z'));
           const svc = createService(t.store, clock);
-          const shop = t.store.createShop('店', clock.now());
+          const shop = await t.store.createShop('店', clock.now());
           const batchState = () => JSON.stringify(t.db.prepare('SELECT id, qtyMilli FROM Batch ORDER BY id').all());
           for (const o of ops) {
             clock.advance(60_000);
@@ -63,9 +63,9 @@ describe('batches under random writes, undos and corrections', () => {
               const expiresAt = EXPIRY[o.expiry];
               if (incoming && expiresAt !== undefined) item.expiresAt = expiresAt;
               const before = batchState();
-              const written = svc.record(shop.id, { kind: o.kind, items: [item], location: o.location, to: o.to }, source('w', 'console:alice'));
+              const written = await svc.record(shop.id, { kind: o.kind, items: [item], location: o.location, to: o.to }, source('w', 'console:alice'));
               if (written.ok && o.thenUndo && !written.value.duplicate) {
-                const undone = svc.undo(shop.id, {}, source('撤销', 'console:alice'));
+                const undone = await svc.undo(shop.id, {}, source('撤销', 'console:alice'));
                 expect(undone.ok).toBe(true);
                 // Batches created by the write stay, empty: compare quantities of those that existed, and zero for the new ones.
                 const now = JSON.parse(batchState()) as { id: number; qtyMilli: number }[];
@@ -73,13 +73,13 @@ describe('batches under random writes, undos and corrections', () => {
                 for (const b of now) expect(b.qtyMilli).toBe(was.get(b.id) ?? 0);
               }
             } else if (o.type === 'undo') {
-              const entries = t.store.entries(shop.id).filter((e) => e.kind !== 'reversal');
+              const entries = (await t.store.entries(shop.id)).filter((e) => e.kind !== 'reversal');
               const target = entries[o.pick % Math.max(1, entries.length)];
-              if (target) svc.undo(shop.id, { entryNo: target.seq }, source('撤销', 'console:alice'));
+              if (target) await svc.undo(shop.id, { entryNo: target.seq }, source('撤销', 'console:alice'));
             } else {
-              const entries = t.store.entries(shop.id).filter((e) => e.kind === 'purchase' || e.kind === 'sale');
+              const entries = (await t.store.entries(shop.id)).filter((e) => e.kind === 'purchase' || e.kind === 'sale');
               const target = entries[o.pick % Math.max(1, entries.length)];
-              if (target) svc.correct(shop.id, { entryNo: target.seq, field: 'quantity', value: o.quantity }, source('改', 'console:alice'));
+              if (target) await svc.correct(shop.id, { entryNo: target.seq, field: 'quantity', value: o.quantity }, source('改', 'console:alice'));
             }
             const drift = t.db
               .prepare('SELECT b.id FROM Batch b WHERE b.qtyMilli < 0 OR b.qtyMilli <> (SELECT COALESCE(SUM(m.qtyMilli), 0) FROM BatchMove m WHERE m.batchId = b.id)')

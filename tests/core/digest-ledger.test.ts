@@ -35,76 +35,76 @@ function rng(seed: number): () => number {
   };
 }
 
-function write(req: WriteRequest): number[] {
-  const r = svc.record(shop.id, req, source(JSON.stringify(req.items)));
+async function write(req: WriteRequest): Promise<number[]> {
+  const r = await svc.record(shop.id, req, source(JSON.stringify(req.items)));
   if (!r.ok) return [];
   return r.value.entries.map((e) => e.seq);
 }
 
-function undo(seq: number): void {
-  const r = svc.undo(shop.id, { entryNo: seq }, source('撤销'));
+async function undo(seq: number): Promise<void> {
+  const r = await svc.undo(shop.id, { entryNo: seq }, source('撤销'));
   if (!r.ok) throw new Error(`undo #${seq} refused: ${r.failure.code}`);
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   t = createTestDb();
   clock = new TestClock(at(1, 9));
   svc = createService(t.store, clock);
   queries = new SqliteDigestStore(t.db);
-  shop = t.store.createShop('一周店', clock.now());
+  shop = await t.store.createShop('一周店', clock.now());
 
   // Before the month: stock bought in October, one product never sold afterwards.
   clock.set(new Date(Date.UTC(2026, 9, 10, 2)));
-  write({ kind: 'purchase', items: [{ product: 'T恤', quantity: 60, unitPrice: 2000 }, { product: '旧款', quantity: 12, unitPrice: 3000 }, { product: '帽子', quantity: 40, unitPrice: 800 }] });
+  await write({ kind: 'purchase', items: [{ product: 'T恤', quantity: 60, unitPrice: 2000 }, { product: '旧款', quantity: 12, unitPrice: 3000 }, { product: '帽子', quantity: 40, unitPrice: 800 }] });
   clock.set(new Date(Date.UTC(2026, 9, 20, 2)));
-  write({ kind: 'sale', channel: '淘宝', items: [{ product: 'T恤', quantity: 5, unitPrice: 5900 }] });
+  await write({ kind: 'sale', channel: '淘宝', items: [{ product: 'T恤', quantity: 5, unitPrice: 5900 }] });
   clock.set(at(16, 10));
-  write({ kind: 'purchase', items: [{ product: '短裤', quantity: 30, unitPrice: 1500 }, { product: '预售款', quantity: 2, unitPrice: 5000 }, { product: '代发杯', quantity: 1, unitPrice: 900 }] });
-  write({ kind: 'supplierReturn', items: [{ product: '代发杯', quantity: 1 }] });
-  const ids = new Map(t.store.products(shop.id).map((p) => [p.name, p.id]));
-  t.store.updateProduct(shop.id, ids.get('T恤') as number, { reorderLevel: 10, salePrice: 5900 });
-  t.store.updateProduct(shop.id, ids.get('短裤') as number, { leadTimeDays: 3, salePrice: 3900 });
-  t.store.updateProduct(shop.id, ids.get('帽子') as number, { overstockLevel: 20, salePrice: 2500 });
-  t.store.updateProduct(shop.id, ids.get('预售款') as number, { mode: 'presale', salePrice: 9900 });
-  t.store.updateProduct(shop.id, ids.get('代发杯') as number, { mode: 'dropship', salePrice: 1990 });
+  await write({ kind: 'purchase', items: [{ product: '短裤', quantity: 30, unitPrice: 1500 }, { product: '预售款', quantity: 2, unitPrice: 5000 }, { product: '代发杯', quantity: 1, unitPrice: 900 }] });
+  await write({ kind: 'supplierReturn', items: [{ product: '代发杯', quantity: 1 }] });
+  const ids = new Map((await t.store.products(shop.id)).map((p) => [p.name, p.id]));
+  await t.store.updateProduct(shop.id, ids.get('T恤') as number, { reorderLevel: 10, salePrice: 5900 });
+  await t.store.updateProduct(shop.id, ids.get('短裤') as number, { leadTimeDays: 3, salePrice: 3900 });
+  await t.store.updateProduct(shop.id, ids.get('帽子') as number, { overstockLevel: 20, salePrice: 2500 });
+  await t.store.updateProduct(shop.id, ids.get('预售款') as number, { mode: 'presale', salePrice: 9900 });
+  await t.store.updateProduct(shop.id, ids.get('代发杯') as number, { mode: 'dropship', salePrice: 1990 });
 
   const next = rng(7);
   const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
   const channels = ['淘宝', '抖音', undefined];
   for (let day = 23; day <= 29; day++) {
     clock.set(at(day, 9, int(0, 59)));
-    if (day % 2 === 1) write({ kind: 'purchase', items: [{ product: '短裤', quantity: int(5, 15), unitPrice: int(1400, 1600) }] });
+    if (day % 2 === 1) await write({ kind: 'purchase', items: [{ product: '短裤', quantity: int(5, 15), unitPrice: int(1400, 1600) }] });
     for (let i = 0; i < 6; i++) {
       clock.set(at(day, 10 + i, int(0, 59)));
       const product = ['T恤', '短裤', '帽子', '代发杯'][int(0, 3)] as string;
-      write({ kind: 'sale', channel: channels[int(0, 2)], items: [{ product, quantity: int(1, 3), unitPrice: int(1900, 6000) }] });
+      await write({ kind: 'sale', channel: channels[int(0, 2)], items: [{ product, quantity: int(1, 3), unitPrice: int(1900, 6000) }] });
     }
     clock.set(at(day, 17));
     if (day === 24) {
-      const [seq] = write({ kind: 'sale', channel: '抖音', items: [{ product: 'T恤', quantity: 2 }] });
-      undo(seq as number);
-      write({ kind: 'customerReturn', channel: '淘宝', items: [{ product: 'T恤', quantity: 1, total: 5900 }] });
-      write({ kind: 'transfer', items: [{ product: '帽子', quantity: 5 }], to: '二仓' });
+      const [seq] = await write({ kind: 'sale', channel: '抖音', items: [{ product: 'T恤', quantity: 2 }] });
+      await undo(seq as number);
+      await write({ kind: 'customerReturn', channel: '淘宝', items: [{ product: 'T恤', quantity: 1, total: 5900 }] });
+      await write({ kind: 'transfer', items: [{ product: '帽子', quantity: 5 }], to: '二仓' });
     }
     if (day === 25) {
-      write({ kind: 'stocktake', items: [{ product: '帽子', quantity: 30 }] });
-      write({ kind: 'sale', items: [{ product: '预售款', quantity: 5, unitPrice: 9900 }] });
+      await write({ kind: 'stocktake', items: [{ product: '帽子', quantity: 30 }] });
+      await write({ kind: 'sale', items: [{ product: '预售款', quantity: 5, unitPrice: 9900 }] });
       // Recorded today for yesterday: it belongs to the 24th's figures, not the 25th's.
-      write({ kind: 'sale', channel: '淘宝', occurredAt: at(24, 20), items: [{ product: '短裤', quantity: 2, unitPrice: 3900 }] });
+      await write({ kind: 'sale', channel: '淘宝', occurredAt: at(24, 20), items: [{ product: '短裤', quantity: 2, unitPrice: 3900 }] });
     }
     if (day === 26) {
-      write({ kind: 'supplierReturn', items: [{ product: '短裤', quantity: 3 }] });
-      write({ kind: 'purchase', items: [{ product: 'T恤', quantity: 10, unitPrice: 2100 }] });
+      await write({ kind: 'supplierReturn', items: [{ product: '短裤', quantity: 3 }] });
+      await write({ kind: 'purchase', items: [{ product: 'T恤', quantity: 10, unitPrice: 2100 }] });
     }
     if (day === 27) {
-      const [seq] = write({ kind: 'customerReturn', items: [{ product: '短裤', quantity: 1, total: 3900 }] });
-      undo(seq as number);
-      write({ kind: 'sale', channel: '抖音', items: [{ product: '帽子', quantity: 1, unitPrice: 2500 }] });
+      const [seq] = await write({ kind: 'customerReturn', items: [{ product: '短裤', quantity: 1, total: 3900 }] });
+      await undo(seq as number);
+      await write({ kind: 'sale', channel: '抖音', items: [{ product: '帽子', quantity: 1, unitPrice: 2500 }] });
     }
     clock.set(at(day, 21));
     const date = `2026-11-${day}`;
     const window = digestWindow(clock.now(), ZONE, date);
-    digests.push({ date, window, digest: collectDigest(queries, shop, window), ledger: t.store.entries(shop.id) });
+    digests.push({ date, window, digest: await collectDigest(queries, shop, window), ledger: await t.store.entries(shop.id) });
   }
 });
 afterAll(() => t.cleanup());
@@ -168,10 +168,10 @@ describe('a scripted week, every digest figure against the ledger', () => {
   });
 
   for (let i = 0; i < 7; i++) {
-    it(`2026-11-${23 + i}`, () => {
+    it(`2026-11-${23 + i}`, async () => {
       const { digest: d, ledger, window } = digests[i] as (typeof digests)[number];
       const l = fromLedger(ledger, window);
-      const products = new Map(queries.products(shop.id).map((p) => [p.name, p]));
+      const products = new Map((await queries.products(shop.id)).map((p) => [p.name, p]));
 
       // Today by product and by channel.
       expect(new Map(d.movements.map(({ product, purchasedMilli, soldMilli, customerReturnMilli, supplierReturnMilli, adjustedMilli }) => [product, { purchasedMilli, soldMilli, customerReturnMilli, supplierReturnMilli, adjustedMilli }]))).toEqual(l.movements);
@@ -227,7 +227,7 @@ describe('a scripted week, every digest figure against the ledger', () => {
     });
   }
 
-  it('counts a backdated entry on the day it happened, and undone entries not at all', () => {
+  it('counts a backdated entry on the day it happened, and undone entries not at all', async () => {
     const d24 = digests[1]?.digest as Digest;
     const d25 = digests[2]?.digest as Digest;
     expect(d25.movements.find((m) => m.product === '短裤')?.soldMilli ?? 0).toBe(
@@ -235,7 +235,7 @@ describe('a scripted week, every digest figure against the ledger', () => {
     );
     // The 24th's digest was built before the backdated sale was recorded on the 25th.
     expect(d24.channels.find((c) => c.channel === '淘宝')?.revenue).toBe(fromLedger(digests[1]?.ledger as EntryView[], digests[1]?.window as DigestWindow).channels.get('淘宝')?.revenue);
-    const late24 = collectDigest(queries, shop, digestWindow(clock.now(), ZONE, '2026-11-24'));
+    const late24 = await collectDigest(queries, shop, digestWindow(clock.now(), ZONE, '2026-11-24'));
     expect(late24.movements.find((m) => m.product === '短裤')?.soldMilli).toBe((d24.movements.find((m) => m.product === '短裤')?.soldMilli ?? 0) + 2000);
     expect(d24.movements.find((m) => m.product === 'T恤')?.customerReturnMilli).toBe(1000);
   });

@@ -142,54 +142,54 @@ function valueEffect(e: EntryView, byId: Map<number, EntryView>): number {
 }
 
 describe('ledger invariants over random operation sequences', () => {
-  it('balances equal the sum of their entries, and value equals purchases − costs ± adjustments, to the 分', () => {
-    fc.assert(
-      fc.property(fc.array(op, { minLength: 1, maxLength: 40 }), (ops) => {
+  it('balances equal the sum of their entries, and value equals purchases − costs ± adjustments, to the 分', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), async (ops) => {
         const t = createTestDb();
         try {
           const clock = new TestClock(new Date('2026-11-27T04:00:00Z'));
           const svc = createService(t.store, clock);
-          const shop = t.store.createShop('店', clock.now()).id;
+          const shop = (await t.store.createShop('店', clock.now())).id;
           const everPresale = new Set<string>();
           for (const o of ops) {
             clock.advance(1000);
-            const before = t.store.entries(shop).length;
+            const before = (await t.store.entries(shop)).length;
             let ok: boolean;
             if (o.type === 'write') {
               const occurredAt = o.back === undefined ? undefined : new Date(clock.now().getTime() - o.back * 1000);
-              const r = svc.record(
-                shop,
-                { kind: o.kind, items: [{ product: o.product, quantity: o.quantity, unitPrice: o.price, total: o.total }], location: o.location, to: o.to, occurredAt },
-                source(),
-              );
+              const r = await svc.record(
+                              shop,
+                              { kind: o.kind, items: [{ product: o.product, quantity: o.quantity, unitPrice: o.price, total: o.total }], location: o.location, to: o.to, occurredAt },
+                              source(),
+                            );
               ok = r.ok;
               if (!r.ok && o.kind === 'sale' && r.failure.code === 'INSUFFICIENT_STOCK') {
                 // A refused sale really was beyond what the location held.
                 expect(r.failure.requestedMilli).toBeGreaterThan(r.failure.onHandMilli);
               }
             } else if (o.type === 'undo') {
-              const n = t.store.entries(shop).length;
-              ok = svc.undo(shop, { entryNo: n === 0 ? 1 : (o.pick % n) + 1 }, source()).ok;
+              const n = (await t.store.entries(shop)).length;
+              ok = (await svc.undo(shop, { entryNo: n === 0 ? 1 : (o.pick % n) + 1 }, source())).ok;
             } else if (o.type === 'undoInbound') {
-              const inbound = t.store.entries(shop).filter((e) => e.qtyMilli > 0 && e.kind !== 'reversal' && e.kind !== 'transfer_in');
+              const inbound = (await t.store.entries(shop)).filter((e) => e.qtyMilli > 0 && e.kind !== 'reversal' && e.kind !== 'transfer_in');
               const target = inbound[o.pick % Math.max(1, inbound.length)];
               if (!target) continue;
               ok =
                 o.correct === undefined
-                  ? svc.undo(shop, { entryNo: target.seq }, source()).ok
-                  : svc.correct(shop, { entryNo: target.seq, field: 'quantity', value: o.correct }, source()).ok;
+                  ? (await svc.undo(shop, { entryNo: target.seq }, source())).ok
+                  : (await svc.correct(shop, { entryNo: target.seq, field: 'quantity', value: o.correct }, source())).ok;
             } else if (o.type === 'undoLast') {
-              ok = svc.undo(shop, {}, source()).ok;
+              ok = (await svc.undo(shop, {}, source())).ok;
             } else if (o.type === 'correct') {
-              const n = t.store.entries(shop).length;
-              ok = svc.correct(shop, { entryNo: n === 0 ? 1 : (o.pick % n) + 1, field: 'quantity', value: o.quantity }, source()).ok;
+              const n = (await t.store.entries(shop)).length;
+              ok = (await svc.correct(shop, { entryNo: n === 0 ? 1 : (o.pick % n) + 1, field: 'quantity', value: o.quantity }, source())).ok;
             } else {
-              const p = t.store.products(shop).find((x) => x.name === o.product);
-              if (p) t.store.updateProduct(shop, p.id, { mode: o.mode });
+              const p = (await t.store.products(shop)).find((x) => x.name === o.product);
+              if (p) await t.store.updateProduct(shop, p.id, { mode: o.mode });
               if (o.mode === 'presale') everPresale.add(o.product);
               continue;
             }
-            const entries = t.store.entries(shop);
+            const entries = await t.store.entries(shop);
             if (!ok) expect(entries.length).toBe(before);
             else expect(entries.length).toBeGreaterThan(before);
 
@@ -223,7 +223,7 @@ describe('ledger invariants over random operation sequences', () => {
             expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
             for (const e of entries) for (const v of [e.amount, e.cost, e.valueDelta]) expect(Number.isInteger(v)).toBe(true);
             // Products that were never on presale never go negative.
-            const names = new Map(t.store.products(shop).map((p) => [p.id, p.name]));
+            const names = new Map((await t.store.products(shop)).map((p) => [p.id, p.name]));
             for (const b of balances) if (!everPresale.has(names.get(b.productId) ?? '')) expect(b.qtyMilli).toBeGreaterThanOrEqual(0);
             // No empty stock holds value, and no stock on hand is worth less than nothing (a negative average cost).
             for (const b of balances) {

@@ -48,54 +48,54 @@ describe('dropship entries and 应付 on the store', () => {
   const clock = new TestClock(new Date('2026-11-27T04:00:00Z'));
   const month = { from: new Date('2026-10-31T16:00:00Z'), to: new Date('2026-11-30T16:00:00Z') };
 
-  beforeEach(() => {
+  beforeEach(async () => {
     t = createTestDb();
     svc = createService(t.store, clock);
     catalogue = new CatalogueService(t.store);
     reports = new SqliteReports(t.db);
-    shop = t.store.createShop('测试店', clock.now()).id;
+    shop = (await t.store.createShop('测试店', clock.now())).id;
   });
   afterEach(() => t.cleanup());
 
   const sell = (product: string, quantity: number, unitPrice: number) => svc.record(shop, { kind: 'sale', items: [{ product, quantity, unitPrice }] }, source());
-  const owed = (supplier?: string) => reports.payables(shop, month.from, month.to, supplier).map((l) => [l.supplier, l.product, l.qtyMilli, l.owed]);
+  const owed = async (supplier?: string) => (await reports.payables(shop, month.from, month.to, supplier)).map((l) => [l.supplier, l.product, l.qtyMilli, l.owed]);
 
-  it('creates the product only for 代发 and only with a time, and keeps terms not rewritten', () => {
-    expect(catalogue.setProduct(shop, '手机壳', { key: 'mode', value: 'dropship', supplier: '老李', cost: 600 })).toEqual({ ok: false, failure: { code: 'UNKNOWN_PRODUCT', product: '手机壳' } });
-    expect(catalogue.setProduct(shop, '手机壳', { key: 'mode', value: 'presale' }, clock.now())).toEqual({ ok: false, failure: { code: 'UNKNOWN_PRODUCT', product: '手机壳' } });
-    const set = catalogue.setProduct(shop, '手机壳', { key: 'mode', value: 'dropship', supplier: '老李', cost: 600 }, clock.now());
+  it('creates the product only for 代发 and only with a time, and keeps terms not rewritten', async () => {
+    expect(await catalogue.setProduct(shop, '手机壳', { key: 'mode', value: 'dropship', supplier: '老李', cost: 600 })).toEqual({ ok: false, failure: { code: 'UNKNOWN_PRODUCT', product: '手机壳' } });
+    expect(await catalogue.setProduct(shop, '手机壳', { key: 'mode', value: 'presale' }, clock.now())).toEqual({ ok: false, failure: { code: 'UNKNOWN_PRODUCT', product: '手机壳' } });
+    const set = await catalogue.setProduct(shop, '手机壳', { key: 'mode', value: 'dropship', supplier: '老李', cost: 600 }, clock.now());
     expect(set.ok && set.value).toMatchObject({ created: true, product: { name: '手机壳', mode: 'dropship', dropshipSupplier: '老李', dropshipCost: 600 } });
-    const again = catalogue.setProduct(shop, '手机壳', { key: 'mode', value: 'normal' }, clock.now());
+    const again = await catalogue.setProduct(shop, '手机壳', { key: 'mode', value: 'normal' }, clock.now());
     expect(again.ok && again.value).toMatchObject({ created: false, product: { mode: 'normal', dropshipSupplier: '老李', dropshipCost: 600 } });
-    expect(t.store.products(shop)).toHaveLength(1);
+    expect(await t.store.products(shop)).toHaveLength(1);
   });
 
-  it('writes sales, returns and reversals with the supplier, and 应付 nets them', () => {
-    catalogue.setProduct(shop, '手机壳', { key: 'mode', value: 'dropship', supplier: '老李', cost: 600 }, clock.now());
-    catalogue.setProduct(shop, '数据线', { key: 'mode', value: 'dropship', supplier: '老王', cost: 300 }, clock.now());
-    const first = sell('手机壳', 3, 1500);
+  it('writes sales, returns and reversals with the supplier, and 应付 nets them', async () => {
+    await catalogue.setProduct(shop, '手机壳', { key: 'mode', value: 'dropship', supplier: '老李', cost: 600 }, clock.now());
+    await catalogue.setProduct(shop, '数据线', { key: 'mode', value: 'dropship', supplier: '老王', cost: 300 }, clock.now());
+    const first = await sell('手机壳', 3, 1500);
     expect(first.ok && first.value.entries[0]).toMatchObject({ kind: 'sale', locationId: null, qtyMilli: -3000, amount: 4500, cost: 1800, valueDelta: 0, supplier: '老李' });
-    sell('手机壳', 2, 1500);
-    sell('数据线', 4, 1000);
-    expect(owed()).toEqual([['老李', '手机壳', 5000, 3000], ['老王', '数据线', 4000, 1200]]);
-    expect(owed('老李')).toEqual([['老李', '手机壳', 5000, 3000]]);
+    await sell('手机壳', 2, 1500);
+    await sell('数据线', 4, 1000);
+    expect(await owed()).toEqual([['老李', '手机壳', 5000, 3000], ['老王', '数据线', 4000, 1200]]);
+    expect(await owed('老李')).toEqual([['老李', '手机壳', 5000, 3000]]);
 
-    const undone = svc.undo(shop, { entryNo: 1 }, source());
+    const undone = await svc.undo(shop, { entryNo: 1 }, source());
     expect(undone.ok && undone.value.reversals[0]).toMatchObject({ kind: 'reversal', cost: -1800, supplier: '老李' });
-    const back = svc.record(shop, { kind: 'customerReturn', items: [{ product: '手机壳', quantity: 1, unitPrice: 1500 }] }, source());
+    const back = await svc.record(shop, { kind: 'customerReturn', items: [{ product: '手机壳', quantity: 1, unitPrice: 1500 }] }, source());
     expect(back.ok && back.value.entries[0]).toMatchObject({ kind: 'customer_return', locationId: null, cost: -600, valueDelta: 0, supplier: '老李' });
-    expect(owed('老李')).toEqual([['老李', '手机壳', 1000, 600]]);
-    expect(owed('老张')).toEqual([]);
+    expect(await owed('老李')).toEqual([['老李', '手机壳', 1000, 600]]);
+    expect(await owed('老张')).toEqual([]);
     // Nothing of it is stock.
-    expect(t.store.stock(shop).filter((r) => r.qtyMilli !== 0 || r.value !== 0)).toEqual([]);
+    expect((await t.store.stock(shop)).filter((r) => r.qtyMilli !== 0 || r.value !== 0)).toEqual([]);
   });
 
-  it('leaves purchases, normal sales and a dropship product without a supplier out of 应付', () => {
-    svc.record(shop, { kind: 'purchase', items: [{ product: '耳机', quantity: 10, unitPrice: 2000 }], counterparty: '老李' }, source());
-    sell('耳机', 1, 5000);
-    catalogue.setProduct(shop, '耳机', { key: 'mode', value: 'dropship' }, clock.now());
-    const drop = sell('耳机', 1, 5000);
+  it('leaves purchases, normal sales and a dropship product without a supplier out of 应付', async () => {
+    await svc.record(shop, { kind: 'purchase', items: [{ product: '耳机', quantity: 10, unitPrice: 2000 }], counterparty: '老李' }, source());
+    await sell('耳机', 1, 5000);
+    await catalogue.setProduct(shop, '耳机', { key: 'mode', value: 'dropship' }, clock.now());
+    const drop = await sell('耳机', 1, 5000);
     expect(drop.ok && drop.value.entries[0]).toMatchObject({ locationId: null, cost: 2000, supplier: null });
-    expect(owed()).toEqual([]);
+    expect(await owed()).toEqual([]);
   });
 });

@@ -25,7 +25,7 @@ let li: Member;
 beforeAll(async () => {
   server = await startEmulator();
   dir = mkdtempSync(join(tmpdir(), 'jxc-telegraf-'));
-  app = createApp(createConfig({ DATABASE_URL: `file:${join(dir, 'jxc.db')}`, LOG_LEVEL: 'silent' }));
+  app = await createApp(createConfig({ DATABASE_URL: `file:${join(dir, 'jxc.db')}`, LOG_LEVEL: 'silent' }));
   bot = new Telegraf(TOKEN, { telegram: { apiRoot: server.config.apiURL } });
   bot.use(jxcTelegraf(app, { telegram: bot.telegram }));
   // The seller's own handler: whatever jxc does not handle reaches it.
@@ -67,7 +67,7 @@ describe('the Telegraf middleware in a Telegraf bot', () => {
     expect(texts(await li.say('撤销', li.replyToBot(confirmation)))[0]).toContain('已撤销 #2');
     expect(texts(await li.say('查 T恤'))).toEqual(['📦 T恤：20件']);
     expect(texts(await li.say('/stock'))[0]).toContain('T恤：20件');
-    expect(stockOf(app, '网店', 'T恤')).toBe(20);
+    expect(await stockOf(app, '网店', 'T恤')).toBe(20);
   });
 
   it('passes everything else to next()', async () => {

@@ -25,7 +25,7 @@ let zhang: Member;
 
 beforeAll(async () => {
   server = await startEmulator();
-  t = createTestApp({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: server.config.apiURL });
+  t = await createTestApp({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: server.config.apiURL });
   const config = t.app.config.telegram;
   if (!config) throw new Error('TELEGRAM_BOT_TOKEN did not configure Telegram');
   // The emulator has no rate limits; the throttler has its own tests.
@@ -95,10 +95,10 @@ describe('the Telegram bot against a Bot API emulator', () => {
     expect(only(await boss.say('/help'))).toContain('进货');
     expect(only(await boss.say('/digest'))).toMatch(/^📋 小王服装 日报 /);
 
-    expect(stockOf(t.app, '小王服装', 'T恤')).toBe(47);
-    expect(stockOf(t.app, '小王服装', '短裤')).toBe(0);
-    expect(stockOf(t.app, '小王服装', '袜子')).toBe(0);
-    expect(entryCount(t.app, '小王服装')).toBe(5 + 3);
+    expect(await stockOf(t.app, '小王服装', 'T恤')).toBe(47);
+    expect(await stockOf(t.app, '小王服装', '短裤')).toBe(0);
+    expect(await stockOf(t.app, '小王服装', '袜子')).toBe(0);
+    expect(await entryCount(t.app, '小王服装')).toBe(5 + 3);
   });
 
   it('binds the owner’s private chat to the shop, where cost and profit show', async () => {
@@ -112,7 +112,7 @@ describe('the Telegram bot against a Bot API emulator', () => {
 
     const stranger = member(2001, '路人', 'passerby', 2001);
     expect(only(await stranger.say('/start'))).toBe(UNBOUND_HINT);
-    expect(t.app.store.listShops().map((s) => s.name)).toEqual(['小王服装']);
+    expect((await t.app.store.listShops()).map((s) => s.name)).toEqual(['小王服装']);
   });
 
   it('keeps two groups’ shops apart', async () => {
@@ -125,7 +125,7 @@ describe('the Telegram bot against a Bot API emulator', () => {
 
     const elsewhere = member(3001, '陌生人', 'someone', -1003, '别人的群');
     expect(only(await elsewhere.say('进货 T恤 1 件 单价 1'))).toBe(UNBOUND_HINT);
-    expect(stockOf(t.app, '二店', 'T恤')).toBe(5);
-    expect(stockOf(t.app, '小王服装', 'T恤')).toBe(47);
+    expect(await stockOf(t.app, '二店', 'T恤')).toBe(5);
+    expect(await stockOf(t.app, '小王服装', 'T恤')).toBe(47);
   });
 });

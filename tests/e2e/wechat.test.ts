@@ -17,15 +17,15 @@ async function start(options: Parameters<typeof startMockWechat>[0] = {}): Promi
 }
 
 /** Units on hand of a product in a shop, all locations. */
-function stockOf(app: App, shopName: string, product: string): number {
-  const shop = app.store.shopByName(shopName);
+async function stockOf(app: App, shopName: string, product: string): Promise<number> {
+  const shop = await app.store.shopByName(shopName);
   if (!shop) throw new Error(`no shop ${shopName}`);
-  return app.store.stock(shop.id).filter((r) => r.product === product).reduce((sum, r) => sum + r.qtyMilli / 1000, 0);
+  return (await app.store.stock(shop.id)).filter((r) => r.product === product).reduce((sum, r) => sum + r.qtyMilli / 1000, 0);
 }
 
-function entryCount(app: App, shopName: string): number {
-  const shop = app.store.shopByName(shopName);
-  return shop ? app.store.entries(shop.id).length : 0;
+async function entryCount(app: App, shopName: string): Promise<number> {
+  const shop = await app.store.shopByName(shopName);
+  return shop ? (await app.store.entries(shop.id)).length : 0;
 }
 
 /** A shop 小店 opened in a room by its owner 老板, with two staff members who have spoken once. */
@@ -65,11 +65,11 @@ describe('a WeChat room runs the shop', () => {
     }
     // Every answer went to the room and nowhere else: one per line, none for the chatter.
     expect(w.sent.filter((s) => s.chatId !== room.id)).toEqual([]);
-    expect(stockOf(w.app, '小店', 'T恤')).toBe(50);
-    expect(stockOf(w.app, '小店', '短裤')).toBe(30);
-    expect(stockOf(w.app, '小店', '袜子')).toBe(90);
-    const shop = w.app.store.shopByName('小店');
-    const actors = w.app.store.entries(shop?.id ?? 0).map((e) => e.actorName);
+    expect(await stockOf(w.app, '小店', 'T恤')).toBe(50);
+    expect(await stockOf(w.app, '小店', '短裤')).toBe(30);
+    expect(await stockOf(w.app, '小店', '袜子')).toBe(90);
+    const shop = await w.app.store.shopByName('小店');
+    const actors = (await w.app.store.entries(shop?.id ?? 0)).map((e) => e.actorName);
     expect(new Set(actors)).toEqual(new Set(['老板', '小王', '小李']));
   });
 
@@ -86,7 +86,7 @@ describe('a WeChat room runs the shop', () => {
 
     const stranger = w.contact('路人');
     expect((await w.say(stranger, '进货 T恤 1 件', w.me)).replies).toEqual([UNBOUND_HINT]);
-    expect(stockOf(w.app, '小店', 'T恤')).toBe(50);
+    expect(await stockOf(w.app, '小店', 'T恤')).toBe(50);
   });
 
   it('keeps two rooms bound to two shops apart', async () => {
@@ -98,8 +98,8 @@ describe('a WeChat room runs the shop', () => {
     expect((await w.say(wang, '进货 T恤 7 件 单价 20', other)).replies[0]).toContain('✅ #1 进货 T恤 7件 → 库存 7件');
     expect((await w.say(wang, '查 T恤', room)).replies).toEqual(['📦 T恤：50件']);
     expect((await w.say(wang, '查 T恤', other)).replies).toEqual(['📦 T恤：7件']);
-    expect(stockOf(w.app, '小店', 'T恤')).toBe(50);
-    expect(stockOf(w.app, '二店', 'T恤')).toBe(7);
+    expect(await stockOf(w.app, '小店', 'T恤')).toBe(50);
+    expect(await stockOf(w.app, '二店', 'T恤')).toBe(7);
   });
 
   it('keeps the shop when the group is renamed', async () => {
@@ -121,7 +121,7 @@ describe('a WeChat room runs the shop', () => {
     expect((await w.say(li, '@进销存 助手', room, [w.me])).replies).toEqual([PRIVATE_HINT]);
     expect((await w.say(boss, '授权 @小李\u2005查看', room, [li])).replies).toEqual(['✅ 小李 现在是「查看」。']);
     expect((await w.say(li, '进货 T恤 5 件 单价 20', room)).replies).toEqual(['⛔ 你的身份是「查看」，这个操作需要「店员」权限。']);
-    expect(stockOf(w.app, '小店', 'T恤')).toBe(5);
+    expect(await stockOf(w.app, '小店', 'T恤')).toBe(5);
   });
 
   it('undoes the entry named in a quoted bot confirmation', async () => {
@@ -131,7 +131,7 @@ describe('a WeChat room runs the shop', () => {
     await w.say(wang, '出货 T恤 2 件 单价 59', room);
     const quoted = `「jxc-bot：${first}」\n- - - - - - - - - - - - - - -\n撤销`;
     expect((await w.say(wang, quoted, room)).replies).toEqual([expect.stringContaining('↩️ 已撤销 #2 出货 T恤 3件')]);
-    expect(stockOf(w.app, '小店', 'T恤')).toBe(48);
+    expect(await stockOf(w.app, '小店', 'T恤')).toBe(48);
   });
 });
 
@@ -141,8 +141,8 @@ describe('messages the bot must not act on', () => {
     const purchase = await w.say(boss, '进货 T恤 50 件 单价 20', room);
     expect(purchase.replies).toHaveLength(1);
     expect(await w.redeliver(purchase.id, room)).toEqual([]);
-    expect(stockOf(w.app, '小店', 'T恤')).toBe(50);
-    expect(entryCount(w.app, '小店')).toBe(1);
+    expect(await stockOf(w.app, '小店', 'T恤')).toBe(50);
+    expect(await entryCount(w.app, '小店')).toBe(1);
     // Not only writes: a redelivered 绑定码 must not hand out a second code.
     const code = await w.say(boss, '绑定码', room);
     expect(code.replies).toHaveLength(1);
@@ -161,8 +161,8 @@ describe('messages the bot must not act on', () => {
     const sameRoom = again.mocker.createRoom({ id: room.id, topic: '仓库群', memberIdList: [again.me.id, boss.id] });
     again.mocker.MessageMock.create({ ...payload });
     expect(await again.redeliver(purchase.id, sameRoom)).toEqual([]);
-    expect(stockOf(w.app, '小店', 'T恤')).toBe(50);
-    expect(entryCount(w.app, '小店')).toBe(1);
+    expect(await stockOf(w.app, '小店', 'T恤')).toBe(50);
+    expect(await entryCount(w.app, '小店')).toBe(1);
     // The restarted bot still answers new messages.
     expect((await again.say(sameBoss, '查 T恤', sameRoom)).replies).toEqual(['📦 T恤：50件']);
   });
@@ -181,10 +181,10 @@ describe('messages the bot must not act on', () => {
     const sameBoss = again.mocker.createContact({ id: boss.id, name: '老板' });
     const sameRoom = again.mocker.createRoom({ id: room.id, topic: '仓库群', memberIdList: [again.me.id, boss.id] });
     for (const payload of payloads) again.mocker.MessageMock.create({ ...payload });
-    const codesBefore = (w.app.db.prepare('SELECT COUNT(*) AS n FROM BindingCode').get() as { n: number }).n;
+    const codesBefore = (w.app.db!.prepare('SELECT COUNT(*) AS n FROM BindingCode').get() as { n: number }).n;
     expect(await again.redeliver(code.id, sameRoom)).toEqual([]);
     expect(await again.redeliver(query.id, sameRoom)).toEqual([]);
-    expect((w.app.db.prepare('SELECT COUNT(*) AS n FROM BindingCode').get() as { n: number }).n).toBe(codesBefore);
+    expect((w.app.db!.prepare('SELECT COUNT(*) AS n FROM BindingCode').get() as { n: number }).n).toBe(codesBefore);
     // New messages are still answered.
     expect((await again.say(sameBoss, '查 T恤', sameRoom)).replies).toEqual(['📦 T恤：50件']);
   });
@@ -212,7 +212,7 @@ describe('messages the bot must not act on', () => {
     const before = w.sent.length;
     // Typed on the phone logged in as the bot, or echoed back by the puppet.
     await w.say(w.me, '进货 T恤 50 件 单价 20', room);
-    expect(entryCount(w.app, '小店')).toBe(0);
+    expect(await entryCount(w.app, '小店')).toBe(0);
     // Answering itself in a private chat would never end: each answer is another message from itself.
     await w.say(w.me, '你好', wang);
     expect(w.sent.slice(before).map((s) => s.text)).toEqual(['进货 T恤 50 件 单价 20', '你好']);
@@ -230,39 +230,39 @@ describe('one shop from Telegram and WeChat', () => {
   it('binds a WeChat room to the shop a Telegram group already uses', async () => {
     const w = await start();
     let n = 0;
-    const telegram = (text: string) =>
-      w.app.gateway.handle({
-        platform: 'telegram',
-        chatId: '-1001',
-        chatType: 'group',
-        messageId: String(++n),
-        userId: '42',
-        userName: '老板',
-        userHandle: 'boss',
-        chatTitle: '网店 TG 群',
-        text,
-      } satisfies GatewayMessage)?.text;
-    expect(telegram('开店 网店')).toContain('店铺「网店」已开通');
-    expect(telegram('进货 T恤 10 件 单价 20')).toContain('✅ #1 进货 T恤 10件');
-    const code = telegram('绑定码')?.match(/绑定码 (\w+)/)?.[1];
+    const telegram = async (text: string) =>
+      (await w.app.gateway.handle({
+                platform: 'telegram',
+                chatId: '-1001',
+                chatType: 'group',
+                messageId: String(++n),
+                userId: '42',
+                userName: '老板',
+                userHandle: 'boss',
+                chatTitle: '网店 TG 群',
+                text,
+              } satisfies GatewayMessage))?.text;
+    expect(await telegram('开店 网店')).toContain('店铺「网店」已开通');
+    expect(await telegram('进货 T恤 10 件 单价 20')).toContain('✅ #1 进货 T恤 10件');
+    const code = (await telegram('绑定码'))?.match(/绑定码 (\w+)/)?.[1];
 
     const boss = w.contact('老板');
     const wang = w.contact('小王');
     const room = w.room('网店仓库', [boss, wang]);
     expect((await w.say(boss, `绑定 ${code}`, room)).replies).toEqual(['✅ 已绑定到店铺「网店」（店员群）。发「帮助」看用法。']);
-    expect(telegram('设置 群成员 店员')).toContain('✅ 群成员默认身份：店员');
+    expect(await telegram('设置 群成员 店员')).toContain('✅ 群成员默认身份：店员');
     expect((await w.say(wang, '出货 T恤 3 件 单价 59', room)).replies).toEqual(['✅ #2 出货 T恤 3件 × 59.00 = 177.00 → 库存 7件（回复「撤销」可撤回）']);
-    expect(telegram('查 T恤')).toBe('📦 T恤：7件');
-    expect(telegram('进货 T恤 5 件 单价 20')).toContain('→ 库存 12件');
+    expect(await telegram('查 T恤')).toBe('📦 T恤：7件');
+    expect(await telegram('进货 T恤 5 件 单价 20')).toContain('→ 库存 12件');
     expect((await w.say(wang, '查 T恤', room)).replies).toEqual(['📦 T恤：12件']);
-    expect(w.app.store.listShops().map((s) => s.name)).toEqual(['网店']);
+    expect((await w.app.store.listShops()).map((s) => s.name)).toEqual(['网店']);
   });
 });
 
 describe('binding codes in WeChat', () => {
-  const owners = (app: App) =>
-    app.access
-      .people(1)
+  const owners = async (app: App) =>
+    (await app.access
+            .people(1))
       .filter((p) => p.role === 'owner')
       .flatMap((p) => p.identities.map((i) => `${i.platform}:${i.platformUserId}`));
 
@@ -271,7 +271,7 @@ describe('binding codes in WeChat', () => {
     await w.say(boss, '进货 T恤 50 件 单价 20', room);
     const code = /绑定码 (\w+)/.exec((await w.say(boss, '绑定码', room)).replies[0] ?? '')?.[1];
     expect((await w.say(wang, `绑定 ${code}`, w.me)).replies).toEqual([expect.stringContaining('私聊，不显示成本和利润')]);
-    expect(owners(w.app)).toEqual([`wechat:${boss.id}`]);
+    expect(await owners(w.app)).toEqual([`wechat:${boss.id}`]);
     expect((await w.say(wang, '查 T恤', w.me)).replies).toEqual(['📦 T恤：50件']);
     expect((await w.say(wang, '记录', w.me)).replies.join('\n')).not.toMatch(/单价 20|@20\.00/);
     expect((await w.say(wang, '移除 @老板', room)).replies).toEqual([expect.stringMatching(/^⛔/)]);
@@ -280,30 +280,30 @@ describe('binding codes in WeChat', () => {
   it('links the owner’s WeChat account to the Telegram owner only with a code from the owner’s private chat', async () => {
     const w = await start();
     let n = 0;
-    const telegram = (text: string, chatType: 'group' | 'private' = 'private') =>
-      w.app.gateway.handle({
-        platform: 'telegram',
-        chatId: chatType === 'private' ? '42' : '-1001',
-        chatType,
-        messageId: String(++n),
-        userId: '42',
-        userName: '老板',
-        userHandle: 'boss',
-        text,
-      } satisfies GatewayMessage)?.text;
-    expect(telegram('开店 网店')).toContain('店铺「网店」已开通');
-    expect(telegram('进货 T恤 10 件 单价 20')).toContain('✅ #1');
+    const telegram = async (text: string, chatType: 'group' | 'private' = 'private') =>
+      (await w.app.gateway.handle({
+                platform: 'telegram',
+                chatId: chatType === 'private' ? '42' : '-1001',
+                chatType,
+                messageId: String(++n),
+                userId: '42',
+                userName: '老板',
+                userHandle: 'boss',
+                text,
+              } satisfies GatewayMessage))?.text;
+    expect(await telegram('开店 网店')).toContain('店铺「网店」已开通');
+    expect(await telegram('进货 T恤 10 件 单价 20')).toContain('✅ #1');
     const boss = w.contact('老板');
     const wang = w.contact('小王');
     // A link code pasted into a room is spent there, so nobody in the room can use it.
-    const stolen = /关联码 (\w+)/.exec(telegram('关联码') ?? '')?.[1];
+    const stolen = /关联码 (\w+)/.exec(await telegram('关联码') ?? '')?.[1];
     const room = w.room('网店仓库', [boss, wang]);
     expect((await w.say(boss, `关联 ${stolen}`, room)).replies).toEqual([expect.stringContaining('发在群里的已经作废')]);
     expect((await w.say(wang, `关联 ${stolen}`, w.me)).replies).toEqual([expect.stringContaining('无效、已用过或已过期')]);
-    expect(owners(w.app)).toEqual(['telegram:42']);
-    const code = /关联码 (\w+)/.exec(telegram('关联码') ?? '')?.[1];
+    expect(await owners(w.app)).toEqual(['telegram:42']);
+    const code = /关联码 (\w+)/.exec(await telegram('关联码') ?? '')?.[1];
     expect((await w.say(boss, `关联 ${code}`, w.me)).replies).toEqual([expect.stringContaining('已把这个账号关联到「网店」的 老板（老板）。这里是老板私聊')]);
-    expect(owners(w.app).sort()).toEqual(['telegram:42', `wechat:${boss.id}`]);
+    expect((await owners(w.app)).sort()).toEqual(['telegram:42', `wechat:${boss.id}`]);
     expect((await w.say(boss, '查 T恤', w.me)).replies[0]).toContain('均价 20.00');
     expect((await w.say(wang, `关联 ${code}`, w.me)).replies).toEqual([expect.stringContaining('无效、已用过或已过期')]);
   });

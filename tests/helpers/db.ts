@@ -8,7 +8,7 @@ import { SqliteReports } from '../../src/adapters/prisma/sqlite-reports.ts';
 import { ChatEngine } from '../../src/bot/engine.ts';
 import { InventoryService } from '../../src/core/inventory.service.ts';
 import type { ImportTarget } from '../../src/adapters/files/import.ts';
-import type { Clock, ShopRecord } from '../../src/core/ports.ts';
+import type { Clock, InventoryStore, ShopRecord } from '../../src/core/ports.ts';
 
 /** A throwaway SQLite file built from the real migrations; call cleanup() when done. */
 export interface TestDb {
@@ -78,7 +78,7 @@ export class TestClock implements Clock {
   }
 }
 
-export function createService(store: SqliteStore, clock: Clock): InventoryService {
+export function createService(store: InventoryStore, clock: Clock): InventoryService {
   return new InventoryService(store, clock);
 }
 
@@ -103,15 +103,15 @@ export interface EngineShop {
 }
 
 /** The shop as conversation tests start it: by default at 12:00 in Shanghai on Friday 2026-11-27. */
-export function engineShop(at = new Date('2026-11-27T04:00:00Z')): EngineShop {
+export async function engineShop(at = new Date('2026-11-27T04:00:00Z')): Promise<EngineShop> {
   const t = createTestDb();
   const clock = new TestClock(at);
   const engine = new ChatEngine(t.store, clock, engineDeps(t.db));
-  return { t, clock, engine, shop: t.store.createShop('店', clock.now()) };
+  return { t, clock, engine, shop: await t.store.createShop('店', clock.now()) };
 }
 
 /** A new shop 测试店 on the test database, as an import target run by alice at the clock's time. */
-export function importTarget(t: TestDb, clock: Clock): ImportTarget {
-  const shop = t.store.createShop('测试店', clock.now());
+export async function importTarget(t: TestDb, clock: Clock): Promise<ImportTarget> {
+  const shop = await t.store.createShop('测试店', clock.now());
   return { store: t.store, service: new InventoryService(t.store, clock), shop, actor: { id: 'cli:alice', name: 'alice' }, now: () => clock.now() };
 }

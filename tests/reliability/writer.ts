@@ -18,19 +18,19 @@ if (!path || !fromText) throw new Error('usage: writer.ts DB FROM [REDELIVER]');
 const from = Number(fromText);
 const db = openDatabase(path);
 const store = new SqliteStore(db);
-const shop = store.shopByName('可靠性') ?? store.createShop('可靠性', new Date());
+const shop = await store.shopByName('可靠性') ?? await store.createShop('可靠性', new Date());
 const engine = new ChatEngine(store, systemClock, { reports: new SqliteReports(db), digest: new SqliteDigestStore(db) });
 
-function send(n: number): void {
-  const reply = engine.handle({ platform: 'rel', chatId: 'g1', chatType: 'group', messageId: `m${n}`, userId: 'boss', userName: '老板', text: messageText(n) }, shop, 'owner');
+async function send(n: number): Promise<void> {
+  const reply = await engine.handle({ platform: 'rel', chatId: 'g1', chatType: 'group', messageId: `m${n}`, userId: 'boss', userName: '老板', text: messageText(n) }, shop, 'owner');
   if (reply?.failed) throw new Error(`message ${n} failed: ${reply.text}`);
   process.stdout.write(`ack m${n} ${reply?.duplicate ? 'dup' : (reply?.entrySeqs.length ?? 0)}\n`);
 }
 
-for (let n = Math.max(1, from - Number(redeliverText ?? 0)); n < from; n++) send(n);
+for (let n = Math.max(1, from - Number(redeliverText ?? 0)); n < from; n++) await send(n);
 process.stdout.write('ready\n');
 // Bursts: a few messages back to back, then a breath, until killed.
 for (let n = from; ; n++) {
-  send(n);
+  await send(n);
   if (n % 7 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
 }

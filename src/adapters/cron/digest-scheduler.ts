@@ -27,7 +27,7 @@ export interface DigestOutbox {
 }
 
 export interface DigestSchedulerDeps {
-  shops: () => ShopRecord[];
+  shops: () => Promise<ShopRecord[]>;
   queries: DigestQueries;
   runs: DigestRunStore;
   outbox: DigestOutbox;
@@ -36,7 +36,7 @@ export interface DigestSchedulerDeps {
   /** Names this scheduler in claims and attempts: host, pid and a random id. */
   instanceId: string;
   /** True while a queued repost is recomputing the shop's costs from before `to` (see repost.ts). */
-  reposting?: (shopId: number, to: Date) => boolean;
+  reposting?: (shopId: number, to: Date) => Promise<boolean>;
   /** Draws the digest picture for shops that chose `设置 日报 图片`; without it they get the text. */
   pictures?: PictureRenderer | undefined;
 }
@@ -73,7 +73,7 @@ export class DigestScheduler {
   private async pass(): Promise<TickReport> {
     const report: TickReport = { claimed: [], sent: 0, retried: 0, failed: 0, blocked: 0 };
     const now = this.deps.clock.now();
-    for (const shop of this.deps.shops()) {
+    for (const shop of await this.deps.shops()) {
       try {
         const claimed = await this.claim(shop, now);
         if (claimed) report.claimed.push(claimed);
@@ -88,14 +88,14 @@ export class DigestScheduler {
 
   private async claim(shop: ShopRecord, now: Date): Promise<TickReport['claimed'][number] | undefined> {
     const due = dueDigest(shop, now);
-    if (!due || this.deps.runs.hasRun(shop.id, due.localDate)) return undefined;
-    const chats = this.deps.runs.activeChats(shop.id);
-    const digest = collectDigest(this.deps.queries, { id: shop.id, name: shop.name, timeZone: shop.timeZone }, digestWindow(now, shop.timeZone, due.localDate));
-    const reposting = this.deps.reposting?.(shop.id, digest.dayTo) ?? false;
+    if (!due || await this.deps.runs.hasRun(shop.id, due.localDate)) return undefined;
+    const chats = await this.deps.runs.activeChats(shop.id);
+    const digest = await collectDigest(this.deps.queries, { id: shop.id, name: shop.name, timeZone: shop.timeZone }, digestWindow(now, shop.timeZone, due.localDate));
+    const reposting = (await this.deps.reposting?.(shop.id, digest.dayTo)) ?? false;
     const copies = { owner: renderDigest(digest, { seeCost: true, late: due.late, reposting }), staff: renderDigest(digest, { seeCost: false, late: due.late }) };
     const images = await this.pictures(digest, chats);
     const deliveries: NewDelivery[] = chats.map((c) => ({ ...c, text: copies[c.audience], image: images.get(c.audience) }));
-    const runId = this.deps.runs.claim({ shopId: shop.id, localDate: due.localDate, scheduledAt: due.scheduledAt, late: due.late, claimedBy: this.deps.instanceId, now, deliveries });
+    const runId = await this.deps.runs.claim({ shopId: shop.id, localDate: due.localDate, scheduledAt: due.scheduledAt, late: due.late, claimedBy: this.deps.instanceId, now, deliveries });
     if (runId === undefined) return undefined;
     this.deps.logger.info({ shop: shop.id, date: due.localDate, late: due.late, chats: chats.length, run: runId }, 'digest claimed');
     return { shopId: shop.id, localDate: due.localDate, late: due.late, chats: chats.length };
@@ -111,7 +111,7 @@ export class DigestScheduler {
     const renderer = this.deps.pictures;
     if (!renderer || !digest.settings.digestPicture || chats.length === 0) return images;
     try {
-      const content = { digest, sales: digestSales(this.deps.queries, digest) };
+      const content = { digest, sales: await digestSales(this.deps.queries, digest) };
       for (const audience of new Set(chats.map((c) => c.audience))) images.set(audience, await renderer.render(digestPictureView(content, audience)));
     } catch (error) {
       this.deps.logger.error({ err: error, shop: digest.shop.id, date: digest.date }, 'digest picture failed; sending the text');
@@ -123,16 +123,16 @@ export class DigestScheduler {
   private async deliver(report: TickReport): Promise<void> {
     const { runs, clock, instanceId } = this.deps;
     const start = clock.now();
-    runs.interruptStale(new Date(start.getTime() - SENDING_TIMEOUT_MS));
-    runs.expire(new Date(start.getTime() - CATCH_UP_MS), start);
-    for (const d of runs.duePending(start, new Date(start.getTime() - CATCH_UP_MS))) {
+    await runs.interruptStale(new Date(start.getTime() - SENDING_TIMEOUT_MS));
+    await runs.expire(new Date(start.getTime() - CATCH_UP_MS), start);
+    for (const d of await runs.duePending(start, new Date(start.getTime() - CATCH_UP_MS))) {
       // Left for a process that runs this platform's adapter (or for this one once it starts).
       if (!this.deps.outbox.has(d.platform)) continue;
-      if (!runs.lease(d.id, instanceId, clock.now())) continue;
+      if (!await runs.lease(d.id, instanceId, clock.now())) continue;
       const result = await this.send(d);
-      this.record(d, result, report);
+      await this.record(d, result, report);
     }
-    runs.finishRuns(clock.now());
+    await runs.finishRuns(clock.now());
   }
 
   private async send(d: PendingDelivery): Promise<DeliveryResult> {
@@ -144,25 +144,25 @@ export class DigestScheduler {
     }
   }
 
-  private record(d: PendingDelivery, result: DeliveryResult, report: TickReport): void {
+  private async record(d: PendingDelivery, result: DeliveryResult, report: TickReport): Promise<void> {
     const { runs, clock, instanceId, logger } = this.deps;
     const now = clock.now();
     const attempts = d.attempts + 1;
     const log = { shop: d.shopId, run: d.runId, platform: d.platform, chat: d.chatId, attempts };
     if (result.ok) {
-      runs.markSent(d.id, instanceId, now);
+      await runs.markSent(d.id, instanceId, now);
       report.sent += 1;
       logger.info(log, 'digest delivered');
     } else if (result.permanent) {
-      runs.markBlocked(d.id, instanceId, result.error, now);
+      await runs.markBlocked(d.id, instanceId, result.error, now);
       report.blocked += 1;
       logger.warn({ ...log, error: result.error }, 'digest chat blocked the bot; skipped from now on');
     } else if (attempts >= MAX_ATTEMPTS) {
-      runs.markFailed(d.id, instanceId, result.error);
+      await runs.markFailed(d.id, instanceId, result.error);
       report.failed += 1;
       logger.error({ ...log, error: result.error }, 'digest delivery given up');
     } else {
-      runs.markRetry(d.id, instanceId, result.error, new Date(now.getTime() + retryDelayMs(attempts)));
+      await runs.markRetry(d.id, instanceId, result.error, new Date(now.getTime() + retryDelayMs(attempts)));
       report.retried += 1;
       logger.warn({ ...log, error: result.error }, 'digest delivery failed; will retry');
     }

@@ -22,7 +22,7 @@ export interface DigestApp {
   config: { digest: boolean };
   /** The digest's queries and its runs' records (src/adapters/prisma/sqlite-digest.ts). */
   digestStore: DigestQueries & DigestRunStore;
-  store: { listShops(): ShopRecord[]; queuedReposts?(shopId: number): QueuedRepost[] };
+  store: { listShops(): Promise<ShopRecord[]>; queuedReposts?(shopId: number): Promise<QueuedRepost[]> };
   outbox: DigestOutbox;
   clock: Clock;
   logger: SchedulerLogger;
@@ -64,7 +64,7 @@ export function startDigestScheduler(
     clock: app.clock,
     logger: app.logger,
     instanceId: instanceId(),
-    reposting: (shopId, to) => repostingBefore(app.store.queuedReposts?.(shopId) ?? [], to),
+    reposting: async (shopId, to) => repostingBefore((await app.store.queuedReposts?.(shopId)) ?? [], to),
     pictures: app.pictures,
   });
   const lowStock = createLowStockAlerts({ queries: store, runs: store, outbox: app.outbox, clock: app.clock, logger: app.logger });

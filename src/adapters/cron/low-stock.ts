@@ -39,21 +39,21 @@ export function createLowStockAlerts(deps: LowStockAlertDeps): LowStockAlerts {
   return {
     async afterReply(shopId, reply) {
       if (reply.intent !== 'sale' || reply.duplicate || reply.entrySeqs.length === 0) return 0;
-      const settings = deps.queries.settings(shopId);
+      const settings = await deps.queries.settings(shopId);
       if (!settings.lowStockAlert) return 0;
-      const sold = deps.runs.saleEntries(shopId, reply.entrySeqs);
+      const sold = await deps.runs.saleEntries(shopId, reply.entrySeqs);
       if (sold.length === 0) return 0;
       const ids = [...new Set(sold.map((e) => e.productId))];
       const asOf = deps.clock.now();
-      const sales = deps.queries.productSales(shopId, salesRanges(settings, asOf), ids);
-      const text = lowStockAlertText(reorderCrossings(sold, deps.queries.products(shopId, ids), sales, settings, asOf));
+      const sales = await deps.queries.productSales(shopId, salesRanges(settings, asOf), ids);
+      const text = lowStockAlertText(reorderCrossings(sold, await deps.queries.products(shopId, ids), sales, settings, asOf));
       if (text === null) return 0;
       let reached = 0;
-      for (const chat of deps.runs.activeChats(shopId)) {
+      for (const chat of await deps.runs.activeChats(shopId)) {
         if (!deps.outbox.has(chat.platform)) continue;
         const result = await deps.outbox.send(chat.platform, chat.chatId, text);
         if (result.ok) reached += 1;
-        else if (result.permanent) deps.runs.blockChat(chat.platform, chat.chatId, deps.clock.now());
+        else if (result.permanent) await deps.runs.blockChat(chat.platform, chat.chatId, deps.clock.now());
         if (!result.ok) deps.logger.warn({ shop: shopId, platform: chat.platform, chat: chat.chatId, error: result.error }, 'low-stock alert not delivered');
       }
       deps.logger.info({ shop: shopId, chats: reached }, 'low-stock alert sent');

@@ -152,15 +152,15 @@ export interface ProfitReport {
 }
 
 /** The profit report from the report port; without a range it covers all time. */
-export function profitReport(queries: ReportQueries, shopId: number, from?: Date, to?: Date): ProfitReport {
+export async function profitReport(queries: ReportQueries, shopId: number, from?: Date, to?: Date): Promise<ProfitReport> {
   const start = from ?? new Date(0);
   const end = to ?? new Date(8.64e15);
   return {
     from,
     to,
-    totals: queries.salesTotals(shopId, start, end),
-    byProduct: queries.salesByProduct(shopId, start, end).filter(hasSales),
-    byChannel: queries.salesByChannel(shopId, start, end).filter(hasSales),
+    totals: await queries.salesTotals(shopId, start, end),
+    byProduct: (await queries.salesByProduct(shopId, start, end)).filter(hasSales),
+    byChannel: (await queries.salesByChannel(shopId, start, end)).filter(hasSales),
   };
 }
 
@@ -331,8 +331,8 @@ export function profitSheets(report: ProfitReport): Sheet[] {
 }
 
 /** What the dropship suppliers are owed over a period (src/core/payables.ts), by supplier. */
-export function payablesReport(queries: ReportQueries, shopId: number, from?: Date, to?: Date): SupplierPayable[] {
-  return payablesBySupplier(queries.payables(shopId, from ?? new Date(0), to ?? new Date(8.64e15)));
+export async function payablesReport(queries: ReportQueries, shopId: number, from?: Date, to?: Date): Promise<SupplierPayable[]> {
+  return payablesBySupplier(await queries.payables(shopId, from ?? new Date(0), to ?? new Date(8.64e15)));
 }
 
 /** 应付 as JSON: one object per supplier with its products; money as "15.70" strings. */
@@ -450,12 +450,12 @@ export async function writeExport(sources: { reader: ReportReader; queries: Repo
     count = rows.length;
     body = await encode(format, () => stockJson(rows), () => stockCsv(rows), () => [stockSheet(rows)]);
   } else if (what === 'payables') {
-    const groups = shop ? payablesReport(sources.queries, shop.id, request.from, request.to) : [];
+    const groups = shop ? await payablesReport(sources.queries, shop.id, request.from, request.to) : [];
     count = groups.reduce((s, g) => s + g.lines.length, 0);
     body = await encode(format, () => payablesJson(groups, request.from, request.to), () => payablesCsv(groups), () => [payablesSheet(groups)]);
   } else {
     const report: ProfitReport = shop
-      ? profitReport(sources.queries, shop.id, request.from, request.to)
+      ? await profitReport(sources.queries, shop.id, request.from, request.to)
       : { from: request.from, to: request.to, totals: { soldMilli: 0, returnedMilli: 0, revenue: 0, refunds: 0, cost: 0, sales: 0 }, byProduct: [], byChannel: [] };
     count = report.byProduct.length + report.byChannel.length;
     body = await encode(format, () => profitJson(report), () => profitCsv(report), () => profitSheets(report));
@@ -473,12 +473,12 @@ async function write(out: Writable, chunk: string | Buffer): Promise<void> {
 
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function streamEntries(rows: Iterable<EntryExportRow>, format: ExportFormat, timeZone: string, out: Writable, onProgress?: (rows: number) => void): Promise<number> {
+async function streamEntries(rows: Iterable<EntryExportRow> | AsyncIterable<EntryExportRow>, format: ExportFormat, timeZone: string, out: Writable, onProgress?: (rows: number) => void): Promise<number> {
   let count = 0;
   if (format === 'xlsx') {
     const wall = wallClockFormatter(timeZone);
-    return writeXlsxStream(out, ENTRIES_SHEET, (function* () {
-      for (const r of rows) yield entrySheetCells(r, wall);
+    return writeXlsxStream(out, ENTRIES_SHEET, (async function* () {
+      for await (const r of rows) yield entrySheetCells(r, wall);
     })(), onProgress);
   }
   const local = localFormatter(timeZone);
@@ -492,13 +492,13 @@ async function streamEntries(rows: Iterable<EntryExportRow>, format: ExportForma
   };
   if (format === 'csv') {
     chunk.push(`\uFEFF${ENTRY_HEADERS.map(csvCell).join(',')}\r\n`);
-    for (const r of rows) {
+    for await (const r of rows) {
       chunk.push(`${entryCsvCells(r, local).map(csvCell).join(',')}\r\n`);
       if (++count % CHUNK_ROWS === 0) await flush();
     }
   } else {
     // The same text as JSON.stringify(array, null, 2), one row at a time.
-    for (const r of rows) {
+    for await (const r of rows) {
       chunk.push(`${count === 0 ? '[\n' : ',\n'}  ${JSON.stringify(entryJson(r), null, 2).replace(/\n/g, '\n  ')}`);
       if (++count % CHUNK_ROWS === 0) await flush();
     }
@@ -527,15 +527,15 @@ export async function writeEntriesAndProfit(
 ): Promise<number> {
   const wall = wallClockFormatter(shop.timeZone);
   let entries = 0;
-  const rows = (function* () {
-    for (const r of sources.reader.eachEntryRow(shop.id, period.from, period.to)) {
+  const rows = (async function* () {
+    for await (const r of sources.reader.eachEntryRow(shop.id, period.from, period.to)) {
       entries += 1;
       yield entrySheetCells(r, wall);
     }
   })();
-  const profit = profitSheets(profitReport(sources.queries, shop.id, period.from, period.to));
+  const profit = profitSheets(await profitReport(sources.queries, shop.id, period.from, period.to));
   // What dropship suppliers are owed for the period, when any are.
-  const payables = payablesReport(sources.queries, shop.id, period.from, period.to);
+  const payables = await payablesReport(sources.queries, shop.id, period.from, period.to);
   const more = payables.length > 0 ? [...profit, payablesSheet(payables)] : profit;
   await writeXlsxSheets(out, [{ sheet: ENTRIES_SHEET, rows }, ...more.map((sheet) => ({ sheet, rows: sheet.rows }))], onProgress);
   return entries;

@@ -47,8 +47,8 @@ export class ImportCatalogue {
     }
   }
 
-  static of(store: InventoryStore, shopId: number): ImportCatalogue {
-    return new ImportCatalogue(store.products(shopId), store.aliases(shopId), store.units(shopId));
+  static async of(store: InventoryStore, shopId: number): Promise<ImportCatalogue> {
+    return new ImportCatalogue(await store.products(shopId), await store.aliases(shopId), await store.units(shopId));
   }
 
   bySkuCode(sku: string): ProductRef | undefined {

@@ -1,7 +1,7 @@
 import { InventoryService, type WriteKind } from '../../core/inventory.service.ts';
 import type { Result } from '../../core/failures.ts';
 import type { WriteOutcome } from '../../core/inventory.service.ts';
-import type { InventoryStore, ShopRecord, SourceInput, UnitOfWork } from '../../core/ports.ts';
+import type { ImportBatches, InventoryStore, ScratchCopies, ShopRecord, SourceInput, UnitOfWork } from '../../core/ports.ts';
 import { ENTRY_FIELDS, looksLikeHeader, matchHeaders, STOCK_FIELDS } from './headers.ts';
 import { ImportCatalogue } from './import-catalogue.ts';
 import { planEntries } from './import-entries.ts';
@@ -129,15 +129,15 @@ export function previewImport(target: ImportTarget, kind: ImportKind, bytes: Uin
  * transaction: simple, but it holds the database's write lock for the whole import. A bot's chats
  * use importTableInChunks, which does not.
  */
-export function importTable(target: ImportTarget, kind: ImportKind, table: Table, filename: string, options: ImportOptions = {}, started = performance.now()): ImportSummary {
-  const planned = planImport(target, kind, table, filename, options);
+export async function importTable(target: ImportTarget, kind: ImportKind, table: Table, filename: string, options: ImportOptions = {}, started = performance.now()): Promise<ImportSummary> {
+  const planned = await planImport(target, kind, table, filename, options);
   if (!planned.ok) return fatalSummary(kind, filename, planned.fatal, options, started, table, planned.plan);
-  return applyPlan(target, planned.plan, options, started);
+  return await applyPlan(target, planned.plan, options, started);
 }
 
-function planImport(target: ImportTarget, kind: ImportKind, table: Table, filename: string, options: ImportOptions): { ok: true; plan: ImportPlan } | { ok: false; fatal: string; plan?: ImportPlan | undefined } {
+async function planImport(target: ImportTarget, kind: ImportKind, table: Table, filename: string, options: ImportOptions): Promise<{ ok: true; plan: ImportPlan } | { ok: false; fatal: string; plan?: ImportPlan | undefined }> {
   if (table.headers.length === 0) return { ok: false, fatal: '表格是空的。' };
-  const catalogue = ImportCatalogue.of(target.store, target.shop.id);
+  const catalogue = await ImportCatalogue.of(target.store, target.shop.id);
   const now = target.now ?? (() => new Date());
   const plan =
     kind === 'stock' ? planStock(table, filename, catalogue, options.asOf ?? now()) : planEntries(table, filename, catalogue, target.shop.timeZone);
@@ -159,15 +159,6 @@ const PAUSE_MS = 30;
 /** A running import whose heartbeat is older than this was killed midway. */
 const STALE_IMPORT_MS = 2 * 60_000;
 
-/** The store a chunked import needs beyond the inventory port (SqliteStore has it). */
-interface ImportBatches {
-  beginImport(shopId: number, file: string, actorId: string, now: Date): number;
-  heartbeatImport(batchId: number, now: Date): void;
-  finishImport(batchId: number, status: 'done' | 'undone', now: Date): void;
-  staleImports(shopId: number, before: Date): number[];
-  importMessages(batchId: number): number[];
-}
-
 const hasBatches = (store: unknown): store is ImportBatches =>
   typeof store === 'object' && store !== null && typeof (store as Partial<ImportBatches>).beginImport === 'function';
 
@@ -182,12 +173,12 @@ const hasBatches = (store: unknown): store is ImportBatches =>
  */
 export async function importTableInChunks(target: ImportTarget, kind: ImportKind, table: Table, filename: string, options: ImportOptions = {}, started = performance.now()): Promise<ImportSummary> {
   const store = target.store;
-  if (!hasBatches(store)) return importTable(target, kind, table, filename, options, started);
-  const notes = undoStaleImports(target, store);
-  const planned = planImport(target, kind, table, filename, { ...options, releaseRows: false });
+  if (!hasBatches(store)) return await importTable(target, kind, table, filename, options, started);
+  const notes = await undoStaleImports(target, store);
+  const planned = await planImport(target, kind, table, filename, { ...options, releaseRows: false });
   let summary: ImportSummary;
   if (!planned.ok) summary = fatalSummary(kind, filename, planned.fatal, options, started, table, planned.plan);
-  else if (options.dryRun || (planned.plan.problems.length > 0 && !options.skipBad)) summary = onCopy(target, (copy) => importTable(copy, kind, table, filename, options, started));
+  else if (options.dryRun || (planned.plan.problems.length > 0 && !options.skipBad)) summary = await onCopy(target, (copy) => importTable(copy, kind, table, filename, options, started));
   else {
     if (options.releaseRows) table.rows = [];
     summary = await applyInChunks(target, store, planned.plan, options, started);
@@ -196,55 +187,52 @@ export async function importTableInChunks(target: ImportTarget, kind: ImportKind
   return summary;
 }
 
-/** A store that can lend a throwaway copy of itself (SqliteStore can). */
-interface ScratchCopies {
-  withScratchCopy<T>(work: (store: InventoryStore) => T): T;
-}
-
 const hasScratch = (store: unknown): store is ScratchCopies =>
   typeof store === 'object' && store !== null && typeof (store as Partial<ScratchCopies>).withScratchCopy === 'function';
 
 /** Runs `work` against a throwaway copy of the live database, so a dry run never touches it. */
-function onCopy(target: ImportTarget, work: (copy: ImportTarget) => ImportSummary): ImportSummary {
+async function onCopy(target: ImportTarget, work: (copy: ImportTarget) => Promise<ImportSummary>): Promise<ImportSummary> {
   const live = target.store;
-  if (!hasScratch(live)) return work(target);
+  if (!hasScratch(live)) return await work(target);
   const now = target.now ?? (() => new Date());
-  return live.withScratchCopy((store) => work({ ...target, store, service: new InventoryService(store, { now }) }));
+  return await live.withScratchCopy((store) => work({ ...target, store, service: new InventoryService(store, { now }) }));
 }
 
 /** Undoes, whole, the imports of the shop that were killed midway; returns a note for each. */
-function undoStaleImports(target: ImportTarget, store: ImportBatches): string[] {
+async function undoStaleImports(target: ImportTarget, store: ImportBatches): Promise<string[]> {
   const now = (target.now ?? (() => new Date()))();
-  return store.staleImports(target.shop.id, new Date(now.getTime() - STALE_IMPORT_MS)).map((batchId) => {
-    const left = undoImportBatch(target, store, batchId);
-    return left === 0 ? `上次的导入（批次 ${batchId}）中途停止，已整批撤销` : `上次的导入（批次 ${batchId}）中途停止，已撤销；有 ${left} 单的货已经卖出，没能撤销，请核对`;
-  });
+  const notes: string[] = [];
+  for (const batchId of await store.staleImports(target.shop.id, new Date(now.getTime() - STALE_IMPORT_MS))) {
+    const left = await undoImportBatch(target, store, batchId);
+    notes.push(left === 0 ? `上次的导入（批次 ${batchId}）中途停止，已整批撤销` : `上次的导入（批次 ${batchId}）中途停止，已撤销；有 ${left} 单的货已经卖出，没能撤销，请核对`);
+  }
+  return notes;
 }
 
 /**
  * Undoes every message of an import batch, newest first, with reversal entries (the ledger keeps
  * both), in committed chunks. Returns how many messages could not be undone (their goods have left).
  */
-export function undoImportBatch(target: ImportTarget, store: ImportBatches, batchId: number): number {
+export async function undoImportBatch(target: ImportTarget, store: ImportBatches, batchId: number): Promise<number> {
   const now = target.now ?? (() => new Date());
-  const firsts = store.importMessages(batchId);
+  const firsts = await store.importMessages(batchId);
   let refused = 0;
   for (let i = 0; i < firsts.length; i += COMMIT_ROWS) {
-    target.store.transaction(() => {
-      for (const seq of firsts.slice(i, i + COMMIT_ROWS)) {
-        const undo = target.service.undo(target.shop.id, { messageOfEntry: seq }, {
-          platform: 'import',
-          chatId: `undo:${batchId}`,
-          messageId: String(seq),
-          text: `撤销导入批次 ${batchId}`,
-          actorId: target.actor.id,
-          actorName: target.actor.name,
-        });
-        if (!undo.ok && undo.failure.code !== 'ALREADY_REVERSED') refused += 1;
-      }
-    });
+    await target.store.transaction(async () => {
+            for (const seq of firsts.slice(i, i + COMMIT_ROWS)) {
+              const undo = await target.service.undo(target.shop.id, { messageOfEntry: seq }, {
+                              platform: 'import',
+                              chatId: `undo:${batchId}`,
+                              messageId: String(seq),
+                              text: `撤销导入批次 ${batchId}`,
+                              actorId: target.actor.id,
+                              actorName: target.actor.name,
+                            });
+              if (!undo.ok && undo.failure.code !== 'ALREADY_REVERSED') refused += 1;
+            }
+          });
   }
-  store.finishImport(batchId, 'undone', now());
+  await store.finishImport(batchId, 'undone', now());
   return refused;
 }
 
@@ -253,7 +241,7 @@ async function applyInChunks(target: ImportTarget, store: ImportBatches, plan: I
   const summary = baseSummary(plan, options);
   const problems = [...plan.problems];
   const totalRows = plan.writes.reduce((n, w) => n + w.rows.length, 0);
-  const batchId = store.beginImport(target.shop.id, plan.file, target.actor.id, now());
+  const batchId = await store.beginImport(target.shop.id, plan.file, target.actor.id, now());
   const writes: (PlannedWrite | undefined)[] = plan.writes;
   const commitRows = Math.max(1, options.batchSize ?? COMMIT_ROWS);
   let done = 0;
@@ -266,21 +254,21 @@ async function applyInChunks(target: ImportTarget, store: ImportBatches, plan: I
     const held = performance.now();
     // One committed chunk: up to commitRows rows, or as many as fit in CHUNK_MS holding the write lock
     // (on a slow or busy machine fewer rows), written in small batches.
-    target.store.transaction((uow) => {
-      if (i === 0) applyProducts(target, uow, plan, summary, now());
-      while (i < writes.length && rows < commitRows && (rows === 0 || performance.now() - held < CHUNK_MS)) {
-        let end = i;
-        let part = 0;
-        while (end < writes.length && part < BATCH_ROWS && rows + part < commitRows) part += (writes[end++] as PlannedWrite).rows.length;
-        const chunk = writes.slice(i, end) as PlannedWrite[];
-        writes.fill(undefined, i, end);
-        const results = target.service.recordBatch(target.shop.id, chunk.map((w) => ({ req: w.req, source: { ...sourceOf(target, plan, w.key, w.text), importBatchId: batchId } })));
-        refused = tally(results, chunk, summary, problems) || refused;
-        rows += part;
-        i = end;
-      }
-      store.heartbeatImport(batchId, now());
-    });
+    await target.store.transaction(async (uow) => {
+            if (i === 0) await applyProducts(target, uow, plan, summary, now());
+            while (i < writes.length && rows < commitRows && (rows === 0 || performance.now() - held < CHUNK_MS)) {
+              let end = i;
+              let part = 0;
+              while (end < writes.length && part < BATCH_ROWS && rows + part < commitRows) part += (writes[end++] as PlannedWrite).rows.length;
+              const chunk = writes.slice(i, end) as PlannedWrite[];
+              writes.fill(undefined, i, end);
+              const results = await target.service.recordBatch(target.shop.id, chunk.map((w) => ({ req: w.req, source: { ...sourceOf(target, plan, w.key, w.text), importBatchId: batchId } })));
+              refused = tally(results, chunk, summary, problems) || refused;
+              rows += part;
+              i = end;
+            }
+            await store.heartbeatImport(batchId, now());
+          });
     done += rows;
     options.onProgress?.(done, totalRows);
     if (refused && !options.skipBad) break;
@@ -288,13 +276,13 @@ async function applyInChunks(target: ImportTarget, store: ImportBatches, plan: I
     await new Promise<void>((resolve) => setTimeout(resolve, PAUSE_MS));
   } while (i < writes.length);
   if (refused && !options.skipBad) {
-    const left = undoImportBatch(target, store, batchId);
+    const left = await undoImportBatch(target, store, batchId);
     if (left > 0) summary.notes.push(`导入已撤销，但有 ${left} 单的货在导入期间已经卖出，没能撤销，请核对库存`);
     summary.importedRows = 0;
     summary.entries = 0;
     summary.byKind = {};
   } else {
-    store.finishImport(batchId, 'done', now());
+    await store.finishImport(batchId, 'done', now());
     summary.written = summary.importedRows > 0 || summary.createdProducts.length > 0 || summary.updatedProducts > 0;
   }
   summary.problems = problems.sort((a, b) => a.row - b.row);
@@ -303,7 +291,7 @@ async function applyInChunks(target: ImportTarget, store: ImportBatches, plan: I
   return summary;
 }
 
-function applyPlan(target: ImportTarget, plan: ImportPlan, options: ImportOptions, started: number): ImportSummary {
+async function applyPlan(target: ImportTarget, plan: ImportPlan, options: ImportOptions, started: number): Promise<ImportSummary> {
   const { store, service, shop } = target;
   const now = (target.now ?? (() => new Date()))();
   const summary = baseSummary(plan, options);
@@ -313,23 +301,23 @@ function applyPlan(target: ImportTarget, plan: ImportPlan, options: ImportOption
   let done = 0;
   options.onProgress?.(0, totalRows);
   try {
-    store.transaction((uow) => {
-      applyProducts(target, uow, plan, summary, now);
-      // Written chunks are let go as the import goes, so memory does not grow with the file.
-      const writes: (PlannedWrite | undefined)[] = plan.writes;
-      for (let i = 0; i < writes.length; i += batch) {
-        const chunk = writes.slice(i, i + batch) as PlannedWrite[];
-        writes.fill(undefined, i, i + batch);
-        const results = service.recordBatch(
-          shop.id,
-          chunk.map((w) => ({ req: w.req, source: sourceOf(target, plan, w.key, w.text) })),
-        );
-        tally(results, chunk, summary, problems);
-        done += chunk.reduce((n, w) => n + w.rows.length, 0);
-        options.onProgress?.(done, totalRows);
-      }
-      if (options.dryRun || (problems.length > 0 && !options.skipBad)) throw new Rollback();
-    });
+    await store.transaction(async (uow) => {
+            await applyProducts(target, uow, plan, summary, now);
+            // Written chunks are let go as the import goes, so memory does not grow with the file.
+            const writes: (PlannedWrite | undefined)[] = plan.writes;
+            for (let i = 0; i < writes.length; i += batch) {
+              const chunk = writes.slice(i, i + batch) as PlannedWrite[];
+              writes.fill(undefined, i, i + batch);
+              const results = await service.recordBatch(
+                              shop.id,
+                              chunk.map((w) => ({ req: w.req, source: sourceOf(target, plan, w.key, w.text) })),
+                            );
+              tally(results, chunk, summary, problems);
+              done += chunk.reduce((n, w) => n + w.rows.length, 0);
+              options.onProgress?.(done, totalRows);
+            }
+            if (options.dryRun || (problems.length > 0 && !options.skipBad)) throw new Rollback();
+          });
     summary.written = true;
   } catch (error) {
     if (!(error instanceof Rollback)) throw error;
@@ -344,7 +332,7 @@ function applyPlan(target: ImportTarget, plan: ImportPlan, options: ImportOption
 }
 
 /** Creates and updates the products the plan needs; only settings that differ from what is stored count. */
-function applyProducts(target: ImportTarget, uow: UnitOfWork, plan: ImportPlan, summary: ImportSummary, now: Date): void {
+async function applyProducts(target: ImportTarget, uow: UnitOfWork, plan: ImportPlan, summary: ImportSummary, now: Date): Promise<void> {
   for (const change of plan.products) {
     const current = change.ref.current;
     if (current) {
@@ -352,11 +340,11 @@ function applyProducts(target: ImportTarget, uow: UnitOfWork, plan: ImportPlan, 
       if (Object.keys(change.patch).length === 0) continue;
     }
     if (change.create) {
-      const created = uow.createProduct(target.shop.id, change.ref.name, change.ref.unit, now);
+      const created = await uow.createProduct(target.shop.id, change.ref.name, change.ref.unit, now);
       change.ref.id = created.id;
       summary.createdProducts.push(created.name);
     } else summary.updatedProducts += 1;
-    if (Object.keys(change.patch).length > 0) target.store.updateProduct(target.shop.id, change.ref.id as number, change.patch);
+    if (Object.keys(change.patch).length > 0) await target.store.updateProduct(target.shop.id, change.ref.id as number, change.patch);
   }
 }
 

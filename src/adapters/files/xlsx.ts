@@ -93,7 +93,7 @@ async function caughtUp(ws: object, zip: Writable, out: Writable): Promise<void>
 /** One sheet of a streamed workbook: its layout and its rows, produced as they are written. */
 export interface StreamedSheet {
   sheet: Omit<Sheet, 'rows'>;
-  rows: Iterable<readonly SheetCell[]>;
+  rows: Iterable<readonly SheetCell[]> | AsyncIterable<readonly SheetCell[]>;
 }
 
 /**
@@ -102,7 +102,7 @@ export interface StreamedSheet {
  * Formatted like xlsxBuffer (frozen bold header, number formats, filter). Does not end `out`.
  * Returns the number of rows written.
  */
-export async function writeXlsxStream(out: Writable, sheet: Omit<Sheet, 'rows'>, rows: Iterable<readonly SheetCell[]>, onProgress?: (rows: number) => void): Promise<number> {
+export async function writeXlsxStream(out: Writable, sheet: Omit<Sheet, 'rows'>, rows: Iterable<readonly SheetCell[]> | AsyncIterable<readonly SheetCell[]>, onProgress?: (rows: number) => void): Promise<number> {
   return writeXlsxSheets(out, [{ sheet, rows }], onProgress);
 }
 
@@ -128,7 +128,7 @@ export async function writeXlsxSheets(out: Writable, sheets: readonly StreamedSh
     const header = ws.getRow(1);
     header.font = { bold: true };
     header.commit();
-    for (const row of rows) {
+    for await (const row of rows) {
       ws.addRow([...row]).commit();
       if (++count % STREAM_CHUNK === 0) {
         onProgress?.(count);

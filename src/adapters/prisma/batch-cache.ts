@@ -1,4 +1,5 @@
-import type { BalanceRecord, LocationRecord, ProductRecord, UnitOfWork } from '../../core/ports.ts';
+import type { BalanceRecord, LocationRecord, ProductRecord } from '../../core/ports.ts';
+import type { SqliteUnitOfWork } from './sqlite-store.ts';
 import { earlierFrom, repost, type RepostFrom } from '../../core/repost.ts';
 
 /**
@@ -7,7 +8,7 @@ import { earlierFrom, repost, type RepostFrom } from '../../core/repost.ts';
  * in memory and written once per product and location by flush(), at the end of the batch.
  */
 export class BatchCache {
-  readonly uow: UnitOfWork;
+  readonly uow: SqliteUnitOfWork;
   private readonly products = new Map<string, ProductRecord>();
   private readonly productsById = new Map<number, ProductRecord>();
   private readonly locations = new Map<number, LocationRecord>();
@@ -18,7 +19,7 @@ export class BatchCache {
   /** Reposts the batch's backdated rows need: done once per product at flush(), not once per row. */
   private readonly reposts = new Map<number, RepostFrom>();
 
-  constructor(private readonly inner: UnitOfWork) {
+  constructor(private readonly inner: SqliteUnitOfWork) {
     this.uow = {
       ...inner,
       findProduct: (shopId, name) => {

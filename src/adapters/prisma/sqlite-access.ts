@@ -1,12 +1,16 @@
 import type Database from 'better-sqlite3';
+import { gateOf, type SqliteGate } from './sqlite-gate.ts';
 import { lazyStatements } from './statements.ts';
 import type { AccessStore, AuditRow, Audience, BindingRecord, CodeGrant, CodePurpose, IdentityRecord, PersonRecord, PersonRole, ShopRole } from '../../core/access.ts';
 
 /** People, identities, chat bindings and binding codes on SQLite. */
 export class SqliteAccessStore implements AccessStore {
+  /** Every statement goes through the connection\'s gate (see sqlite-gate.ts). */
+  private readonly gate: SqliteGate;
   private readonly s;
 
   constructor(readonly db: Database.Database) {
+    this.gate = gateOf(db);
     const p = (sql: string) => () => db.prepare(sql);
     this.s = lazyStatements({
       shopCount: p('SELECT COUNT(*) AS n FROM Shop'),
@@ -58,95 +62,133 @@ export class SqliteAccessStore implements AccessStore {
     });
   }
 
-  shopCount(): number {
-    return (this.s.shopCount.get() as { n: number }).n;
+  shopCount(): Promise<number> {
+    return this.gate.run(() => {
+      return (this.s.shopCount.get() as { n: number }).n;
+    });
   }
 
-  bindingOf(platform: string, chatId: string): BindingRecord | undefined {
-    return this.s.bindingOf.get(platform, chatId) as BindingRecord | undefined;
+  bindingOf(platform: string, chatId: string): Promise<BindingRecord | undefined> {
+    return this.gate.run(() => {
+      return this.s.bindingOf.get(platform, chatId) as BindingRecord | undefined;
+    });
   }
 
-  bindings(shopId: number): BindingRecord[] {
-    return this.s.bindings.all(shopId) as BindingRecord[];
+  bindings(shopId: number): Promise<BindingRecord[]> {
+    return this.gate.run(() => {
+      return this.s.bindings.all(shopId) as BindingRecord[];
+    });
   }
 
-  bind(binding: BindingRecord, now: Date): void {
-    this.s.bind.run(binding.shopId, binding.platform, binding.chatId, binding.audience, binding.title, now.getTime());
+  bind(binding: BindingRecord, now: Date): Promise<void> {
+    return this.gate.run(() => {
+      this.s.bind.run(binding.shopId, binding.platform, binding.chatId, binding.audience, binding.title, now.getTime());
+    });
   }
 
-  unbind(platform: string, chatId: string): boolean {
-    return this.s.unbind.run(platform, chatId).changes > 0;
+  unbind(platform: string, chatId: string): Promise<boolean> {
+    return this.gate.run(() => {
+      return this.s.unbind.run(platform, chatId).changes > 0;
+    });
   }
 
-  personByIdentity(shopId: number, platform: string, platformUserId: string): PersonRecord | undefined {
-    return this.s.personByIdentity.get(shopId, platform, platformUserId) as PersonRecord | undefined;
+  personByIdentity(shopId: number, platform: string, platformUserId: string): Promise<PersonRecord | undefined> {
+    return this.gate.run(() => {
+      return this.s.personByIdentity.get(shopId, platform, platformUserId) as PersonRecord | undefined;
+    });
   }
 
-  ownedShops(platform: string, platformUserId: string): number[] {
-    return (this.s.ownedShops.all(platform, platformUserId) as { shopId: number }[]).map((r) => r.shopId);
+  ownedShops(platform: string, platformUserId: string): Promise<number[]> {
+    return this.gate.run(() => {
+      return (this.s.ownedShops.all(platform, platformUserId) as { shopId: number }[]).map((r) => r.shopId);
+    });
   }
 
-  createPerson(shopId: number, displayName: string, role: PersonRole, identity: Omit<IdentityRecord, 'personId'>, now: Date): PersonRecord {
-    return this.db.transaction(() => {
-      const person = this.s.insertPerson.get(shopId, displayName, role, now.getTime()) as PersonRecord;
-      this.s.insertIdentity.run(person.id, identity.platform, identity.platformUserId, identity.handle);
-      return person;
-    })();
+  createPerson(shopId: number, displayName: string, role: PersonRole, identity: Omit<IdentityRecord, 'personId'>, now: Date): Promise<PersonRecord> {
+    return this.gate.run(() => {
+      return this.db.transaction(() => {
+        const person = this.s.insertPerson.get(shopId, displayName, role, now.getTime()) as PersonRecord;
+        this.s.insertIdentity.run(person.id, identity.platform, identity.platformUserId, identity.handle);
+        return person;
+      })();
+    });
   }
 
-  linkIdentity(personId: number, identity: Omit<IdentityRecord, 'personId'>): void {
-    // Called for every message; writing only when something changed keeps chat reads off the write lock.
-    if (this.s.sameIdentity.get(personId, identity.platform, identity.platformUserId, identity.handle)) return;
-    this.s.insertIdentity.run(personId, identity.platform, identity.platformUserId, identity.handle);
+  linkIdentity(personId: number, identity: Omit<IdentityRecord, 'personId'>): Promise<void> {
+    return this.gate.run(() => {
+      // Called for every message; writing only when something changed keeps chat reads off the write lock.
+      if (this.s.sameIdentity.get(personId, identity.platform, identity.platformUserId, identity.handle)) return;
+      this.s.insertIdentity.run(personId, identity.platform, identity.platformUserId, identity.handle);
+    });
   }
 
-  people(shopId: number): (PersonRecord & { identities: IdentityRecord[] })[] {
-    const identities = this.s.identities.all(shopId) as IdentityRecord[];
-    return (this.s.people.all(shopId) as PersonRecord[]).map((p) => ({ ...p, identities: identities.filter((i) => i.personId === p.id) }));
+  people(shopId: number): Promise<(PersonRecord & { identities: IdentityRecord[] })[]> {
+    return this.gate.run(() => {
+      const identities = this.s.identities.all(shopId) as IdentityRecord[];
+      return (this.s.people.all(shopId) as PersonRecord[]).map((p) => ({ ...p, identities: identities.filter((i) => i.personId === p.id) }));
+    });
   }
 
-  setRole(personId: number, role: PersonRole): void {
-    this.s.setRole.run(role, personId);
+  setRole(personId: number, role: PersonRole): Promise<void> {
+    return this.gate.run(() => {
+      this.s.setRole.run(role, personId);
+    });
   }
 
-  setRoleKeepingAnOwner(shopId: number, personId: number, role: ShopRole | 'removed'): boolean {
-    return this.s.setRoleKeepingAnOwner.run({ shopId, id: personId, role }).changes > 0;
+  setRoleKeepingAnOwner(shopId: number, personId: number, role: ShopRole | 'removed'): Promise<boolean> {
+    return this.gate.run(() => {
+      return this.s.setRoleKeepingAnOwner.run({ shopId, id: personId, role }).changes > 0;
+    });
   }
 
-  setMemberRole(shopId: number, role: 'staff' | 'viewer'): void {
-    this.s.setMemberRole.run(role, shopId);
+  setMemberRole(shopId: number, role: 'staff' | 'viewer'): Promise<void> {
+    return this.gate.run(() => {
+      this.s.setMemberRole.run(role, shopId);
+    });
   }
 
-  memberRole(shopId: number): 'staff' | 'viewer' {
-    return ((this.s.memberRole.get(shopId) as { memberRole: string } | undefined)?.memberRole === 'staff' ? 'staff' : 'viewer');
+  memberRole(shopId: number): Promise<'staff' | 'viewer'> {
+    return this.gate.run(() => {
+      return ((this.s.memberRole.get(shopId) as { memberRole: string } | undefined)?.memberRole === 'staff' ? 'staff' : 'viewer');
+    });
   }
 
-  createCode(shopId: number, personId: number, code: string, now: Date, expiresAt: Date, purpose: CodePurpose): void {
-    this.s.createCode.run(shopId, personId, code, now.getTime(), expiresAt.getTime(), purpose);
+  createCode(shopId: number, personId: number, code: string, now: Date, expiresAt: Date, purpose: CodePurpose): Promise<void> {
+    return this.gate.run(() => {
+      this.s.createCode.run(shopId, personId, code, now.getTime(), expiresAt.getTime(), purpose);
+    });
   }
 
-  findCode(code: string, now: Date): CodeGrant | undefined {
-    return grantOf(this.s.findCode.get(code, now.getTime()));
+  findCode(code: string, now: Date): Promise<CodeGrant | undefined> {
+    return this.gate.run(() => {
+      return grantOf(this.s.findCode.get(code, now.getTime()));
+    });
   }
 
-  redeemCode(code: string, now: Date): CodeGrant | undefined {
-    return grantOf(this.s.redeemCode.get(now.getTime(), code, now.getTime()));
+  redeemCode(code: string, now: Date): Promise<CodeGrant | undefined> {
+    return this.gate.run(() => {
+      return grantOf(this.s.redeemCode.get(now.getTime(), code, now.getTime()));
+    });
   }
 
-  moveMemberIdentity(fromPersonId: number, toPersonId: number, identity: Omit<IdentityRecord, 'personId'>): boolean {
-    return this.db.transaction(() => {
-      const moved = this.s.moveIdentity.run({ from: fromPersonId, to: toPersonId, platform: identity.platform, platformUserId: identity.platformUserId }).changes > 0;
-      if (moved) this.s.dropEmptyMember.run(fromPersonId);
-      return moved;
-    })();
+  moveMemberIdentity(fromPersonId: number, toPersonId: number, identity: Omit<IdentityRecord, 'personId'>): Promise<boolean> {
+    return this.gate.run(() => {
+      return this.db.transaction(() => {
+        const moved = this.s.moveIdentity.run({ from: fromPersonId, to: toPersonId, platform: identity.platform, platformUserId: identity.platformUserId }).changes > 0;
+        if (moved) this.s.dropEmptyMember.run(fromPersonId);
+        return moved;
+      })();
+    });
   }
 
-  audit(shopId: number, filter: { productId?: number; seq?: number; limit: number }): AuditRow[] {
-    const rows = this.s.audit.all({ shopId, productId: filter.productId ?? null, seq: filter.seq ?? null, limit: filter.limit }) as (Omit<
-      AuditRow,
-      'occurredAt' | 'recordedAt'
-    > & { occurredAt: number; recordedAt: number })[];
-    return rows.map((r) => ({ ...r, occurredAt: new Date(r.occurredAt), recordedAt: new Date(r.recordedAt) }));
+  audit(shopId: number, filter: { productId?: number; seq?: number; limit: number }): Promise<AuditRow[]> {
+    return this.gate.run(() => {
+      const rows = this.s.audit.all({ shopId, productId: filter.productId ?? null, seq: filter.seq ?? null, limit: filter.limit }) as (Omit<
+        AuditRow,
+        'occurredAt' | 'recordedAt'
+      > & { occurredAt: number; recordedAt: number })[];
+      return rows.map((r) => ({ ...r, occurredAt: new Date(r.occurredAt), recordedAt: new Date(r.recordedAt) }));
+    });
   }
 }
 

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { gateOf, type SqliteGate } from './sqlite-gate.ts';
 import { lazyStatements } from './statements.ts';
 import type { Audience } from '../../core/access.ts';
 import type {
@@ -72,9 +73,12 @@ function productSalesSql(filter: string): string {
  * and location.
  */
 export class SqliteDigestStore implements DigestQueries, DigestRunStore {
+  /** Every statement goes through the connection\'s gate (see sqlite-gate.ts). */
+  private readonly gate: SqliteGate;
   private readonly s;
 
   constructor(readonly db: Database.Database) {
+    this.gate = gateOf(db);
     const p = (sql: string) => () => db.prepare(sql);
     this.s = lazyStatements({
       settings: p(`SELECT ${SETTING_COLUMNS.join(', ')} FROM Shop WHERE id = ?`),
@@ -152,176 +156,224 @@ export class SqliteDigestStore implements DigestQueries, DigestRunStore {
     });
   }
 
-  settings(shopId: number): DigestSettings {
-    const row = this.s.settings.get(shopId) as (Omit<DigestSettings, 'lowStockAlert' | 'digestPicture'> & { lowStockAlert: number; digestPicture: number }) | undefined;
-    if (!row) throw new Error(`no shop with id ${shopId}`);
-    return { ...row, lowStockAlert: row.lowStockAlert === 1, digestPicture: row.digestPicture === 1 };
+  settings(shopId: number): Promise<DigestSettings> {
+    return this.gate.run(() => {
+      const row = this.s.settings.get(shopId) as (Omit<DigestSettings, 'lowStockAlert' | 'digestPicture'> & { lowStockAlert: number; digestPicture: number }) | undefined;
+      if (!row) throw new Error(`no shop with id ${shopId}`);
+      return { ...row, lowStockAlert: row.lowStockAlert === 1, digestPicture: row.digestPicture === 1 };
+    });
   }
 
   /** Changes a shop's digest thresholds (positive whole days) and switches. */
-  updateSettings(shopId: number, patch: Partial<DigestSettings>): void {
-    for (const key of SETTING_COLUMNS) {
-      const value = patch[key];
-      if (value === undefined) continue;
-      if (!SWITCHES.has(key) && (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > 3650)) {
-        throw new RangeError(`${key} must be a whole number of days from 1 to 3650`);
-      }
-      this.db.prepare(`UPDATE Shop SET "${key}" = ? WHERE id = ?`).run(typeof value === 'boolean' ? Number(value) : value, shopId);
-    }
-  }
-
-  products(shopId: number, productIds?: readonly number[]): ProductStockRow[] {
-    const rows = (productIds === undefined ? this.s.products.all(shopId) : this.s.productsIn.all(shopId, JSON.stringify(productIds))) as ProductStockSql[];
-    // Converted in place: ten thousand rows are read for every digest.
-    for (const r of rows) r.createdAt = new Date(r.createdAt);
-    return rows as ProductStockRow[];
-  }
-
-  movements(shopId: number, from: Date, to: Date): MovementRow[] {
-    return this.s.movements.all(shopId, from.getTime(), to.getTime()) as MovementRow[];
-  }
-
-  channelSales(shopId: number, from: Date, to: Date): ChannelRow[] {
-    return this.s.channelSales.all(shopId, from.getTime(), to.getTime()) as ChannelRow[];
-  }
-
-  channelSalesByBucket(shopId: number, bounds: readonly Date[]): ChannelBucketRow[] {
-    if (bounds.length < 2) return [];
-    const pairs = bounds.slice(1).map((to, i) => [(bounds[i] as Date).getTime(), to.getTime()]);
-    return this.s.channelSalesByBucket.all(JSON.stringify(pairs), shopId) as ChannelBucketRow[];
-  }
-
-  productSales(shopId: number, ranges: SalesRanges, productIds?: readonly number[]): ProductSalesRow[] {
-    const t = {
-      windowFrom: ranges.windowFrom.getTime(),
-      noSaleFrom: ranges.noSaleFrom.getTime(),
-      rateTo: ranges.rateTo.getTime(),
-      monthFrom: ranges.monthFrom.getTime(),
-      monthTo: ranges.monthTo.getTime(),
-    };
-    const from = Math.min(t.windowFrom, t.noSaleFrom, t.monthFrom);
-    const to = Math.max(t.rateTo, t.monthTo);
-    if (productIds !== undefined) return this.s.productSalesIn.all({ shopId, ...t, from, to, ids: JSON.stringify(productIds) }) as ProductSalesRow[];
-    return this.s.productSales.all({ shopId, ...t, from, to }) as ProductSalesRow[];
-  }
-
-  expiringBatches(shopId: number, before: Date): ExpiringBatchRow[] {
-    const rows = this.s.expiring.all(shopId, before.getTime()) as (Omit<ExpiringBatchRow, 'expiresAt'> & { expiresAt: number })[];
-    return rows.map((r) => ({ ...r, expiresAt: new Date(r.expiresAt) }));
-  }
-
-  hasRun(shopId: number, localDate: string): boolean {
-    return this.s.hasRun.get(shopId, localDate) !== undefined;
-  }
-
-  activeChats(shopId: number): ChatTarget[] {
-    return (this.s.activeChats.all(shopId) as { platform: string; chatId: string; audience: string }[]).map((r) => ({
-      ...r,
-      audience: r.audience === 'owner' ? 'owner' : 'staff',
-    }));
-  }
-
-  claim(claim: RunClaim): number | undefined {
-    // IMMEDIATE: the run and its deliveries appear together or not at all, whoever else is writing.
-    return this.db
-      .transaction(() => {
-        const row = this.s.insertRun.get(claim.shopId, claim.localDate, claim.scheduledAt.getTime(), claim.now.getTime(), claim.claimedBy, Number(claim.late)) as
-          | { id: number }
-          | undefined;
-        if (!row) return undefined;
-        for (const d of claim.deliveries) {
-          const image = d.image === undefined ? null : Buffer.from(d.image.buffer, d.image.byteOffset, d.image.byteLength);
-          this.s.insertDelivery.run(row.id, d.platform, d.chatId, d.audience, d.text, image, claim.now.getTime());
+  updateSettings(shopId: number, patch: Partial<DigestSettings>): Promise<void> {
+    return this.gate.run(() => {
+      for (const key of SETTING_COLUMNS) {
+        const value = patch[key];
+        if (value === undefined) continue;
+        if (!SWITCHES.has(key) && (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > 3650)) {
+          throw new RangeError(`${key} must be a whole number of days from 1 to 3650`);
         }
-        return row.id;
-      })
-      .immediate();
+        this.db.prepare(`UPDATE Shop SET "${key}" = ? WHERE id = ?`).run(typeof value === 'boolean' ? Number(value) : value, shopId);
+      }
+    });
   }
 
-  interruptStale(before: Date): number {
-    return this.s.interruptStale.run(before.getTime()).changes;
+  products(shopId: number, productIds?: readonly number[]): Promise<ProductStockRow[]> {
+    return this.gate.run(() => {
+      const rows = (productIds === undefined ? this.s.products.all(shopId) : this.s.productsIn.all(shopId, JSON.stringify(productIds))) as ProductStockSql[];
+      // Converted in place: ten thousand rows are read for every digest.
+      for (const r of rows) r.createdAt = new Date(r.createdAt);
+      return rows as ProductStockRow[];
+    });
   }
 
-  expire(scheduledBefore: Date, now: Date): number {
-    return this.s.expire.run(now.getTime(), scheduledBefore.getTime()).changes;
+  movements(shopId: number, from: Date, to: Date): Promise<MovementRow[]> {
+    return this.gate.run(() => {
+      return this.s.movements.all(shopId, from.getTime(), to.getTime()) as MovementRow[];
+    });
   }
 
-  duePending(now: Date, scheduledAfter: Date): PendingDelivery[] {
-    const rows = this.s.duePending.all(now.getTime(), scheduledAfter.getTime()) as (Omit<PendingDelivery, 'scheduledAt' | 'audience' | 'image'> & {
-      scheduledAt: number;
-      audience: string;
-      image: Buffer | null;
-    })[];
-    return rows.map((r) => ({ ...r, audience: toAudience(r.audience), scheduledAt: new Date(r.scheduledAt) }));
+  channelSales(shopId: number, from: Date, to: Date): Promise<ChannelRow[]> {
+    return this.gate.run(() => {
+      return this.s.channelSales.all(shopId, from.getTime(), to.getTime()) as ChannelRow[];
+    });
   }
 
-  lease(id: number, by: string, now: Date): boolean {
-    return this.s.lease.run(now.getTime(), by, id).changes === 1;
+  channelSalesByBucket(shopId: number, bounds: readonly Date[]): Promise<ChannelBucketRow[]> {
+    return this.gate.run(() => {
+      if (bounds.length < 2) return [];
+      const pairs = bounds.slice(1).map((to, i) => [(bounds[i] as Date).getTime(), to.getTime()]);
+      return this.s.channelSalesByBucket.all(JSON.stringify(pairs), shopId) as ChannelBucketRow[];
+    });
   }
 
-  markSent(id: number, by: string, now: Date): void {
-    this.s.sent.run(now.getTime(), id, by);
+  productSales(shopId: number, ranges: SalesRanges, productIds?: readonly number[]): Promise<ProductSalesRow[]> {
+    return this.gate.run(() => {
+      const t = {
+        windowFrom: ranges.windowFrom.getTime(),
+        noSaleFrom: ranges.noSaleFrom.getTime(),
+        rateTo: ranges.rateTo.getTime(),
+        monthFrom: ranges.monthFrom.getTime(),
+        monthTo: ranges.monthTo.getTime(),
+      };
+      const from = Math.min(t.windowFrom, t.noSaleFrom, t.monthFrom);
+      const to = Math.max(t.rateTo, t.monthTo);
+      if (productIds !== undefined) return this.s.productSalesIn.all({ shopId, ...t, from, to, ids: JSON.stringify(productIds) }) as ProductSalesRow[];
+      return this.s.productSales.all({ shopId, ...t, from, to }) as ProductSalesRow[];
+    });
   }
 
-  markRetry(id: number, by: string, error: string, nextAttemptAt: Date): void {
-    this.s.retry.run(error, nextAttemptAt.getTime(), id, by);
+  expiringBatches(shopId: number, before: Date): Promise<ExpiringBatchRow[]> {
+    return this.gate.run(() => {
+      const rows = this.s.expiring.all(shopId, before.getTime()) as (Omit<ExpiringBatchRow, 'expiresAt'> & { expiresAt: number })[];
+      return rows.map((r) => ({ ...r, expiresAt: new Date(r.expiresAt) }));
+    });
   }
 
-  markFailed(id: number, by: string, error: string): void {
-    this.s.failed.run(error, id, by);
+  hasRun(shopId: number, localDate: string): Promise<boolean> {
+    return this.gate.run(() => {
+      return this.s.hasRun.get(shopId, localDate) !== undefined;
+    });
   }
 
-  markBlocked(id: number, by: string, error: string, now: Date): void {
-    this.db
-      .transaction(() => {
-        const row = this.s.blocked.get(error, id, by) as { platform: string; chatId: string } | undefined;
-        if (!row) return;
-        this.s.blockChat.run(now.getTime(), row.platform, row.chatId);
-        this.s.blockOthers.run(row.platform, row.chatId);
-      })
-      .immediate();
+  activeChats(shopId: number): Promise<ChatTarget[]> {
+    return this.gate.run(() => {
+      return (this.s.activeChats.all(shopId) as { platform: string; chatId: string; audience: string }[]).map((r) => ({
+        ...r,
+        audience: r.audience === 'owner' ? 'owner' : 'staff',
+      }));
+    });
   }
 
-  blockChat(platform: string, chatId: string, now: Date): void {
-    this.s.blockChat.run(now.getTime(), platform, chatId);
+  claim(claim: RunClaim): Promise<number | undefined> {
+    return this.gate.run(() => {
+      // IMMEDIATE: the run and its deliveries appear together or not at all, whoever else is writing.
+      return this.db
+        .transaction(() => {
+          const row = this.s.insertRun.get(claim.shopId, claim.localDate, claim.scheduledAt.getTime(), claim.now.getTime(), claim.claimedBy, Number(claim.late)) as
+            | { id: number }
+            | undefined;
+          if (!row) return undefined;
+          for (const d of claim.deliveries) {
+            const image = d.image === undefined ? null : Buffer.from(d.image.buffer, d.image.byteOffset, d.image.byteLength);
+            this.s.insertDelivery.run(row.id, d.platform, d.chatId, d.audience, d.text, image, claim.now.getTime());
+          }
+          return row.id;
+        })
+        .immediate();
+    });
+  }
+
+  interruptStale(before: Date): Promise<number> {
+    return this.gate.run(() => {
+      return this.s.interruptStale.run(before.getTime()).changes;
+    });
+  }
+
+  expire(scheduledBefore: Date, now: Date): Promise<number> {
+    return this.gate.run(() => {
+      return this.s.expire.run(now.getTime(), scheduledBefore.getTime()).changes;
+    });
+  }
+
+  duePending(now: Date, scheduledAfter: Date): Promise<PendingDelivery[]> {
+    return this.gate.run(() => {
+      const rows = this.s.duePending.all(now.getTime(), scheduledAfter.getTime()) as (Omit<PendingDelivery, 'scheduledAt' | 'audience' | 'image'> & {
+        scheduledAt: number;
+        audience: string;
+        image: Buffer | null;
+      })[];
+      return rows.map((r) => ({ ...r, audience: toAudience(r.audience), scheduledAt: new Date(r.scheduledAt) }));
+    });
+  }
+
+  lease(id: number, by: string, now: Date): Promise<boolean> {
+    return this.gate.run(() => {
+      return this.s.lease.run(now.getTime(), by, id).changes === 1;
+    });
+  }
+
+  markSent(id: number, by: string, now: Date): Promise<void> {
+    return this.gate.run(() => {
+      this.s.sent.run(now.getTime(), id, by);
+    });
+  }
+
+  markRetry(id: number, by: string, error: string, nextAttemptAt: Date): Promise<void> {
+    return this.gate.run(() => {
+      this.s.retry.run(error, nextAttemptAt.getTime(), id, by);
+    });
+  }
+
+  markFailed(id: number, by: string, error: string): Promise<void> {
+    return this.gate.run(() => {
+      this.s.failed.run(error, id, by);
+    });
+  }
+
+  markBlocked(id: number, by: string, error: string, now: Date): Promise<void> {
+    return this.gate.run(() => {
+      this.db
+        .transaction(() => {
+          const row = this.s.blocked.get(error, id, by) as { platform: string; chatId: string } | undefined;
+          if (!row) return;
+          this.s.blockChat.run(now.getTime(), row.platform, row.chatId);
+          this.s.blockOthers.run(row.platform, row.chatId);
+        })
+        .immediate();
+    });
+  }
+
+  blockChat(platform: string, chatId: string, now: Date): Promise<void> {
+    return this.gate.run(() => {
+      this.s.blockChat.run(now.getTime(), platform, chatId);
+    });
   }
 
   /**
    * Lifts a block when the chat shows the bot is back (a message arrived from it), so digests reach it
    * again without binding it anew. Returns whether the chat had been blocked.
    */
-  unblockChat(platform: string, chatId: string): boolean {
-    return this.s.unblockChat.run(platform, chatId).changes > 0;
+  unblockChat(platform: string, chatId: string): Promise<boolean> {
+    return this.gate.run(() => {
+      return this.s.unblockChat.run(platform, chatId).changes > 0;
+    });
   }
 
-  finishRuns(now: Date): number {
-    return this.s.finishRuns.run(now.getTime()).changes;
+  finishRuns(now: Date): Promise<number> {
+    return this.gate.run(() => {
+      return this.s.finishRuns.run(now.getTime()).changes;
+    });
   }
 
-  run(shopId: number, localDate: string): (RunRecord & { deliveries: DeliveryRecord[] }) | undefined {
-    const row = this.s.run.get(shopId, localDate) as
-      | (Omit<RunRecord, 'scheduledAt' | 'claimedAt' | 'finishedAt' | 'late'> & { scheduledAt: number; claimedAt: number; finishedAt: number | null; late: number })
-      | undefined;
-    if (!row) return undefined;
-    const deliveries = (this.s.deliveries.all(row.id) as DeliverySql[]).map((d) => ({
-      ...d,
-      audience: toAudience(d.audience),
-      status: d.status as DeliveryStatus,
-      deliveredAt: d.deliveredAt === null ? null : new Date(d.deliveredAt),
-    }));
-    return {
-      ...row,
-      scheduledAt: new Date(row.scheduledAt),
-      claimedAt: new Date(row.claimedAt),
-      finishedAt: row.finishedAt === null ? null : new Date(row.finishedAt),
-      late: row.late === 1,
-      deliveries,
-    };
+  run(shopId: number, localDate: string): Promise<(RunRecord & { deliveries: DeliveryRecord[] }) | undefined> {
+    return this.gate.run(() => {
+      const row = this.s.run.get(shopId, localDate) as
+        | (Omit<RunRecord, 'scheduledAt' | 'claimedAt' | 'finishedAt' | 'late'> & { scheduledAt: number; claimedAt: number; finishedAt: number | null; late: number })
+        | undefined;
+      if (!row) return undefined;
+      const deliveries = (this.s.deliveries.all(row.id) as DeliverySql[]).map((d) => ({
+        ...d,
+        audience: toAudience(d.audience),
+        status: d.status as DeliveryStatus,
+        deliveredAt: d.deliveredAt === null ? null : new Date(d.deliveredAt),
+      }));
+      return {
+        ...row,
+        scheduledAt: new Date(row.scheduledAt),
+        claimedAt: new Date(row.claimedAt),
+        finishedAt: row.finishedAt === null ? null : new Date(row.finishedAt),
+        late: row.late === 1,
+        deliveries,
+      };
+    });
   }
 
-  saleEntries(shopId: number, seqs: readonly number[]): { productId: number; qtyMilli: number }[] {
-    if (seqs.length === 0) return [];
-    return this.s.saleEntries.all(shopId, JSON.stringify(seqs)) as { productId: number; qtyMilli: number }[];
+  saleEntries(shopId: number, seqs: readonly number[]): Promise<{ productId: number; qtyMilli: number }[]> {
+    return this.gate.run(() => {
+      if (seqs.length === 0) return [];
+      return this.s.saleEntries.all(shopId, JSON.stringify(seqs)) as { productId: number; qtyMilli: number }[];
+    });
   }
 }
 

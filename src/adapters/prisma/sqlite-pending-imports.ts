@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { gateOf, type SqliteGate } from './sqlite-gate.ts';
 import { lazyStatements } from './statements.ts';
 import type { PendingImport, PendingImports, SpreadsheetKind } from '../../bot/files/files.port.ts';
 
@@ -17,8 +18,11 @@ interface Row {
 /** Previewed imports on SQLite: one row per chat, taken (deleted) atomically by 「确认导入」 or 「取消」. */
 export class SqlitePendingImports implements PendingImports {
   private readonly s;
+  /** Every statement goes through the connection's gate (see sqlite-gate.ts). */
+  private readonly gate: SqliteGate;
 
   constructor(db: Database.Database) {
+    this.gate = gateOf(db);
     const p = (sql: string) => () => db.prepare(sql);
     this.s = lazyStatements({
       expire: p('DELETE FROM PendingImport WHERE expiresAt <= ?'),
@@ -34,6 +38,14 @@ export class SqlitePendingImports implements PendingImports {
   }
 
   put(pending: PendingImport, now: Date): Promise<void> {
+    return this.gate.run(() => this.putNow(pending, now));
+  }
+
+  take(platform: string, chatId: string, userId: string, now: Date): Promise<PendingImport | undefined> {
+    return this.gate.run(() => this.takeNow(platform, chatId, userId, now));
+  }
+
+  private putNow(pending: PendingImport, now: Date): void {
     this.s.expire.run(now.getTime());
     this.s.put.run(
       pending.shopId,
@@ -47,13 +59,12 @@ export class SqlitePendingImports implements PendingImports {
       now.getTime(),
       pending.expiresAt.getTime(),
     );
-    return Promise.resolve();
   }
 
-  take(platform: string, chatId: string, userId: string, now: Date): Promise<PendingImport | undefined> {
+  private takeNow(platform: string, chatId: string, userId: string, now: Date): PendingImport | undefined {
     this.s.expire.run(now.getTime());
     const row = this.s.take.get(platform, chatId, userId, now.getTime()) as Row | undefined;
-    if (!row) return Promise.resolve(undefined);
-    return Promise.resolve({ ...row, kind: row.kind as SpreadsheetKind, orderPlatform: row.orderPlatform ?? undefined, bytes: new Uint8Array(row.bytes), expiresAt: new Date(row.expiresAt) });
+    if (!row) return undefined;
+    return { ...row, kind: row.kind as SpreadsheetKind, orderPlatform: row.orderPlatform ?? undefined, bytes: new Uint8Array(row.bytes), expiresAt: new Date(row.expiresAt) };
   }
 }

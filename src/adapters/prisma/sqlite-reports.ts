@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { gateOf, type SqliteGate } from './sqlite-gate.ts';
 import type { PayableLine } from '../../core/payables.ts';
 import { lazyStatements } from './statements.ts';
 import type { ChannelSalesRow, LastSale, ProductSalesRow, ReportQueries, SalesTotals } from '../../core/report-queries.ts';
@@ -18,9 +19,12 @@ const FIGURES = `-SUM(e.qtyMilli) AS soldMilli,
 
 /** The report port on SQLite: one grouped query per report, using the (shopId, occurredAt) index. */
 export class SqliteReports implements ReportQueries {
+  /** Every statement goes through the connection\'s gate (see sqlite-gate.ts). */
+  private readonly gate: SqliteGate;
   private readonly s;
 
   constructor(db: Database.Database) {
+    this.gate = gateOf(db);
     const p = (sql: string) => () => db.prepare(sql);
     this.s = lazyStatements({
       byProduct: p(`SELECT e.productId, p.name AS product, p.sku, p.unit, ${FIGURES}
@@ -48,24 +52,34 @@ export class SqliteReports implements ReportQueries {
     });
   }
 
-  payables(shopId: number, from: Date, to: Date, supplier?: string): PayableLine[] {
-    return this.s.payables.all({ ...range(shopId, from, to), supplier: supplier ?? null }) as PayableLine[];
+  payables(shopId: number, from: Date, to: Date, supplier?: string): Promise<PayableLine[]> {
+    return this.gate.run(() => {
+      return this.s.payables.all({ ...range(shopId, from, to), supplier: supplier ?? null }) as PayableLine[];
+    });
   }
 
-  salesByProduct(shopId: number, from: Date, to: Date): ProductSalesRow[] {
-    return this.s.byProduct.all(range(shopId, from, to)) as ProductSalesRow[];
+  salesByProduct(shopId: number, from: Date, to: Date): Promise<ProductSalesRow[]> {
+    return this.gate.run(() => {
+      return this.s.byProduct.all(range(shopId, from, to)) as ProductSalesRow[];
+    });
   }
 
-  salesByChannel(shopId: number, from: Date, to: Date): ChannelSalesRow[] {
-    return this.s.byChannel.all(range(shopId, from, to)) as ChannelSalesRow[];
+  salesByChannel(shopId: number, from: Date, to: Date): Promise<ChannelSalesRow[]> {
+    return this.gate.run(() => {
+      return this.s.byChannel.all(range(shopId, from, to)) as ChannelSalesRow[];
+    });
   }
 
-  salesTotals(shopId: number, from: Date, to: Date): SalesTotals {
-    return this.s.totals.get(range(shopId, from, to)) as SalesTotals;
+  salesTotals(shopId: number, from: Date, to: Date): Promise<SalesTotals> {
+    return this.gate.run(() => {
+      return this.s.totals.get(range(shopId, from, to)) as SalesTotals;
+    });
   }
 
-  lastSales(shopId: number, before: Date): LastSale[] {
-    return (this.s.lastSales.all(shopId, before.getTime()) as { productId: number; at: number }[]).map((r) => ({ productId: r.productId, at: new Date(r.at) }));
+  lastSales(shopId: number, before: Date): Promise<LastSale[]> {
+    return this.gate.run(() => {
+      return (this.s.lastSales.all(shopId, before.getTime()) as { productId: number; at: number }[]).map((r) => ({ productId: r.productId, at: new Date(r.at) }));
+    });
   }
 }
 

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database.ts';
 import { BatchCache } from './batch-cache.ts';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { gateOf, promised, type SqliteGate, type Sync } from './sqlite-gate.ts';
 import type { CostFigures, CostedRow, RepostFrom, RepostInput, RepostOutput } from '../../core/repost.ts';
 import type {
   BalanceRecord,
@@ -11,7 +13,7 @@ import type {
   BatchRecord,
   EntryRecord,
   EntryView,
-  InventoryStore,
+  LedgerStore,
   LocationRecord,
   NewEntry,
   ProductMode,
@@ -23,9 +25,6 @@ import type {
   StockRow,
   UnitOfWork,
 } from '../../core/ports.ts';
-
-/** Something to wait on for a millisecond without a busy loop (Atomics.wait sleeps the thread). */
-const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
 
 /** The default location every shop starts with. */
 export const DEFAULT_LOCATION = '默认仓';
@@ -104,14 +103,21 @@ const ENTRY_COLUMNS =
  * in Prisma Client because a whole purchase (read, insert, update) then costs tens of microseconds
  * instead of a millisecond; Prisma Client serves the reporting reads (see prisma-reader.ts).
  */
-export class SqliteStore implements InventoryStore {
+/** The unit of work as SQLite runs it: every call returns at once. */
+export type SqliteUnitOfWork = Sync<UnitOfWork>;
+
+export class SqliteStore implements LedgerStore {
   private readonly s;
+  private readonly syncUow: SqliteUnitOfWork;
   private readonly uow: UnitOfWork;
   private readonly defaultLocations = new Map<number, LocationRecord>();
-  /** The caching unit of work of the batch() under way, which transaction() joins. */
-  private batchUow: UnitOfWork | undefined;
+  /** The caching unit of work of the batch() under way, joined by transaction() calls made inside it (and only those). */
+  private readonly batchUow = new AsyncLocalStorage<UnitOfWork>();
+  /** Every statement of the process on this connection goes through the gate (see sqlite-gate.ts). */
+  readonly gate: SqliteGate;
 
   constructor(readonly db: Database.Database) {
+    this.gate = gateOf(db);
     const p = (sql: string) => () => db.prepare(sql);
     const pluck = (sql: string) => () => db.prepare(sql).pluck();
     this.s = lazyStatements({
@@ -215,37 +221,14 @@ export class SqliteStore implements InventoryStore {
       queuedAll: p('SELECT shopId, productId, fromOccurredAt, fromSeq FROM PendingRepost ORDER BY fromOccurredAt, fromSeq'),
       queuedOfShop: p('SELECT shopId, productId, fromOccurredAt, fromSeq FROM PendingRepost WHERE shopId = ? ORDER BY fromOccurredAt, fromSeq'),
     });
-    this.uow = this.createUnitOfWork();
+    this.syncUow = this.createUnitOfWork();
+    this.uow = promised<UnitOfWork>(this.syncUow);
   }
 
-  transaction<T>(work: (uow: UnitOfWork) => T): T {
-    if (this.batchUow) return work(this.batchUow);
-    // IMMEDIATE takes the write lock up front, so two processes never interleave read-then-write.
-    // While another process holds the lock (an import committing chunk after chunk), SQLite's own
-    // busy handler sleeps ever longer between tries (up to 100 ms) and can miss the short gaps
-    // between chunks; this waits in 1 ms steps instead, for at most the connection's busy timeout.
-    // Read and set with db.pragma: a prepared PRAGMA statement applies its value when prepared.
-    const busyMs = Number(this.db.pragma('busy_timeout', { simple: true }) ?? 0);
-    this.db.pragma('busy_timeout = 0');
-    try {
-      const started = Date.now();
-      for (;;) {
-        let entered = false;
-        try {
-          return this.db
-            .transaction(() => {
-              entered = true;
-              return work(this.uow);
-            })
-            .immediate();
-        } catch (error) {
-          if (entered || (error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() - started >= busyMs) throw error;
-          Atomics.wait(SLEEPER, 0, 0, 1);
-        }
-      }
-    } finally {
-      this.db.pragma(`busy_timeout = ${busyMs}`);
-    }
+  transaction<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    const batch = this.batchUow.getStore();
+    if (batch) return work(batch);
+    return this.gate.transaction(() => work(this.uow));
   }
 
   /**
@@ -253,17 +236,17 @@ export class SqliteStore implements InventoryStore {
    * no write lock), for dry runs that must behave exactly like the real thing. An in-memory database
    * has no file to copy: `work` then gets this store.
    */
-  withScratchCopy<T>(work: (store: SqliteStore) => T): T {
+  async withScratchCopy<T>(work: (store: SqliteStore) => Promise<T>): Promise<T> {
     if (this.db.memory) return work(this);
     // node:os and node:crypto are loaded here, by the rare dry run, not at every start-up.
     const path = join(process.getBuiltinModule('node:os').tmpdir(), `jxc-scratch-${process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex')}.db`);
     try {
       // The copy holds cost data: created private before anything is written into it.
       closeSync(openSync(path, 'wx', 0o600));
-      this.db.prepare('VACUUM INTO ?').run(path);
+      await this.gate.run(() => this.db.prepare('VACUUM INTO ?').run(path));
       const db = openDatabase(path, { migrate: false });
       try {
-        return work(new SqliteStore(db));
+        return await work(new SqliteStore(db));
       } finally {
         db.close();
       }
@@ -277,143 +260,185 @@ export class SqliteStore implements InventoryStore {
    * batch only (every write goes through and updates or drops what it changes), each balance is
    * written once at the end, and transaction() calls inside run straight on the cached unit of work.
    */
-  batch<T>(work: () => T): T {
-    if (this.batchUow) return work();
-    return this.transaction((uow) => {
-      const cache = new BatchCache(uow);
-      this.batchUow = cache.uow;
-      try {
-        const result = work();
-        cache.flush();
-        return result;
-      } finally {
-        this.batchUow = undefined;
-      }
+  batch<T>(work: () => Promise<T>): Promise<T> {
+    if (this.batchUow.getStore()) return work();
+    return this.gate.transaction(async () => {
+      const cache = new BatchCache(this.syncUow);
+      const result = await this.batchUow.run(promised<UnitOfWork>(cache.uow), work);
+      cache.flush();
+      return result;
     });
   }
 
-  read<T>(work: (uow: UnitOfWork) => T): T {
-    // DEFERRED: in WAL mode a transaction that only reads never takes the write lock.
-    return this.db.transaction(() => work(this.uow)).deferred();
+  read<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    const batch = this.batchUow.getStore();
+    if (batch) return work(batch);
+    return this.gate.read(() => work(this.uow));
   }
 
-  shopByName(name: string): ShopRecord | undefined {
-    return this.s.shopByName.get(name) as ShopRecord | undefined;
+  shopByName(name: string): Promise<ShopRecord | undefined> {
+    return this.gate.run(() => {
+      return this.s.shopByName.get(name) as ShopRecord | undefined;
+    });
   }
 
-  shopById(id: number): ShopRecord | undefined {
-    return this.s.shopById.get(id) as ShopRecord | undefined;
+  shopById(id: number): Promise<ShopRecord | undefined> {
+    return this.gate.run(() => {
+      return this.s.shopById.get(id) as ShopRecord | undefined;
+    });
   }
 
-  listShops(): ShopRecord[] {
-    return this.s.shops.all() as ShopRecord[];
+  listShops(): Promise<ShopRecord[]> {
+    return this.gate.run(() => {
+      return this.s.shops.all() as ShopRecord[];
+    });
   }
 
-  createShop(name: string, now: Date): ShopRecord {
-    return this.db
-      .transaction(() => {
-        const shop = this.s.insertShop.get(name, now.getTime()) as ShopRecord;
-        this.s.insertLocation.run(shop.id, DEFAULT_LOCATION, 1);
-        return shop;
-      })
-      .immediate();
+  createShop(name: string, now: Date): Promise<ShopRecord> {
+    return this.gate.run(() => {
+      return this.db
+        .transaction(() => {
+          const shop = this.s.insertShop.get(name, now.getTime()) as ShopRecord;
+          this.s.insertLocation.run(shop.id, DEFAULT_LOCATION, 1);
+          return shop;
+        })
+        .immediate();
+    });
   }
 
-  stock(shopId: number, productId?: number): StockRow[] {
-    if (productId === undefined) return this.s.stockAll.all(shopId) as StockRow[];
-    const rows = this.s.stockOne.all(shopId, productId) as StockRow[];
-    if (rows.length > 0) return rows;
-    return this.s.productOnly.all(DEFAULT_LOCATION, shopId, productId) as StockRow[];
+  stock(shopId: number, productId?: number): Promise<StockRow[]> {
+    return this.gate.run(() => {
+      if (productId === undefined) return this.s.stockAll.all(shopId) as StockRow[];
+      const rows = this.s.stockOne.all(shopId, productId) as StockRow[];
+      if (rows.length > 0) return rows;
+      return this.s.productOnly.all(DEFAULT_LOCATION, shopId, productId) as StockRow[];
+    });
   }
 
-  batches(shopId: number, productId: number): (BatchRecord & { location: string })[] {
-    return (this.s.productBatches.all(shopId, productId) as (BatchRow & { location: string })[]).map((r) => ({ ...toBatch(r), location: r.location }));
+  batches(shopId: number, productId: number): Promise<(BatchRecord & { location: string })[]> {
+    return this.gate.run(() => {
+      return (this.s.productBatches.all(shopId, productId) as (BatchRow & { location: string })[]).map((r) => ({ ...toBatch(r), location: r.location }));
+    });
   }
 
-  entries(shopId: number, range: { from?: Date; to?: Date } = {}): EntryView[] {
-    const rows = this.s.entries.all(shopId, range.from?.getTime() ?? 0, range.to?.getTime() ?? Number.MAX_SAFE_INTEGER) as (EntryRow & {
-      product: string;
-      unit: string;
-      location: string | null;
-    })[];
-    return rows.map((r) => ({ ...toEntry(r), product: r.product, unit: r.unit, location: r.location }));
+  entries(shopId: number, range: { from?: Date; to?: Date } = {}): Promise<EntryView[]> {
+    return this.gate.run(() => {
+      const rows = this.s.entries.all(shopId, range.from?.getTime() ?? 0, range.to?.getTime() ?? Number.MAX_SAFE_INTEGER) as (EntryRow & {
+        product: string;
+        unit: string;
+        location: string | null;
+      })[];
+      return rows.map((r) => ({ ...toEntry(r), product: r.product, unit: r.unit, location: r.location }));
+    });
   }
 
-  products(shopId: number): ProductRecord[] {
-    return (this.s.products.all(shopId) as ProductRow[]).map(toProduct);
+  products(shopId: number): Promise<ProductRecord[]> {
+    return this.gate.run(() => {
+      return (this.s.products.all(shopId) as ProductRow[]).map(toProduct);
+    });
   }
 
-  aliases(shopId: number): { productId: number; alias: string }[] {
-    return this.s.aliases.all(shopId) as { productId: number; alias: string }[];
+  aliases(shopId: number): Promise<{ productId: number; alias: string }[]> {
+    return this.gate.run(() => {
+      return this.s.aliases.all(shopId) as { productId: number; alias: string }[];
+    });
   }
 
-  units(shopId: number): { productId: number; unit: string; factorMilli: number }[] {
-    return this.s.units.all(shopId) as { productId: number; unit: string; factorMilli: number }[];
+  units(shopId: number): Promise<{ productId: number; unit: string; factorMilli: number }[]> {
+    return this.gate.run(() => {
+      return this.s.units.all(shopId) as { productId: number; unit: string; factorMilli: number }[];
+    });
   }
 
   /** Starts a chunked import; its rows' messages carry the id it returns. */
-  beginImport(shopId: number, file: string, actorId: string, now: Date): number {
-    return this.s.beginImport.get(shopId, file, actorId, now.getTime(), now.getTime()) as number;
+  beginImport(shopId: number, file: string, actorId: string, now: Date): Promise<number> {
+    return this.gate.run(() => {
+      return this.s.beginImport.get(shopId, file, actorId, now.getTime(), now.getTime()) as number;
+    });
   }
 
   /** Says a chunked import is still alive (called after each committed chunk). */
-  heartbeatImport(batchId: number, now: Date): void {
-    this.s.heartbeatImport.run(now.getTime(), batchId);
+  heartbeatImport(batchId: number, now: Date): Promise<void> {
+    return this.gate.run(() => {
+      this.s.heartbeatImport.run(now.getTime(), batchId);
+    });
   }
 
-  finishImport(batchId: number, status: 'done' | 'undone', now: Date): void {
-    this.s.finishImport.run(status, now.getTime(), batchId);
+  finishImport(batchId: number, status: 'done' | 'undone', now: Date): Promise<void> {
+    return this.gate.run(() => {
+      this.s.finishImport.run(status, now.getTime(), batchId);
+    });
   }
 
   /** Imports of a shop still marked running whose heartbeat stopped before `before`: killed midway. */
-  staleImports(shopId: number, before: Date): number[] {
-    return this.s.staleImports.all(shopId, before.getTime()) as number[];
+  staleImports(shopId: number, before: Date): Promise<number[]> {
+    return this.gate.run(() => {
+      return this.s.staleImports.all(shopId, before.getTime()) as number[];
+    });
   }
 
   /** The first entry number of each message of an import with entries not undone, newest message first. */
-  importMessages(batchId: number): number[] {
-    return this.s.importMessages.all(batchId) as number[];
+  importMessages(batchId: number): Promise<number[]> {
+    return this.gate.run(() => {
+      return this.s.importMessages.all(batchId) as number[];
+    });
   }
 
-  catalogueVersion(shopId: number): number {
-    return (this.s.catalogueVersion.get(shopId) as number | undefined) ?? 0;
+  catalogueVersion(shopId: number): Promise<number> {
+    return this.gate.run(() => {
+      return (this.s.catalogueVersion.get(shopId) as number | undefined) ?? 0;
+    });
   }
 
   updateProduct(
     shopId: number,
     productId: number,
     patch: ProductPatch,
-  ): void {
-    const keys = Object.keys(patch).filter((k) => PRODUCT_PATCH_KEYS.has(k));
-    if (keys.length === 0) return;
-    const sql = `UPDATE Product SET ${keys.map((k) => `"${k}" = ?`).join(', ')} WHERE shopId = ? AND id = ?`;
-    this.db.prepare(sql).run(...keys.map((k) => patch[k as keyof typeof patch] ?? null), shopId, productId);
+  ): Promise<void> {
+    return this.gate.run(() => {
+      const keys = Object.keys(patch).filter((k) => PRODUCT_PATCH_KEYS.has(k));
+      if (keys.length === 0) return;
+      const sql = `UPDATE Product SET ${keys.map((k) => `"${k}" = ?`).join(', ')} WHERE shopId = ? AND id = ?`;
+      this.db.prepare(sql).run(...keys.map((k) => patch[k as keyof typeof patch] ?? null), shopId, productId);
+    });
   }
 
-  addAlias(shopId: number, productId: number, alias: string): boolean {
-    return this.s.insertAlias.run(shopId, productId, alias).changes > 0;
+  addAlias(shopId: number, productId: number, alias: string): Promise<boolean> {
+    return this.gate.run(() => {
+      return this.s.insertAlias.run(shopId, productId, alias).changes > 0;
+    });
   }
 
-  recentUnitPrices(productId: number, kind: 'sale' | 'purchase', limit: number): number[] {
-    return (this.s.recentUnitPrices.all(productId, kind, limit) as { unitPrice: number }[]).map((r) => r.unitPrice);
+  recentUnitPrices(productId: number, kind: 'sale' | 'purchase', limit: number): Promise<number[]> {
+    return this.gate.run(() => {
+      return (this.s.recentUnitPrices.all(productId, kind, limit) as { unitPrice: number }[]).map((r) => r.unitPrice);
+    });
   }
 
-  hasEntries(productId: number): boolean {
-    return this.s.hasEntries.get(productId) !== undefined;
+  hasEntries(productId: number): Promise<boolean> {
+    return this.gate.run(() => {
+      return this.s.hasEntries.get(productId) !== undefined;
+    });
   }
 
-  setUnit(productId: number, unit: string, factorMilli: number): void {
-    this.s.upsertUnit.run(productId, unit, factorMilli);
+  setUnit(productId: number, unit: string, factorMilli: number): Promise<void> {
+    return this.gate.run(() => {
+      this.s.upsertUnit.run(productId, unit, factorMilli);
+    });
   }
 
-  updateShop(shopId: number, patch: Partial<Pick<ShopRecord, 'timeZone' | 'digestTime'>>): void {
-    if (patch.timeZone !== undefined) this.db.prepare('UPDATE Shop SET timeZone = ? WHERE id = ?').run(patch.timeZone, shopId);
-    if (patch.digestTime !== undefined) this.db.prepare('UPDATE Shop SET digestTime = ? WHERE id = ?').run(patch.digestTime, shopId);
+  updateShop(shopId: number, patch: Partial<Pick<ShopRecord, 'timeZone' | 'digestTime'>>): Promise<void> {
+    return this.gate.run(() => {
+      if (patch.timeZone !== undefined) this.db.prepare('UPDATE Shop SET timeZone = ? WHERE id = ?').run(patch.timeZone, shopId);
+      if (patch.digestTime !== undefined) this.db.prepare('UPDATE Shop SET digestTime = ? WHERE id = ?').run(patch.digestTime, shopId);
+    });
   }
 
-  queuedReposts(shopId?: number): QueuedRepost[] {
-    const rows = (shopId === undefined ? this.s.queuedAll.all() : this.s.queuedOfShop.all(shopId)) as { shopId: number; productId: number; fromOccurredAt: number; fromSeq: number }[];
-    return rows.map((r) => ({ shopId: r.shopId, productId: r.productId, from: { occurredAt: new Date(r.fromOccurredAt), seq: r.fromSeq } }));
+  queuedReposts(shopId?: number): Promise<QueuedRepost[]> {
+    return this.gate.run(() => {
+      const rows = (shopId === undefined ? this.s.queuedAll.all() : this.s.queuedOfShop.all(shopId)) as { shopId: number; productId: number; fromOccurredAt: number; fromSeq: number }[];
+      return rows.map((r) => ({ shopId: r.shopId, productId: r.productId, from: { occurredAt: new Date(r.fromOccurredAt), seq: r.fromSeq } }));
+    });
   }
 
   /** The rows a repost of `productId` folds; see UnitOfWork.repostRows. */
@@ -454,7 +479,7 @@ export class SqliteStore implements InventoryStore {
     return { productId, rows, opening, earlier, lastCost };
   }
 
-  private createUnitOfWork(): UnitOfWork {
+  private createUnitOfWork(): SqliteUnitOfWork {
     const s = this.s;
     const repostInput = (productId: number, from: RepostFrom) => this.repostInput(productId, from);
     const locations = this.defaultLocations;

@@ -66,10 +66,10 @@ export function telegramSender(sendText: SendText, app: { access: AccessStore; c
       const refusal = refusalOf(error);
       if (refusal?.migrateTo !== undefined) {
         const to = String(refusal.migrateTo);
-        const binding = app.access.bindingOf('telegram', chatId);
-        if (binding && !app.access.bindingOf('telegram', to)) {
-          app.access.bind({ ...binding, chatId: to }, app.clock.now());
-          app.access.unbind('telegram', chatId);
+        const binding = await app.access.bindingOf('telegram', chatId);
+        if (binding && !await app.access.bindingOf('telegram', to)) {
+          await app.access.bind({ ...binding, chatId: to }, app.clock.now());
+          await app.access.unbind('telegram', chatId);
           app.logger.info({ shop: binding.shopId, from: chatId, to }, 'telegram group upgraded to a supergroup; binding moved');
         }
         try {

@@ -96,7 +96,7 @@ export class TelegramChat {
    */
   async onMessage(message: TgMessage, me: BotIdentity, calls: TelegramCalls): Promise<boolean> {
     if (message.migrate_to_chat_id !== undefined) {
-      this.migrate(message.chat.id, message.migrate_to_chat_id);
+      await this.migrate(message.chat.id, message.migrate_to_chat_id);
       return true;
     }
     const mapped = toGatewayMessage(message, me);
@@ -187,8 +187,8 @@ export class TelegramChat {
     };
     let found: { shopId: number; live: { version: string; seqs: number[] }[]; reverses: boolean } | undefined;
     try {
-      const binding = this.app.access.bindingOf('telegram', base.chatId);
-      if (binding) found = { shopId: binding.shopId, ...this.versions(binding.shopId, base.chatId, message.message_id, message.date, editedAt) };
+      const binding = await this.app.access.bindingOf('telegram', base.chatId);
+      if (binding) found = { shopId: binding.shopId, ...await this.versions(binding.shopId, base.chatId, message.message_id, message.date, editedAt) };
     } catch (error) {
       return failed(error);
     }
@@ -214,12 +214,12 @@ export class TelegramChat {
 
     const undone: string[] = [];
     for (const [i, version] of live.entries()) {
-      const undo = this.run({
-        ...base,
-        messageId: `${base.messageId}:u${editedAt}${i === 0 ? '' : `.${i}`}`,
-        text: '撤销',
-        replyTo: { messageId: version.version, fromBot: false },
-      });
+      const undo = await this.run({
+              ...base,
+              messageId: `${base.messageId}:u${editedAt}${i === 0 ? '' : `.${i}`}`,
+              text: '撤销',
+              replyTo: { messageId: version.version, fromBot: false },
+            });
       if (!undo) continue;
       if (undo.failed) return failed();
       // This edit was handled before (a redelivered update).
@@ -233,7 +233,7 @@ export class TelegramChat {
     }
 
     const version = `${base.messageId}:e${editedAt}`;
-    const next = this.run({ ...base, messageId: version });
+    const next = await this.run({ ...base, messageId: version });
     // What was undone stays undone; a redelivery finds no live version and records the new text.
     if (next?.failed) return failed();
     if (next?.duplicate) return true;
@@ -257,19 +257,19 @@ export class TelegramChat {
       await this.answer(calls, query.id, { text: '这条消息太旧了。请回复原消息「撤销」，或发「撤销 #编号」。', show_alert: true });
       return true;
     }
-    const reply = this.run({
-      platform: 'telegram',
-      chatId: String(shown.chat.id),
-      chatType: chatTypeOf(shown.chat),
-      // One press is one message: a redelivered press undoes nothing more.
-      messageId: `cb:${query.id}`,
-      userId: String(query.from.id),
-      userName: displayName(query.from),
-      userHandle: query.from.username,
-      chatTitle: shown.chat.title,
-      text: '撤销',
-      replyTo: { messageId: source, fromBot: false },
-    });
+    const reply = await this.run({
+          platform: 'telegram',
+          chatId: String(shown.chat.id),
+          chatType: chatTypeOf(shown.chat),
+          // One press is one message: a redelivered press undoes nothing more.
+          messageId: `cb:${query.id}`,
+          userId: String(query.from.id),
+          userName: displayName(query.from),
+          userHandle: query.from.username,
+          chatTitle: shown.chat.title,
+          text: '撤销',
+          replyTo: { messageId: source, fromBot: false },
+        });
     if (reply?.failed) {
       await this.answer(calls, query.id, { text: FAILED, show_alert: true });
       throw new UpdateNotHandledError('callback_query');
@@ -307,9 +307,9 @@ export class TelegramChat {
     }
   }
 
-  private run(message: GatewayMessage): BotReply | null {
+  private async run(message: GatewayMessage): Promise<BotReply | null> {
     try {
-      return this.app.gateway.handle(message);
+      return await this.app.gateway.handle(message);
     } catch (error) {
       this.app.logger.error({ err: error, platform: 'telegram', chat: message.chatId }, 'message failed');
       return { text: FAILED, entrySeqs: [], duplicate: false, failed: true };
@@ -365,31 +365,32 @@ export class TelegramChat {
    * itself reversed entries (it was an undo or a correction). Read from the store, so an edit after
    * a restart still corrects the latest version rather than recording twice.
    */
-  private versions(shopId: number, chatId: string, messageId: number, sentAt: number, editedAt: number): { live: { version: string; seqs: number[] }[]; reverses: boolean } {
+  private async versions(shopId: number, chatId: string, messageId: number, sentAt: number, editedAt: number): Promise<{ live: { version: string; seqs: number[] }[]; reverses: boolean }> {
     const candidates = [String(messageId)];
     const last = Math.min(editedAt - 1, sentAt + EDIT_WINDOW_SECONDS);
     for (let t = sentAt; t <= last; t++) candidates.push(`${messageId}:e${t}`);
-    return this.app.store.read((uow) => {
-      const live: { version: string; seqs: number[] }[] = [];
-      let reverses = false;
-      for (const version of candidates) {
-        const found = uow.findMessage({ platform: 'telegram', chatId, messageId: version, text: '', actorId: '' });
-        if (!found || found.shopId !== shopId) continue;
-        const entries = uow.entriesOfMessage(found.id);
-        if (entries.some((e) => e.kind === 'reversal')) reverses = true;
-        const open = entries.filter((e) => e.kind !== 'reversal' && !uow.reversalOf(e.id));
-        if (open.length > 0) live.push({ version, seqs: open.map((e) => e.seq) });
-      }
-      return { live, reverses };
-    });
+    return await this.app.store.read(async (uow) => {
+          const live: { version: string; seqs: number[] }[] = [];
+          let reverses = false;
+          for (const version of candidates) {
+            const found = await uow.findMessage({ platform: 'telegram', chatId, messageId: version, text: '', actorId: '' });
+            if (!found || found.shopId !== shopId) continue;
+            const entries = await uow.entriesOfMessage(found.id);
+            if (entries.some((e) => e.kind === 'reversal')) reverses = true;
+            const open: typeof entries = [];
+            for (const e of entries) if (e.kind !== 'reversal' && !(await uow.reversalOf(e.id))) open.push(e);
+            if (open.length > 0) live.push({ version, seqs: open.map((e) => e.seq) });
+          }
+          return { live, reverses };
+        });
   }
 
   /** A group that became a supergroup gets a new chat id; its binding follows it. */
-  private migrate(from: number, to: number): void {
-    const old = this.app.access.bindingOf('telegram', String(from));
-    if (!old || this.app.access.bindingOf('telegram', String(to))) return;
-    this.app.access.bind({ ...old, chatId: String(to) }, this.app.clock.now());
-    this.app.access.unbind('telegram', String(from));
+  private async migrate(from: number, to: number): Promise<void> {
+    const old = await this.app.access.bindingOf('telegram', String(from));
+    if (!old || await this.app.access.bindingOf('telegram', String(to))) return;
+    await this.app.access.bind({ ...old, chatId: String(to) }, this.app.clock.now());
+    await this.app.access.unbind('telegram', String(from));
     this.app.logger.info({ shop: old.shopId, from, to }, 'telegram group upgraded to a supergroup; binding moved');
   }
 }

@@ -28,31 +28,31 @@ export class WebAuth implements WebLinkIssuer {
   ) {}
 
   /** The signing key: WEB_SECRET, else the one kept in the database (generated on first use). */
-  secret(now: Date): string {
-    this.key ??= this.options.secret ?? this.store.storedSecret(() => random(32), now);
+  async secret(now: Date): Promise<string> {
+    this.key ??= this.options.secret ?? await this.store.storedSecret(() => random(32), now);
     return this.key;
   }
 
-  private sign(payload: string, now: Date): string {
-    return b64(createHmac('sha256', this.secret(now)).update(`jxc-web-login:${payload}`).digest());
+  private async sign(payload: string, now: Date): Promise<string> {
+    return b64(createHmac('sha256', await this.secret(now)).update(`jxc-web-login:${payload}`).digest());
   }
 
   /** Stores a new link and returns its address (for 「网页」). */
-  issue(request: WebLinkRequest, now: Date): IssuedWebLink {
+  async issue(request: WebLinkRequest, now: Date): Promise<IssuedWebLink> {
     const nonce = random(24);
-    const id = this.store.insertToken(
-      {
-        shopId: request.shopId,
-        actorId: request.actorId,
-        actorName: request.actorName ?? null,
-        view: request.view,
-        nonceHash: sha256(nonce),
-        expiresAt: new Date(now.getTime() + LINK_MINUTES * 60_000),
-      },
-      now,
-    );
+    const id = await this.store.insertToken(
+          {
+            shopId: request.shopId,
+            actorId: request.actorId,
+            actorName: request.actorName ?? null,
+            view: request.view,
+            nonceHash: sha256(nonce),
+            expiresAt: new Date(now.getTime() + LINK_MINUTES * 60_000),
+          },
+          now,
+        );
     const payload = `${id}.${nonce}`;
-    return { url: `${this.options.publicUrl}/login/${payload}.${this.sign(payload, now)}`, minutes: LINK_MINUTES };
+    return { url: `${this.options.publicUrl}/login/${payload}.${await this.sign(payload, now)}`, minutes: LINK_MINUTES };
   }
 
   /** Whether a link may still be used (the GET that shows 确认登录); spends nothing. */
@@ -60,7 +60,7 @@ export class WebAuth implements WebLinkIssuer {
     const m = /^(\d{1,15})\.([A-Za-z0-9_-]{16,64})\.([A-Za-z0-9_-]{43})$/.exec(token);
     if (!m) return { ok: false, reason: 'forged' };
     const [, idText, nonce, signature] = m as unknown as [string, string, string, string];
-    const expected = Buffer.from(this.sign(`${idText}.${nonce}`, now));
+    const expected = Buffer.from(await this.sign(`${idText}.${nonce}`, now));
     const given = Buffer.from(signature);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'forged' };
     const row = await this.store.token(Number(idText));
@@ -95,7 +95,7 @@ export class WebAuth implements WebLinkIssuer {
 
   /** The live session a cookie value (already signature-checked) names. */
   async session(cookie: string, now: Date): Promise<WebSessionRecord | undefined> {
-    return this.store.session(sha256(cookie), now);
+    return await this.store.session(sha256(cookie), now);
   }
 
   async signOut(cookie: string, now: Date): Promise<void> {

@@ -25,7 +25,7 @@ export interface WebViewDeps {
    * The role the person behind a session has now (`platform:userId`), as in their private chat; null
    * when removed. Checked on every request, so removing someone or demoting an owner takes effect at once.
    */
-  currentRole(shopId: number, actorId: string): Role | null;
+  currentRole(shopId: number, actorId: string): Promise<Role | null>;
   /** Draws the reports page's charts as SVG; without it the page has tables only (see charts.ts). */
   charts?: ChartRenderer | undefined;
 }

@@ -29,18 +29,18 @@ const KINDS = Object.keys(KIND_LABELS) as EntryKind[];
  * product, note and original message, 50 a page. Each entry shows the message it came from. Prices
  * and amounts follow the chat's rule (priceShown), quotes are masked for the staff view (quoteFor).
  */
-export function ledgerPage(deps: WebViewDeps, viewer: Viewer, query: LedgerQuery): Html {
+export async function ledgerPage(deps: WebViewDeps, viewer: Viewer, query: LedgerQuery): Promise<Html> {
   const { shop, seeCost } = viewer;
   const now = deps.clock.now();
   const period = readPeriod(query.period, now, shop.timeZone);
-  const products = deps.store.products(shop.id).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
-  const actors = deps.ledger.actors(shop.id);
+  const products = (await deps.store.products(shop.id)).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+  const actors = await deps.ledger.actors(shop.id);
   const productId = products.find((p) => String(p.id) === query.product)?.id;
   const kind = KINDS.find((k) => k === query.kind);
   const actorId = actors.find((a) => a.actorId === query.actor)?.actorId;
   const pageNo = Math.max(1, Math.floor(Number(query.page)) || 1);
   const filter = { productId, kind, actorId, text: query.q, from: period.ok ? period.period?.from : undefined, to: period.ok ? period.period?.to : undefined };
-  const { rows, total } = period.ok ? deps.ledger.ledgerPage(shop.id, filter, { offset: (pageNo - 1) * LEDGER_PAGE, limit: LEDGER_PAGE }) : { rows: [], total: 0 };
+  const { rows, total } = period.ok ? await deps.ledger.ledgerPage(shop.id, filter, { offset: (pageNo - 1) * LEDGER_PAGE, limit: LEDGER_PAGE }) : { rows: [], total: 0 };
   const pages = Math.max(1, Math.ceil(total / LEDGER_PAGE));
   const link = (p: number) => {
     const params = new URLSearchParams();

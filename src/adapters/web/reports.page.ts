@@ -33,7 +33,7 @@ const span = (p: Period, zone: string) => `${p.label}（${localDay(p.from, zone)
  * collectDigest, the report queries, grossProfit), as tables with their charts (chartSlot). Profit,
  * cost and stock value only in the owner's view; 利润 in the staff view is the chat's refusal.
  */
-export function reportsPage(deps: WebViewDeps, viewer: Viewer, query: ReportQuery): Html {
+export async function reportsPage(deps: WebViewDeps, viewer: Viewer, query: ReportQuery): Promise<Html> {
   const kind: Kind = query.kind === 'sales' || query.kind === 'profit' ? query.kind : 'daily';
   const { shop } = viewer;
   const now = deps.clock.now();
@@ -51,17 +51,17 @@ ${viewer.seeCost && kind !== 'daily' && period ? html`<a class="button secondary
 </form>`;
   let body: Html;
   if (!read.ok || !period) body = html`<p class="notice bad">${periodHelp(read.ok ? fallback : read.text)}</p>`;
-  else if (kind === 'daily') body = daily(deps, viewer, period);
+  else if (kind === 'daily') body = await daily(deps, viewer, period);
   else if (kind === 'profit' && !viewer.seeCost) body = html`<p class="notice bad">${refusalText({ code: 'PROFIT_OWNER_ONLY' })}</p>`;
-  else if (kind === 'profit') body = profit(deps, viewer, period);
-  else body = sales(deps, viewer, period);
+  else if (kind === 'profit') body = await profit(deps, viewer, period);
+  else body = await sales(deps, viewer, period);
   return html`<h1>报表</h1>${tabs}${form}<div id="results">${body}</div>`;
 }
 
 /** 日报: the digest of one day (the first day of the period typed), as the chat's 日报 shows it. */
-function daily(deps: WebViewDeps, viewer: Viewer, period: Period): Html {
+async function daily(deps: WebViewDeps, viewer: Viewer, period: Period): Promise<Html> {
   const { shop, seeCost } = viewer;
-  const d = collectDigest(deps.digest, shop, digestWindow(deps.clock.now(), shop.timeZone, localDate(period.from, shop.timeZone)));
+  const d = await collectDigest(deps.digest, shop, digestWindow(deps.clock.now(), shop.timeZone, localDate(period.from, shop.timeZone)));
   const summary: (string | number)[][] = [
     ['销售笔数', d.sales.salesCount],
     ['销售额', `${yuanGrouped(d.sales.revenue)} 元`],
@@ -91,11 +91,11 @@ ${d.overstock.length === 0 ? html`<p class="muted">没有积压。</p>` : table(
 const marginOf = (r: { revenue: number; cost: number }) => percent(r.revenue - r.cost, r.revenue);
 
 /** 销量: the period's sales by channel and by product (owners also see cost and gross profit). */
-function sales(deps: WebViewDeps, viewer: Viewer, period: Period): Html {
+async function sales(deps: WebViewDeps, viewer: Viewer, period: Period): Promise<Html> {
   const { shop, seeCost } = viewer;
-  const totals = deps.reports.salesTotals(shop.id, period.from, period.to);
-  const channels = deps.reports.salesByChannel(shop.id, period.from, period.to).filter((r) => r.sales !== 0 || r.revenue !== 0);
-  const products = deps.reports.salesByProduct(shop.id, period.from, period.to).filter((r) => r.soldMilli !== 0 || r.revenue !== 0);
+  const totals = await deps.reports.salesTotals(shop.id, period.from, period.to);
+  const channels = (await deps.reports.salesByChannel(shop.id, period.from, period.to)).filter((r) => r.sales !== 0 || r.revenue !== 0);
+  const products = (await deps.reports.salesByProduct(shop.id, period.from, period.to)).filter((r) => r.soldMilli !== 0 || r.revenue !== 0);
   const head = html`<h2>销量 ${span(period, shop.timeZone)}</h2>
 <p>销售额 <strong>${yuanGrouped(totals.revenue)}</strong> 元，${totals.sales} 笔${totals.refunds > 0 ? `（已扣退款 ${yuanGrouped(totals.refunds)}）` : ''}${seeCost && totals.revenue !== 0 ? `；毛利 ${yuanGrouped(totals.revenue - totals.cost)} 元，毛利率 ${marginOf(totals)}` : ''}</p>`;
   if (products.length === 0 && channels.length === 0) return html`${head}<p class="notice">这段时间没有销售。</p>`;
@@ -109,14 +109,14 @@ ${productTable(products, seeCost)}`;
 }
 
 /** 利润 (owners): gross profit over the period, by product (best first) and by channel. */
-function profit(deps: WebViewDeps, viewer: Viewer, period: Period): Html {
+async function profit(deps: WebViewDeps, viewer: Viewer, period: Period): Promise<Html> {
   const { shop } = viewer;
-  const totals = deps.reports.salesTotals(shop.id, period.from, period.to);
-  const products = deps.reports
-    .salesByProduct(shop.id, period.from, period.to)
+  const totals = await deps.reports.salesTotals(shop.id, period.from, period.to);
+  const products = (await deps.reports
+      .salesByProduct(shop.id, period.from, period.to))
     .filter((r) => r.revenue !== 0 || r.cost !== 0)
     .sort((a, b) => grossProfit(b) - grossProfit(a) || b.revenue - a.revenue);
-  const channels = deps.reports.salesByChannel(shop.id, period.from, period.to).filter((r) => r.sales !== 0 || r.revenue !== 0);
+  const channels = (await deps.reports.salesByChannel(shop.id, period.from, period.to)).filter((r) => r.sales !== 0 || r.revenue !== 0);
   return html`<h2>利润 ${span(period, shop.timeZone)}</h2>
 ${table(['销售额', '成本', '毛利', '毛利率', '笔数'], [[yuanGrouped(totals.revenue), yuanGrouped(totals.cost), yuanGrouped(totals.revenue - totals.cost), marginOf(totals), totals.sales]], { numeric: [0, 1, 2, 3, 4] })}
 <h2>按商品</h2>

@@ -13,19 +13,19 @@ export interface StockQuery {
  * 库存: every product at every location, searchable by name, alias or SKU, one location or all;
  * 缺货/积压 marked by the digest's one stock rule; value and its total only in the owner's view.
  */
-export function stockPage(deps: WebViewDeps, viewer: Viewer, query: StockQuery): Html {
+export async function stockPage(deps: WebViewDeps, viewer: Viewer, query: StockQuery): Promise<Html> {
   const { shop, seeCost } = viewer;
-  const all = deps.store.stock(shop.id);
+  const all = await deps.store.stock(shop.id);
   const locations = [...new Set(all.map((r) => r.location))].sort();
   const q = query.q?.trim().toLowerCase() ?? '';
   const aliases = new Map<number, string[]>();
-  if (q) for (const a of deps.store.aliases(shop.id)) aliases.set(a.productId, [...(aliases.get(a.productId) ?? []), a.alias.toLowerCase()]);
+  if (q) for (const a of await deps.store.aliases(shop.id)) aliases.set(a.productId, [...(aliases.get(a.productId) ?? []), a.alias.toLowerCase()]);
   const rows = all.filter(
     (r) =>
       (!query.loc || r.location === query.loc) &&
       (!q || r.product.toLowerCase().includes(q) || (r.sku ?? '').toLowerCase().includes(q) || (aliases.get(r.productId) ?? []).some((a) => a.includes(q))),
   );
-  const health = stockHealthNow(deps.digest, shop.id, deps.clock.now());
+  const health = await stockHealthNow(deps.digest, shop.id, deps.clock.now());
   const short = new Set(health.shortages.map((s) => s.productId));
   const over = new Set(health.overstock.map((o) => o.productId));
   const name = (r: (typeof rows)[number]) =>

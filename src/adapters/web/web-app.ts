@@ -58,9 +58,9 @@ export function mountWebView(app: Hono, deps: WebViewDeps): WebLinkIssuer {
   /** The signed-in session, or the way to sign in: a redirect for pages, 401 for htmx requests. */
   const session: MiddlewareHandler<Env> = async (c, next) => {
     const now = deps.clock.now();
-    const cookie = await getSignedCookie(c, key(), SESSION_COOKIE);
+    const cookie = await getSignedCookie(c, await key(), SESSION_COOKIE);
     const found = cookie ? await auth.session(cookie, now) : undefined;
-    const shop = found ? deps.store.shopById(found.shopId) : undefined;
+    const shop = found ? await deps.store.shopById(found.shopId) : undefined;
     const role = found ? await deps.currentRole(found.shopId, found.actorId) : null;
     if (cookie && found && (role === null || role === 'viewer')) await auth.signOut(cookie, now);
     if (!cookie || !found || !shop || role === null || role === 'viewer') {
@@ -117,7 +117,7 @@ export function mountWebView(app: Hono, deps: WebViewDeps): WebLinkIssuer {
     const now = deps.clock.now();
     const signed = await auth.signIn(c.req.param('token'), now);
     if (!signed.ok) return refused(c, signed.reason);
-    await setSignedCookie(c, SESSION_COOKIE, signed.cookie, key(), {
+    await setSignedCookie(c, SESSION_COOKIE, signed.cookie, await key(), {
       httpOnly: true,
       sameSite: 'Lax',
       secure,
@@ -135,9 +135,9 @@ export function mountWebView(app: Hono, deps: WebViewDeps): WebLinkIssuer {
   });
 
   web.get('/', session, (c) => c.redirect('/stock', 302));
-  web.get('/stock', session, (c) => render(c, '库存', '/stock', stockPage(deps, c.get('viewer'), c.req.query())));
-  web.get('/ledger', session, (c) => render(c, '流水', '/ledger', ledgerPage(deps, c.get('viewer'), c.req.query())));
-  web.get('/reports', session, (c) => render(c, '报表', '/reports', reportsPage(deps, c.get('viewer'), c.req.query())));
+  web.get('/stock', session, async (c) => render(c, '库存', '/stock', await stockPage(deps, c.get('viewer'), c.req.query())));
+  web.get('/ledger', session, async (c) => render(c, '流水', '/ledger', await ledgerPage(deps, c.get('viewer'), c.req.query())));
+  web.get('/reports', session, async (c) => render(c, '报表', '/reports', await reportsPage(deps, c.get('viewer'), c.req.query())));
 
   // The spreadsheets carry cost and profit: owners only, as 导出 in the chat.
   web.get('/export/stock.xlsx', session, async (c) => {

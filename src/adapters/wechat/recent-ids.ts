@@ -23,19 +23,19 @@ export class RecentIds {
   ) {}
 
   /** True if `id` was handled before. Does not remember it: call remember() once handling finished. */
-  has(id: string): boolean {
+  async has(id: string): Promise<boolean> {
     if (this.ids.has(id)) return true;
-    return this.durable?.store.wasHandled(this.durable.platform, id) ?? false;
+    return await this.durable?.store.wasHandled(this.durable.platform, id) ?? false;
   }
 
   /** Remembers `id` in memory, and in the database when `durable` (pass false for messages nobody was answered for). */
-  remember(id: string, durable = true, at = new Date()): void {
+  async remember(id: string, durable = true, at = new Date()): Promise<void> {
     this.ids.add(id);
     // A Set iterates in insertion order, so the first entry is the oldest.
     if (this.ids.size > this.capacity) {
       const oldest = this.ids.values().next();
       if (!oldest.done) this.ids.delete(oldest.value);
     }
-    if (durable && this.durable) this.durable.store.markHandled(this.durable.platform, id, at);
+    if (durable && this.durable) await this.durable.store.markHandled(this.durable.platform, id, at);
   }
 }

@@ -120,7 +120,7 @@ export function createWechatBot(app: WechatApp, options: WechatBotOptions): Wech
     if (message.type() !== types.Message.Text && !isFile) return skip('not text');
     const talker = message.talker();
     if (talker.type() === types.Contact.Official) return skip('official account');
-    if (recent.has(message.id)) return skip('redelivered');
+    if (await recent.has(message.id)) return skip('redelivered');
 
     const room = message.room();
     const chatId = room ? room.id : talker.id;
@@ -152,7 +152,7 @@ export function createWechatBot(app: WechatApp, options: WechatBotOptions): Wech
     const reply = await app.gateway.respond(incoming);
     const log = { platform: WECHAT_PLATFORM, chat: chatId, messageId: message.id, intent: reply?.intent, entries: reply?.entrySeqs };
     if (reply?.duplicate) {
-      recent.remember(message.id, false);
+      await recent.remember(message.id, false);
       logger.info({ ...log, duplicate: true }, 'wechat message already applied');
       return;
     }
@@ -160,7 +160,7 @@ export function createWechatBot(app: WechatApp, options: WechatBotOptions): Wech
     const text = reply?.text ?? (mentioned ? PRIVATE_HINT : undefined);
     // Marked only now that handling finished: a message whose handling threw is tried again when redelivered.
     // A failure (the database was busy) is answered but not marked, so a redelivery can still apply it.
-    if (!reply?.failed) markHandled(message.id, text !== undefined);
+    if (!reply?.failed) await markHandled(message.id, text !== undefined);
     if (text === undefined) return skip('not a command');
     // Awaited, unlike text: the file follows its caption through the queue before the chat's next message.
     if (reply?.file) return void (await files.sendFile(chatId, reply.file));
@@ -172,9 +172,9 @@ export function createWechatBot(app: WechatApp, options: WechatBotOptions): Wech
   }
 
   /** Remembers a handled message; only answered ones go to the database (group chatter is not worth a write). */
-  function markHandled(id: string, answered: boolean): void {
+  async function markHandled(id: string, answered: boolean): Promise<void> {
     try {
-      recent.remember(id, answered);
+      await recent.remember(id, answered);
     } catch (error) {
       logger.warn({ platform: WECHAT_PLATFORM, messageId: id, err: error instanceof Error ? { message: error.message, name: error.name } : String(error) }, 'could not remember a handled wechat message');
     }

@@ -6,30 +6,30 @@ import { conversionReply } from '../replies.ts';
 import type { Handler, HandlerServices } from './handler.ts';
 
 /** 设置: digest time, time zone, unit conversions and product settings. */
-export const settingHandler: Handler<'setting'> = (command, { shop, reply, bot, now, seeCost }) => reply(setting(bot, shop, command, now, seeCost));
+export const settingHandler: Handler<'setting'> = async (command, { shop, reply, bot, now, seeCost }) => reply(await setting(bot, shop, command, now, seeCost));
 
 /** 别名 T恤 = 短袖: more names for a product. */
-export const aliasHandler: Handler<'alias'> = (command, { shop, reply, bot }) => {
-  const added = bot.catalogueService.addAliases(shop.id, command.product, command.aliases);
-  if (!added.ok) return reply(bot.catalogueRefusal(added.failure, shop.id));
+export const aliasHandler: Handler<'alias'> = async (command, { shop, reply, bot }) => {
+  const added = await bot.catalogueService.addAliases(shop.id, command.product, command.aliases);
+  if (!added.ok) return reply(await bot.catalogueRefusal(added.failure, shop.id));
   bot.invalidate(shop.id);
   const { product, all, taken } = added.value;
   return reply(`✅ ${product.name} 的别名：${all.join('、') || '（无）'}` + (taken.length > 0 ? `\n（已被占用，未添加：${taken.join('、')}）` : ''));
 };
 
-function setting(bot: HandlerServices, shop: ShopRecord, command: Extract<Command, { intent: 'setting' }>, now: Date, seeCost: boolean): string {
+async function setting(bot: HandlerServices, shop: ShopRecord, command: Extract<Command, { intent: 'setting' }>, now: Date, seeCost: boolean): Promise<string> {
   if (command.key === 'digestTime') {
-    bot.catalogueService.setShop(shop.id, { digestTime: String(command.value) });
+    await bot.catalogueService.setShop(shop.id, { digestTime: String(command.value) });
     return `✅ 日报时间已设为每天 ${command.value}（${shop.timeZone}）`;
   }
   if (command.key === 'timeZone') {
-    bot.catalogueService.setShop(shop.id, { timeZone: String(command.value) });
+    await bot.catalogueService.setShop(shop.id, { timeZone: String(command.value) });
     return `✅ 时区已设为 ${command.value}`;
   }
   const name = command.product ?? '';
   if (command.key === 'unitConversion') {
-    const result = bot.service.setUnitConversion(shop.id, { product: name, unit: command.unit ?? '', factor: command.factor ?? 1, base: String(command.value) });
-    if (!result.ok) return bot.refusal(result, shop.id, 'query');
+    const result = await bot.service.setUnitConversion(shop.id, { product: name, unit: command.unit ?? '', factor: command.factor ?? 1, base: String(command.value) });
+    if (!result.ok) return await bot.refusal(result, shop.id, 'query');
     bot.invalidate(shop.id);
     return conversionReply(result.value);
   }
@@ -44,8 +44,8 @@ function setting(bot: HandlerServices, shop: ShopRecord, command: Extract<Comman
       : command.key === 'sku'
         ? { key: 'sku', value: String(command.value) }
         : { key: command.key, value: typeof command.value === 'number' ? command.value : Number(command.value) };
-  const result = bot.catalogueService.setProduct(shop.id, name, setting, now);
-  if (!result.ok) return bot.catalogueRefusal(result.failure, shop.id);
+  const result = await bot.catalogueService.setProduct(shop.id, name, setting, now);
+  if (!result.ok) return await bot.catalogueRefusal(result.failure, shop.id);
   const { product, setting: set, created } = result.value;
   if (created) bot.invalidate(shop.id); // a new name the parser accepts from now on
   switch (set.key) {
@@ -62,7 +62,7 @@ function setting(bot: HandlerServices, shop: ShopRecord, command: Extract<Comman
       const head = `✅ ${product.name} 模式：${label ?? set.value}`;
       if (set.value !== 'dropship') return head;
       // Stock already on hand is not sold from any more: say so rather than let it sit unnoticed.
-      const onHand = bot.store.stock(shop.id, product.id).reduce((sum, r) => sum + r.qtyMilli, 0);
+      const onHand = (await bot.store.stock(shop.id, product.id)).reduce((sum, r) => sum + r.qtyMilli, 0);
       const left = onHand > 0 ? `\n⚠️ 现有库存 ${qty(onHand, product.unit)} 不会随代发销售减少；要清掉请发「退供 ${product.name} ${qty(onHand, product.unit)}」或「盘点 ${product.name} 0」。` : '';
       return `${head}${dropshipTerms(product, seeCost)}${left}${created ? '\n（新商品已建档）' : ''}`;
     }

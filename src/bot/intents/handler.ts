@@ -24,13 +24,13 @@ export interface HandlerServices {
   /** Sign-in links to the web view (none while it is not served). */
   readonly web: WebLinks;
   /** The catalogue the parser resolves names against. */
-  catalogue(shopId: number): Catalogue;
+  catalogue(shopId: number): Promise<Catalogue>;
   /** Forget a shop's cached catalogue after products, aliases or codes changed. */
   invalidate(shopId: number): void;
   /** A ledger refusal in Chinese, with product suggestions for an unknown name. */
-  refusal(result: Result<unknown> & { ok: false }, shopId: number, kind: FailureContext['kind']): string;
+  refusal(result: Result<unknown> & { ok: false }, shopId: number, kind: FailureContext['kind']): Promise<string>;
   /** Settings and aliases refuse as the ledger does, or with their own codes. */
-  catalogueRefusal(failure: CatalogueFailure, shopId: number): string;
+  catalogueRefusal(failure: CatalogueFailure, shopId: number): Promise<string>;
 }
 
 /** What a handler gets besides its command: the message, the shop, who asks, the reply builder and the engine's machinery. */
@@ -49,7 +49,7 @@ export interface HandlerContext {
 }
 
 /** Runs one intent's command. */
-export type Handler<I extends Intent> = (command: Extract<Command, { intent: I }>, context: HandlerContext) => BotReply;
+export type Handler<I extends Intent> = (command: Extract<Command, { intent: I }>, context: HandlerContext) => BotReply | Promise<BotReply>;
 
 /** One handler per intent: an intent without one fails to compile, so dispatch is exhaustive. */
 export type IntentHandlers = { [I in Intent]: Handler<I> };

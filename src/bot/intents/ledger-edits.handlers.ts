@@ -8,30 +8,30 @@ import type { Handler, HandlerServices } from './handler.ts';
 export const UNDO_HOURS = 24;
 
 /** 撤销: the entry named, the message replied to, or the sender's last one. */
-export const undoHandler: Handler<'undo'> = (command, { message, shop, access, now, source, reply, bot }) => {
+export const undoHandler: Handler<'undo'> = async (command, { message, shop, access, now, source, reply, bot }) => {
   const replyTo = command.entryNo === undefined ? undoTarget(message) : undefined;
   // A redelivered 撤销 was applied already: the ledger says so (duplicate), not the second-undo rule.
-  const applied = bot.store.read((uow) => uow.findMessage(source)) !== undefined;
+  const applied = await bot.store.read((uow) => uow.findMessage(source)) !== undefined;
   if (command.entryNo === undefined && replyTo === undefined && !applied) {
-    const last = lastUndo(bot, shop.id, source.actorId, now);
+    const last = await lastUndo(bot, shop.id, source.actorId, now);
     if (last !== undefined) return reply(refusalText({ code: 'SECOND_UNDO', lastSeq: last.seq }));
   }
-  const result = bot.service.undo(
-    shop.id,
-    { entryNo: command.entryNo, messageOfEntry: replyTo?.entryNo, replyTo: replyTo?.message, limit: access.limit },
-    source,
-  );
-  if (!result.ok) return reply(bot.refusal(result, shop.id, 'undo'));
+  const result = await bot.service.undo(
+      shop.id,
+      { entryNo: command.entryNo, messageOfEntry: replyTo?.entryNo, replyTo: replyTo?.message, limit: access.limit },
+      source,
+    );
+  if (!result.ok) return reply(await bot.refusal(result, shop.id, 'undo'));
   return reply(undoReply(result.value), result.value.reversals.map((e) => e.seq), result.value.duplicate);
 };
 
 /** 改 #12 数量 3: a reversal and a replacement. */
-export const correctHandler: Handler<'correct'> = (command, { shop, access, source, seeCost, reply, bot }) => {
+export const correctHandler: Handler<'correct'> = async (command, { shop, access, source, seeCost, reply, bot }) => {
   const value = command.field === 'quantity' ? command.value : Math.round(command.value);
   const other = command.changes?.find((c) => c.field !== command.field);
   const also = other === undefined ? undefined : { field: other.field, value: other.field === 'quantity' ? other.value : Math.round(other.value) };
-  const result = bot.service.correct(shop.id, { entryNo: command.entryNo, field: command.field, value, also, limit: access.limit }, source);
-  if (!result.ok) return reply(bot.refusal(result, shop.id, 'correct'));
+  const result = await bot.service.correct(shop.id, { entryNo: command.entryNo, field: command.field, value, also, limit: access.limit }, source);
+  if (!result.ok) return reply(await bot.refusal(result, shop.id, 'correct'));
   const v = result.value;
   return reply(correctionReply(v, seeCost), [v.reversal.seq, v.replacement.seq], v.duplicate);
 };
@@ -51,8 +51,8 @@ function undoTarget(message: IncomingMessage): { entryNo?: number; message?: { p
  * The sender's undo, when their latest entry is one (not a correction): a second plain 撤销 would
  * walk back into older history, which is never what was meant.
  */
-function lastUndo(bot: HandlerServices, shopId: number, actorId: string, now: Date): EntryView | undefined {
-  const recent = bot.store.entries(shopId, { from: new Date(now.getTime() - UNDO_HOURS * 3_600_000) });
+async function lastUndo(bot: HandlerServices, shopId: number, actorId: string, now: Date): Promise<EntryView | undefined> {
+  const recent = await bot.store.entries(shopId, { from: new Date(now.getTime() - UNDO_HOURS * 3_600_000) });
   let latest: EntryView | undefined;
   for (const e of recent) if (e.actorId === actorId && (latest === undefined || e.seq > latest.seq)) latest = e;
   if (latest === undefined || latest.kind !== 'reversal') return undefined;

@@ -20,24 +20,24 @@ import type { Handler, HandlerServices } from './handler.ts';
 const MAX_LIST = 30;
 
 /** 查: stock, cost, shortages and overstock. */
-export const queryHandler: Handler<'query'> = (command, { shop, seeCost, reply, bot }) => reply(query(bot, shop, command, seeCost));
+export const queryHandler: Handler<'query'> = async (command, { shop, seeCost, reply, bot }) => reply(await query(bot, shop, command, seeCost));
 
 /** 日报, 销量, 利润, 流水 …: the reports; with 图, a picture too (日报, 销量, 利润). */
-export const reportHandler: Handler<'report'> = (command, { shop, seeCost, now, reply, bot }) => {
-  if (command.picture !== true) return reply(report(bot, shop, command, seeCost, now));
+export const reportHandler: Handler<'report'> = async (command, { shop, seeCost, now, reply, bot }) => {
+  if (command.picture !== true) return reply(await report(bot, shop, command, seeCost, now));
   const daily = dailyDate(command, shop);
   if (daily !== undefined) {
     // One digest for both: the picture and its caption show the same figures.
-    const content = collectDigestPicture(bot.digest, shop, now, daily.date);
+    const content = await collectDigestPicture(bot.digest, shop, now, daily.date);
     const text = renderDigest(content.digest, { seeCost });
     return { ...reply(text), picture: { name: `日报-${content.digest.date}.png`, view: digestPictureView(content, seeCost ? 'owner' : 'staff') } };
   }
-  const text = report(bot, shop, command, seeCost, now);
+  const text = await report(bot, shop, command, seeCost, now);
   const period = command.period;
   // 利润 is refused to all but owners by the text above; nothing is drawn for them. A product's figures have no chart.
   if (period === undefined || command.product !== undefined || (command.kind === 'profit' && !seeCost)) return reply(text);
   if (command.kind !== 'sales' && command.kind !== 'profit') return reply(`${text}\n${PICTURE_KINDS}`);
-  const series = collectSalesSeries(bot.digest, shop.id, period.from, period.to, shop.timeZone);
+  const series = await collectSalesSeries(bot.digest, shop.id, period.from, period.to, shop.timeZone);
   const view = command.kind === 'sales' ? salesPictureView(shop, period, series) : profitPictureView(shop, period, series);
   return { ...reply(text), picture: { name: `${command.kind === 'sales' ? '销量' : '利润'}-${period.label}.png`, view } };
 };
@@ -51,9 +51,9 @@ function dailyDate(command: Extract<Command, { intent: 'report' }>, shop: ShopRe
 
 const isOneDay = (period: { from: Date; to: Date }): boolean => period.to.getTime() - period.from.getTime() <= 25 * 3_600_000;
 
-function query(bot: HandlerServices, shop: ShopRecord, command: Extract<Command, { intent: 'query' }>, seeCost: boolean): string {
+async function query(bot: HandlerServices, shop: ShopRecord, command: Extract<Command, { intent: 'query' }>, seeCost: boolean): Promise<string> {
   if (command.filter === 'shortage' || command.filter === 'overstock') {
-    const health = stockHealthNow(bot.digest, shop.id, bot.clock.now());
+    const health = await stockHealthNow(bot.digest, shop.id, bot.clock.now());
     if (command.filter === 'shortage') {
       const rows = health.shortages;
       if (rows.length === 0) return '✅ 没有缺货、低于预警或快卖完的商品。';
@@ -63,21 +63,21 @@ function query(bot: HandlerServices, shop: ShopRecord, command: Extract<Command,
     if (rows.length === 0) return '✅ 没有积压或滞销的商品。';
     return [`📦 积压/滞销 ${rows.length} 种：`, ...rows.slice(0, MAX_LIST).map((o) => overstockText(o, health.settings.noSaleDays)), ...more(rows.length)].join('\n');
   }
-  if (command.field === 'cost' && command.product !== undefined) return costQuery(bot, shop, command.product, seeCost);
+  if (command.field === 'cost' && command.product !== undefined) return await costQuery(bot, shop, command.product, seeCost);
   if (command.products !== undefined) {
-    return command.products
-      .map((p) => {
-        const result = bot.service.stock(shop.id, p.product);
-        return result.ok ? productStock(bot, shop, result.value, seeCost) : bot.refusal(result, shop.id, 'query');
-      })
-      .join('\n');
+    const answers: string[] = [];
+    for (const p of command.products) {
+      const result = await bot.service.stock(shop.id, p.product);
+      answers.push(result.ok ? await productStock(bot, shop, result.value, seeCost) : await bot.refusal(result, shop.id, 'query'));
+    }
+    return answers.join('\n');
   }
   if (command.product !== undefined) {
-    const result = bot.service.stock(shop.id, command.product);
-    if (!result.ok) return bot.refusal(result, shop.id, 'query');
-    return productStock(bot, shop, result.value, seeCost);
+    const result = await bot.service.stock(shop.id, command.product);
+    if (!result.ok) return await bot.refusal(result, shop.id, 'query');
+    return await productStock(bot, shop, result.value, seeCost);
   }
-  const rows = bot.store.stock(shop.id);
+  const rows = await bot.store.stock(shop.id);
   if (rows.length === 0) return '📦 还没有库存。先进货，例：进货 T恤 50 件 单价 20';
   const byProduct = new Map<number, typeof rows>();
   for (const r of rows) byProduct.set(r.productId, [...(byProduct.get(r.productId) ?? []), r]);
@@ -89,23 +89,23 @@ function query(bot: HandlerServices, shop: ShopRecord, command: Extract<Command,
 }
 
 /** One product's stock line, and under it its batches with what each holds and when it expires. */
-function productStock(bot: HandlerServices, shop: ShopRecord, rows: StockRow[], seeCost: boolean): string {
+async function productStock(bot: HandlerServices, shop: ShopRecord, rows: StockRow[], seeCost: boolean): Promise<string> {
   const head = `📦 ${stockLine(rows, seeCost)}`;
   const first = rows[0];
   if (first === undefined) return head;
-  const view = { timeZone: shop.timeZone, warnDays: bot.digest.settings(shop.id).expiryWarnDays, now: bot.clock.now() };
-  return [head, ...batchStockLines(rows, bot.store.batches(shop.id, first.productId), view)].join('\n');
+  const view = { timeZone: shop.timeZone, warnDays: (await bot.digest.settings(shop.id)).expiryWarnDays, now: bot.clock.now() };
+  return [head, ...batchStockLines(rows, await bot.store.batches(shop.id, first.productId), view)].join('\n');
 }
 
 /** `卫衣 进价多少`: average cost of the stock and the last purchase price, for owners only. */
-function costQuery(bot: HandlerServices, shop: ShopRecord, name: string, seeCost: boolean): string {
+async function costQuery(bot: HandlerServices, shop: ShopRecord, name: string, seeCost: boolean): Promise<string> {
   if (!seeCost) return refusalText({ code: 'COST_OWNER_ONLY', product: name });
-  const result = bot.service.stock(shop.id, name);
-  if (!result.ok) return bot.refusal(result, shop.id, 'query');
+  const result = await bot.service.stock(shop.id, name);
+  if (!result.ok) return await bot.refusal(result, shop.id, 'query');
   const rows = result.value;
   const first = rows[0];
   if (first === undefined) return `📦 ${name}：还没有库存。`;
-  const product = bot.store.products(shop.id).find((p) => p.id === first.productId);
+  const product = (await bot.store.products(shop.id)).find((p) => p.id === first.productId);
   if (product?.mode === 'dropship') {
     const supplier = product.dropshipSupplier ? `，供应商 ${product.dropshipSupplier}` : '，还没设供应商';
     const agreed = product.dropshipCost ?? null;
@@ -126,25 +126,25 @@ function costQuery(bot: HandlerServices, shop: ShopRecord, name: string, seeCost
  * A report over a period whose costs a queued repost is still recomputing (an entry was recorded for
  * an earlier date into a long history) says so; the bot finishes such reposts within seconds.
  */
-function report(bot: HandlerServices, shop: ShopRecord, command: Extract<Command, { intent: 'report' }>, seeCost: boolean, now: Date): string {
-  const text = reportText(bot, shop, command, seeCost, now);
-  const reposting = seeCost && repostingBefore(bot.store.queuedReposts(shop.id), command.period?.to ?? now);
+async function report(bot: HandlerServices, shop: ShopRecord, command: Extract<Command, { intent: 'report' }>, seeCost: boolean, now: Date): Promise<string> {
+  const text = await reportText(bot, shop, command, seeCost, now);
+  const reposting = seeCost && repostingBefore(await bot.store.queuedReposts(shop.id), command.period?.to ?? now);
   return reposting ? `${text}\n${REPOSTING_NOTE}` : text;
 }
 
-function reportText(bot: HandlerServices, shop: ShopRecord, command: Extract<Command, { intent: 'report' }>, seeCost: boolean, now: Date): string {
+async function reportText(bot: HandlerServices, shop: ShopRecord, command: Extract<Command, { intent: 'report' }>, seeCost: boolean, now: Date): Promise<string> {
   // 日报 for one day is the digest itself (not counted as the scheduled one); other periods get the report tables.
   const period = command.period;
   const oneDay = period === undefined || isOneDay(period);
   if (command.kind === 'daily' && oneDay) {
-    return digestReply(bot.digest, shop, seeCost, now, period ? localDate(period.from, shop.timeZone) : undefined);
+    return await digestReply(bot.digest, shop, seeCost, now, period ? localDate(period.from, shop.timeZone) : undefined);
   }
   if (command.kind === 'ledger' && period !== undefined) {
-    const entries = bot.store.entries(shop.id, { from: period.from, to: period.to });
+    const entries = await bot.store.entries(shop.id, { from: period.from, to: period.to });
     return ledgerReport(entries, shop, period, seeCost, entryText);
   }
   const health = (noSaleDays?: number) => stockHealthNow(bot.digest, shop.id, now, noSaleDays === undefined ? {} : { noSaleDays });
-  return renderReport(bot.reports, bot.store.stock(shop.id), health, shop, command, seeCost, now);
+  return await renderReport(bot.reports, await bot.store.stock(shop.id), health, shop, command, seeCost, now);
 }
 
 function more(total: number): string[] {

@@ -3,9 +3,9 @@ import type { IssuedWebLink } from '../web/web.port.ts';
 import type { Handler } from './handler.ts';
 
 /** 网页: a one-time sign-in link, in private chats only; the view follows whether this chat shows cost. */
-export const webHandler: Handler<'web'> = (_command, { message, shop, seeCost, now, reply, bot }) => {
+export const webHandler: Handler<'web'> = async (_command, { message, shop, seeCost, now, reply, bot }) => {
   if (message.chatType !== 'private') return reply(refusalText({ code: 'WEB_PRIVATE_ONLY' }));
-  const link = bot.web.issue(
+  const link = await bot.web.issue(
     { shopId: shop.id, actorId: `${message.platform}:${message.userId}`, actorName: message.userName, view: seeCost ? 'owner' : 'staff' },
     now,
   );

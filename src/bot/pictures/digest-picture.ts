@@ -24,14 +24,14 @@ export interface DigestPictureContent {
 }
 
 /** Collects a digest and its sales series for one shop and local date (today when not given). */
-export function collectDigestPicture(queries: DigestQueries, shop: DigestShop, now: Date, date?: string): DigestPictureContent {
-  const digest = collectDigest(queries, shop, digestWindow(now, shop.timeZone, date));
-  return { digest, sales: digestSales(queries, digest) };
+export async function collectDigestPicture(queries: DigestQueries, shop: DigestShop, now: Date, date?: string): Promise<DigestPictureContent> {
+  const digest = await collectDigest(queries, shop, digestWindow(now, shop.timeZone, date));
+  return { digest, sales: await digestSales(queries, digest) };
 }
 
 /** The 30 days of sales by channel that end with the digest's day. */
-export function digestSales(queries: Pick<DigestQueries, 'channelSalesByBucket'>, digest: Digest): SalesSeries {
-  return salesSeriesOf(queries, digest.shop.id, 'day', digestSeriesBuckets(digest.dayTo, digest.shop.timeZone));
+export async function digestSales(queries: Pick<DigestQueries, 'channelSalesByBucket'>, digest: Digest): Promise<SalesSeries> {
+  return await salesSeriesOf(queries, digest.shop.id, 'day', digestSeriesBuckets(digest.dayTo, digest.shop.timeZone));
 }
 
 /** `¥1,234.00`. */

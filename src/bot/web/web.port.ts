@@ -25,7 +25,7 @@ export interface IssuedWebLink {
 
 /** Hands out sign-in links (the web adapter, while it serves). */
 export interface WebLinkIssuer {
-  issue(request: WebLinkRequest, now: Date): IssuedWebLink;
+  issue(request: WebLinkRequest, now: Date): Promise<IssuedWebLink>;
 }
 
 /**
@@ -45,8 +45,8 @@ export class WebLinks {
   }
 
   /** A link, or undefined when no web view is being served. */
-  issue(request: WebLinkRequest, now: Date): IssuedWebLink | undefined {
-    return this.issuer?.issue(request, now);
+  async issue(request: WebLinkRequest, now: Date): Promise<IssuedWebLink | undefined> {
+    return await this.issuer?.issue(request, now);
   }
 }
 

@@ -14,7 +14,7 @@ describe('console chat message ids', () => {
     try {
       const clock = new TestClock(new Date('2026-11-27T04:00:00Z'));
       const engine = new ChatEngine(t.store, clock, engineDeps(t.db));
-      const shop = t.store.createShop('小店', clock.now());
+      const shop = await t.store.createShop('小店', clock.now());
       // Both sessions see the same start time.
       vi.spyOn(Date, 'now').mockReturnValue(1_795_000_000_000);
       const run = (user: string) =>
@@ -27,8 +27,8 @@ describe('console chat message ids', () => {
           interactive: false,
         });
       await Promise.all([run('老板'), run('小李')]);
-      expect(t.store.stock(shop.id).map((r) => r.qtyMilli)).toEqual([10_000]);
-      expect(t.store.entries(shop.id)).toHaveLength(2);
+      expect((await t.store.stock(shop.id)).map((r) => r.qtyMilli)).toEqual([10_000]);
+      expect(await t.store.entries(shop.id)).toHaveLength(2);
     } finally {
       t.cleanup();
     }

@@ -27,14 +27,14 @@ afterEach(async () => {
 });
 
 /** An app on the test's SQLite file with the console bound as the owner's chat, as `jxc chat` does. */
-function start(user = '小王', role: 'owner' | 'staff' = 'owner'): { app: App; shop: ShopRecord } {
-  const app = createApp(createConfig({ DATABASE_URL: `file:${join(dir, 'jxc.db')}`, LOG_LEVEL: 'silent' }));
+async function start(user = '小王', role: 'owner' | 'staff' = 'owner'): Promise<{ app: App; shop: ShopRecord }> {
+  const app = await createApp(createConfig({ DATABASE_URL: `file:${join(dir, 'jxc.db')}`, LOG_LEVEL: 'silent' }));
   apps.push(app);
-  const shop = app.shop('小店');
-  if (!app.access.bindingOf('console', consoleChatId(shop))) {
-    app.access.bind({ shopId: shop.id, platform: 'console', chatId: consoleChatId(shop), audience: 'owner', title: '控制台' }, app.clock.now());
+  const shop = await app.shop('小店');
+  if (!await app.access.bindingOf('console', consoleChatId(shop))) {
+    await app.access.bind({ shopId: shop.id, platform: 'console', chatId: consoleChatId(shop), audience: 'owner', title: '控制台' }, app.clock.now());
   }
-  if (!app.access.personByIdentity(shop.id, 'console', user)) app.access.createPerson(shop.id, user, role, { platform: 'console', platformUserId: user, handle: user }, app.clock.now());
+  if (!await app.access.personByIdentity(shop.id, 'console', user)) await app.access.createPerson(shop.id, user, role, { platform: 'console', platformUserId: user, handle: user }, app.clock.now());
   return { app, shop };
 }
 
@@ -50,7 +50,7 @@ const savedPaths = (text: string): string[] => [...text.matchAll(/已保存到 (
 
 describe('spreadsheets on the console', () => {
   it('writes an export to a file the reply names, mode 600, never over an earlier one', async () => {
-    const { app, shop } = start();
+    const { app, shop } = await start();
     const out = await chat(app, shop, ['进货 T恤 50 件 单价 20', '出货 T恤 5 件 单价 59', '导出 本月', '导出 本月', '导出 库存']);
     expect(out).toContain('📊 「小店」本月：流水 2 条，含利润表');
     const [first, second, stock] = savedPaths(out);
@@ -65,7 +65,7 @@ describe('spreadsheets on the console', () => {
   });
 
   it('keeps a file that is already there', async () => {
-    const { app, shop } = start();
+    const { app, shop } = await start();
     const taken = join(exportsDir, '小店-本月-流水利润.xlsx');
     writeFileSync(taken, 'mine');
     const out = await chat(app, shop, ['导出']);
@@ -74,12 +74,12 @@ describe('spreadsheets on the console', () => {
   });
 
   it('imports a file by path: preview, then 确认导入', async () => {
-    const { app, shop } = start();
+    const { app, shop } = await start();
     writeFileSync(join(dir, '期初库存.csv'), STOCK_CSV);
     const preview = await chat(app, shop, [`导入 ${join(dir, '期初库存.csv')}`]);
     expect(preview).toContain('试导入期初库存');
     expect(preview).toContain('将导入 2 行');
-    expect(app.store.stock(shop.id)).toEqual([]);
+    expect(await app.store.stock(shop.id)).toEqual([]);
     const done = await chat(app, shop, ['确认导入', '确认导入', '查 袜子']);
     expect(done).toContain('✅ 已导入 2 行');
     expect(done).toContain(NOTHING_PENDING);
@@ -87,39 +87,39 @@ describe('spreadsheets on the console', () => {
   });
 
   it('keeps the previewed import across a restart', async () => {
-    const first = start();
+    const first = await start();
     writeFileSync(join(dir, 'stock.csv'), STOCK_CSV);
     expect(await chat(first.app, first.shop, [`导入 ${join(dir, 'stock.csv')}`])).toContain('将导入 2 行');
     await first.app.close();
     apps = apps.filter((a) => a !== first.app);
     rmSync(join(dir, 'stock.csv'));
 
-    const second = start();
+    const second = await start();
     expect(await chat(second.app, second.shop, ['确认导入'])).toContain('✅ 已导入 2 行');
-    expect(second.app.store.stock(second.shop.id).map((r) => [r.product, r.qtyMilli])).toEqual([
+    expect((await second.app.store.stock(second.shop.id)).map((r) => [r.product, r.qtyMilli])).toEqual([
       ['T恤', 50_000],
       ['袜子', 100_000],
     ]);
   });
 
   it('says when a path cannot be opened, and 取消 drops what waits', async () => {
-    const { app, shop } = start();
+    const { app, shop } = await start();
     writeFileSync(join(dir, 'stock.csv'), STOCK_CSV);
     const out = await chat(app, shop, [`导入 ${join(dir, 'nope.xlsx')}`, `导入 ${join(dir, 'stock.csv')}`, '取消', '确认导入']);
     expect(out).toContain(`❌ 打不开文件「${join(dir, 'nope.xlsx')}」`);
     expect(out).toContain(CANCELLED);
     expect(out).toContain(NOTHING_PENDING);
-    expect(app.store.stock(shop.id)).toEqual([]);
+    expect(await app.store.stock(shop.id)).toEqual([]);
   });
 
   it('refuses staff', async () => {
-    const { app, shop } = start('小李', 'staff');
+    const { app, shop } = await start('小李', 'staff');
     writeFileSync(join(dir, 'stock.csv'), STOCK_CSV);
     const out = await chat(app, shop, ['导出 本月', `导入 ${join(dir, 'stock.csv')}`], '小李');
     expect(out).toContain('⛔ 你的身份是「店员」，这个操作需要「老板」权限。');
     expect(out).toContain(OWNER_ONLY_IMPORT);
     expect(savedPaths(out)).toEqual([]);
-    expect(app.store.stock(shop.id)).toEqual([]);
+    expect(await app.store.stock(shop.id)).toEqual([]);
   });
 });
 

@@ -44,13 +44,13 @@ let clock: TestClock;
 let shop: ShopRecord;
 let digest: SqliteDigestStore;
 
-beforeEach(() => {
+beforeEach(async () => {
   t = createTestDb();
-  shop = seedPictureShop(t.store);
+  shop = await seedPictureShop(t.store);
   digest = new SqliteDigestStore(t.db);
   const access = new SqliteAccessStore(t.db);
-  access.bind({ shopId: shop.id, platform: 'telegram', chatId: 'boss', audience: 'owner', title: null }, PICTURE_DIGEST_AT);
-  access.bind({ shopId: shop.id, platform: 'wechat', chatId: 'group', audience: 'staff', title: '仓库群' }, PICTURE_DIGEST_AT);
+  await access.bind({ shopId: shop.id, platform: 'telegram', chatId: 'boss', audience: 'owner', title: null }, PICTURE_DIGEST_AT);
+  await access.bind({ shopId: shop.id, platform: 'wechat', chatId: 'group', audience: 'staff', title: '仓库群' }, PICTURE_DIGEST_AT);
   clock = new TestClock(new Date(PICTURE_DIGEST_AT.getTime() + 60_000));
 });
 afterEach(() => t.cleanup());
@@ -61,7 +61,7 @@ function scheduler(outbox: DigestOutbox, pictures: PictureRenderer = createPictu
 
 describe('the scheduled digest as a picture', () => {
   it('sends each chat its audience’s picture with the text, once chosen', async () => {
-    digest.updateSettings(shop.id, { digestPicture: true });
+    await digest.updateSettings(shop.id, { digestPicture: true });
     const outbox = new PictureOutbox();
     await scheduler(outbox).tick();
     expect(outbox.sent.map((s) => [s.platform, s.chatId, s.picture?.name])).toEqual([
@@ -77,7 +77,7 @@ describe('the scheduled digest as a picture', () => {
   });
 
   it('sends the same picture again on a retry', async () => {
-    digest.updateSettings(shop.id, { digestPicture: true });
+    await digest.updateSettings(shop.id, { digestPicture: true });
     const outbox = new PictureOutbox();
     outbox.respond = (attempt) => (attempt === 1 ? { ok: false, permanent: false, error: 'network down' } : { ok: true });
     const s = scheduler(outbox);
@@ -97,7 +97,7 @@ describe('the scheduled digest as a picture', () => {
     expect(outbox.sent.map((s) => s.picture)).toEqual([undefined, undefined]);
     expect(drawn).toBe(0);
 
-    digest.updateSettings(shop.id, { digestPicture: true });
+    await digest.updateSettings(shop.id, { digestPicture: true });
     clock.advance(86_400_000);
     const broken: PictureRenderer = { render: () => Promise.reject(new Error('no font')) };
     const later = new PictureOutbox();

@@ -85,11 +85,11 @@ function scheduler(outbox: DigestOutbox, options: { db?: SqliteDatabase; id?: st
   });
 }
 
-function openShop(name: string, timeZone = 'Asia/Shanghai', chats: [string, string, Audience][] = [['telegram', `${name}-boss`, 'owner']]) {
-  const shop = t.store.createShop(name, clock.now());
-  t.store.updateShop(shop.id, { timeZone });
+async function openShop(name: string, timeZone = 'Asia/Shanghai', chats: [string, string, Audience][] = [['telegram', `${name}-boss`, 'owner']]) {
+  const shop = await t.store.createShop(name, clock.now());
+  await t.store.updateShop(shop.id, { timeZone });
   const access = new SqliteAccessStore(t.db);
-  for (const [platform, chatId, audience] of chats) access.bind({ shopId: shop.id, platform, chatId, audience, title: null }, clock.now());
+  for (const [platform, chatId, audience] of chats) await access.bind({ shopId: shop.id, platform, chatId, audience, title: null }, clock.now());
   return shop;
 }
 
@@ -98,14 +98,14 @@ const runCount = () => (t.db.prepare('SELECT COUNT(*) AS n FROM DigestRun').get(
 
 describe('the schedule', () => {
   it('fires at each shop’s local 21:00, in a zone without DST and across New York’s clock change', async () => {
-    const sh = openShop('上海店', 'Asia/Shanghai');
-    const ny = openShop('纽约店', 'America/New_York');
+    const sh = await openShop('上海店', 'Asia/Shanghai');
+    const ny = await openShop('纽约店', 'America/New_York');
     // The days before the test window were already sent.
     for (const [shop, date] of [
       [sh.id, '2026-10-29'],
       [ny.id, '2026-10-29'],
     ] as const) {
-      digests().claim({ shopId: shop, localDate: date, scheduledAt: new Date(0), late: false, claimedBy: 'earlier', now: new Date(0), deliveries: [] });
+      await digests().claim({ shopId: shop, localDate: date, scheduledAt: new Date(0), late: false, claimedBy: 'earlier', now: new Date(0), deliveries: [] });
     }
     const outbox = new FakeOutbox(clock);
     const s = scheduler(outbox);
@@ -131,8 +131,8 @@ describe('the schedule', () => {
   });
 
   it('follows a changed digest time and time zone without restarting', async () => {
-    const shop = openShop('改时间店');
-    t.store.updateShop(shop.id, { digestTime: '18:30' });
+    const shop = await openShop('改时间店');
+    await t.store.updateShop(shop.id, { digestTime: '18:30' });
     const outbox = new FakeOutbox(clock);
     const s = scheduler(outbox);
     clock.set('2026-11-27T10:29:00Z');
@@ -152,8 +152,8 @@ describe('exactly once', () => {
   ];
 
   it('sends once per chat when two schedulers share the database', async () => {
-    const shop = openShop('双开店', 'Asia/Shanghai', chats);
-    createService(t.store, clock).record(shop.id, { kind: 'purchase', items: [{ product: 'T恤', quantity: 5, unitPrice: 2000 }] }, source());
+    const shop = await openShop('双开店', 'Asia/Shanghai', chats);
+    await createService(t.store, clock).record(shop.id, { kind: 'purchase', items: [{ product: 'T恤', quantity: 5, unitPrice: 2000 }] }, source());
     const outbox = new FakeOutbox(clock);
     const a = scheduler(outbox, { id: 'A' });
     const b = scheduler(outbox, { db: connection(), id: 'B' });
@@ -162,7 +162,9 @@ describe('exactly once', () => {
     const claims: string[] = [];
     for (let minute = 0; minute < 5; minute++) {
       clock.set(new Date(Date.parse('2026-11-27T13:00:00Z') + minute * MINUTE));
-      const reports = await Promise.all([a.tick(), b.tick(), c.tick()]);
+      // A first, then B and C at once: C's claim comes after A's and must be refused by the claim itself.
+      const first = await a.tick();
+      const reports = [first, ...(await Promise.all([b.tick(), c.tick()]))];
       reports.forEach((r, i) => claims.push(...r.claimed.map((x) => `${'ABC'[i]} ${x.localDate}`)));
     }
     expect(claims).toEqual(['A 2026-11-27']);
@@ -170,7 +172,7 @@ describe('exactly once', () => {
     expect(outbox.sent.map((m) => m.chatId).sort()).toEqual(['boss', 'group', 'room']);
     expect(outbox.to('boss')[0]?.text).toContain('库存金额 100.00 元');
     for (const staff of ['group', 'room']) expect(outbox.to(staff)[0]?.text).not.toMatch(/金额|成本|毛利/);
-    const run = digests().run(shop.id, '2026-11-27');
+    const run = await digests().run(shop.id, '2026-11-27');
     expect(run?.finishedAt).not.toBeNull();
     expect(run?.deliveries.map((d) => [d.chatId, d.status, d.attempts])).toEqual([
       ['boss', 'sent', 1],
@@ -180,7 +182,7 @@ describe('exactly once', () => {
   });
 
   it('sends one late digest when the process starts after the scheduled time, and none on another restart', async () => {
-    const shop = openShop('重启店');
+    const shop = await openShop('重启店');
     clock.set('2026-11-27T15:00:00Z'); // 23:00 in Shanghai: two hours late
     const outbox = new FakeOutbox(clock);
     const first = await scheduler(outbox, { id: 'A' }).tick();
@@ -192,11 +194,11 @@ describe('exactly once', () => {
     clock.set('2026-11-28T00:30:00Z');
     await scheduler(outbox, { db: connection(), id: 'C' }).tick();
     expect(outbox.sent).toHaveLength(1);
-    expect(digests().run(shop.id, '2026-11-27')?.late).toBe(true);
+    expect((await digests().run(shop.id, '2026-11-27'))?.late).toBe(true);
   });
 
   it('sends nothing for a digest missed by more than 12 hours', async () => {
-    openShop('久停店');
+    await openShop('久停店');
     clock.set('2026-11-28T01:01:00Z'); // 09:01 the next morning
     const outbox = new FakeOutbox(clock);
     await scheduler(outbox).tick();
@@ -205,7 +207,7 @@ describe('exactly once', () => {
   });
 
   it('after a crash mid-run, sends the rest once and never repeats the copy that was in flight', async () => {
-    const shop = openShop('崩溃店', 'Asia/Shanghai', chats);
+    const shop = await openShop('崩溃店', 'Asia/Shanghai', chats);
     clock.set('2026-11-27T13:00:00Z');
     const dying = new FakeOutbox(clock);
     // The process dies while Telegram is answering its first send: the call never returns.
@@ -224,7 +226,7 @@ describe('exactly once', () => {
     clock.advance(HOUR);
     await restarted.tick();
     expect(outbox.sent.map((m) => m.chatId)).toEqual(['group', 'room']);
-    const run = digests().run(shop.id, '2026-11-27');
+    const run = await digests().run(shop.id, '2026-11-27');
     expect(run?.deliveries.map((d) => [d.chatId, d.status])).toEqual([
       ['boss', 'interrupted'],
       ['group', 'sent'],
@@ -234,17 +236,17 @@ describe('exactly once', () => {
   });
 
   it('sends every copy after a crash between the claim and the first send', async () => {
-    const shop = openShop('刚认领店', 'Asia/Shanghai', chats);
+    const shop = await openShop('刚认领店', 'Asia/Shanghai', chats);
     clock.set('2026-11-27T13:00:00Z');
-    digests().claim({
-      shopId: shop.id,
-      localDate: '2026-11-27',
-      scheduledAt: clock.now(),
-      late: false,
-      claimedBy: 'dead',
-      now: clock.now(),
-      deliveries: chats.map(([platform, chatId, audience]) => ({ platform, chatId, audience, text: `日报 ${chatId}` })),
-    });
+    await digests().claim({
+            shopId: shop.id,
+            localDate: '2026-11-27',
+            scheduledAt: clock.now(),
+            late: false,
+            claimedBy: 'dead',
+            now: clock.now(),
+            deliveries: chats.map(([platform, chatId, audience]) => ({ platform, chatId, audience, text: `日报 ${chatId}` })),
+          });
     const outbox = new FakeOutbox(clock);
     clock.advance(2 * MINUTE);
     await scheduler(outbox, { id: 'restarted' }).tick();
@@ -254,7 +256,7 @@ describe('exactly once', () => {
 
 describe('deliveries', () => {
   it('retries a failed send with growing waits until it goes through', async () => {
-    const shop = openShop('重试店');
+    const shop = await openShop('重试店');
     const outbox = new FakeOutbox(clock);
     let failures = 2;
     outbox.respond = () => (failures-- > 0 ? { ok: false, permanent: false, error: 'HttpError: network down' } : { ok: true });
@@ -269,11 +271,11 @@ describe('deliveries', () => {
     // Attempt 1 fails (wait 1 min), attempt 2 fails (wait 2 min), attempt 3 succeeds.
     expect(attemptsAt).toEqual(['13:00', '13:01', '13:03']);
     expect(outbox.sent).toHaveLength(1);
-    expect(digests().run(shop.id, '2026-11-27')?.deliveries[0]).toMatchObject({ status: 'sent', attempts: 3, lastError: null });
+    expect((await digests().run(shop.id, '2026-11-27'))?.deliveries[0]).toMatchObject({ status: 'sent', attempts: 3, lastError: null });
   });
 
   it('gives up after eight failed attempts', async () => {
-    const shop = openShop('失败店');
+    const shop = await openShop('失败店');
     const outbox = new FakeOutbox(clock);
     outbox.respond = () => ({ ok: false, permanent: false, error: 'HttpError: 502' });
     const s = scheduler(outbox);
@@ -282,16 +284,16 @@ describe('deliveries', () => {
       await s.tick();
     }
     expect(outbox.attempts).toHaveLength(8);
-    const run = digests().run(shop.id, '2026-11-27');
+    const run = await digests().run(shop.id, '2026-11-27');
     expect(run?.deliveries[0]).toMatchObject({ status: 'failed', attempts: 8, lastError: 'HttpError: 502' });
     expect(run?.finishedAt).not.toBeNull();
   });
 
   it('marks a chat that blocked the bot and skips it until it is bound again', async () => {
-    const shop = openShop('拉黑店', 'Asia/Shanghai', [
-      ['telegram', 'boss', 'owner'],
-      ['telegram', 'gone', 'staff'],
-    ]);
+    const shop = await openShop('拉黑店', 'Asia/Shanghai', [
+          ['telegram', 'boss', 'owner'],
+          ['telegram', 'gone', 'staff'],
+        ]);
     const outbox = new FakeOutbox(clock);
     outbox.respond = (_platform, chatId) => (chatId === 'gone' ? { ok: false, permanent: true, error: 'GrammyError: 403 bot was kicked' } : { ok: true });
     const s = scheduler(outbox);
@@ -300,44 +302,44 @@ describe('deliveries', () => {
     clock.advance(HOUR);
     await s.tick();
     expect(outbox.attempts.filter((a) => a.chatId === 'gone')).toHaveLength(1);
-    expect(digests().run(shop.id, '2026-11-27')?.deliveries.map((d) => d.status)).toEqual(['sent', 'blocked']);
+    expect((await digests().run(shop.id, '2026-11-27'))?.deliveries.map((d) => d.status)).toEqual(['sent', 'blocked']);
     expect(t.db.prepare("SELECT blockedAt FROM ChatBinding WHERE chatId = 'gone'").get()).toEqual({ blockedAt: Date.parse('2026-11-27T13:00:00Z') });
 
     clock.set('2026-11-28T13:00:00Z');
     await s.tick();
-    expect(digests().run(shop.id, '2026-11-28')?.deliveries.map((d) => d.chatId)).toEqual(['boss']);
+    expect((await digests().run(shop.id, '2026-11-28'))?.deliveries.map((d) => d.chatId)).toEqual(['boss']);
 
     // The bot is added back and the chat bound again: it gets digests from then on.
     outbox.respond = () => ({ ok: true });
-    new SqliteAccessStore(t.db).bind({ shopId: shop.id, platform: 'telegram', chatId: 'gone', audience: 'staff', title: null }, new Date('2026-11-29T01:00:00Z'));
+    await new SqliteAccessStore(t.db).bind({ shopId: shop.id, platform: 'telegram', chatId: 'gone', audience: 'staff', title: null }, new Date('2026-11-29T01:00:00Z'));
     clock.set('2026-11-29T13:00:00Z');
     await s.tick();
     expect(outbox.to('gone')).toHaveLength(1);
   });
 
   it('leaves a copy for a process that runs its platform, and gives it up after 12 hours', async () => {
-    const shop = openShop('微信店', 'Asia/Shanghai', [
-      ['telegram', 'boss', 'owner'],
-      ['wechat', 'room', 'staff'],
-    ]);
+    const shop = await openShop('微信店', 'Asia/Shanghai', [
+          ['telegram', 'boss', 'owner'],
+          ['wechat', 'room', 'staff'],
+        ]);
     const telegramOnly = new FakeOutbox(clock, ['telegram']);
     const s = scheduler(telegramOnly);
     clock.set('2026-11-27T13:00:00Z');
     await s.tick();
     expect(telegramOnly.sent.map((m) => m.chatId)).toEqual(['boss']);
-    expect(digests().run(shop.id, '2026-11-27')?.finishedAt).toBeNull();
+    expect((await digests().run(shop.id, '2026-11-27'))?.finishedAt).toBeNull();
 
     const wechat = new FakeOutbox(clock, ['wechat']);
     clock.advance(5 * MINUTE);
     await scheduler(wechat, { db: connection(), id: 'W' }).tick();
     expect(wechat.sent.map((m) => m.chatId)).toEqual(['room']);
-    expect(digests().run(shop.id, '2026-11-27')?.finishedAt).not.toBeNull();
+    expect((await digests().run(shop.id, '2026-11-27'))?.finishedAt).not.toBeNull();
 
     clock.set('2026-11-28T13:00:00Z');
     await s.tick();
     clock.set('2026-11-29T01:01:00Z');
     await s.tick();
-    expect(digests().run(shop.id, '2026-11-28')?.deliveries.map((d) => [d.chatId, d.status])).toEqual([
+    expect((await digests().run(shop.id, '2026-11-28'))?.deliveries.map((d) => [d.chatId, d.status])).toEqual([
       ['boss', 'sent'],
       ['room', 'failed'],
     ]);

@@ -14,11 +14,11 @@ let app: App;
 let clock: TestClock;
 let sent: { platform: string; chatId: string; text: string }[];
 
-function appWith(digest: 'on' | 'off'): App {
-  const created = createApp(createConfig({ DATABASE_URL: `file:${join(t.dir, 'app.db')}`, JXC_DIGEST: digest, LOG_LEVEL: 'silent' }), {
-    clock,
-    logger: pino({ level: 'silent' }),
-  });
+async function appWith(digest: 'on' | 'off'): Promise<App> {
+  const created = await createApp(createConfig({ DATABASE_URL: `file:${join(t.dir, 'app.db')}`, JXC_DIGEST: digest, LOG_LEVEL: 'silent' }), {
+      clock,
+      logger: pino({ level: 'silent' }),
+    });
   for (const platform of ['telegram', 'wechat']) {
     created.outbox.register({
       platform,
@@ -44,15 +44,15 @@ afterEach(async () => {
 
 describe('startDigestScheduler', () => {
   it('tells the owner, not staff, when the day’s costs are still being recomputed by a queued repost', async () => {
-    app = appWith('on');
-    const shop = app.shop('主店');
-    app.access.bind({ shopId: shop.id, platform: 'telegram', chatId: 'boss', audience: 'owner', title: null }, clock.now());
-    app.access.bind({ shopId: shop.id, platform: 'telegram', chatId: 'staff', audience: 'staff', title: null }, clock.now());
-    const recorded = app.engine.service.record(shop.id, { kind: 'purchase', items: [{ product: '茶叶', quantity: 5, unitPrice: 3000 }] }, source());
+    app = await appWith('on');
+    const shop = await app.shop('主店');
+    await app.access.bind({ shopId: shop.id, platform: 'telegram', chatId: 'boss', audience: 'owner', title: null }, clock.now());
+    await app.access.bind({ shopId: shop.id, platform: 'telegram', chatId: 'staff', audience: 'staff', title: null }, clock.now());
+    const recorded = await app.engine.service.record(shop.id, { kind: 'purchase', items: [{ product: '茶叶', quantity: 5, unitPrice: 3000 }] }, source());
     if (!recorded.ok) throw new Error('purchase refused');
     const product = recorded.value.entries[0]?.productId as number;
     // What a backdated entry into a long history leaves behind until the bot finishes it.
-    app.store.transaction((uow) => uow.queueRepost(shop.id, product, { occurredAt: new Date('2026-11-20T00:00:00Z'), seq: 1 }));
+    await app.store.transaction((uow) => uow.queueRepost(shop.id, product, { occurredAt: new Date('2026-11-20T00:00:00Z'), seq: 1 }));
     const handle = startDigestScheduler(app, { schedule: () => ({ stop() {} }) });
     await handle.started;
     expect(sent.find((m) => m.chatId === 'boss')?.text).toContain('（成本重算中');
@@ -61,9 +61,9 @@ describe('startDigestScheduler', () => {
   });
 
   it('sends the due digest at start-up and then on every tick, once', async () => {
-    app = appWith('on');
-    const shop = app.shop('主店');
-    app.access.bind({ shopId: shop.id, platform: 'telegram', chatId: 'boss', audience: 'owner', title: null }, clock.now());
+    app = await appWith('on');
+    const shop = await app.shop('主店');
+    await app.access.bind({ shopId: shop.id, platform: 'telegram', chatId: 'boss', audience: 'owner', title: null }, clock.now());
     let task: (() => Promise<void>) | undefined;
     let stopped = false;
     const handle = startDigestScheduler(app, {
@@ -83,9 +83,9 @@ describe('startDigestScheduler', () => {
   });
 
   it('schedules nothing with JXC_DIGEST=off', async () => {
-    app = appWith('off');
-    const shop = app.shop('主店');
-    app.access.bind({ shopId: shop.id, platform: 'telegram', chatId: 'boss', audience: 'owner', title: null }, clock.now());
+    app = await appWith('off');
+    const shop = await app.shop('主店');
+    await app.access.bind({ shopId: shop.id, platform: 'telegram', chatId: 'boss', audience: 'owner', title: null }, clock.now());
     let scheduled = false;
     const handle = startDigestScheduler(app, {
       schedule: () => {
@@ -99,7 +99,7 @@ describe('startDigestScheduler', () => {
   });
 
   it('ticks through node-cron when no schedule is given, and stops', async () => {
-    app = appWith('on');
+    app = await appWith('on');
     const handle = startDigestScheduler(app);
     await handle.started;
     handle.stop();
@@ -109,61 +109,61 @@ describe('startDigestScheduler', () => {
 describe('the low-stock alert', () => {
   it('tells every bound chat once when a sale takes a product to its reorder level', async () => {
     clock.set('2026-11-27T02:00:00Z'); // 10:00: no digest due to get in the way
-    app = appWith('on');
-    const shop = app.shop('主店');
+    app = await appWith('on');
+    const shop = await app.shop('主店');
     for (const [chatId, audience] of [
       ['boss', 'owner'],
       ['group', 'staff'],
       ['left', 'staff'],
     ] as const) {
-      app.access.bind({ shopId: shop.id, platform: 'telegram', chatId, audience, title: null }, clock.now());
+      await app.access.bind({ shopId: shop.id, platform: 'telegram', chatId, audience, title: null }, clock.now());
     }
-    const digest = new SqliteDigestStore(app.db);
+    const digest = new SqliteDigestStore(app.db!);
     const handle = startDigestScheduler(app, { schedule: () => ({ stop() {} }) });
     await handle.started;
     expect(sent).toEqual([]);
     const alerts = handle.lowStock;
     const svc = createService(app.store, clock);
-    svc.record(shop.id, { kind: 'purchase', items: [{ product: 'T恤', quantity: 8, unitPrice: 2000 }] }, source());
-    const productId = app.store.products(shop.id)[0]?.id as number;
-    app.store.updateProduct(shop.id, productId, { reorderLevel: 5 });
-    const sell = (quantity: number) => {
-      const r = svc.record(shop.id, { kind: 'sale', items: [{ product: 'T恤', quantity, unitPrice: 5900 }] }, source());
+    await svc.record(shop.id, { kind: 'purchase', items: [{ product: 'T恤', quantity: 8, unitPrice: 2000 }] }, source());
+    const productId = (await app.store.products(shop.id))[0]?.id as number;
+    await app.store.updateProduct(shop.id, productId, { reorderLevel: 5 });
+    const sell = async (quantity: number) => {
+      const r = await svc.record(shop.id, { kind: 'sale', items: [{ product: 'T恤', quantity, unitPrice: 5900 }] }, source());
       if (!r.ok) throw new Error(r.failure.code);
       return { intent: 'sale', entrySeqs: r.value.entries.map((e) => e.seq), duplicate: false };
     };
 
     // Off by default.
-    expect(await alerts.afterReply(shop.id, sell(3))).toBe(0);
-    digest.updateSettings(shop.id, { lowStockAlert: true });
-    app.store.updateProduct(shop.id, productId, { reorderLevel: 4 });
-    expect(await alerts.afterReply(shop.id, sell(1))).toBe(2);
+    expect(await alerts.afterReply(shop.id, await sell(3))).toBe(0);
+    await digest.updateSettings(shop.id, { lowStockAlert: true });
+    await app.store.updateProduct(shop.id, productId, { reorderLevel: 4 });
+    expect(await alerts.afterReply(shop.id, await sell(1))).toBe(2);
     expect(sent.map((m) => [m.chatId, m.text])).toEqual([
       ['boss', '⚠️ 低库存：T恤 只剩 4件，已到预警线 4件，该补货了。'],
       ['group', '⚠️ 低库存：T恤 只剩 4件，已到预警线 4件，该补货了。'],
     ]);
     // Already below the line: the next sale says nothing; a chat that removed the bot is marked.
-    expect(await alerts.afterReply(shop.id, sell(1))).toBe(0);
-    expect(digest.activeChats(shop.id).map((c) => c.chatId)).toEqual(['boss', 'group']);
+    expect(await alerts.afterReply(shop.id, await sell(1))).toBe(0);
+    expect((await digest.activeChats(shop.id)).map((c) => c.chatId)).toEqual(['boss', 'group']);
     // Not a sale, or a redelivered one: nothing.
     expect(await alerts.afterReply(shop.id, { intent: 'purchase', entrySeqs: [1], duplicate: false })).toBe(0);
-    expect(await alerts.afterReply(shop.id, { ...sell(1), duplicate: true })).toBe(0);
+    expect(await alerts.afterReply(shop.id, { ...await sell(1), duplicate: true })).toBe(0);
   });
 
-  it('can be made without the scheduler', () => {
-    app = appWith('off');
-    const store = new SqliteDigestStore(app.db);
+  it('can be made without the scheduler', async () => {
+    app = await appWith('off');
+    const store = new SqliteDigestStore(app.db!);
     const alerts = createLowStockAlerts({ queries: store, runs: store, outbox: app.outbox, clock, logger: app.logger });
     expect(typeof alerts.afterReply).toBe('function');
   });
 });
 
 describe('digest settings', () => {
-  it('start at the documented defaults and refuse nonsense', () => {
-    app = appWith('off');
-    const shop = app.shop('主店');
-    const store = new SqliteDigestStore(app.db);
-    expect(store.settings(shop.id)).toEqual({
+  it('start at the documented defaults and refuse nonsense', async () => {
+    app = await appWith('off');
+    const shop = await app.shop('主店');
+    const store = new SqliteDigestStore(app.db!);
+    expect(await store.settings(shop.id)).toEqual({
       salesWindowDays: 14,
       leadTimeDays: 7,
       safetyDays: 7,
@@ -173,9 +173,9 @@ describe('digest settings', () => {
       lowStockAlert: false,
       digestPicture: false,
     });
-    store.updateSettings(shop.id, { salesWindowDays: 28, noSaleDays: 60 });
-    expect(store.settings(shop.id)).toMatchObject({ salesWindowDays: 28, noSaleDays: 60 });
-    expect(() => store.updateSettings(shop.id, { safetyDays: 0 })).toThrow(RangeError);
-    expect(() => store.updateSettings(shop.id, { leadTimeDays: 1.5 })).toThrow(RangeError);
+    await store.updateSettings(shop.id, { salesWindowDays: 28, noSaleDays: 60 });
+    expect(await store.settings(shop.id)).toMatchObject({ salesWindowDays: 28, noSaleDays: 60 });
+    await expect(store.updateSettings(shop.id, { safetyDays: 0 })).rejects.toThrow(RangeError);
+    await expect(store.updateSettings(shop.id, { leadTimeDays: 1.5 })).rejects.toThrow(RangeError);
   });
 });

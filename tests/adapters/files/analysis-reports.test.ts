@@ -19,44 +19,44 @@ let digest: SqliteDigestStore;
 const clock = new TestClock(new Date('2026-11-02T02:00:00Z'));
 const NOW = new Date('2026-11-27T06:00:00Z');
 
-beforeAll(() => {
+beforeAll(async () => {
   t = createTestDb();
-  shop = t.store.createShop('测试店', clock.now());
+  shop = await t.store.createShop('测试店', clock.now());
   reports = new SqliteReports(t.db);
   digest = new SqliteDigestStore(t.db);
   const service = new InventoryService(t.store, clock);
-  const write = (req: WriteRequest) => {
-    const r = service.record(shop.id, req, source());
+  const write = async (req: WriteRequest) => {
+    const r = await service.record(shop.id, req, source());
     if (!r.ok) throw new Error(JSON.stringify(r.failure));
   };
-  write({
-    kind: 'purchase',
-    items: [
-      { product: 'T恤 白色 加大码 纯棉', quantity: 100, unitPrice: 2000 },
-      { product: '短裤', quantity: 50, unitPrice: 1500, unit: '条' },
-      { product: '袜子', quantity: 200, unitPrice: 250, unit: '双' },
-      { product: '帽子', quantity: 10, unitPrice: 3000, unit: '顶' },
-    ],
-  });
+  await write({
+        kind: 'purchase',
+        items: [
+          { product: 'T恤 白色 加大码 纯棉', quantity: 100, unitPrice: 2000 },
+          { product: '短裤', quantity: 50, unitPrice: 1500, unit: '条' },
+          { product: '袜子', quantity: 200, unitPrice: 250, unit: '双' },
+          { product: '帽子', quantity: 10, unitPrice: 3000, unit: '顶' },
+        ],
+      });
   clock.set('2026-11-18T03:00:00Z'); // last week (Mon 16 – Sun 22)
-  write({ kind: 'sale', items: [{ product: 'T恤 白色 加大码 纯棉', quantity: 30, unitPrice: 5900 }], channel: '淘宝' });
-  write({ kind: 'sale', items: [{ product: '短裤', quantity: 5, unitPrice: 3900 }], channel: '抖音' });
-  write({ kind: 'sale', items: [{ product: '短裤', quantity: 2, unitPrice: 3900 }] });
+  await write({ kind: 'sale', items: [{ product: 'T恤 白色 加大码 纯棉', quantity: 30, unitPrice: 5900 }], channel: '淘宝' });
+  await write({ kind: 'sale', items: [{ product: '短裤', quantity: 5, unitPrice: 3900 }], channel: '抖音' });
+  await write({ kind: 'sale', items: [{ product: '短裤', quantity: 2, unitPrice: 3900 }] });
   clock.set('2026-11-20T03:00:00Z');
-  write({ kind: 'sale', items: [{ product: '袜子', quantity: 40, unitPrice: 900 }], channel: '淘宝' });
-  write({ kind: 'customerReturn', items: [{ product: 'T恤 白色 加大码 纯棉', quantity: 1, unitPrice: 5900 }], channel: '淘宝' });
-  write({ kind: 'sale', items: [{ product: '袜子', quantity: 100, unitPrice: 900 }], channel: '淘宝' });
-  const undo = service.undo(shop.id, {}, source());
+  await write({ kind: 'sale', items: [{ product: '袜子', quantity: 40, unitPrice: 900 }], channel: '淘宝' });
+  await write({ kind: 'customerReturn', items: [{ product: 'T恤 白色 加大码 纯棉', quantity: 1, unitPrice: 5900 }], channel: '淘宝' });
+  await write({ kind: 'sale', items: [{ product: '袜子', quantity: 100, unitPrice: 900 }], channel: '淘宝' });
+  const undo = await service.undo(shop.id, {}, source());
   if (!undo.ok) throw new Error('undo');
 });
 afterAll(() => t.cleanup());
 
 const period = (word: string) => parsePeriod(word, NOW, 'Asia/Shanghai') as NonNullable<ReturnType<typeof parsePeriod>>;
-const stock = (): StockRow[] => t.store.stock(shop.id);
+const stock = (): Promise<StockRow[]> => t.store.stock(shop.id);
 const health = (noSaleDays?: number) => stockHealthNow(digest, shop.id, NOW, noSaleDays === undefined ? {} : { noSaleDays });
-const slowIds = (noSaleDays: number) => new Set(health(noSaleDays).overstock.filter((o) => o.reasons.includes('noSale')).map((o) => o.productId));
-const report = (kind: 'sales' | 'profit' | 'top' | 'slow' | 'daily', seeCost: boolean, extra: { period?: string; byChannel?: boolean } = {}) =>
-  renderReport(reports, stock(), health, shop, { intent: 'report', kind, period: extra.period ? period(extra.period) : undefined, byChannel: extra.byChannel }, seeCost, NOW);
+const slowIds = async (noSaleDays: number) => new Set((await health(noSaleDays)).overstock.filter((o) => o.reasons.includes('noSale')).map((o) => o.productId));
+const report = async (kind: 'sales' | 'profit' | 'top' | 'slow' | 'daily', seeCost: boolean, extra: { period?: string; byChannel?: boolean } = {}) =>
+  renderReport(reports, await stock(), health, shop, { intent: 'report', kind, period: extra.period ? period(extra.period) : undefined, byChannel: extra.byChannel }, seeCost, NOW);
 
 /** Table lines (everything after the heading lines) fit a phone screen. */
 function expectNarrow(text: string) {
@@ -64,8 +64,8 @@ function expectNarrow(text: string) {
 }
 
 describe('销量 / 利润 / 畅销 / 滞销 in chat', () => {
-  it('销量 上周: a table of products, net of returns and undone sales', () => {
-    const text = report('sales', false, { period: '上周' });
+  it('销量 上周: a table of products, net of returns and undone sales', async () => {
+    const text = await report('sales', false, { period: '上周' });
     expect(text.split('\n')).toEqual([
       '📈 销量 上周（11月16日–11月22日）',
       '销售额 2,344.00 元，4 笔（已扣退款 59.00）',
@@ -77,17 +77,17 @@ describe('销量 / 利润 / 畅销 / 滞销 in chat', () => {
     expectNarrow(text);
   });
 
-  it('shows cost and profit only to owners', () => {
-    expect(report('sales', true, { period: '上周' })).toContain('\n毛利 1,559.00 元（成本 785.00，毛利率 66.5%）\n');
-    expect(report('sales', false, { period: '上周' })).not.toMatch(/毛利|成本/);
-    expect(report('sales', false, { period: '本月', byChannel: true })).not.toMatch(/毛利|成本/);
-    expect(report('top', false, { period: '最近30天' })).not.toMatch(/毛利|成本/);
-    expect(report('slow', false)).not.toMatch(/金额|300\.00/);
-    expect(report('profit', false)).toBe('⛔ 利润只有「老板」可以查看。可以发「销量 本月」看销量。');
+  it('shows cost and profit only to owners', async () => {
+    expect(await report('sales', true, { period: '上周' })).toContain('\n毛利 1,559.00 元（成本 785.00，毛利率 66.5%）\n');
+    expect(await report('sales', false, { period: '上周' })).not.toMatch(/毛利|成本/);
+    expect(await report('sales', false, { period: '本月', byChannel: true })).not.toMatch(/毛利|成本/);
+    expect(await report('top', false, { period: '最近30天' })).not.toMatch(/毛利|成本/);
+    expect(await report('slow', false)).not.toMatch(/金额|300\.00/);
+    expect(await report('profit', false)).toBe('⛔ 利润只有「老板」可以查看。可以发「销量 本月」看销量。');
   });
 
-  it('利润 本月: totals first, then products by gross profit', () => {
-    const text = report('profit', true, { period: '本月' });
+  it('利润 本月: totals first, then products by gross profit', async () => {
+    const text = await report('profit', true, { period: '本月' });
     expect(text).toMatch(/^💰 利润 本月（.*）\n销售额 2,344\.00 元，4 笔\n毛利 1,559\.00 元（成本 785\.00，毛利率 66\.5%）\n/);
     expect(text.split('\n').slice(3)).toEqual([
       '商品                 毛利 毛利率',
@@ -98,10 +98,10 @@ describe('销量 / 利润 / 畅销 / 滞销 in chat', () => {
     expectNarrow(text);
   });
 
-  it('按渠道: one line per channel with a total; owners also see profit and margin', () => {
-    const staff = report('sales', false, { period: '本月', byChannel: true });
+  it('按渠道: one line per channel with a total; owners also see profit and margin', async () => {
+    const staff = await report('sales', false, { period: '本月', byChannel: true });
     expect(staff.split('\n').slice(1)).toEqual(['渠道 笔数   销售额', '淘宝    2 2,071.00', '抖音    1   195.00', '未填    1    78.00', '合计    4 2,344.00']);
-    const owner = report('profit', true, { period: '本月', byChannel: true });
+    const owner = await report('profit', true, { period: '本月', byChannel: true });
     expect(owner.split('\n').slice(1)).toEqual([
       '渠道 笔数   销售额     毛利 毛利率',
       '淘宝    2 2,071.00 1,391.00  67.2%',
@@ -111,22 +111,22 @@ describe('销量 / 利润 / 畅销 / 滞销 in chat', () => {
     ]);
   });
 
-  it('畅销: top by units for everyone, by gross profit for owners', () => {
-    expect(report('top', false, { period: '最近30天' }).split('\n')).toEqual([
+  it('畅销: top by units for everyone, by gross profit for owners', async () => {
+    expect((await report('top', false, { period: '最近30天' })).split('\n')).toEqual([
       '🔥 畅销 最近30天（10月29日–11月27日）',
       '按销量：',
       '1 袜子                 40双',
       '2 T恤 白色 加大码 纯棉 29件',
       '3 短裤                  7条',
     ]);
-    expect(report('top', true, { period: '最近30天' })).toContain('按毛利：\n1 T恤 白色 加大码 纯棉 1,131.00\n2 袜子                   260.00\n3 短裤                   168.00');
+    expect(await report('top', true, { period: '最近30天' })).toContain('按毛利：\n1 T恤 白色 加大码 纯棉 1,131.00\n2 袜子                   260.00\n3 短裤                   168.00');
   });
 
-  it('滞销: stock that has not sold in the shop’s no-sale days, with its value for owners', () => {
+  it('滞销: stock that has not sold in the shop’s no-sale days, with its value for owners', async () => {
     // Every product is 25 days old: none has gone the shop's 30 days unsold yet.
-    expect(report('slow', true)).toBe('✅ 没有滞销：有库存、满 30 天的商品在最近 30 天都卖出过。');
-    expect(report('slow', true, { period: '最近20天' }).split('\n')).toEqual(['🐢 滞销：20 天没卖出、仍有库存 1 种，压着 300.00 元', '商品 库存   金额 上次卖出', '帽子 10顶 300.00 从未卖出']);
-    expect(report('slow', false, { period: '最近5天' }).split('\n')).toEqual([
+    expect(await report('slow', true)).toBe('✅ 没有滞销：有库存、满 30 天的商品在最近 30 天都卖出过。');
+    expect((await report('slow', true, { period: '最近20天' })).split('\n')).toEqual(['🐢 滞销：20 天没卖出、仍有库存 1 种，压着 300.00 元', '商品 库存   金额 上次卖出', '帽子 10顶 300.00 从未卖出']);
+    expect((await report('slow', false, { period: '最近5天' })).split('\n')).toEqual([
       '🐢 滞销：5 天没卖出、仍有库存 4 种',
       '商品               库存 上次卖出',
       'T恤 白色 加大码 …  71件    9天前',
@@ -158,10 +158,10 @@ describe('analysis', () => {
     expect(margin(200, 50)).toBe(0.75);
   });
 
-  it('counts idle days from the last sale that was not undone', () => {
-    const rows: StockRow[] = stock();
-    const last = reports.lastSales(shop.id, NOW);
-    const slow = slowMovers(rows, last, NOW, slowIds(7));
+  it('counts idle days from the last sale that was not undone', async () => {
+    const rows: StockRow[] = await stock();
+    const last = await reports.lastSales(shop.id, NOW);
+    const slow = slowMovers(rows, last, NOW, await slowIds(7));
     // Most value tied up first; 袜子 last sold 7 days ago (its later, undone sale does not count).
     expect(slow.map((s) => [s.product, s.idleDays, s.value])).toEqual([
       ['T恤 白色 加大码 纯棉', 9, 142000],
@@ -169,6 +169,6 @@ describe('analysis', () => {
       ['袜子', 7, 40000],
       ['帽子', null, 30000],
     ]);
-    expect(slowMovers(rows, last, NOW, slowIds(8)).map((s) => s.product)).toEqual(['T恤 白色 加大码 纯棉', '短裤', '帽子']);
+    expect(slowMovers(rows, last, NOW, await slowIds(8)).map((s) => s.product)).toEqual(['T恤 白色 加大码 纯棉', '短裤', '帽子']);
   });
 });

@@ -9,9 +9,9 @@ let t: TestDb;
 let target: ImportTarget;
 const clock = new TestClock(new Date('2026-11-27T02:00:00Z'));
 
-beforeEach(() => {
+beforeEach(async () => {
   t = createTestDb();
-  target = importTarget(t, clock);
+  target = await importTarget(t, clock);
 });
 afterEach(() => t.cleanup());
 
@@ -26,15 +26,15 @@ function purchases(n: number): string[] {
   return lines;
 }
 const entries = () => t.store.entries(target.shop.id);
-const units = () => t.store.stock(target.shop.id).reduce((n, r) => n + r.qtyMilli, 0) / 1000;
+const units = async () => (await t.store.stock(target.shop.id)).reduce((n, r) => n + r.qtyMilli, 0) / 1000;
 
 describe('chunked imports', () => {
   it('lets a chat write between chunks of a long import', async () => {
     const service = new InventoryService(t.store, clock);
     let chatSeq: number | undefined;
     // A chat message arrives while the import runs: it is written between two chunks, not after the import.
-    setImmediate(() => {
-      const r = service.record(target.shop.id, { kind: 'purchase', items: [{ product: '聊天进货', quantity: 1, unitPrice: 100 }] }, source());
+    setImmediate(async () => {
+      const r = await service.record(target.shop.id, { kind: 'purchase', items: [{ product: '聊天进货', quantity: 1, unitPrice: 100 }] }, source());
       chatSeq = r.ok ? r.value.entries[0]?.seq : undefined;
     });
     const summary = await importFile(target, 'entries', csv(purchases(5_000)), '流水.csv', { batchSize: 1_000 });
@@ -42,7 +42,7 @@ describe('chunked imports', () => {
     expect(summary.written).toBe(true);
     expect(chatSeq).toBeGreaterThan(1);
     expect(chatSeq).toBeLessThan(5_001);
-    expect(entries()).toHaveLength(5_001);
+    expect(await entries()).toHaveLength(5_001);
     const batch = t.db.prepare('SELECT status FROM ImportBatch').all();
     expect(batch).toEqual([{ status: 'done' }]);
   });
@@ -50,14 +50,14 @@ describe('chunked imports', () => {
   it('undoes the chunks already written when a later row is refused, leaving stock as it was', async () => {
     const lines = purchases(3_000);
     lines.push('2026-12-31 10:00,出货,商品1,100000,59');
-    const before = units();
+    const before = await units();
     const summary = await importFile(target, 'entries', csv(lines), '流水.csv', { batchSize: 1_000 });
     expect(summary.blocked).toBe(true);
     expect(summary.written).toBe(false);
     expect(summary.problems.map((p) => p.reason).join()).toContain('库存不足');
-    expect(units()).toBe(before);
+    expect(await units()).toBe(before);
     // Undone with reversals: every imported entry has one.
-    const all = entries();
+    const all = await entries();
     const reversed = new Set(all.filter((e) => e.kind === 'reversal').map((e) => e.reversesId));
     expect(all.filter((e) => e.kind !== 'reversal').every((e) => reversed.has(e.id))).toBe(true);
     expect(t.db.prepare('SELECT status FROM ImportBatch').all()).toEqual([{ status: 'undone' }]);
@@ -67,17 +67,17 @@ describe('chunked imports', () => {
   it('undoes, whole, an import that was killed midway before the next import starts', async () => {
     // What a killed import leaves: one committed chunk under a batch still marked running.
     const store = t.store;
-    const batchId = store.beginImport(target.shop.id, '上次.csv', 'cli:alice', new Date(clock.now().getTime() - 10 * 60_000));
-    store.transaction(() => {
-      target.service.recordBatch(target.shop.id, [
-        { req: { kind: 'purchase', items: [{ product: '半截', quantity: 5, unitPrice: 100 }] }, source: { ...source(), platform: 'import', importBatchId: batchId } },
-        { req: { kind: 'purchase', items: [{ product: '半截', quantity: 7, unitPrice: 100 }] }, source: { ...source(), platform: 'import', importBatchId: batchId } },
-      ]);
+    const batchId = await store.beginImport(target.shop.id, '上次.csv', 'cli:alice', new Date(clock.now().getTime() - 10 * 60_000));
+    await store.transaction(async () => {
+      await target.service.recordBatch(target.shop.id, [
+                { req: { kind: 'purchase', items: [{ product: '半截', quantity: 5, unitPrice: 100 }] }, source: { ...source(), platform: 'import', importBatchId: batchId } },
+                { req: { kind: 'purchase', items: [{ product: '半截', quantity: 7, unitPrice: 100 }] }, source: { ...source(), platform: 'import', importBatchId: batchId } },
+              ]);
     });
-    expect(units()).toBe(12);
+    expect(await units()).toBe(12);
     const summary = await importFile(target, 'entries', csv(purchases(3)), '这次.csv');
     expect(summary.notes[0]).toContain(`上次的导入（批次 ${batchId}）中途停止，已整批撤销`);
-    expect(t.store.stock(target.shop.id).find((r) => r.product === '半截')?.qtyMilli).toBe(0);
+    expect((await t.store.stock(target.shop.id)).find((r) => r.product === '半截')?.qtyMilli).toBe(0);
     expect(summary.importedRows).toBe(3);
   });
 
@@ -90,7 +90,7 @@ describe('chunked imports', () => {
       other.exec('ROLLBACK');
       expect(preview.dryRun).toBe(true);
       expect(preview.importedRows).toBe(50);
-      expect(entries()).toHaveLength(0);
+      expect(await entries()).toHaveLength(0);
     } finally {
       if (other.inTransaction) other.exec('ROLLBACK');
       other.close();

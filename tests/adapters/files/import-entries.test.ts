@@ -8,20 +8,20 @@ let t: TestDb;
 let target: ImportTarget;
 const clock = new TestClock(new Date('2026-11-27T02:00:00Z'));
 
-function targetFor(db: TestDb, name: string): ImportTarget {
-  const shop = db.store.createShop(name, clock.now());
+async function targetFor(db: TestDb, name: string): Promise<ImportTarget> {
+  const shop = await db.store.createShop(name, clock.now());
   return { store: db.store, service: new InventoryService(db.store, clock), shop, actor: { id: 'cli:alice', name: 'alice' }, now: () => clock.now() };
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   t = createTestDb();
-  target = targetFor(t, '测试店');
+  target = await targetFor(t, '测试店');
 });
 afterEach(() => t.cleanup());
 
 const csv = (lines: string[]) => Buffer.from(`${lines.join('\n')}\n`, 'utf8');
-const stockOf = (tt: ImportTarget) => tt.store.stock(tt.shop.id).map((r) => [r.product, r.location, r.qtyMilli / 1000, r.value]);
-const ledger = () => t.store.entries(target.shop.id).map((e) => [e.kind, e.product, e.qtyMilli / 1000, e.unitPrice, e.amount, e.cost, e.channel]);
+const stockOf = async (tt: ImportTarget) => (await tt.store.stock(tt.shop.id)).map((r) => [r.product, r.location, r.qtyMilli / 1000, r.value]);
+const ledger = async () => (await t.store.entries(target.shop.id)).map((e) => [e.kind, e.product, e.qtyMilli / 1000, e.unitPrice, e.amount, e.cost, e.channel]);
 
 const LEDGER = [
   '日期,类型,商品,数量,单价,渠道,客户',
@@ -35,26 +35,26 @@ describe('importing a ledger of purchases, sales and returns', () => {
   it('records each row as the entry it names, dated as written', async () => {
     const s = await importFile(target, 'entries', csv(LEDGER), '流水.csv');
     expect(s.problems).toEqual([]);
-    expect(ledger()).toEqual([
+    expect(await ledger()).toEqual([
       ['purchase', 'T恤', 50, 2000, 100000, 0, null],
       ['sale', 'T恤', -3, 5900, 17700, 6000, '淘宝'],
       ['customer_return', 'T恤', 1, 5900, -5900, -2000, '淘宝'],
       ['supplier_return', 'T恤', -5, 2000, -10000, 10000, null],
     ]);
-    expect(t.store.entries(target.shop.id).map((e) => e.occurredAt.toISOString())).toEqual([
+    expect((await t.store.entries(target.shop.id)).map((e) => e.occurredAt.toISOString())).toEqual([
       '2026-11-01T01:00:00.000Z',
       '2026-11-02T02:00:00.000Z',
       '2026-11-02T16:00:00.000Z',
       '2026-11-03T16:00:00.000Z',
     ]);
-    expect(stockOf(target)).toEqual([['T恤', '默认仓', 43, 86000]]);
+    expect(await stockOf(target)).toEqual([['T恤', '默认仓', 43, 86000]]);
     expect(s.byKind.sale).toEqual({ rows: 1, qtyMilli: 3000, amount: 17700 });
   });
 
   it('applies rows in date order, whatever their order in the file', async () => {
     const s = await importFile(target, 'entries', csv([LEDGER[0] as string, LEDGER[2] as string, LEDGER[1] as string]), '流水.csv');
     expect(s.problems).toEqual([]);
-    expect(ledger().map((e) => e[0])).toEqual(['purchase', 'sale']);
+    expect((await ledger()).map((e) => e[0])).toEqual(['purchase', 'sale']);
   });
 
   it('changes nothing when imported again, and adds only the rows that are new', async () => {
@@ -62,15 +62,15 @@ describe('importing a ledger of purchases, sales and returns', () => {
     const again = await importFile(target, 'entries', csv(LEDGER), 'b.csv');
     expect(again.duplicateRows).toBe(2);
     expect(again.importedRows).toBe(2);
-    expect(ledger()).toHaveLength(4);
+    expect(await ledger()).toHaveLength(4);
     const third = await importFile(target, 'entries', csv(LEDGER), 'c.csv');
     expect(third.written).toBe(false);
-    expect(ledger()).toHaveLength(4);
+    expect(await ledger()).toHaveLength(4);
   });
 
   it('keeps identical lines as separate sales', async () => {
     await importFile(target, 'entries', csv([...LEDGER.slice(0, 2), LEDGER[2] as string, LEDGER[2] as string]), 'a.csv');
-    expect(stockOf(target)).toEqual([['T恤', '默认仓', 44, 88000]]);
+    expect(await stockOf(target)).toEqual([['T恤', '默认仓', 44, 88000]]);
   });
 
   it('finds problems only the ledger can see, by row, and writes nothing', async () => {
@@ -88,8 +88,8 @@ describe('importing a ledger of purchases, sales and returns', () => {
       { row: 7, reason: '数量不能为 0' },
     ]);
     expect(s.written).toBe(false);
-    expect(ledger()).toEqual([]);
-    expect(t.store.products(target.shop.id)).toEqual([]);
+    expect(await ledger()).toEqual([]);
+    expect(await t.store.products(target.shop.id)).toEqual([]);
   });
 
   it('reads invoice lines without a type column: negative quantities are customer returns', async () => {
@@ -106,11 +106,11 @@ describe('importing a ledger of purchases, sales and returns', () => {
     );
     expect(s.problems).toEqual([]);
     expect(s.ignoredColumns).toEqual(['Country']);
-    expect(ledger().slice(1)).toEqual([
+    expect((await ledger()).slice(1)).toEqual([
       ['sale', 'Heart holder', -6, 255, 1530, 900, null],
       ['customer_return', 'Heart holder', 2, 255, -510, -300, null],
     ]);
-    expect(t.store.entries(target.shop.id)[1]?.counterparty).toBe('17850');
+    expect((await t.store.entries(target.shop.id))[1]?.counterparty).toBe('17850');
   });
 
   it('writes the lines of one document all or none', async () => {
@@ -128,7 +128,7 @@ describe('importing a ledger of purchases, sales and returns', () => {
     ]);
     expect(s.notes).toEqual(['单号 S3 有错误行，同一单的第 6 行也没有导入']);
     expect(s.importedRows).toBe(1);
-    expect(stockOf(target)).toEqual([
+    expect(await stockOf(target)).toEqual([
       ['A', '默认仓', 9, 900],
       ['B', '默认仓', 10, 1000],
     ]);
@@ -137,22 +137,22 @@ describe('importing a ledger of purchases, sales and returns', () => {
   it('re-imports its own CSV export into another shop to the same stock', async () => {
     await importFile(target, 'entries', csv(LEDGER), '流水.csv');
     const file = entriesCsv(
-      t.store.entries(target.shop.id).map((e) => ({ ...e, actor: e.actorName ?? e.actorId, reverses: null })),
+      (await t.store.entries(target.shop.id)).map((e) => ({ ...e, actor: e.actorName ?? e.actorId, reverses: null })),
       target.shop.timeZone,
     );
-    const other = targetFor(t, '分店');
+    const other = await targetFor(t, '分店');
     const s = await importFile(other, 'entries', Buffer.from(file, 'utf8'), 'export.csv');
     expect(s.problems).toEqual([]);
-    expect(stockOf(other)).toEqual(stockOf(target));
+    expect(await stockOf(other)).toEqual(await stockOf(target));
   });
 
   it('finds a product by a code in the product column and converts 箱 to its own unit', async () => {
     await importFile(target, 'entries', csv(['日期,类型,商品,编码,单位,数量,单价', '2026-11-01,进货,可乐,CL-01,瓶,48,2']), 'a.csv');
-    const cola = t.store.products(target.shop.id)[0];
-    t.store.setUnit(cola?.id as number, '箱', 24_000);
+    const cola = (await t.store.products(target.shop.id))[0];
+    await t.store.setUnit(cola?.id as number, '箱', 24_000);
     const s = await importFile(target, 'entries', csv(['日期,类型,商品,单位,数量,单价', '2026-11-02,出货,CL-01,箱,1,60']), 'b.csv');
     expect(s.problems).toEqual([]);
-    expect(ledger()[1]).toEqual(['sale', '可乐', -24, 250, 6000, 4800, null]);
+    expect((await ledger())[1]).toEqual(['sale', '可乐', -24, 250, 6000, 4800, null]);
   });
 
   it('tells a ledger from a stock list by its date column', async () => {

@@ -9,14 +9,14 @@ let t: TestDb;
 let target: ImportTarget;
 const clock = new TestClock(new Date('2026-11-27T02:00:00Z'));
 
-beforeEach(() => {
+beforeEach(async () => {
   t = createTestDb();
-  target = importTarget(t, clock);
+  target = await importTarget(t, clock);
 });
 afterEach(() => t.cleanup());
 
 const csv = (lines: string[]) => Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
-const stock = () => t.store.stock(target.shop.id).map((r) => [r.product, r.sku, r.location, r.qtyMilli / 1000, r.value]);
+const stock = async () => (await t.store.stock(target.shop.id)).map((r) => [r.product, r.sku, r.location, r.qtyMilli / 1000, r.value]);
 const entryCount = () => (t.db.prepare('SELECT COUNT(*) AS n FROM Entry').get() as { n: number }).n;
 
 async function xlsx(rows: unknown[][], title?: string): Promise<Buffer> {
@@ -36,27 +36,27 @@ describe('importing opening stock', () => {
     expect(s.written).toBe(true);
     expect(s.createdProducts).toEqual(['T恤 白色 L', '短裤', '可乐']);
     expect(s.createdLocations).toEqual(['天猫仓']);
-    expect(stock()).toEqual([
+    expect(await stock()).toEqual([
       ['T恤 白色 L', 'TS-01', '默认仓', 50, 100000],
       ['可乐', 'CL-01', '天猫仓', 24, 4800],
       ['短裤', 'SP-01', '默认仓', 30, 46500],
     ]);
-    const tee = t.store.products(target.shop.id).find((p) => p.sku === 'TS-01');
+    const tee = (await t.store.products(target.shop.id)).find((p) => p.sku === 'TS-01');
     expect(tee).toMatchObject({ unit: '件', salePrice: 5900, reorderLevel: 10, overstockLevel: 200, lastCost: 2000 });
-    const entries = t.store.entries(target.shop.id);
+    const entries = await t.store.entries(target.shop.id);
     expect(entries.map((e) => [e.kind, e.counterparty, e.actorName])).toEqual(Array(3).fill(['purchase', '期初库存', 'alice']));
   });
 
   it('changes nothing when the same file is imported again', async () => {
     await importFile(target, 'stock', csv(GOOD), '库存.csv');
-    const before = { stock: stock(), entries: entryCount() };
+    const before = { stock: await stock(), entries: entryCount() };
     const again = await importFile(target, 'stock', csv(GOOD), '库存-副本.csv');
     expect(again.written).toBe(false);
     expect(again.duplicateRows).toBe(3);
     expect(again.importedRows).toBe(0);
     expect(again.createdProducts).toEqual([]);
     expect(again.updatedProducts).toBe(0);
-    expect({ stock: stock(), entries: entryCount() }).toEqual(before);
+    expect({ stock: await stock(), entries: entryCount() }).toEqual(before);
     expect(formatImportSummary(again)).toContain('之前已导入过 3 行，没有重复记录');
   });
 
@@ -90,8 +90,8 @@ describe('importing opening stock', () => {
     ]);
     expect(s.written).toBe(false);
     expect(s.blocked).toBe(true);
-    expect(stock()).toEqual([]);
-    expect(t.store.products(target.shop.id)).toEqual([]);
+    expect(await stock()).toEqual([]);
+    expect(await t.store.products(target.shop.id)).toEqual([]);
     const text = formatImportSummary(s, { skipBadHint: '加 --skip-bad' });
     expect(text).toContain('第 4 行：数量「很多」不是数字');
     expect(text).toContain('没有写入任何数据');
@@ -101,7 +101,7 @@ describe('importing opening stock', () => {
     const s = await importFile(target, 'stock', csv(['商品,数量,成本', 'A,5,1', 'B,x,1', 'C,7,2']), 'x.csv', { skipBad: true });
     expect(s.problems.map((p) => p.row)).toEqual([3]);
     expect(s.written).toBe(true);
-    expect(stock().map((r) => r[0])).toEqual(['A', 'C']);
+    expect((await stock()).map((r) => r[0])).toEqual(['A', 'C']);
   });
 
   it('counts a row repeated exactly once, and refuses a repeat with other figures', async () => {
@@ -116,15 +116,15 @@ describe('importing opening stock', () => {
     expect(s.written).toBe(false);
     expect(s.importedRows).toBe(3);
     expect(s.createdProducts).toHaveLength(3);
-    expect(stock()).toEqual([]);
-    expect(t.store.products(target.shop.id)).toEqual([]);
+    expect(await stock()).toEqual([]);
+    expect(await t.store.products(target.shop.id)).toEqual([]);
     expect(formatImportSummary(s)).toContain('试导入，没有写入任何数据');
   });
 
   it('reads a GBK CSV as Excel in China saves it', async () => {
     const s = await importFile(target, 'stock', iconv.encode(`${GOOD.join('\r\n')}\r\n`, 'gbk'), '库存.csv');
     expect(s.encoding).toBe('gb18030');
-    expect(stock().map((r) => r[0])).toEqual(['T恤 白色 L', '可乐', '短裤']);
+    expect((await stock()).map((r) => r[0])).toEqual(['T恤 白色 L', '可乐', '短裤']);
   });
 
   it('reads xlsx with a title row above English headers, numbers and units in the quantity cell', async () => {
@@ -141,11 +141,11 @@ describe('importing opening stock', () => {
     expect(s.problems).toEqual([{ row: 5, reason: '「小米」按件计，数量必须是整数' }]);
     expect(s.sheet).toBe('期初库存');
     await importFile(target, 'stock', bytes, 'stock.xlsx', { skipBad: true });
-    expect(stock()).toEqual([
+    expect(await stock()).toEqual([
       ['T恤', null, '默认仓', 50, 100000],
       ['大米', null, '默认仓', 2.5, 800],
     ]);
-    expect(t.store.products(target.shop.id).map((p) => [p.name, p.unit, p.salePrice])).toEqual([
+    expect((await t.store.products(target.shop.id)).map((p) => [p.name, p.unit, p.salePrice])).toEqual([
       ['T恤', '件', 5990],
       ['大米', '斤', 500],
     ]);
@@ -153,22 +153,22 @@ describe('importing opening stock', () => {
 
   it('adds to an existing product by SKU, converting units it has a conversion for', async () => {
     await importFile(target, 'stock', csv(['商品,编码,单位,数量,成本', '可乐,CL-01,瓶,24,2']), 'a.csv');
-    const cola = t.store.products(target.shop.id)[0];
-    t.store.setUnit(cola?.id as number, '箱', 24_000);
+    const cola = (await t.store.products(target.shop.id))[0];
+    await t.store.setUnit(cola?.id as number, '箱', 24_000);
     const s = await importFile(target, 'stock', csv(['商品,编码,单位,数量,金额,仓库', '可乐 330ml,CL-01,箱,2,96,二号仓', '可乐 330ml,CL-01,提,1,10,三号仓']), 'b.csv');
     expect(s.problems).toEqual([{ row: 3, reason: '单位「提」与商品「可乐」的单位「瓶」不同，也没有设置换算' }]);
     const ok = await importFile(target, 'stock', csv(['商品,编码,单位,数量,金额,仓库', '可乐 330ml,CL-01,箱,2,96,二号仓']), 'c.csv');
     expect(ok.createdProducts).toEqual([]);
-    expect(stock()).toContainEqual(['可乐', 'CL-01', '二号仓', 48, 9600]);
+    expect(await stock()).toContainEqual(['可乐', 'CL-01', '二号仓', 48, 9600]);
   });
 
   it('converts built-in units with no setting: 克 and 公斤 into 斤, 打 into 个', async () => {
     await importFile(target, 'stock', csv(['商品,单位,数量,成本', '核桃,斤,10,12', '鸡蛋,个,10,1']), 'a.csv');
     const s = await importFile(target, 'stock', csv(['商品,单位,数量,金额,仓库', '核桃,克,500,12,二号仓', '核桃,公斤,1.5,36,三号仓', '鸡蛋,打,2,24,二号仓']), 'b.csv');
     expect(s.problems).toEqual([]);
-    expect(stock()).toContainEqual(['核桃', null, '二号仓', 1, 1200]);
-    expect(stock()).toContainEqual(['核桃', null, '三号仓', 3, 3600]);
-    expect(stock()).toContainEqual(['鸡蛋', null, '二号仓', 24, 2400]);
+    expect(await stock()).toContainEqual(['核桃', null, '二号仓', 1, 1200]);
+    expect(await stock()).toContainEqual(['核桃', null, '三号仓', 3, 3600]);
+    expect(await stock()).toContainEqual(['鸡蛋', null, '二号仓', 24, 2400]);
   });
 
   it('keeps two products with one name apart by their SKUs', async () => {

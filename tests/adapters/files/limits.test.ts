@@ -10,9 +10,9 @@ let t: TestDb;
 let target: ImportTarget;
 const clock = new TestClock(new Date('2026-11-27T02:00:00Z'));
 
-beforeEach(() => {
+beforeEach(async () => {
   t = createTestDb();
-  target = importTarget(t, clock);
+  target = await importTarget(t, clock);
 });
 afterEach(() => t.cleanup());
 
@@ -137,7 +137,7 @@ describe('spreadsheet size limits, checked before parsing', () => {
       '这个 xlsx 解压后有 130 MB，太大了。上限：最多 300,000 行，xlsx 解压后最多 128 MB，CSV 最多 64 MB。请拆成几个文件再导入（例如每个文件一个月的流水），或删掉不用的工作表和列。',
     );
     expect(s.written).toBe(false);
-    expect(t.store.entries(target.shop.id)).toEqual([]);
+    expect(await t.store.entries(target.shop.id)).toEqual([]);
   });
 
   it('counts a ZIP64 size as too big, and a zip without a readable directory as damaged', async () => {
@@ -157,7 +157,7 @@ describe('spreadsheet size limits, checked before parsing', () => {
     expect(s.fatal).toBe(
       '表格有 300,000 行以上，太多了。上限：最多 300,000 行，xlsx 解压后最多 128 MB，CSV 最多 64 MB。请拆成几个文件再导入（例如每个文件一个月的流水），或删掉不用的工作表和列。',
     );
-    expect(t.store.entries(target.shop.id)).toEqual([]);
+    expect(await t.store.entries(target.shop.id)).toEqual([]);
   });
 
   it('refuses a CSV over the byte limit, and a sheet over the row limit', async () => {
@@ -198,7 +198,7 @@ describe('rows a person could not have meant', () => {
       { row: 6, reason: `商品名称太长（最多 100 个字）：${'很'.repeat(20)}…` },
     ]);
     expect(s.blocked).toBe(true);
-    expect(t.store.entries(target.shop.id)).toEqual([]);
+    expect(await t.store.entries(target.shop.id)).toEqual([]);
   });
 
   it('refuses a stock row whose name is over 100 characters', async () => {

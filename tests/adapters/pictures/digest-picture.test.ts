@@ -19,11 +19,11 @@ let shop: ShopRecord;
 let queries: SqliteDigestStore;
 let content: DigestPictureContent;
 
-beforeAll(() => {
+beforeAll(async () => {
   t = createTestDb();
-  shop = seedPictureShop(t.store);
+  shop = await seedPictureShop(t.store);
   queries = new SqliteDigestStore(t.db);
-  content = collectDigestPicture(queries, shop, PICTURE_DIGEST_AT);
+  content = await collectDigestPicture(queries, shop, PICTURE_DIGEST_AT);
 });
 afterAll(() => t.cleanup());
 
@@ -101,13 +101,13 @@ describe('the digest picture', () => {
     expect(words).toContain('店员版 · Asia/Shanghai');
   });
 
-  it("charts each channel's revenue of the last 30 days as the ledger has it", () => {
+  it("charts each channel's revenue of the last 30 days as the ledger has it", async () => {
     const day = content.sales;
     expect(day.labels).toHaveLength(DIGEST_SERIES_DAYS);
     expect(day.labels[0]).toBe('10-29');
     expect(day.labels.at(-1)).toBe('11-27');
     // The series per day adds up to the digest's one query over the whole range, channel by channel.
-    const whole = queries.channelSales(shop.id, new Date('2026-10-28T16:00:00Z'), content.digest.dayTo);
+    const whole = await queries.channelSales(shop.id, new Date('2026-10-28T16:00:00Z'), content.digest.dayTo);
     for (const row of whole) {
       const c = day.channels.find((s) => s.channel === row.channel);
       expect(c?.total.revenue).toBe(row.revenue);
@@ -120,8 +120,8 @@ describe('the digest picture', () => {
 });
 
 describe('charts for the web view', () => {
-  it('draws sales by channel and profit as SVG with the channel names and axis labels', () => {
-    const series = collectSalesSeries(queries, shop.id, new Date('2026-10-31T16:00:00Z'), new Date('2026-11-30T16:00:00Z'), shop.timeZone);
+  it('draws sales by channel and profit as SVG with the channel names and axis labels', async () => {
+    const series = await collectSalesSeries(queries, shop.id, new Date('2026-10-31T16:00:00Z'), new Date('2026-11-30T16:00:00Z'), shop.timeZone);
     const sales = salesByChannelChartSvg(series, { width: 600, height: 300 });
     expect(sales).toMatch(/^<svg [^>]*width="600" height="300"/);
     for (const channel of PICTURE_CHANNELS) expect(texts(sales)).toContain(channel);
@@ -131,8 +131,8 @@ describe('charts for the web view', () => {
     expect(profit).toContain('毛利');
   });
 
-  it('charts a year by month', () => {
-    const year = collectSalesSeries(queries, shop.id, new Date('2025-12-31T16:00:00Z'), new Date('2026-12-31T16:00:00Z'), shop.timeZone);
+  it('charts a year by month', async () => {
+    const year = await collectSalesSeries(queries, shop.id, new Date('2025-12-31T16:00:00Z'), new Date('2026-12-31T16:00:00Z'), shop.timeZone);
     expect(year.step).toBe('month');
     expect(year.labels).toHaveLength(12);
     const view = salesPictureView(shop, { from: new Date('2025-12-31T16:00:00Z'), to: new Date('2026-12-31T16:00:00Z'), label: '今年' }, year);
@@ -143,8 +143,8 @@ describe('charts for the web view', () => {
     expect(year.totals.revenue.filter((v) => v > 0)).toHaveLength(2);
   });
 
-  it('says so instead of drawing an empty chart', () => {
-    const empty = collectSalesSeries(queries, shop.id, new Date('2026-01-31T16:00:00Z'), new Date('2026-02-28T16:00:00Z'), shop.timeZone);
+  it('says so instead of drawing an empty chart', async () => {
+    const empty = await collectSalesSeries(queries, shop.id, new Date('2026-01-31T16:00:00Z'), new Date('2026-02-28T16:00:00Z'), shop.timeZone);
     const words = texts(pictureOf(salesPictureView(shop, { from: new Date('2026-01-31T16:00:00Z'), to: new Date('2026-02-28T16:00:00Z'), label: '2月' }, empty)).svg);
     expect(words.filter((w) => w === '这段时间没有销售')).toHaveLength(2);
   });

@@ -6,24 +6,24 @@ import { createTestDb, type TestDb } from '../../helpers/db.ts';
 let t: TestDb | undefined;
 afterEach(() => t?.cleanup());
 
-function setup() {
+async function setup() {
   t = createTestDb();
-  const shop = t.store.createShop('店', new Date());
-  const { product, location } = t.store.transaction((uow) => ({
-    product: uow.createProduct(shop.id, 'T恤', '件', new Date()),
-    location: uow.defaultLocation(shop.id),
+  const shop = await t.store.createShop('店', new Date());
+  const { product, location } = await t.store.transaction(async (uow) => ({
+    product: await uow.createProduct(shop.id, 'T恤', '件', new Date()),
+    location: await uow.defaultLocation(shop.id),
   }));
   const stored = () => t?.db.prepare('SELECT qtyMilli, value FROM Balance WHERE productId = ? AND locationId = ?').get(product.id, location.id);
   return { store: t.store, product, location, stored };
 }
 
 describe('SqliteStore.batch', () => {
-  it('holds balances until the end of the batch and writes the last figures once', () => {
-    const { store, product, location, stored } = setup();
-    const seen = store.batch(() => {
-      store.transaction((uow) => uow.setBalance(product.id, location.id, { qtyMilli: 5000, value: 100 }));
-      store.transaction((uow) => uow.setBalance(product.id, location.id, { qtyMilli: 7000, value: 140 }));
-      const inside = store.transaction((uow) => uow.balance(product.id, location.id));
+  it('holds balances until the end of the batch and writes the last figures once', async () => {
+    const { store, product, location, stored } = await setup();
+    const seen = await store.batch(async () => {
+      await store.transaction((uow) => uow.setBalance(product.id, location.id, { qtyMilli: 5000, value: 100 }));
+      await store.transaction((uow) => uow.setBalance(product.id, location.id, { qtyMilli: 7000, value: 140 }));
+      const inside = await store.transaction((uow) => uow.balance(product.id, location.id));
       return { inside, written: stored() };
     });
     expect(seen.inside).toEqual({ qtyMilli: 7000, value: 140 });
@@ -31,29 +31,29 @@ describe('SqliteStore.batch', () => {
     expect(stored()).toEqual({ qtyMilli: 7000, value: 140 });
   });
 
-  it('leaves nothing behind when the batch throws, and the next transaction is not part of it', () => {
-    const { store, product, location, stored } = setup();
-    expect(() =>
-      store.batch(() => {
-        store.transaction((uow) => {
-          uow.setBalance(product.id, location.id, { qtyMilli: 5000, value: 100 });
-          uow.setLastCost(product.id, 20);
+  it('leaves nothing behind when the batch throws, and the next transaction is not part of it', async () => {
+    const { store, product, location, stored } = await setup();
+    await expect(
+      store.batch(async () => {
+        await store.transaction(async (uow) => {
+          await uow.setBalance(product.id, location.id, { qtyMilli: 5000, value: 100 });
+          await uow.setLastCost(product.id, 20);
         });
         throw new Error('refused');
       }),
-    ).toThrow('refused');
+    ).rejects.toThrow('refused');
     expect(stored()).toBeUndefined();
-    expect(store.transaction((uow) => uow.productById(product.id).lastCost)).toBeNull();
-    store.transaction((uow) => uow.setBalance(product.id, location.id, { qtyMilli: 1000, value: 20 }));
+    expect(await store.transaction(async (uow) => (await uow.productById(product.id)).lastCost)).toBeNull();
+    await store.transaction((uow) => uow.setBalance(product.id, location.id, { qtyMilli: 1000, value: 20 }));
     expect(stored()).toEqual({ qtyMilli: 1000, value: 20 });
   });
 
-  it('sees a product cost changed inside the batch', () => {
-    const { store, product } = setup();
-    const cost = store.batch(() => {
-      store.transaction((uow) => uow.findProduct(product.shopId, 'T恤'));
-      store.transaction((uow) => uow.setLastCost(product.id, 35));
-      return store.transaction((uow) => [uow.findProduct(product.shopId, 'T恤')?.lastCost, uow.productById(product.id).lastCost]);
+  it('sees a product cost changed inside the batch', async () => {
+    const { store, product } = await setup();
+    const cost = await store.batch(async () => {
+      await store.transaction((uow) => uow.findProduct(product.shopId, 'T恤'));
+      await store.transaction((uow) => uow.setLastCost(product.id, 35));
+      return store.transaction(async (uow) => [(await uow.findProduct(product.shopId, 'T恤'))?.lastCost, (await uow.productById(product.id)).lastCost]);
     });
     expect(cost).toEqual([35, 35]);
   });

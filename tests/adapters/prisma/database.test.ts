@@ -14,16 +14,16 @@ beforeEach(() => {
 afterEach(() => t.cleanup());
 
 describe('openDatabase', () => {
-  it('runs SQLite in WAL with foreign keys and a busy timeout', () => {
+  it('runs SQLite in WAL with foreign keys and a busy timeout', async () => {
     expect(t.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(t.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(t.db.pragma('busy_timeout', { simple: true })).toBe(5000);
     // A store transaction waits for the lock its own way, and leaves the connection's timeout as it was.
-    t.store.createShop('店', new Date());
-    t.store.transaction((uow) => uow.nextSeq(1));
-    expect(() => t.store.transaction(() => {
+    await t.store.createShop('店', new Date());
+    await t.store.transaction((uow) => uow.nextSeq(1));
+    await expect(t.store.transaction(async () => {
       throw new Error('stop');
-    })).toThrow('stop');
+    })).rejects.toThrow('stop');
     expect(t.db.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(() => t.db.prepare('INSERT INTO Location (shopId, name) VALUES (999, ?)').run('x')).toThrow(/FOREIGN KEY/);
   });
@@ -75,11 +75,11 @@ describe('Prisma Client reads what the ledger wrote', () => {
   it('returns the same stock and entries, with instants intact', async () => {
     const clock = new TestClock(new Date('2026-11-27T04:00:00Z'));
     const svc = createService(t.store, clock);
-    const shop = t.store.createShop('店', clock.now()).id;
-    svc.record(shop, { kind: 'purchase', items: [{ product: 'T恤', quantity: 50, unitPrice: 2000 }], counterparty: '老王' }, source());
+    const shop = (await t.store.createShop('店', clock.now())).id;
+    await svc.record(shop, { kind: 'purchase', items: [{ product: 'T恤', quantity: 50, unitPrice: 2000 }], counterparty: '老王' }, source());
     clock.advance(60_000);
-    svc.record(shop, { kind: 'sale', items: [{ product: 'T恤', quantity: 3, unitPrice: 5900 }], channel: '淘宝' }, source());
-    svc.undo(shop, { entryNo: 2 }, source());
+    await svc.record(shop, { kind: 'sale', items: [{ product: 'T恤', quantity: 3, unitPrice: 5900 }], channel: '淘宝' }, source());
+    await svc.undo(shop, { entryNo: 2 }, source());
     const reader = new PrismaReader(t.path);
     try {
       expect(await reader.shops()).toEqual([{ id: shop, name: '店', timeZone: 'Asia/Shanghai' }]);

@@ -10,25 +10,25 @@ let sqlite: SqliteExportReader;
 const shops: number[] = [];
 const clock = new TestClock(new Date('2026-11-10T02:00:00Z'));
 
-beforeAll(() => {
+beforeAll(async () => {
   t = createTestDb();
   prisma = new PrismaReader(t.path);
   sqlite = new SqliteExportReader(t.db);
   const service = new InventoryService(t.store, clock);
   for (const name of ['乙店', '甲店']) {
-    const shop = t.store.createShop(name, clock.now()).id;
+    const shop = (await t.store.createShop(name, clock.now())).id;
     shops.push(shop);
-    const write = (req: Parameters<InventoryService['record']>[1]) => {
-      const r = service.record(shop, req, source());
+    const write = async (req: Parameters<InventoryService['record']>[1]) => {
+      const r = await service.record(shop, req, source());
       if (!r.ok) throw new Error(JSON.stringify(r.failure));
     };
-    write({ kind: 'purchase', items: [{ product: 'T恤', quantity: 50, unitPrice: 2000 }, { product: 'Z短裤', quantity: 30, unitPrice: 1500 }, { product: 'a袜子', quantity: 7, unitPrice: 333 }] });
+    await write({ kind: 'purchase', items: [{ product: 'T恤', quantity: 50, unitPrice: 2000 }, { product: 'Z短裤', quantity: 30, unitPrice: 1500 }, { product: 'a袜子', quantity: 7, unitPrice: 333 }] });
     clock.advance(3_600_000);
-    write({ kind: 'sale', items: [{ product: 'T恤', quantity: 3, unitPrice: 5900 }], channel: '淘宝', counterparty: '张三' });
-    write({ kind: 'transfer', items: [{ product: 'T恤', quantity: 10 }], to: '天猫仓' });
+    await write({ kind: 'sale', items: [{ product: 'T恤', quantity: 3, unitPrice: 5900 }], channel: '淘宝', counterparty: '张三' });
+    await write({ kind: 'transfer', items: [{ product: 'T恤', quantity: 10 }], to: '天猫仓' });
     clock.advance(86_400_000);
-    write({ kind: 'sale', items: [{ product: 'Z短裤', quantity: 2, unitPrice: 3900 }] });
-    const undo = service.undo(shop, {}, { ...source(), actorId: 'console:alice' });
+    await write({ kind: 'sale', items: [{ product: 'Z短裤', quantity: 2, unitPrice: 3900 }] });
+    const undo = await service.undo(shop, {}, { ...source(), actorId: 'console:alice' });
     if (!undo.ok) throw new Error(JSON.stringify(undo.failure));
   }
 });

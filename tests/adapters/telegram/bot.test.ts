@@ -54,8 +54,8 @@ async function openShop() {
   expect(textOf((await say(boss, '设置 群成员 店员')).sent[0])).toContain('群成员默认身份：店员');
 }
 
-beforeEach(() => {
-  t = createTestApp();
+beforeEach(async () => {
+  t = await createTestApp();
   ({ bot, calls } = newBot());
 });
 afterEach(async () => {
@@ -86,7 +86,7 @@ describe('the 撤销 button', () => {
     expect(textOf(confirmation)).toContain('进货 T恤 50件');
     const data = undoData(confirmation);
     expect(data).toBe(`undo:${(wrote.update.message as { message_id: number }).message_id}`);
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(50);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(50);
     const shown = { id: confirmation?.messageId ?? 0, text: textOf(confirmation) };
 
     // Staff undo only their own entries: 小张 is refused with an alert and nothing changes.
@@ -94,7 +94,7 @@ describe('the 撤销 button', () => {
     expect(refused.map((c) => c.method)).toEqual(['answerCallbackQuery']);
     expect(refused[0]?.payload).toMatchObject({ show_alert: true });
     expect(String(refused[0]?.payload.text)).toContain('不是你记的');
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(50);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(50);
 
     const pressed = await pressUndo(li, data ?? '', shown, 'q2');
     expect(pressed.map((c) => c.method)).toEqual(['answerCallbackQuery', 'editMessageText']);
@@ -104,8 +104,8 @@ describe('the 撤销 button', () => {
     expect(String(edit.text)).toContain('已撤销');
     expect(String(edit.text)).not.toContain(UNDO_HINT);
     expect(edit.reply_markup).toBeUndefined();
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(0);
-    const entries = entryCount(t.app, '小店');
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(0);
+    const entries = await entryCount(t.app, '小店');
 
     // The same press redelivered writes nothing and edits nothing.
     const again = await pressUndo(li, data ?? '', shown, 'q2');
@@ -113,7 +113,7 @@ describe('the 撤销 button', () => {
     // A second press is refused: it was undone already.
     const second = await pressUndo(li, data ?? '', shown, 'q3');
     expect(String(second[0]?.payload.text)).toContain('已经撤销过了');
-    expect(entryCount(t.app, '小店')).toBe(entries);
+    expect(await entryCount(t.app, '小店')).toBe(entries);
   });
 
   it('undoes every entry of a message with several items', async () => {
@@ -121,8 +121,8 @@ describe('the 撤销 button', () => {
     const wrote = await say(li, '入库 短裤 30条 15元，袜子 100双 共 250 元');
     const pressed = await pressUndo(li, undoData(wrote.sent[0]) ?? '', { id: wrote.sent[0]?.messageId ?? 0, text: textOf(wrote.sent[0]) }, 'q9');
     expect(pressed[0]?.payload.text).toBe('已撤销');
-    expect(stockOf(t.app, '小店', '短裤')).toBe(0);
-    expect(stockOf(t.app, '小店', '袜子')).toBe(0);
+    expect(await stockOf(t.app, '小店', '短裤')).toBe(0);
+    expect(await stockOf(t.app, '小店', '袜子')).toBe(0);
   });
 
   it("replying 撤销 to a confirmation undoes all of its message's entries, like the button", async () => {
@@ -140,8 +140,8 @@ describe('the 撤销 button', () => {
       },
     });
     expect(textOf(replied.sent[0])).toMatch(/已撤销 #[12][\s\S]*已撤销 #[12]/);
-    expect(stockOf(t.app, '小店', '短裤')).toBe(0);
-    expect(stockOf(t.app, '小店', '袜子')).toBe(0);
+    expect(await stockOf(t.app, '小店', '短裤')).toBe(0);
+    expect(await stockOf(t.app, '小店', '袜子')).toBe(0);
   });
 
   it('is only on confirmations of writes', async () => {
@@ -169,7 +169,7 @@ describe('editing a message', () => {
     await openShop();
     const wrote = await say(li, '进货 T恤 50 件 单价 20');
     const original = wrote.update.message as { message_id: number; date: number };
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(50);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(50);
 
     let before = calls.length;
     await bot.handleUpdate(edit(original, li, '进货 T恤 40 件 单价 20', original.date + 60));
@@ -179,7 +179,7 @@ describe('editing a message', () => {
     expect(textOf(edited[0])).toContain('已按修改后的消息更正');
     expect(textOf(edited[0])).toContain('进货 T恤 40件');
     expect(undoData(edited[0])).toBe(`undo:${original.message_id}:e${original.date + 60}`);
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(40);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(40);
 
     // After a restart the confirmation is unknown: the correction is a new reply, and the latest
     // version (40), not the original (already reversed), is what gets corrected.
@@ -191,15 +191,15 @@ describe('editing a message', () => {
     expect(replied.map((c) => c.method)).toEqual(['sendMessage']);
     expect(replied[0]?.payload.reply_parameters).toMatchObject({ message_id: original.message_id });
     expect(textOf(replied[0])).toContain('进货 T恤 30件');
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(30);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(30);
 
     // The same edit delivered again changes nothing.
-    const entries = entryCount(t.app, '小店');
+    const entries = await entryCount(t.app, '小店');
     ({ bot, calls } = newBot());
     await bot.handleUpdate(second);
     expect(calls).toEqual([]);
-    expect(entryCount(t.app, '小店')).toBe(entries);
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(30);
+    expect(await entryCount(t.app, '小店')).toBe(entries);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(30);
   });
 
   it('after 10 minutes changes nothing and says how to correct', async () => {
@@ -212,7 +212,7 @@ describe('editing a message', () => {
     expect(hint.map((c) => c.method)).toEqual(['sendMessage']);
     expect(textOf(hint[0])).toContain('超过 10 分钟');
     expect(textOf(hint[0])).toContain('改 #1');
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(50);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(50);
   });
 
   it('turns a refused message into an entry and edits the refusal', async () => {
@@ -227,7 +227,7 @@ describe('editing a message', () => {
     expect(edited.map((c) => c.method)).toEqual(['editMessageText']);
     expect(edited[0]?.payload.message_id).toBe(refused.sent[0]?.messageId);
     expect(textOf(edited[0])).toContain('出货 T恤 3件');
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(7);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(7);
   });
 
   it('never re-runs an undo or a correction', async () => {
@@ -236,20 +236,20 @@ describe('editing a message', () => {
     await say(li, '进货 T恤 10 件 单价 20');
     const undo = await say(li, '撤销');
     expect(textOf(undo.sent[0])).toContain('已撤销 #2');
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(50);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(50);
     // Editing the 撤销 would otherwise undo the next-latest entry.
     const sentUndo = undo.update.message as { message_id: number; date: number };
     let before = calls.length;
     await bot.handleUpdate(edit(sentUndo, li, '撤销 ', sentUndo.date + 20));
     expect(textOf(calls.slice(before)[0])).toContain('撤销和更正不能靠修改消息来改');
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(50);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(50);
     // Nor does a write edited into an undo undo anything.
     const third = await say(li, '进货 T恤 5 件 单价 20');
     const sentThird = third.update.message as { message_id: number; date: number };
     before = calls.length;
     await bot.handleUpdate(edit(sentThird, li, '撤销', sentThird.date + 20));
     expect(textOf(calls.slice(before)[0])).toContain('撤销和更正不能靠修改消息来改');
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(55);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(55);
   });
 
   it('ignores edits of chatter', async () => {
@@ -269,14 +269,14 @@ describe('redelivered updates', () => {
     await bot.handleUpdate(u);
     await bot.handleUpdate(u);
     expect(calls.filter((c) => c.method === 'sendMessage')).toHaveLength(3);
-    expect(entryCount(t.app, '小店')).toBe(1);
+    expect(await entryCount(t.app, '小店')).toBe(1);
 
     // A restarted bot that gets the update again (Telegram never saw the offset) writes and sends nothing.
     ({ bot, calls } = newBot());
     await bot.handleUpdate(u);
     expect(calls).toEqual([]);
-    expect(entryCount(t.app, '小店')).toBe(1);
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(50);
+    expect(await entryCount(t.app, '小店')).toBe(1);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(50);
   });
 
   it('are answered once even when they write nothing', async () => {
@@ -311,7 +311,7 @@ describe('order', () => {
 
     // The edit waited for the confirmation it edits.
     expect(calls.slice(before).filter((c) => c.payload.chat_id === warehouse.id).map((c) => c.method)).toEqual(['sendMessage', 'editMessageText']);
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(40);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(40);
     const group = String(warehouse.id);
     expect(log.indexOf(`start ${group}`, log.indexOf(`end ${group}`))).toBeGreaterThan(log.indexOf(`end ${group}`));
     // The private chat did not wait for the group.
@@ -354,7 +354,7 @@ describe('what the bot ignores quietly', () => {
     await bot.handleUpdate(textUpdate(li, '/help@other_bot'));
     await bot.handleUpdate(textUpdate(li, '今天天气不错'));
     expect(calls.slice(before)).toEqual([]);
-    expect(entryCount(t.app, '小店')).toBe(0);
+    expect(await entryCount(t.app, '小店')).toBe(0);
   });
 });
 
@@ -384,16 +384,16 @@ describe('a group upgraded to a supergroup', () => {
     await bot.handleUpdate(textUpdate(boss, '', basic, { text: undefined, migrate_to_chat_id: -1004001 }));
     const upgraded = { id: -1004001, type: 'supergroup', title: '仓库群' };
     expect(textOf((await say(boss, '进货 T恤 5 件 单价 20', {}, upgraded)).sent[0])).toContain('进货 T恤 5件');
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(5);
-    expect(t.app.access.bindingOf('telegram', '-4001')).toBeUndefined();
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(5);
+    expect(await t.app.access.bindingOf('telegram', '-4001')).toBeUndefined();
   });
 });
 
 describe('binding codes through Telegram', () => {
   const dm = (user: TestUser) => ({ id: user.id, type: 'private' });
-  const owners = () =>
-    t.app.access
-      .people(1)
+  const owners = async () =>
+    (await t.app.access
+            .people(1))
       .filter((p) => p.role === 'owner')
       .flatMap((p) => p.identities.map((i) => `${i.platform}:${i.platformUserId}`));
 
@@ -403,7 +403,7 @@ describe('binding codes through Telegram', () => {
     await say(li, '大家好');
     const code = /绑定码 (\w+)/.exec(textOf((await say(boss, '绑定码')).sent[0]))?.[1];
     expect(textOf((await say(li, `绑定 ${code}`, {}, dm(li))).sent[0])).toContain('私聊，不显示成本和利润');
-    expect(owners()).toEqual([`telegram:${boss.id}`]);
+    expect(await owners()).toEqual([`telegram:${boss.id}`]);
     expect(textOf((await say(li, '查 T恤', {}, dm(li))).sent[0])).toBe('📦 T恤：50件');
     expect(textOf((await say(li, '授权 @laowang 查看')).sent[0])).toMatch(/^⛔/);
     // The owner still sees cost in a private chat bound with a code of the same kind.
@@ -439,7 +439,7 @@ describe('malformed updates', () => {
     const before = calls.length;
     for (const u of malformed) await expect(bot.handleUpdate(u as never)).resolves.toBeUndefined();
     expect(calls.slice(before)).toEqual([]);
-    expect(entryCount(t.app, '小店')).toBe(0);
+    expect(await entryCount(t.app, '小店')).toBe(0);
     const warnings = t.logs.filter((l) => l.msg === 'malformed telegram update ignored');
     expect(warnings).toHaveLength(malformed.length);
     expect(warnings.map((w) => w.problem)).toEqual([

@@ -14,11 +14,11 @@ let bot: Bot;
 let calls: ApiCall[];
 let other: Database.Database;
 
-beforeEach(() => {
-  t = createTestApp();
+beforeEach(async () => {
+  t = await createTestApp();
   bot = createTelegramBot(t.app, { mode: 'polling', token: TOKEN }, { botInfo: BOT_INFO, throttle: false });
   calls = interceptCalls(bot);
-  other = new Database(t.app.db.name);
+  other = new Database(t.app.db!.name);
 });
 afterEach(async () => {
   if (other.inTransaction) other.exec('ROLLBACK');
@@ -30,13 +30,13 @@ const texts = (from: number) => calls.slice(from).filter((c) => c.method === 'se
 
 /** Runs `work` while the second connection holds the write lock, with a short wait for it. */
 async function whileLocked<T>(work: () => Promise<T>): Promise<T> {
-  t.app.db.pragma('busy_timeout = 30');
+  t.app.db!.pragma('busy_timeout = 30');
   other.exec('BEGIN IMMEDIATE');
   try {
     return await work();
   } finally {
     other.exec('ROLLBACK');
-    t.app.db.pragma('busy_timeout = 5000');
+    t.app.db!.pragma('busy_timeout = 5000');
   }
 }
 
@@ -50,22 +50,22 @@ describe('the database is busy in another process', () => {
     await openShop();
     const sent = textUpdate(li, '进货 T恤 50 件 单价 20');
     await bot.handleUpdate(sent);
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(50);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(50);
     const original = sent.message as { message_id: number; date: number };
     const edit = update({ edited_message: { message_id: original.message_id, date: original.date, edit_date: original.date + 30, chat: warehouse, from: li, text: '进货 T恤 40 件 单价 20' } });
 
     const before = calls.length;
     await whileLocked(() => bot.handleUpdate(edit).catch(() => undefined));
     expect(texts(before).join('\n')).toContain('出错了，这条没有记账');
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(50);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(50);
 
     const after = calls.length;
     await bot.handleUpdate(edit);
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(40);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(40);
     expect(texts(after).join('\n')).toContain('进货 T恤 40件');
     // A further redelivery changes nothing.
     await bot.handleUpdate(edit);
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(40);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(40);
   });
 
   it('a new message is answered, left unhandled, and recorded once when redelivered', async () => {
@@ -74,11 +74,11 @@ describe('the database is busy in another process', () => {
     const before = calls.length;
     await whileLocked(() => bot.handleUpdate(message).catch(() => undefined));
     expect(texts(before).join('\n')).toContain('出错了，这条没有记账');
-    expect(stockOf(t.app, '小店', '短裤')).toBe(0);
+    expect(await stockOf(t.app, '小店', '短裤')).toBe(0);
 
     await bot.handleUpdate(message);
     await bot.handleUpdate(message);
-    expect(stockOf(t.app, '小店', '短裤')).toBe(30);
+    expect(await stockOf(t.app, '小店', '短裤')).toBe(30);
   });
 
   it('a query still answers while another process holds the write lock', async () => {

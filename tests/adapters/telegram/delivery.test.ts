@@ -72,8 +72,8 @@ async function start(script: Script): Promise<void> {
   running = await startTelegram(t.app, { mode: 'polling', token: TOKEN }, { client: { fetch: fakeFetch(script) } });
 }
 
-beforeEach(() => {
-  t = createTestApp();
+beforeEach(async () => {
+  t = await createTestApp();
   delivered = [];
 });
 afterEach(async () => {
@@ -144,8 +144,8 @@ describe('the outbox sender', () => {
   });
 
   it('follows a group that became a supergroup', async () => {
-    const shop = t.app.shop('小店');
-    t.app.access.bind({ shopId: shop.id, platform: 'telegram', chatId: '-4002', audience: 'staff', title: '仓库群' }, new Date());
+    const shop = await t.app.shop('小店');
+    await t.app.access.bind({ shopId: shop.id, platform: 'telegram', chatId: '-4002', audience: 'staff', title: '仓库群' }, new Date());
     await start((method, body) =>
       method === 'sendMessage' && body.chat_id === -4002
         ? { ok: false, error_code: 400, description: 'Bad Request: group chat was upgraded to a supergroup chat', parameters: { migrate_to_chat_id: -1004002 } }
@@ -153,8 +153,8 @@ describe('the outbox sender', () => {
     );
     expect(await t.app.outbox.send('telegram', '-4002', '📋 日报')).toEqual({ ok: true });
     expect(delivered.map((d) => d.chatId)).toEqual([-1004002]);
-    expect(t.app.access.bindingOf('telegram', '-1004002')?.shopId).toBe(shop.id);
-    expect(t.app.access.bindingOf('telegram', '-4002')).toBeUndefined();
+    expect((await t.app.access.bindingOf('telegram', '-1004002'))?.shopId).toBe(shop.id);
+    expect(await t.app.access.bindingOf('telegram', '-4002')).toBeUndefined();
   });
 });
 

@@ -17,8 +17,8 @@ let calls: ApiCall[];
 let files: Map<string, Uint8Array>;
 let downloads: string[];
 
-beforeEach(() => {
-  t = createTestApp();
+beforeEach(async () => {
+  t = await createTestApp();
   files = new Map();
   downloads = [];
   bot = createTelegramBot(
@@ -86,16 +86,16 @@ describe('importing a document', () => {
     expect(text).toContain('试导入期初库存');
     expect(text).toContain('将导入 2 行');
     expect(text).toContain(CONFIRM_HINT);
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(0);
-    expect(entryCount(t.app, '小店')).toBe(0);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(0);
+    expect(await entryCount(t.app, '小店')).toBe(0);
 
     const confirmed = await say(boss, '确认导入');
     expect(textOf(confirmed)).toContain('✅ 已导入 2 行');
     // One progress message, edited when the import is done, then the report.
     expect(confirmed.filter((c) => c.method === 'sendMessage').map((c) => String(c.payload.text))[0]).toBe('⏳ 正在导入「期初库存.csv」…');
     expect(confirmed.filter((c) => c.method === 'editMessageText').map((c) => String(c.payload.text)).at(-1)).toBe('✅ 导入完成：2 行。');
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(50);
-    expect(stockOf(t.app, '小店', '袜子')).toBe(100);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(50);
+    expect(await stockOf(t.app, '小店', '袜子')).toBe(100);
     // The chat knows the new products at once.
     expect(textOf(await say(boss, '查 袜子'))).toContain('袜子');
 
@@ -109,7 +109,7 @@ describe('importing a document', () => {
     const reply = textOf(await sendDocument(boss, '期初库存.csv', Buffer.from(rows, 'utf8')));
     expect(reply).toContain('❌ 表格有 300,000 行以上，太多了。上限：最多 300,000 行，xlsx 解压后最多 128 MB，CSV 最多 64 MB。');
     expect(textOf(await say(boss, '确认导入'))).not.toContain('✅');
-    expect(entryCount(t.app, '小店')).toBe(0);
+    expect(await entryCount(t.app, '小店')).toBe(0);
   });
 
   it('keeps the previewed file across a restart: a new app on the same database imports it', async () => {
@@ -117,14 +117,14 @@ describe('importing a document', () => {
     expect(textOf(await sendDocument(boss, '期初库存.csv', Buffer.from(STOCK_CSV, 'utf8')))).toContain(CONFIRM_HINT);
     await t.app.close();
 
-    const restarted = createApp(createConfig({ DATABASE_URL: t.app.config.databaseUrl, LOG_LEVEL: 'silent' }));
+    const restarted = await createApp(createConfig({ DATABASE_URL: t.app.config.databaseUrl, LOG_LEVEL: 'silent' }));
     try {
       const bot2 = createTelegramBot(restarted, { mode: 'polling', token: TOKEN }, { botInfo: BOT_INFO, throttle: false });
       const calls2 = interceptCalls(bot2);
       await bot2.handleUpdate(textUpdate(boss, '确认导入', dm));
       expect(textOf(calls2)).toContain('✅ 已导入 2 行');
-      expect(stockOf(restarted, '小店', 'T恤')).toBe(50);
-      expect(stockOf(restarted, '小店', '袜子')).toBe(100);
+      expect(await stockOf(restarted, '小店', 'T恤')).toBe(50);
+      expect(await stockOf(restarted, '小店', '袜子')).toBe(100);
     } finally {
       await restarted.close();
     }
@@ -142,7 +142,7 @@ describe('importing a document', () => {
     } finally {
       vi.useRealTimers();
     }
-    expect(entryCount(t.app, '小店')).toBe(0);
+    expect(await entryCount(t.app, '小店')).toBe(0);
   });
 
   it('says so when the file cannot be downloaded', async () => {
@@ -159,7 +159,7 @@ describe('importing a document', () => {
     await sendDocument(boss, 'stock.csv', Buffer.from(STOCK_CSV, 'utf8'));
     expect(textOf(await say(boss, '取消'))).toContain('已取消导入');
     expect(textOf(await say(boss, '确认导入'))).toContain(NOTHING_PENDING);
-    expect(stockOf(t.app, '小店', 'T恤')).toBe(0);
+    expect(await stockOf(t.app, '小店', 'T恤')).toBe(0);
   });
 
   it('refuses staff in the group and files that are not spreadsheets or too big', async () => {
@@ -174,7 +174,7 @@ describe('importing a document', () => {
     expect(textOf(await sendDocument(boss, 'big.csv', Buffer.from('x'), dm, { file_size: MAX_IMPORT_BYTES + 1 }))).toBe(TOO_BIG);
     expect(downloads).toEqual([]);
     expect(textOf(await say(li, '确认导入', warehouse))).toBe(OWNER_ONLY_IMPORT);
-    expect(entryCount(t.app, '小店')).toBe(0);
+    expect(await entryCount(t.app, '小店')).toBe(0);
   });
 });
 

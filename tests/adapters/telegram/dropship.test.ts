@@ -13,8 +13,8 @@ let t: TestApp;
 let bot: Bot;
 let calls: ApiCall[];
 
-beforeEach(() => {
-  t = createTestApp();
+beforeEach(async () => {
+  t = await createTestApp();
   bot = createTelegramBot(t.app, { mode: 'polling', token: TOKEN }, { botInfo: BOT_INFO, throttle: false });
   calls = interceptCalls(bot);
 });

@@ -26,8 +26,8 @@ let bot: Bot;
 let calls: ApiCall[];
 let dir: string;
 
-beforeEach(() => {
-  t = createTestApp();
+beforeEach(async () => {
+  t = await createTestApp();
   dir = mkdtempSync(join(tmpdir(), 'jxc-export-worker-'));
   bot = createTelegramBot(t.app, { mode: 'polling', token: TOKEN }, { botInfo: BOT_INFO, throttle: false });
   calls = interceptCalls(bot);
@@ -45,7 +45,7 @@ async function say(text: string, from: TestUser = boss, chat: { id: number; type
 
 /** `n` more sales of the product, written straight into the ledger (all an export reads). */
 function seedSales(productName: string, n: number): void {
-  const db = t.app.db;
+  const db = t.app.db!;
   const shop = db.prepare("SELECT id, lastSeq FROM Shop WHERE name = '小店'").get() as { id: number; lastSeq: number };
   const product = db.prepare('SELECT id, defaultLocation FROM Product p CROSS JOIN (SELECT id AS defaultLocation FROM Location WHERE shopId = ? AND isDefault = 1) WHERE p.shopId = ? AND p.name = ?').get(shop.id, shop.id, productName) as {
     id: number;
@@ -115,15 +115,15 @@ describe('a chat export in a worker thread', () => {
       const { createApp } = await import(${JSON.stringify(`${dist}main.js`)});
       const { createConfig } = await import(${JSON.stringify(`${dist}config.js`)});
       const { createSpreadsheets, exportWorkerScript } = await import(${JSON.stringify(`${dist}spreadsheets.js`)});
-      const app = createApp(createConfig({ DATABASE_URL: ${JSON.stringify(`file:${dir}/dist.db`)}, LOG_LEVEL: 'silent' }));
-      const shop = app.shop('小店');
+      const app = await createApp(createConfig({ DATABASE_URL: ${JSON.stringify(`file:${dir}/dist.db`)}, LOG_LEVEL: 'silent' }));
+      const shop = await app.shop('小店');
       app.db.prepare("INSERT INTO Product (shopId, name, unit, createdAt) VALUES (?, 'T恤', '件', 0)").run(shop.id);
       const location = app.db.prepare('SELECT id FROM Location WHERE shopId = ? AND isDefault = 1').get(shop.id).id;
       const insert = app.db.prepare("INSERT INTO Entry (shopId, seq, kind, productId, locationId, qtyMilli, unitPrice, amount, cost, valueDelta, channel, occurredAt, recordedAt, actorId, actorName) VALUES (?, ?, 'sale', 1, ?, -1000, 5900, 5900, 2000, -2000, '淘宝', ?, ?, 'tg:1', '老王')");
       for (let i = 1; i <= 3000; i++) insert.run(shop.id, i, location, Date.now() - 1000, Date.now() - 1000);
       const threads = [];
       const progress = [];
-      const sheets = createSpreadsheets({ db: app.db, store: app.store, service: app.engine.service, clock: app.clock, reader: app.reader, onExportThread: (t, r) => threads.push(r ? t + ': ' + r : t) });
+      const sheets = createSpreadsheets({ db: app.db, store: app.store, queries: app.stores.reports, service: app.engine.service, clock: app.clock, reader: app.reader, onExportThread: (t, r) => threads.push(r ? t + ': ' + r : t) });
       const file = await sheets.exportEntries(shop, { from: new Date(0), to: new Date(Date.now() + 60000), label: '全部' }, (n) => progress.push(n));
       const chunks = [];
       for await (const chunk of file.stream) chunks.push(chunk);

@@ -34,7 +34,7 @@ export interface TestApp {
 }
 
 /** A real app on a throwaway SQLite file, logging into memory. */
-export function createTestApp(env: Record<string, string> = {}): TestApp {
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'jxc-tg-'));
   const logs: TestApp['logs'] = [];
   const stream = new Writable({
@@ -44,7 +44,7 @@ export function createTestApp(env: Record<string, string> = {}): TestApp {
     },
   });
   const config = createConfig({ DATABASE_URL: `file:${migratedDatabaseFile(dir)}`, LOG_LEVEL: 'debug', ...env });
-  const app = createApp(config, { logger: pino({ level: 'debug' }, stream) });
+  const app = await createApp(config, { logger: pino({ level: 'debug' }, stream) });
   return {
     app,
     logs,
@@ -115,19 +115,19 @@ export function nextMessageId(): number {
 }
 
 /** Stock of one product in a shop, in units (all locations). */
-export function stockOf(app: App, shopName: string, product: string): number {
-  const shop = app.store.shopByName(shopName);
+export async function stockOf(app: App, shopName: string, product: string): Promise<number> {
+  const shop = await app.store.shopByName(shopName);
   if (!shop) throw new Error(`no shop ${shopName}`);
-  return app.store
-    .stock(shop.id)
+  return (await app.store
+      .stock(shop.id))
     .filter((r) => r.product === product)
     .reduce((sum, r) => sum + r.qtyMilli / 1000, 0);
 }
 
 /** Number of ledger entries in a shop. */
-export function entryCount(app: App, shopName: string): number {
-  const shop = app.store.shopByName(shopName);
-  return shop ? app.store.entries(shop.id).length : 0;
+export async function entryCount(app: App, shopName: string): Promise<number> {
+  const shop = await app.store.shopByName(shopName);
+  return shop ? (await app.store.entries(shop.id)).length : 0;
 }
 
 /** A free TCP port on the loopback interface. */

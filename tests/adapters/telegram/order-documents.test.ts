@@ -15,8 +15,8 @@ let bot: Bot;
 let calls: ApiCall[];
 const files = new Map<string, Uint8Array>();
 
-beforeEach(() => {
-  t = createTestApp();
+beforeEach(async () => {
+  t = await createTestApp();
   bot = createTelegramBot(
     t.app,
     { mode: 'polling', token: TOKEN },
@@ -64,32 +64,32 @@ describe('a 拼多多 order export sent on Telegram', () => {
     for (const line of ['11月1日 进货 T恤 50 件 单价 20', '11月1日 进货 短裤 30 件 单价 15', '设置 T恤 编码 TS-01', '设置 短裤 编码 DK-01']) {
       expect(await say(boss, line)).toMatch(/^✅/);
     }
-    const bought = entryCount(t.app, '小店');
+    const bought = await entryCount(t.app, '小店');
 
     const preview = textOf(await sendDocument(boss, '拼多多订单.csv', PDD));
     expect(preview).toContain('🔍 试导入拼多多订单：拼多多订单.csv（csv，编码 GB18030）');
     expect(preview).toContain('✅ 将记销售 3 行：数量 4，金额 185.00 元（渠道 拼多多）');
     expect(preview).toContain(CONFIRM_HINT);
-    expect(entryCount(t.app, '小店')).toBe(bought);
+    expect(await entryCount(t.app, '小店')).toBe(bought);
 
     // Staff in the warehouse group: the file and 确认导入 are refused, and nothing is written.
     await say(li, '今天发了几单', warehouse);
     expect(textOf(await sendDocument(li, '拼多多订单.csv', PDD, warehouse))).toBe(OWNER_ONLY_IMPORT);
     expect(await say(li, '确认导入', warehouse)).toBe(OWNER_ONLY_IMPORT);
-    expect(entryCount(t.app, '小店')).toBe(bought);
+    expect(await entryCount(t.app, '小店')).toBe(bought);
 
     const confirmed = calls.length;
     expect(await say(boss, '确认导入')).toContain('✅ 已记销售 3 行：数量 4，金额 185.00 元（渠道 拼多多）');
     expect(calls.slice(confirmed).filter((c) => c.method === 'editMessageText').map((c) => String(c.payload.text)).at(-1)).toBe('✅ 导入完成：4 行。');
-    expect([stockOf(t.app, '小店', 'T恤'), stockOf(t.app, '小店', '短裤')]).toEqual([49, 28]);
-    const imported = entryCount(t.app, '小店');
+    expect([await stockOf(t.app, '小店', 'T恤'), await stockOf(t.app, '小店', '短裤')]).toEqual([49, 28]);
+    const imported = await entryCount(t.app, '小店');
     expect(imported).toBe(bought + 4);
 
     const again = textOf(await sendDocument(boss, '拼多多订单(1).csv', PDD, dm, '拼多多'));
     expect(again).toContain('之前已导入过 4 笔（同一平台、订单号和商品行），这次没有重复记录。');
     expect(again).not.toContain(CONFIRM_HINT);
     expect(await say(boss, '确认导入')).toContain(NOTHING_PENDING);
-    expect(entryCount(t.app, '小店')).toBe(imported);
-    expect([stockOf(t.app, '小店', 'T恤'), stockOf(t.app, '小店', '短裤')]).toEqual([49, 28]);
+    expect(await entryCount(t.app, '小店')).toBe(imported);
+    expect([await stockOf(t.app, '小店', 'T恤'), await stockOf(t.app, '小店', '短裤')]).toEqual([49, 28]);
   });
 });

@@ -18,8 +18,8 @@ let t: TestApp;
 let bot: Bot;
 let calls: ApiCall[];
 
-beforeEach(() => {
-  t = createTestApp();
+beforeEach(async () => {
+  t = await createTestApp();
   bot = createTelegramBot(t.app, { mode: 'polling', token: TOKEN }, { botInfo: BOT_INFO, throttle: false });
   calls = interceptCalls(bot);
 });
@@ -113,12 +113,12 @@ describe('pictures in a Telegram chat', () => {
   it('switches the scheduled digest to pictures with 设置 日报 图片, owners only', async () => {
     await openShop();
     expect(textOf(await say(li, '设置 日报 图片', warehouse))).toMatch(/^⛔/);
-    const shop = t.app.store.shopByName('小店');
-    expect(t.app.digestStore.settings(shop?.id ?? 0).digestPicture).toBe(false);
+    const shop = await t.app.store.shopByName('小店');
+    expect((await t.app.digestStore.settings(shop?.id ?? 0)).digestPicture).toBe(false);
     expect(textOf(await say(boss, '设置 日报 图片'))).toBe(DIGEST_PICTURE_ON);
-    expect(t.app.digestStore.settings(shop?.id ?? 0).digestPicture).toBe(true);
+    expect((await t.app.digestStore.settings(shop?.id ?? 0)).digestPicture).toBe(true);
     await say(boss, '设置 日报 文字');
-    expect(t.app.digestStore.settings(shop?.id ?? 0).digestPicture).toBe(false);
+    expect((await t.app.digestStore.settings(shop?.id ?? 0)).digestPicture).toBe(false);
   });
 });
 

@@ -54,7 +54,7 @@ async function record(method: string, req: IncomingMessage): Promise<Call> {
 }
 
 beforeEach(async () => {
-  t = createTestApp();
+  t = await createTestApp();
   calls = [];
   files = new Map();
   passedOn = 0;
@@ -155,6 +155,6 @@ describe('documents through Telegraf', () => {
     expect(textOf(preview)).toContain('将导入 2 行');
     expect(textOf(preview)).toContain(CONFIRM_HINT);
     expect(textOf(await say('确认导入'))).toContain('✅ 已导入 2 行');
-    expect(stockOf(t.app, '小店', '袜子')).toBe(100);
+    expect(await stockOf(t.app, '小店', '袜子')).toBe(100);
   });
 });

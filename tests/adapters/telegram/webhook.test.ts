@@ -27,7 +27,7 @@ function botMessages(): string[] {
 beforeAll(async () => {
   server = new TelegramServer({ port: await freePort(), host: '127.0.0.1' });
   await server.start();
-  t = createTestApp();
+  t = await createTestApp();
   const port = await freePort();
   endpoint = `http://127.0.0.1:${port}`;
   running = await startTelegram(
@@ -60,14 +60,14 @@ describe('webhook mode', () => {
   it('refuses requests without the secret header (401) and changes nothing', async () => {
     expect((await post(privateMessage('开店 小店'))).status).toBe(401);
     expect((await post(privateMessage('开店 小店'), { 'X-Telegram-Bot-Api-Secret-Token': 'wrong_secret_0123456789' })).status).toBe(401);
-    expect(t.app.store.listShops()).toEqual([]);
+    expect(await t.app.store.listShops()).toEqual([]);
     expect(botMessages()).toEqual([]);
   });
 
   it('handles updates that carry the secret', async () => {
     const response = await post(privateMessage('开店 小店'), { 'X-Telegram-Bot-Api-Secret-Token': SECRET });
     expect(response.status).toBe(200);
-    expect(t.app.store.listShops().map((s) => s.name)).toEqual(['小店']);
+    expect((await t.app.store.listShops()).map((s) => s.name)).toEqual(['小店']);
     expect(botMessages().at(-1)).toContain('店铺「小店」已开通');
     await post(privateMessage('进货 T恤 50 件 单价 20'), { 'X-Telegram-Bot-Api-Secret-Token': SECRET });
     expect(botMessages().at(-1)).toContain('✅ #1 进货 T恤 50件');

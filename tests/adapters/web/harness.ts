@@ -30,7 +30,7 @@ export async function createWebFixture(options: { publicUrl?: string; charts?: C
   const dir = mkdtempSync(join(tmpdir(), 'jxc-web-'));
   const clock = new TestClock(new Date('2026-11-20T04:00:00Z'));
   const publicUrl = options.publicUrl ?? PUBLIC_URL;
-  const app = createApp(createConfig({ DATABASE_URL: `file:${join(dir, 'jxc.db')}`, LOG_LEVEL: 'silent', PUBLIC_URL: publicUrl }), { clock });
+  const app = await createApp(createConfig({ DATABASE_URL: `file:${join(dir, 'jxc.db')}`, LOG_LEVEL: 'silent', PUBLIC_URL: publicUrl }), { clock });
   const http = createHttpServer();
   const issuer = mountWebView(http.app, { ...app.web, publicUrl, charts: options.charts });
   app.engine.web.register(issuer);

@@ -46,14 +46,14 @@ describe('splitQuote', () => {
 });
 
 describe('RecentIds', () => {
-  it('says whether an id was handled and forgets the oldest beyond its capacity', () => {
+  it('says whether an id was handled and forgets the oldest beyond its capacity', async () => {
     const ids = new RecentIds(2);
-    expect(ids.has('a')).toBe(false);
-    ids.remember('a');
-    expect(ids.has('a')).toBe(true);
-    ids.remember('b');
-    ids.remember('c');
-    expect(ids.has('a')).toBe(false);
-    expect(ids.has('c')).toBe(true);
+    expect(await ids.has('a')).toBe(false);
+    await ids.remember('a');
+    expect(await ids.has('a')).toBe(true);
+    await ids.remember('b');
+    await ids.remember('c');
+    expect(await ids.has('a')).toBe(false);
+    expect(await ids.has('c')).toBe(true);
   });
 });

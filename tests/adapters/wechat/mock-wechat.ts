@@ -61,7 +61,7 @@ export async function startMockWechat(options: MockWechatOptions = {}): Promise<
   if (!app) {
     dir = mkdtempSync(join(tmpdir(), 'jxc-wechat-'));
     const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-    app = createApp(createConfig({ DATABASE_URL: `file:${migratedDatabaseFile(dir)}`, LOG_LEVEL: 'silent' }), { logger });
+    app = await createApp(createConfig({ DATABASE_URL: `file:${migratedDatabaseFile(dir)}`, LOG_LEVEL: 'silent' }), { logger });
   }
   const mocker = new mock.Mocker();
   const puppet = new PuppetMock({ mocker });

@@ -60,7 +60,7 @@ describe('startWechat', () => {
     dir = mkdtempSync(join(tmpdir(), 'jxc-wx-start-'));
     lines = [];
     const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
-    app = createApp(createConfig({ DATABASE_URL: `file:${join(dir, 'jxc.db')}` }), { logger });
+    app = await createApp(createConfig({ DATABASE_URL: `file:${join(dir, 'jxc.db')}` }), { logger });
     before?.(dir);
     const output = new PassThrough();
     let drawn = '';

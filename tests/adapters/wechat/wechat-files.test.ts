@@ -54,9 +54,9 @@ async function sendFile(wechat: MockWechat, from: ContactMock, name: string, con
   return wechat.sent.slice(before).filter((s) => s.chatId === chat && s.text !== '').map((s) => s.text);
 }
 
-const stockOf = (wechat: MockWechat, product: string): number =>
-  wechat.app.store
-    .stock(wechat.app.store.shopByName('小店')?.id ?? 0)
+const stockOf = async (wechat: MockWechat, product: string): Promise<number> =>
+  (await wechat.app.store
+        .stock((await wechat.app.store.shopByName('小店'))?.id ?? 0))
     .filter((r) => r.product === product)
     .reduce((sum, r) => sum + r.qtyMilli / 1000, 0);
 
@@ -67,10 +67,10 @@ describe('spreadsheets over WeChat', () => {
     expect(preview.join('\n')).toContain('试导入期初库存');
     expect(preview.join('\n')).toContain('将导入 2 行');
     expect(preview.join('\n')).toContain(CONFIRM_HINT);
-    expect(stockOf(w, 'T恤')).toBe(0);
+    expect(await stockOf(w, 'T恤')).toBe(0);
     expect((await w.say(boss, '确认导入', w.me)).replies.join('\n')).toContain('✅ 已导入 2 行');
-    expect(stockOf(w, 'T恤')).toBe(50);
-    expect(stockOf(w, '袜子')).toBe(100);
+    expect(await stockOf(w, 'T恤')).toBe(50);
+    expect(await stockOf(w, '袜子')).toBe(100);
   });
 
   it('sends the owner an export as a file, with its caption', async () => {
@@ -96,6 +96,6 @@ describe('spreadsheets over WeChat', () => {
     expect((await w.say(li, '导出 本月', room)).replies).toEqual(['⛔ 你的身份是「店员」，这个操作需要「老板」权限。']);
     expect((await w.say(boss, '导出 本月', room)).replies).toEqual([EXPORT_IN_PRIVATE]);
     expect(await files()).toEqual([]);
-    expect(stockOf(w, 'T恤')).toBe(0);
+    expect(await stockOf(w, 'T恤')).toBe(0);
   });
 });

@@ -29,9 +29,9 @@ async function sendFile(wechat: MockWechat, from: ContactMock, name: string, byt
     .join('\n');
 }
 
-const stockOf = (wechat: MockWechat, product: string): number =>
-  wechat.app.store
-    .stock(wechat.app.store.shopByName('小店')?.id ?? 0)
+const stockOf = async (wechat: MockWechat, product: string): Promise<number> =>
+  (await wechat.app.store
+        .stock((await wechat.app.store.shopByName('小店'))?.id ?? 0))
     .filter((r) => r.product === product)
     .reduce((sum, r) => sum + r.qtyMilli / 1000, 0);
 
@@ -57,17 +57,17 @@ describe('a 抖店 order export over WeChat', () => {
     expect(preview).toContain('🔍 试导入抖店订单：douyin.csv');
     expect(preview).toContain('✅ 将记销售 3 行：数量 3，金额 143.90 元（渠道 抖音）');
     expect(preview).toContain(CONFIRM_HINT);
-    expect(stockOf(wechat, 'T恤')).toBe(50);
+    expect(await stockOf(wechat, 'T恤')).toBe(50);
 
     const done = (await wechat.say(boss, '确认导入', wechat.me)).replies.join('\n');
     expect(done).toContain('✅ 已记销售 3 行：数量 3，金额 143.90 元（渠道 抖音）');
     expect(done).toContain('↩️ 已记退货 1 行（退款成功的订单）');
     // T恤: 50 − 1 − 1 + 1 (after-sale completed); 短裤 30 − 1.
-    expect([stockOf(wechat, 'T恤'), stockOf(wechat, '短裤')]).toEqual([49, 29]);
+    expect([await stockOf(wechat, 'T恤'), await stockOf(wechat, '短裤')]).toEqual([49, 29]);
 
     const again = await sendFile(wechat, boss, 'douyin.csv', DOUYIN, wechat.me);
     expect(again).toContain('之前已导入过 4 笔（同一平台、订单号和商品行），这次没有重复记录。');
     expect((await wechat.say(boss, '确认导入', wechat.me)).replies.join('\n')).toContain(NOTHING_PENDING);
-    expect([stockOf(wechat, 'T恤'), stockOf(wechat, '短裤')]).toEqual([49, 29]);
+    expect([await stockOf(wechat, 'T恤'), await stockOf(wechat, '短裤')]).toEqual([49, 29]);
   });
 });

@@ -12,9 +12,9 @@ let engine: ChatEngine;
 let gateway: ChatGateway;
 let n = 0;
 
-function say(chatId: string, userId: string, text: string) {
+async function say(chatId: string, userId: string, text: string) {
   n += 1;
-  return gateway.handle({ platform: 'telegram', chatId, chatType: chatId.startsWith('p') ? 'private' : 'group', messageId: String(n), userId, userName: userId, userHandle: userId, text });
+  return await gateway.handle({ platform: 'telegram', chatId, chatType: chatId.startsWith('p') ? 'private' : 'group', messageId: String(n), userId, userName: userId, userHandle: userId, text });
 }
 
 beforeEach(() => {
@@ -34,18 +34,18 @@ describe('one entry point reads a message: administration phrases first, then th
     expect(readMessage('今天好热', ctx)).toEqual({ kind: 'none' });
   });
 
-  it('a bound chat parses each message once, an admin phrase or a ledger line alike', () => {
-    expect(say('p-boss', 'boss', '开店 小店')?.text).toContain('已开通');
+  it('a bound chat parses each message once, an admin phrase or a ledger line alike', async () => {
+    expect((await say('p-boss', 'boss', '开店 小店'))?.text).toContain('已开通');
     const read = vi.spyOn(engine, 'read');
     const parse = vi.spyOn(engine, 'parse');
 
-    expect(say('p-boss', 'boss', '进货 T恤 5件 单价 20')?.text).toContain('进货 T恤 5件');
+    expect((await say('p-boss', 'boss', '进货 T恤 5件 单价 20'))?.text).toContain('进货 T恤 5件');
     expect([read.mock.calls.length, parse.mock.calls.length]).toEqual([1, 0]);
 
-    expect(say('p-boss', 'boss', '绑定码')?.text).toContain('绑定码 CODE01');
+    expect((await say('p-boss', 'boss', '绑定码'))?.text).toContain('绑定码 CODE01');
     expect([read.mock.calls.length, parse.mock.calls.length]).toEqual([2, 0]);
 
-    expect(say('p-boss', 'boss', '授权 小李')?.text).toContain('授权 @某人 店员|查看|老板');
+    expect((await say('p-boss', 'boss', '授权 小李'))?.text).toContain('授权 @某人 店员|查看|老板');
     expect([read.mock.calls.length, parse.mock.calls.length]).toEqual([3, 0]);
   });
 });

@@ -59,8 +59,8 @@ describe('the 撤销 button follows the registry through the real Telegram adapt
   let bot: Bot;
   let calls: ApiCall[];
 
-  beforeEach(() => {
-    t = createTestApp();
+  beforeEach(async () => {
+    t = await createTestApp();
     bot = createTelegramBot(t.app, { mode: 'polling', token: TOKEN }, { botInfo: BOT_INFO, throttle: false });
     calls = interceptCalls(bot);
   });
@@ -149,26 +149,26 @@ describe('the handlers live next to the registry and the engine dispatches throu
     expect(INTENT_HANDLERS.undo).toBe(undoHandler);
   });
 
-  it("the engine runs the folder's handlers on a real ledger: a write, the folder's help text, an undo", () => {
+  it("the engine runs the folder's handlers on a real ledger: a write, the folder's help text, an undo", async () => {
     const t = createTestDb();
     try {
       const clock = new TestClock(NOW);
       const engine = new ChatEngine(t.store, clock, engineDeps(t.db));
-      const shop = t.store.createShop('小店', clock.now());
+      const shop = await t.store.createShop('小店', clock.now());
       let n = 0;
-      const say = (text: string) => {
+      const say = async (text: string) => {
         n += 1;
-        return engine.handle({ platform: 'console', chatId: 'c', chatType: 'private', messageId: String(n), userId: 'u', text }, shop, 'owner');
+        return await engine.handle({ platform: 'console', chatId: 'c', chatType: 'private', messageId: String(n), userId: 'u', text }, shop, 'owner');
       };
-      const bought = say('进货 T恤 50件 单价 20');
+      const bought = await say('进货 T恤 50件 单价 20');
       expect(bought?.intent).toBe('purchase');
       expect(bought?.entrySeqs).toHaveLength(1);
-      expect(t.store.stock(shop.id).map((r) => r.qtyMilli)).toEqual([50_000]);
-      const help = say('帮助 进货');
-      expect(help?.text).toBe(helpHandler({ intent: 'help', topic: 'purchase' }, { reply: (text: string) => ({ text, entrySeqs: [], duplicate: false }) } as unknown as HandlerContext).text);
-      const undone = say('撤销');
+      expect((await t.store.stock(shop.id)).map((r) => r.qtyMilli)).toEqual([50_000]);
+      const help = await say('帮助 进货');
+      expect(help?.text).toBe((await helpHandler({ intent: 'help', topic: 'purchase' }, { reply: (text: string) => ({ text, entrySeqs: [], duplicate: false }) } as unknown as HandlerContext)).text);
+      const undone = await say('撤销');
       expect(undone?.intent).toBe('undo');
-      expect(t.store.stock(shop.id).reduce((sum, r) => sum + r.qtyMilli, 0)).toBe(0);
+      expect((await t.store.stock(shop.id)).reduce((sum, r) => sum + r.qtyMilli, 0)).toBe(0);
     } finally {
       t.cleanup();
     }

@@ -1,6 +1,6 @@
 import type { Result } from '../../../core/failures.ts';
 import { InventoryService, type WriteOutcome } from '../../../core/inventory.service.ts';
-import type { InventoryStore } from '../../../core/ports.ts';
+import type { InventoryStore, ScratchCopies } from '../../../core/ports.ts';
 import type { ImportTarget } from '../import.ts';
 import { failureReason } from '../import-plan.ts';
 import type { Table } from '../table.ts';
@@ -67,7 +67,7 @@ export async function importOrders(target: ImportTarget, bytes: Uint8Array, file
   const dryRun = options.dryRun === true;
   const read = await readOrderFile(bytes, filename, options.platform);
   if ('fatal' in read) return { ...emptySummary(filename, dryRun, read.table), fatal: read.fatal, ms: Math.round(performance.now() - started) };
-  const plan = planOrders(read, target.store, target.shop.id, target.shop.timeZone);
+  const plan = await planOrders(read, target.store, target.shop.id, target.shop.timeZone);
   const summary: OrderImportSummary = {
     ...emptySummary(filename, dryRun, read.table),
     platform: read.layout.label,
@@ -82,7 +82,7 @@ export async function importOrders(target: ImportTarget, bytes: Uint8Array, file
     problems: [...plan.problems],
     partialRefunds: plan.partialRefunds,
   };
-  if (dryRun) previewWrites(target, plan, summary);
+  if (dryRun) await previewWrites(target, plan, summary);
   else await applyWrites(target, plan, summary, options.onProgress);
   summary.problems.sort((a, b) => a.row - b.row);
   summary.ms = Math.round(performance.now() - started);
@@ -94,24 +94,24 @@ export function orderLinesToWrite(summary: OrderImportSummary): number {
   return summary.sales.lines + summary.returns.lines;
 }
 
-function previewWrites(target: ImportTarget, plan: OrderPlan, summary: OrderImportSummary): void {
-  const run = (store: InventoryStore, service: InventoryService) => {
+async function previewWrites(target: ImportTarget, plan: OrderPlan, summary: OrderImportSummary): Promise<void> {
+  const run = async (store: InventoryStore, service: InventoryService) => {
     try {
-      store.transaction(() => {
-        const recorder = new Recorder(target, service, summary);
-        recorder.chunk(sales(plan));
-        recorder.chunk(recorder.returnsOfRecordedSales(plan));
-        throw new Preview();
-      });
+      await store.transaction(async () => {
+                const recorder = new Recorder(target, service, summary);
+                await recorder.chunk(sales(plan));
+                await recorder.chunk(recorder.returnsOfRecordedSales(plan));
+                throw new Preview();
+              });
     } catch (error) {
       if (!(error instanceof Preview)) throw error;
     }
   };
   // On a throwaway copy of the database when the store lends one, so a preview never holds the live write lock.
-  const live = target.store as InventoryStore & { withScratchCopy?: <T>(work: (store: InventoryStore) => T) => T };
+  const live = target.store as InventoryStore & Partial<ScratchCopies>;
   const now = target.now ?? (() => new Date());
-  if (typeof live.withScratchCopy === 'function') live.withScratchCopy((copy) => run(copy, copy === target.store ? target.service : new InventoryService(copy, { now })));
-  else run(target.store, target.service);
+  if (typeof live.withScratchCopy === 'function') await live.withScratchCopy((copy) => run(copy, copy === target.store ? target.service : new InventoryService(copy, { now })));
+  else await run(target.store, target.service);
 }
 
 async function applyWrites(target: ImportTarget, plan: OrderPlan, summary: OrderImportSummary, onProgress?: (done: number, total: number) => void): Promise<void> {
@@ -121,7 +121,7 @@ async function applyWrites(target: ImportTarget, plan: OrderPlan, summary: Order
   onProgress?.(0, total);
   const inChunks = async (writes: OrderWrite[]) => {
     for (let i = 0; i < writes.length; i += CHUNK) {
-      recorder.chunk(writes.slice(i, i + CHUNK));
+      await recorder.chunk(writes.slice(i, i + CHUNK));
       done += Math.min(CHUNK, writes.length - i);
       onProgress?.(done, total);
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -149,9 +149,9 @@ class Recorder {
     private readonly summary: OrderImportSummary,
   ) {}
 
-  chunk(writes: readonly OrderWrite[]): void {
+  async chunk(writes: readonly OrderWrite[]): Promise<void> {
     if (writes.length === 0) return;
-    const results = this.service.recordBatch(this.target.shop.id, writes.map((w) => ({ req: w.req, source: sourceOf(this.target, w) })));
+    const results = await this.service.recordBatch(this.target.shop.id, writes.map((w) => ({ req: w.req, source: sourceOf(this.target, w) })));
     tally(results, writes, this.summary);
     results.forEach((r, i) => {
       const w = writes[i] as OrderWrite;

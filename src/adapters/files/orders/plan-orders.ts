@@ -89,7 +89,7 @@ const blank = (value: string) => value === '' || value === '-' || value === '--'
  * exactly — a title that matches nothing is listed with suggestions, never guessed), and the writes:
  * a sale per line, plus a customer return for a refunded line, in the order they happened.
  */
-export function planOrders(file: OrderTable, store: InventoryStore, shopId: number, timeZone: string): OrderPlan {
+export async function planOrders(file: OrderTable, store: InventoryStore, shopId: number, timeZone: string): Promise<OrderPlan> {
   const col = file.columns;
   const plan: OrderPlan = { rows: file.table.rows.length, orders: 0, writes: [], cancelled: new Map(), unknownStatus: [], unmatched: [], problems: [], partialRefunds: [] };
   const lines: OrderLine[] = [];
@@ -109,7 +109,7 @@ export function planOrders(file: OrderTable, store: InventoryStore, shopId: numb
   plan.orders = orders.size;
   allocateOrderAmounts(lines);
 
-  const products = matcher(store, shopId);
+  const products = await matcher(store, shopId);
   const unmatched = new Map<string, UnmatchedTitle>();
   for (const line of lines) {
     if (line.state === 'cancelled') {
@@ -263,9 +263,9 @@ function allocateOrderAmounts(lines: OrderLine[]): void {
  * its title (with the variant, then alone) as a product's name or alias, ignoring case, width and
  * spaces. Suggestions for the rest come from the chat's closest-match helper.
  */
-function matcher(store: InventoryStore, shopId: number) {
-  const products = store.products(shopId);
-  const aliases = store.aliases(shopId);
+async function matcher(store: InventoryStore, shopId: number) {
+  const products = await store.products(shopId);
+  const aliases = await store.aliases(shopId);
   const bySku = new Map<string, string>();
   const byKey = new Map<string, string>();
   const names = new Map<number, string>();

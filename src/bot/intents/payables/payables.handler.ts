@@ -7,14 +7,14 @@ import type { Handler } from '../handler.ts';
 const MAX_LINES = 30;
 
 /** 应付 老李 本月: what the dropship suppliers are owed over a period; owners who may see cost only. */
-export const payablesHandler: Handler<'payables'> = (command, { shop, seeCost, reply, bot }) => {
+export const payablesHandler: Handler<'payables'> = async (command, { shop, seeCost, reply, bot }) => {
   if (!seeCost) return reply(refusalText({ code: 'PAYABLES_OWNER_ONLY' }));
   const { period, supplier } = command;
-  const groups = payablesBySupplier(bot.reports.payables(shop.id, period.from, period.to, supplier));
+  const groups = payablesBySupplier(await bot.reports.payables(shop.id, period.from, period.to, supplier));
   if (supplier !== undefined) {
     const group = groups[0];
     if (group !== undefined) return reply(supplierText(group, period.label));
-    const known = knownSuppliers(bot.store.products(shop.id));
+    const known = knownSuppliers(await bot.store.products(shop.id));
     if (!known.includes(supplier)) return reply(refusalText({ code: 'UNKNOWN_SUPPLIER', supplier, known }));
     return reply(`✅ ${period.label}不欠「${supplier}」代发货款（没有代发销售，或已全部退货、撤销）。`);
   }

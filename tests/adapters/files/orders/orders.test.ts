@@ -16,23 +16,23 @@ let target: ImportTarget;
 const clock = new TestClock(new Date('2026-11-30T04:00:00Z'));
 
 /** The shop's catalogue: T恤 and 短裤 with codes, 袜子 without one but with the platform title as an alias. */
-beforeEach(() => {
+beforeEach(async () => {
   t = createTestDb();
-  target = importTarget(t, clock);
+  target = await importTarget(t, clock);
   const shop = target.shop.id;
   for (const [product, quantity, unitPrice] of [['T恤', 50, 2000], ['短裤', 30, 1500], ['袜子', 100, 250]] as const) {
-    const r = target.service.record(shop, { kind: 'purchase', items: [{ product, quantity, unit: product === '袜子' ? '双' : '件', unitPrice }], occurredAt: new Date('2026-11-01T02:00:00Z') }, source(`进货 ${product}`));
+    const r = await target.service.record(shop, { kind: 'purchase', items: [{ product, quantity, unit: product === '袜子' ? '双' : '件', unitPrice }], occurredAt: new Date('2026-11-01T02:00:00Z') }, source(`进货 ${product}`));
     expect(r.ok).toBe(true);
   }
-  const id = (name: string) => t.store.products(shop).find((p) => p.name === name)?.id as number;
-  t.store.updateProduct(shop, id('T恤'), { sku: 'TS-01' });
-  t.store.updateProduct(shop, id('短裤'), { sku: 'DK-01' });
-  t.store.addAlias(shop, id('袜子'), '纯棉袜子');
+  const id = async (name: string) => (await t.store.products(shop)).find((p) => p.name === name)?.id as number;
+  await t.store.updateProduct(shop, await id('T恤'), { sku: 'TS-01' });
+  await t.store.updateProduct(shop, await id('短裤'), { sku: 'DK-01' });
+  await t.store.addAlias(shop, await id('袜子'), '纯棉袜子');
 });
 afterEach(() => t.cleanup());
 
-const stock = (name: string) => t.store.stock(target.shop.id).find((r) => r.product === name)?.qtyMilli;
-const orderEntries = () => t.store.entries(target.shop.id).filter((e) => e.kind === 'sale' || e.kind === 'customer_return');
+const stock = async (name: string) => (await t.store.stock(target.shop.id)).find((r) => r.product === name)?.qtyMilli;
+const orderEntries = async () => (await t.store.entries(target.shop.id)).filter((e) => e.kind === 'sale' || e.kind === 'customer_return');
 
 describe('recognising the platform from the header row', () => {
   it.each([
@@ -104,10 +104,10 @@ describe('importing a 淘宝 export', () => {
     expect(s.problems).toEqual([]);
     expect(s.written).toBe(true);
     // T恤 50 − 2 − 1 + 1 (refunded); 短裤 and 袜子 by code and by alias.
-    expect([stock('T恤'), stock('短裤'), stock('袜子')]).toEqual([48_000, 29_000, 97_000]);
-    const first = orderEntries().find((e) => e.kind === 'sale' && e.product === 'T恤');
+    expect([await stock('T恤'), await stock('短裤'), await stock('袜子')]).toEqual([48_000, 29_000, 97_000]);
+    const first = (await orderEntries()).find((e) => e.kind === 'sale' && e.product === 'T恤');
     expect(first).toMatchObject({ channel: '淘宝', qtyMilli: -2000, amount: 10800, occurredAt: new Date('2026-11-20T02:00:00Z') });
-    const refund = orderEntries().find((e) => e.kind === 'customer_return');
+    const refund = (await orderEntries()).find((e) => e.kind === 'customer_return');
     expect(refund).toMatchObject({ channel: '淘宝', qtyMilli: 1000, amount: -5900, occurredAt: new Date('2026-11-22T03:00:00Z') });
 
     const report = formatOrderSummary(s);
@@ -122,12 +122,12 @@ describe('importing a 淘宝 export', () => {
 
   it('writes nothing the second time and says the lines were there', async () => {
     await importOrders(target, fixture('taobao-qianniu.csv'), 'taobao-qianniu.csv');
-    const before = orderEntries().length;
+    const before = (await orderEntries()).length;
     const again = await importOrders(target, iconv.encode(fixture('taobao-qianniu.csv').toString('utf8'), 'gbk'), '宝贝报表.csv');
     expect(again.duplicates).toBe(5);
     expect([again.sales.lines, again.returns.lines, again.written]).toEqual([0, 0, false]);
-    expect(orderEntries()).toHaveLength(before);
-    expect(stock('T恤')).toBe(48_000);
+    expect(await orderEntries()).toHaveLength(before);
+    expect(await stock('T恤')).toBe(48_000);
     const report = formatOrderSummary(again);
     expect(report).toContain('之前已导入过 5 笔（同一平台、订单号和商品行），这次没有重复记录。');
     expect(report).toContain('没有要导入的新内容，账本没有变化。');
@@ -135,12 +135,12 @@ describe('importing a 淘宝 export', () => {
 
   it('records just the fixed line when the file is imported again after an alias is added', async () => {
     await importOrders(target, fixture('taobao-qianniu.csv'), 'taobao-qianniu.csv');
-    const shorts = t.store.products(target.shop.id).find((p) => p.name === '短裤')?.id as number;
-    t.store.addAlias(target.shop.id, shorts, '短裤子');
+    const shorts = (await t.store.products(target.shop.id)).find((p) => p.name === '短裤')?.id as number;
+    await t.store.addAlias(target.shop.id, shorts, '短裤子');
     const s = await importOrders(target, fixture('taobao-qianniu.csv'), 'taobao-qianniu.csv');
     expect([s.sales.lines, s.sales.amount, s.duplicates]).toEqual([1, 3500, 5]);
     expect(s.unmatched.map((u) => u.title)).toEqual(['冰丝防晒衣女 颜色分类:浅蓝']);
-    expect(stock('短裤')).toBe(28_000);
+    expect(await stock('短裤')).toBe(28_000);
   });
 
   it('records a refund that shows up in a later export, once', async () => {
@@ -151,7 +151,7 @@ describe('importing a 淘宝 export', () => {
     const s = await importOrders(target, Buffer.from(later), 'week2.csv');
     expect([s.sales.lines, s.returns.lines, s.duplicates]).toEqual([0, 1, 5]);
     expect(s.returns.amount).toBe(10800);
-    expect(stock('T恤')).toBe(50_000);
+    expect(await stock('T恤')).toBe(50_000);
   });
 
   it('records only the sale of a line refunded in part, and says so', async () => {
@@ -159,7 +159,7 @@ describe('importing a 淘宝 export', () => {
     const s = await importOrders(target, Buffer.from(text), 'a.csv');
     expect([s.sales.lines, s.returns.lines]).toEqual([4, 0]);
     expect(s.partialRefunds).toEqual([{ row: 5, orderNo: '4104400003', refund: 2000, paid: 5900 }]);
-    expect(stock('T恤')).toBe(47_000);
+    expect(await stock('T恤')).toBe(47_000);
     expect(formatOrderSummary(s)).toContain('💬 部分退款 1 行，只记了销售（不知道退回了几件）：第 5 行（订单 4104400003，退 20.00 / 实付 59.00 元）。');
   });
 
@@ -167,21 +167,21 @@ describe('importing a 淘宝 export', () => {
     const lines = fixture('taobao-qianniu.csv').toString('utf8').split('\n');
     const s = await importOrders(target, Buffer.from([...lines.slice(0, 2), lines[1], ...lines.slice(2)].join('\n')), 'a.csv');
     expect(s.sales.lines).toBe(4);
-    expect(stock('T恤')).toBe(48_000);
+    expect(await stock('T恤')).toBe(48_000);
   });
 
   it('dates a 子订单 sheet without order times by its ship time, and lists a paid line not shipped yet', async () => {
     const text = fixture('taobao-qianniu.csv').toString('utf8').replace(',订单付款时间,订单创建时间,', ',付款备注,创建备注,');
     const s = await importOrders(target, Buffer.from(text), 'a.csv');
     expect(s.sales.lines).toBe(4);
-    expect(orderEntries().find((e) => e.kind === 'sale')?.occurredAt).toEqual(new Date('2026-11-20T08:00:00Z'));
+    expect((await orderEntries()).find((e) => e.kind === 'sale')?.occurredAt).toEqual(new Date('2026-11-20T08:00:00Z'));
     expect(s.problems.map((p) => p.reason)).toEqual(['订单 4104400006 没有付款时间或下单时间', '订单 4104400007 没有付款时间或下单时间']);
   });
 
   it('previews without writing, on the same numbers', async () => {
     const preview = await importOrders(target, fixture('taobao-qianniu.csv'), 'a.csv', { dryRun: true });
     expect(preview.sales.lines).toBe(4);
-    expect(orderEntries()).toEqual([]);
+    expect(await orderEntries()).toEqual([]);
     expect(formatOrderSummary(preview)).toContain('✅ 将记销售 4 行：数量 7，金额 231.70 元（渠道 淘宝）');
   });
 });
@@ -211,13 +211,13 @@ describe('importing the other layouts', () => {
     expect(s.unmatched.map((u) => u.title)).toEqual(['直播间福袋款 随机']);
     const keys = t.db.prepare("SELECT messageId FROM SourceMessage WHERE platform = 'order:douyin' ORDER BY id").pluck().all();
     expect(keys).toContain('6938000000000000001#6938000000000000102');
-    const sale = orderEntries().find((e) => e.product === '短裤');
+    const sale = (await orderEntries()).find((e) => e.product === '短裤');
     expect(sale).toMatchObject({ channel: '抖音', occurredAt: new Date('2026-11-20T12:00:30Z') });
   });
 
   it('京东: the order\'s 结算金额 split over its lines to the 分, an unknown state listed and not recorded', async () => {
     const s = await importOrders(target, fixture('jd.csv'), 'jd.csv');
-    const sales = orderEntries().filter((e) => e.kind === 'sale');
+    const sales = (await orderEntries()).filter((e) => e.kind === 'sale');
     expect(sales.map((e) => [e.product, e.qtyMilli, e.amount])).toEqual([
       ['T恤', -2000, 11048],
       ['短裤', -1000, 3652],
@@ -232,7 +232,7 @@ describe('importing the other layouts', () => {
     const text = fixture('jd.csv').toString('utf8').replace('39.00,157.00,147.00,0.00,147.00,', '39.00,,,,,');
     expect(text).not.toBe(fixture('jd.csv').toString('utf8'));
     const s = await importOrders(target, Buffer.from(text), 'jd.csv');
-    expect(orderEntries().filter((e) => e.kind === 'sale').map((e) => e.amount)).toEqual([11048, 3652]);
+    expect((await orderEntries()).filter((e) => e.kind === 'sale').map((e) => e.amount)).toEqual([11048, 3652]);
     expect(s.sales.amount).toBe(14700);
   });
 
@@ -265,7 +265,7 @@ describe('importing the other layouts', () => {
       [5, '订单 261122-512345678901237 的退款没有记：这一行的销售没有记上'],
     ]);
     expect(s.returns.lines).toBe(0);
-    expect(stock('T恤')).toBe(49_000);
+    expect(await stock('T恤')).toBe(49_000);
   });
 
   it('lists a line the ledger refuses (not enough stock) and records the others', async () => {
@@ -273,6 +273,6 @@ describe('importing the other layouts', () => {
     const s = await importOrders(target, Buffer.from(text), 'pdd.csv');
     expect(s.problems).toEqual([{ row: 3, reason: '订单 261121-512345678901235：短裤 库存不足：默认仓 现有 30件，需要 40件' }]);
     expect(s.sales.lines).toBe(2);
-    expect(stock('短裤')).toBe(30_000);
+    expect(await stock('短裤')).toBe(30_000);
   });
 });
