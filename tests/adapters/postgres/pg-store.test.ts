@@ -153,6 +153,15 @@ describePg('PgStore on PostgreSQL', () => {
     expect(a!.name).toBe('a');
   });
 
+  it('of names differing only in case, finds the first in byte order, as SQLite’s index does', async () => {
+    const shop = await newShop();
+    await store.transaction(async (uow) => {
+      for (const name of ['cola', 'Cola', 'COLA']) await uow.createProduct(shop.id, name, '瓶', NOW);
+    });
+    expect((await store.read((uow) => uow.findProduct(shop.id, 'coLA')))?.name).toBe('COLA');
+    expect((await store.read((uow) => uow.findProduct(shop.id, 'Cola')))?.name).toBe('Cola');
+  });
+
   it('updates only the whitelisted product fields, money past 2^31 exactly', async () => {
     const shop = await newShop();
     const p = await store.transaction((uow) => uow.createProduct(shop.id, '茅台', '瓶', NOW));
@@ -660,6 +669,42 @@ describePg('PgStore on PostgreSQL', () => {
     } finally {
       await otherPool.end();
     }
+  });
+
+  it('two messages of one shop that take two products in opposite orders do not deadlock', async () => {
+    const shop = await newShop();
+    const loc = await defaultLocationId(shop.id);
+    const [p, q] = await store.transaction(async (uow) => [await uow.createProduct(shop.id, 'P', '件', NOW), await uow.createProduct(shop.id, 'Q', '件', NOW)]);
+    const otherPool = await openPgPool(db.url, { max: 4, migrate: false });
+    const other = new PgStore(otherPool);
+    let signal!: () => void;
+    const secondHasFirstProduct = new Promise<void>((resolve) => (signal = resolve));
+    // A message of two items, as the core writes it: each item reads its balance, takes an entry
+    // number, then sets the balance. The first message waits (a while at most) for the second to hold
+    // its first product, so without a common first lock they would each hold what the other needs.
+    const message = (s: PgStore, chat: string, first: number, second: number, midway?: () => Promise<unknown>, started?: () => void) =>
+      s.transaction(async (uow) => {
+        await uow.findMessage(source(chat, 'm'));
+        await uow.insertMessage(shop.id, source(chat, 'm'), NOW);
+        for (const [i, productId] of [first, second].entries()) {
+          const b = await uow.balance(productId, loc);
+          if (i === 0) started?.();
+          if (i === 0) await midway?.();
+          await uow.nextSeq(shop.id);
+          await uow.setBalance(productId, loc, { qtyMilli: b.qtyMilli + 1_000, value: b.value + 1 });
+        }
+      });
+    try {
+      const results = await Promise.allSettled([
+        message(store, 'deadlock-1', p.id, q.id, () => Promise.race([secondHasFirstProduct, sleep(300)])),
+        sleep(20).then(() => message(other, 'deadlock-2', q.id, p.id, undefined, signal)),
+      ]);
+      expect(results.map((r) => (r.status === 'rejected' ? (r.reason as { code?: string }).code : 'ok'))).toEqual(['ok', 'ok']);
+    } finally {
+      await otherPool.end();
+    }
+    const after = await store.read(async (uow) => [await uow.balance(p.id, loc), await uow.balance(q.id, loc)]);
+    expect(after).toEqual([{ qtyMilli: 2_000, value: 2 }, { qtyMilli: 2_000, value: 2 }]);
   });
 
   it('a message recorded twice at once fails the second with unique_violation (23505)', async () => {
