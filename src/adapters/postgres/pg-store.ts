@@ -63,8 +63,8 @@ const STOCK_COLUMNS = `p."id" AS "productId", p."name" AS "product", p."sku", p.
 const SQL = {
   productByName: `SELECT ${PRODUCT_COLUMNS} FROM "Product" WHERE "shopId" = $1 AND "name" = $2`,
   productByAlias: `SELECT ${PRODUCT_COLUMNS_P} FROM "ProductAlias" a JOIN "Product" p ON p."id" = a."productId" WHERE a."shopId" = $1 AND a."alias" = $2`,
-  // SQLite answers the first match of a table scan; ORDER BY id makes "first" the oldest product.
-  productByNameNocase: `SELECT ${PRODUCT_COLUMNS} FROM "Product" WHERE "shopId" = $1 AND lower("name") = lower($2) ORDER BY "id" LIMIT 1`,
+  // Of names differing only in case, SQLite answers the first in its (shopId, name) index: byte order.
+  productByNameNocase: `SELECT ${PRODUCT_COLUMNS} FROM "Product" WHERE "shopId" = $1 AND lower("name") = lower($2) ORDER BY "name" COLLATE "C", "id" LIMIT 1`,
   productById: `SELECT ${PRODUCT_COLUMNS} FROM "Product" WHERE "id" = $1`,
   insertProduct: `INSERT INTO "Product" ("shopId", "name", "unit", "createdAt") VALUES ($1, $2, $3, $4) RETURNING ${PRODUCT_COLUMNS}`,
   setLastCost: 'UPDATE "Product" SET "lastCost" = $1 WHERE "id" = $2',
