@@ -54,17 +54,23 @@ const ENTRY_COLUMNS = [
 const STOCK_COLUMNS = `p."id" AS "productId", p."name" AS "product", p."sku", p."unit", l."name" AS "location", b."qtyMilli", b."value",
   p."reorderLevel", p."overstockLevel", p."mode"`;
 
+/** `text` with A-Z made a-z and nothing else changed: SQLite's NOCASE folding. */
+const asciiLower = (text: string) => `translate(${text}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
+
 /**
  * The SQL of the store, each sent as a named (prepared) statement: PostgreSQL parses and plans it
  * once per connection. Names and text follow the SQLite store's statements one for one (sqlite-store.ts),
  * with two translations throughout: text sorts with COLLATE "C" (byte order, as SQLite's BINARY does,
- * whatever the database's locale), and SQLite's NOCASE equality is `lower(a) = lower(b)`.
+ * whatever the database's locale), and SQLite's NOCASE equality folds A-Z only (asciiLower).
  */
 const SQL = {
   productByName: `SELECT ${PRODUCT_COLUMNS} FROM "Product" WHERE "shopId" = $1 AND "name" = $2`,
   productByAlias: `SELECT ${PRODUCT_COLUMNS_P} FROM "ProductAlias" a JOIN "Product" p ON p."id" = a."productId" WHERE a."shopId" = $1 AND a."alias" = $2`,
-  // Of names differing only in case, SQLite answers the first in its (shopId, name) index: byte order.
-  productByNameNocase: `SELECT ${PRODUCT_COLUMNS} FROM "Product" WHERE "shopId" = $1 AND lower("name") = lower($2) ORDER BY "name" COLLATE "C", "id" LIMIT 1`,
+  // SQLite's NOCASE folds A-Z only (not Ä, not full-width letters), so this folds those and nothing
+  // else, whatever lower() does under the database's locale. Of names differing only in case, SQLite
+  // answers the first in its (shopId, name) index: byte order.
+  productByNameNocase: `SELECT ${PRODUCT_COLUMNS} FROM "Product" WHERE "shopId" = $1 AND ${asciiLower('"name"')} = ${asciiLower('$2')}
+    ORDER BY "name" COLLATE "C", "id" LIMIT 1`,
   productById: `SELECT ${PRODUCT_COLUMNS} FROM "Product" WHERE "id" = $1`,
   insertProduct: `INSERT INTO "Product" ("shopId", "name", "unit", "createdAt") VALUES ($1, $2, $3, $4) RETURNING ${PRODUCT_COLUMNS}`,
   setLastCost: 'UPDATE "Product" SET "lastCost" = $1 WHERE "id" = $2',

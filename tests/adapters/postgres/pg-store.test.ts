@@ -160,6 +160,12 @@ describePg('PgStore on PostgreSQL', () => {
     });
     expect((await store.read((uow) => uow.findProduct(shop.id, 'coLA')))?.name).toBe('COLA');
     expect((await store.read((uow) => uow.findProduct(shop.id, 'Cola')))?.name).toBe('Cola');
+    // NOCASE folds A-Z only: Ä and ä, Ａ and ａ stay different names.
+    const apfel = await store.transaction((uow) => uow.createProduct(shop.id, 'ÄPFEL', '个', NOW));
+    expect(await store.read((uow) => uow.findProduct(shop.id, 'äpfel'))).toBeUndefined();
+    expect((await store.read((uow) => uow.findProduct(shop.id, 'Äpfel')))?.id).toBe(apfel.id);
+    await store.transaction((uow) => uow.createProduct(shop.id, 'ＡＢ', '个', NOW));
+    expect(await store.read((uow) => uow.findProduct(shop.id, 'ａｂ'))).toBeUndefined();
   });
 
   it('updates only the whitelisted product fields, money past 2^31 exactly', async () => {
