@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openPgPool } from '../../../src/adapters/postgres/pg-pool.ts';
 import { PgStore } from '../../../src/adapters/postgres/pg-store.ts';
+import { repost } from '../../../src/core/repost.ts';
 import type { EntryKind, NewEntry, ShopRecord, UnitOfWork } from '../../../src/core/ports.ts';
 import { createPgDatabase, describePg, PG_TEST_URL, type PgTestDatabase } from '../../helpers/pg.ts';
 
@@ -711,6 +712,48 @@ describePg('PgStore on PostgreSQL', () => {
     }
     const after = await store.read(async (uow) => [await uow.balance(p.id, loc), await uow.balance(q.id, loc)]);
     expect(after).toEqual([{ qtyMilli: 2_000, value: 2 }, { qtyMilli: 2_000, value: 2 }]);
+  });
+
+  it('the repost queue and a message writing the same product do not deadlock', async () => {
+    const shop = await newShop();
+    const loc = await defaultLocationId(shop.id);
+    const p = await store.transaction(async (uow) => {
+      const p = await uow.createProduct(shop.id, '重算', '件', NOW);
+      await put(uow, shop.id, p.id, loc, 'purchase', 1_000, 100, day(1), { unitPrice: 100 });
+      await uow.queueRepost(shop.id, p.id, { occurredAt: day(1), seq: 1 });
+      return p;
+    });
+    const otherPool = await openPgPool(db.url, { max: 4, migrate: false });
+    const other = new PgStore(otherPool);
+    let messageHolds!: () => void;
+    const messageHasBalance = new Promise<void>((resolve) => (messageHolds = resolve));
+    let workerHolds!: () => void;
+    const workerDequeued = new Promise<void>((resolve) => (workerHolds = resolve));
+    try {
+      // A backdated write: it holds the product's balance, then queues a repost of it.
+      const message = other.transaction(async (uow) => {
+        await uow.findMessage(source('repost', 'm'));
+        await uow.insertMessage(shop.id, source('repost', 'm'), NOW);
+        const b = await uow.balance(p.id, loc);
+        messageHolds();
+        await Promise.race([workerDequeued, sleep(300)]);
+        await uow.queueRepost(shop.id, p.id, { occurredAt: day(1), seq: 1 });
+        await uow.setBalance(p.id, loc, b);
+      });
+      await messageHasBalance;
+      // The queue's worker (InventoryService.runQueuedReposts): takes the repost off, folds, writes.
+      const worker = store.transaction(async (uow) => {
+        const from = await uow.dequeueRepost(p.id);
+        workerHolds();
+        if (!from) return 'empty';
+        await uow.applyRepost(repost(await uow.repostRows(p.id, from)));
+        return 'done';
+      });
+      const results = await Promise.allSettled([message, worker]);
+      expect(results.map((r) => (r.status === 'rejected' ? (r.reason as { code?: string }).code : r.value))).toEqual([undefined, 'done']);
+    } finally {
+      await otherPool.end();
+    }
   });
 
   it('a message recorded twice at once fails the second with unique_violation (23505)', async () => {
