@@ -632,7 +632,7 @@ describePg('PgStore on PostgreSQL', () => {
     try {
       await Promise.all([writer(store)(), writer(other)(), writer(store)(), writer(other)()]);
     } finally {
-      await otherPool.end();
+      await Promise.race([otherPool.end(), sleep(2000)]);
     }
     expect(await store.read((uow) => uow.balance(p.id, loc))).toEqual({ qtyMilli: 4 * N * 1_000, value: 4 * N * 7 });
   });
@@ -676,7 +676,7 @@ describePg('PgStore on PostgreSQL', () => {
       expect(order).toEqual(['other chat', 'first commits', 'second reads']);
       expect(seen?.shopId).toBe(shop.id);
     } finally {
-      await otherPool.end();
+      await Promise.race([otherPool.end(), sleep(2000)]);
     }
   });
 
@@ -710,7 +710,7 @@ describePg('PgStore on PostgreSQL', () => {
       ]);
       expect(results.map((r) => (r.status === 'rejected' ? (r.reason as { code?: string }).code : 'ok'))).toEqual(['ok', 'ok']);
     } finally {
-      await otherPool.end();
+      await Promise.race([otherPool.end(), sleep(2000)]);
     }
     const after = await store.read(async (uow) => [await uow.balance(p.id, loc), await uow.balance(q.id, loc)]);
     expect(after).toEqual([{ qtyMilli: 2_000, value: 2 }, { qtyMilli: 2_000, value: 2 }]);
@@ -754,7 +754,7 @@ describePg('PgStore on PostgreSQL', () => {
       const results = await Promise.allSettled([message, worker]);
       expect(results.map((r) => (r.status === 'rejected' ? (r.reason as { code?: string }).code : r.value))).toEqual([undefined, 'done']);
     } finally {
-      await otherPool.end();
+      await Promise.race([otherPool.end(), sleep(2000)]);
     }
   });
 
