@@ -65,10 +65,12 @@ export class PgAccessStore implements AccessStore {
   }
 
   async ownedShops(platform: string, platformUserId: string): Promise<number[]> {
+    // SQLite reads the account's people through the (platform, platformUserId, personId) index and
+    // keeps each shop's first: shops come in the order of their earliest such person.
     const { rows } = await run<{ shopId: number }>(
       this.pool,
-      `SELECT DISTINCT p."shopId" FROM "Identity" i JOIN "Person" p ON p."id" = i."personId"
-       WHERE i."platform" = $1 AND i."platformUserId" = $2 AND p."role" = 'owner' ORDER BY p."shopId"`,
+      `SELECT p."shopId" FROM "Identity" i JOIN "Person" p ON p."id" = i."personId"
+       WHERE i."platform" = $1 AND i."platformUserId" = $2 AND p."role" = 'owner' GROUP BY p."shopId" ORDER BY MIN(p."id")`,
       [platform, platformUserId],
     );
     return rows.map((r) => r.shopId);
@@ -112,7 +114,8 @@ export class PgAccessStore implements AccessStore {
       run<PersonRecord>(this.pool, 'SELECT "id", "shopId", "displayName", "role" FROM "Person" WHERE "shopId" = $1 ORDER BY "id"', [shopId]),
       run<IdentityRecord>(
         this.pool,
-        'SELECT i."personId", i."platform", i."platformUserId", i."handle" FROM "Identity" i JOIN "Person" p ON p."id" = i."personId" WHERE p."shopId" = $1 ORDER BY i."id"',
+        // A person's accounts by platform name, as SQLite reads them through the (personId, platform) index.
+        'SELECT i."personId", i."platform", i."platformUserId", i."handle" FROM "Identity" i JOIN "Person" p ON p."id" = i."personId" WHERE p."shopId" = $1 ORDER BY i."personId", i."platform" COLLATE "C"',
         [shopId],
       ),
     ]);

@@ -1,7 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PgAccessStore } from '../../../src/adapters/postgres/pg-access.ts';
+import { openDatabase } from '../../../src/adapters/prisma/database.ts';
+import { SqliteAccessStore } from '../../../src/adapters/prisma/sqlite-access.ts';
+import type { AccessStore } from '../../../src/core/access.ts';
 import { describePg } from '../../helpers/pg.ts';
-import { openPgFixture, raceUnderLock, type PgFixture } from './pg-fixture.ts';
+import { insertSql, openPgFixture, raceUnderLock, type PgFixture } from './pg-fixture.ts';
 
 /**
  * PgAccessStore on a database built from the real PostgreSQL migrations: what SqliteAccessStore does
@@ -20,6 +26,28 @@ const tg = (userId: string, handle: string | null = null) => ({ platform: 'teleg
 async function shop(id: number, name: string): Promise<number> {
   await f.insert('Shop', { id, name, createdAt: NOW });
   return id;
+}
+
+type Insert = (table: string, row: Record<string, unknown>) => Promise<void>;
+
+/** Two shops, a few products, messages and entries (one undone) for audit lines. */
+async function writeLedger(insert: Insert): Promise<number> {
+  await insert('Shop', { id: 1, name: '小店', createdAt: NOW });
+  await insert('Shop', { id: 2, name: '大店', createdAt: NOW });
+  await insert('Location', { id: 1, shopId: 1, name: '默认', isDefault: true });
+  await insert('Product', { id: 1, shopId: 1, name: 'T恤', unit: '件', createdAt: NOW });
+  await insert('Product', { id: 2, shopId: 1, name: '短裤', unit: '条', createdAt: NOW });
+  await insert('Product', { id: 3, shopId: 2, name: '别家', createdAt: NOW });
+  await insert('ChatBinding', { shopId: 1, platform: 'telegram', chatId: 'g1', audience: 'staff', title: '仓库群', boundAt: NOW });
+  await insert('SourceMessage', { id: 1, shopId: 1, platform: 'telegram', chatId: 'g1', messageId: 'm1', text: '进 T恤 5 件 20元', actorId: 'telegram:boss', receivedAt: NOW });
+  await insert('SourceMessage', { id: 2, shopId: 1, platform: 'console', chatId: 'c', messageId: 'm2', text: '撤销 #1', actorId: 'console:me', receivedAt: NOW });
+  const entry = (row: Record<string, unknown>) => insert('Entry', { shopId: 1, occurredAt: NOW, recordedAt: new Date(NOW.getTime() + 1000), actorId: 'telegram:boss', ...row });
+  // A purchase past int4: 10^9 thousandths at 10^11 分.
+  await entry({ id: 1, seq: 1, kind: 'purchase', productId: 1, locationId: 1, qtyMilli: 1_000_000_000, unitPrice: 100_000_000_000, amount: 1e14, actorName: '老王', messageId: 1 });
+  await entry({ id: 2, seq: 2, kind: 'sale', productId: 2, locationId: null, qtyMilli: -2000, unitPrice: 3900, channel: '淘宝', counterparty: '张三', note: '顾客要白色的' });
+  await entry({ id: 3, seq: 3, kind: 'reversal', productId: 1, locationId: 1, qtyMilli: -1_000_000_000, reversesId: 1, messageId: 2, actorId: 'console:me' });
+  await entry({ id: 4, shopId: 2, seq: 1, kind: 'sale', productId: 3, qtyMilli: -1000, actorId: 'x' });
+  return 1;
 }
 
 const roles = async (shopId: number) => (await store.people(shopId)).map((p) => [p.displayName, p.role]);
@@ -106,7 +134,8 @@ describePg('PgAccessStore', () => {
       await store.createPerson(s1, '老王', 'owner', tg('boss'), NOW);
       await store.createPerson(s1, '老王二号', 'owner', tg('boss'), NOW);
       await store.createPerson(s2, '老王', 'staff', tg('boss'), NOW);
-      expect(await store.ownedShops('telegram', 'boss')).toEqual([s1, s3]);
+      // In the order the account became their owner, as SQLite gives them.
+      expect(await store.ownedShops('telegram', 'boss')).toEqual([s3, s1]);
       expect(await store.ownedShops('wechat', 'boss')).toEqual([]);
     });
 
@@ -293,25 +322,7 @@ describePg('PgAccessStore', () => {
   });
 
   describe('audit', () => {
-    async function ledger() {
-      const s1 = await shop(1, '小店');
-      await shop(2, '大店');
-      await f.insert('Location', { id: 1, shopId: 1, name: '默认', isDefault: true });
-      await f.insert('Product', { id: 1, shopId: 1, name: 'T恤', unit: '件', createdAt: NOW });
-      await f.insert('Product', { id: 2, shopId: 1, name: '短裤', unit: '条', createdAt: NOW });
-      await f.insert('Product', { id: 3, shopId: 2, name: '别家', createdAt: NOW });
-      await f.insert('ChatBinding', { shopId: 1, platform: 'telegram', chatId: 'g1', audience: 'staff', title: '仓库群', boundAt: NOW });
-      await f.insert('SourceMessage', { id: 1, shopId: 1, platform: 'telegram', chatId: 'g1', messageId: 'm1', text: '进 T恤 5 件 20元', actorId: 'telegram:boss', receivedAt: NOW });
-      await f.insert('SourceMessage', { id: 2, shopId: 1, platform: 'console', chatId: 'c', messageId: 'm2', text: '撤销 #1', actorId: 'console:me', receivedAt: NOW });
-      const entry = (row: Record<string, unknown>) =>
-        f.insert('Entry', { shopId: 1, occurredAt: NOW, recordedAt: new Date(NOW.getTime() + 1000), actorId: 'telegram:boss', ...row });
-      // A purchase past int4: 10^9 thousandths at 10^11 分.
-      await entry({ id: 1, seq: 1, kind: 'purchase', productId: 1, locationId: 1, qtyMilli: 1_000_000_000, unitPrice: 100_000_000_000, amount: 1e14, actorName: '老王', messageId: 1 });
-      await entry({ id: 2, seq: 2, kind: 'sale', productId: 2, locationId: null, qtyMilli: -2000, unitPrice: 3900, channel: '淘宝', counterparty: '张三', note: '顾客要白色的' });
-      await entry({ id: 3, seq: 3, kind: 'reversal', productId: 1, locationId: 1, qtyMilli: -1_000_000_000, reversesId: 1, messageId: 2, actorId: 'console:me' });
-      await f.admin.query(`INSERT INTO "Entry" ("id", "shopId", "seq", "kind", "productId", "qtyMilli", "occurredAt", "recordedAt", "actorId") VALUES (4, 2, 1, 'sale', 3, -1000, $1, $1, 'x')`, [NOW]);
-      return s1;
-    }
+    const ledger = () => writeLedger((table, row) => f.insert(table, row));
 
     it('gives entries newest first with product, place, the entry each undoes or is undone by, and the message that wrote it', async () => {
       const s1 = await ledger();
@@ -350,6 +361,78 @@ describePg('PgAccessStore', () => {
       expect((await store.audit(s1, { productId: 1, seq: 2, limit: 10 })).map((r) => r.seq)).toEqual([]);
       expect((await store.audit(s1, { limit: 2 })).map((r) => r.seq)).toEqual([3, 2]);
       expect((await store.audit(2, { limit: 10 })).map((r) => r.product)).toEqual(['别家']);
+    });
+  });
+  describe('the same answers as SqliteAccessStore', () => {
+    /** AccessStore whether its methods answer at once (SQLite's) or in a promise. */
+    type EitherAccessStore = {
+      [K in keyof AccessStore]: (...args: Parameters<AccessStore[K]>) => ReturnType<AccessStore[K]> | Awaited<ReturnType<AccessStore[K]>>;
+    };
+
+    /** A scripted run of calls; everything each returns. */
+    async function script(s: EitherAccessStore) {
+      const out: unknown[] = [];
+      const later = new Date(NOW.getTime() + MINUTE);
+      out.push(await s.shopCount());
+      await s.bind({ shopId: 2, platform: 'wechat', chatId: 'room', audience: 'staff', title: '微信群' }, NOW);
+      await s.bind({ shopId: 1, platform: 'telegram', chatId: 'boss', audience: 'owner', title: null }, NOW);
+      await s.bind({ shopId: 1, platform: 'telegram', chatId: 'g2', audience: 'staff', title: '二群' }, NOW);
+      await s.bind({ shopId: 1, platform: 'wechat', chatId: 'room', audience: 'owner', title: '改名' }, later);
+      out.push(await s.unbind('telegram', 'g2'), await s.unbind('telegram', 'g2'));
+      out.push(await s.bindings(1), await s.bindings(2), await s.bindingOf('wechat', 'room'), await s.bindingOf('telegram', 'g2'));
+
+      const boss = await s.createPerson(2, '老王', 'owner', tg('boss', 'laowang'), NOW);
+      const li = await s.createPerson(1, '小李', 'staff', tg('li'), NOW);
+      const boss1 = await s.createPerson(1, '老王', 'owner', tg('boss', 'laowang'), NOW);
+      const twin = await s.createPerson(1, '老王分身', 'viewer', tg('boss'), NOW);
+      const member = await s.createPerson(1, '群友', 'member', { platform: 'wechat', platformUserId: 'wx', handle: null }, NOW);
+      await s.linkIdentity(li.id, { platform: 'wechat', platformUserId: 'wx_li', handle: 'li' });
+      await s.linkIdentity(boss1.id, { platform: 'console', platformUserId: 'me', handle: null });
+      await s.linkIdentity(li.id, tg('li', 'xiaoli'));
+      out.push(boss, li, boss1, twin, member);
+      out.push(await s.personByIdentity(1, 'telegram', 'boss'), await s.personByIdentity(2, 'telegram', 'boss'), await s.personByIdentity(1, 'telegram', 'nobody'));
+      out.push(await s.ownedShops('telegram', 'boss'), await s.ownedShops('telegram', 'li'));
+
+      out.push(await s.setRoleKeepingAnOwner(1, boss1.id, 'staff'), await s.setRoleKeepingAnOwner(1, li.id, 'owner'), await s.setRoleKeepingAnOwner(1, boss1.id, 'staff'));
+      out.push(await s.setRoleKeepingAnOwner(2, li.id, 'viewer'), await s.setRoleKeepingAnOwner(1, li.id, 'removed'));
+      await s.setRole(twin.id, 'removed');
+      await s.setMemberRole(1, 'staff');
+      out.push(await s.memberRole(1), await s.memberRole(2));
+
+      await s.createCode(1, boss1.id, 'C1', NOW, new Date(NOW.getTime() + 10 * MINUTE), 'chat');
+      await s.createCode(1, li.id, 'L1', NOW, new Date(NOW.getTime() + 10 * MINUTE), 'link');
+      out.push(await s.findCode('C1', later), await s.redeemCode('C1', later), await s.redeemCode('C1', later), await s.findCode('C1', later));
+      out.push(await s.findCode('L1', new Date(NOW.getTime() + 10 * MINUTE)), await s.redeemCode('L1', new Date(NOW.getTime() + 10 * MINUTE - 1)));
+
+      out.push(await s.moveMemberIdentity(member.id, li.id, { platform: 'wechat', platformUserId: 'wx', handle: null }));
+      out.push(await s.moveMemberIdentity(member.id, boss1.id, { platform: 'wechat', platformUserId: 'wx', handle: null }));
+      out.push(await s.people(1), await s.people(2), await s.people(3));
+      out.push(await s.audit(1, { limit: 10 }), await s.audit(1, { productId: 1, limit: 1 }), await s.audit(1, { seq: 2, limit: 5 }), await s.audit(2, { limit: 5 }));
+      return out;
+    }
+
+    it('answers a scripted run of every call as SQLite does', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'jxc-pg-access-'));
+      const lite = openDatabase(join(dir, 'jxc.db'));
+      try {
+        await writeLedger(async (table, row) => {
+          await f.insert(table, row);
+          lite.prepare(insertSql(table, row, () => '?')).run(...Object.values(row).map((v) => (v instanceof Date ? v.getTime() : typeof v === 'boolean' ? Number(v) : v)));
+        });
+        const got = await script(store);
+        const want = await script(new SqliteAccessStore(lite));
+        expect(got).toEqual(want);
+        // Spot checks, so that both being wrong the same way would still show.
+        expect(got[0]).toBe(2);
+        expect(got.filter((x) => x === true || x === false).length).toBeGreaterThan(5);
+        const audit = got[got.length - 4] as { seq: number; qtyMilli: number; occurredAt: Date }[];
+        expect(audit.map((r) => r.seq)).toEqual([3, 2, 1]);
+        expect(audit[2]?.qtyMilli).toBe(1_000_000_000);
+        expect(audit[2]?.occurredAt).toEqual(NOW);
+      } finally {
+        lite.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });

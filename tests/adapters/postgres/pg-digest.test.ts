@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PgDigestStore } from '../../../src/adapters/postgres/pg-digest.ts';
 import { openDatabase, type SqliteDatabase } from '../../../src/adapters/prisma/database.ts';
@@ -23,7 +24,7 @@ const MINUTE = 60_000;
 const midnight = (month: number, day: number) => new Date(Date.UTC(2026, month - 1, day) - 8 * 3_600_000);
 
 let f: PgFixture;
-let pg: PgDigestStore;
+let digest: PgDigestStore;
 let pgOther: PgDigestStore;
 let dir: string;
 let lite: SqliteDatabase;
@@ -254,7 +255,7 @@ const lifecycleChats = [
 describePg('PgDigestStore', () => {
   beforeAll(async () => {
     f = await openPgFixture(import.meta.url);
-    pg = new PgDigestStore(f.a);
+    digest = new PgDigestStore(f.a);
     pgOther = new PgDigestStore(f.b);
     dir = mkdtempSync(join(tmpdir(), 'jxc-pg-digest-'));
   });
@@ -283,7 +284,7 @@ describePg('PgDigestStore', () => {
     });
 
     it('reads every product with its stock summed over locations, exactly past 2^31, as SQLite does', async () => {
-      const all = await pg.products(1);
+      const all = await digest.products(1);
       expect(all).toEqual(await sqlite.products(1));
       expect(all.map((p) => [p.productId, p.qtyMilli, p.value])).toEqual([
         [1, 55_000, 110_000],
@@ -305,11 +306,11 @@ describePg('PgDigestStore', () => {
         qtyMilli: 30_000,
         value: 45_000,
       });
-      const some = await pg.products(1, [6, 1, 7, 99]);
+      const some = await digest.products(1, [6, 1, 7, 99]);
       expect(some.map((p) => p.productId)).toEqual([1, 6]);
       expect(some).toEqual(await sqlite.products(1, [6, 1, 7, 99]));
-      expect(await pg.products(1, [])).toEqual([]);
-      expect((await pg.products(2)).map((p) => p.name)).toEqual(['别家']);
+      expect(await digest.products(1, [])).toEqual([]);
+      expect((await digest.products(2)).map((p) => p.name)).toEqual(['别家']);
     });
 
     const windows: [string, Date, Date][] = [
@@ -321,25 +322,38 @@ describePg('PgDigestStore', () => {
     for (const [name, from, to] of windows) {
       it(`sums movements and channel sales over ${name} as SQLite does and as the rows add up`, async () => {
         const ref = reference(entries, 1);
-        const movements = await pg.movements(1, from, to);
+        const movements = await digest.movements(1, from, to);
         expect(movements).toEqual(await sqlite.movements(1, from, to));
         expect(movements).toEqual(ref.movements(from, to));
-        const channels = await pg.channelSales(1, from, to);
+        const channels = await digest.channelSales(1, from, to);
         expect(channels).toEqual(await sqlite.channelSales(1, from, to));
         expect(channels).toEqual(ref.channelSales(from, to));
         if (name !== 'an empty range') expect(channels.length).toBeGreaterThan(0);
       });
     }
 
+    it('reads exact numbers also through a pool made without the ledger’s type parsers', async () => {
+      const plain = new pg.Pool({ connectionString: f.db.url });
+      try {
+        const store = new PgDigestStore(plain);
+        expect(await store.products(1, [6])).toEqual(await digest.products(1, [6]));
+        expect(await store.channelSales(1, midnight(10, 1), midnight(12, 31))).toEqual(await digest.channelSales(1, midnight(10, 1), midnight(12, 31)));
+        // The pool itself still reads a bigint as text.
+        expect((await plain.query('SELECT 5::bigint AS n')).rows[0].n).toBe('5');
+      } finally {
+        await plain.end();
+      }
+    });
+
     it('orders channels as SQLite does: none first, then by bytes', async () => {
-      const channels = (await pg.channelSales(1, midnight(10, 1), midnight(12, 31))).map((c) => c.channel);
+      const channels = (await digest.channelSales(1, midnight(10, 1), midnight(12, 31))).map((c) => c.channel);
       expect(channels).toEqual([null, 'B站', 'Zed', 'apple', 'éclair', '抖音', '淘宝']);
     });
 
     it('sums the big product’s month of money exactly, far past int4', async () => {
       const total = entries.filter((e) => e.shopId === 1 && e.productId === 6 && ['sale', 'customer_return', 'reversal'].includes(e.kind));
       expect(total.length).toBeGreaterThan(5);
-      const rows = await pg.productSales(1, ranges(midnight(12, 1)), [6]);
+      const rows = await digest.productSales(1, ranges(midnight(12, 1)), [6]);
       expect(rows).toHaveLength(1);
       const row = rows[0] as ProductSalesRow;
       const month = total.filter((e) => e.occurredAt >= midnight(11, 1) && e.occurredAt < midnight(12, 1));
@@ -356,22 +370,22 @@ describePg('PgDigestStore', () => {
     it('reads each product’s selling over the rate windows and the month in one pass, as SQLite does', async () => {
       for (const asOf of [midnight(11, 28), midnight(12, 1), midnight(11, 2)]) {
         const r = ranges(asOf);
-        const rows = await pg.productSales(1, r);
+        const rows = await digest.productSales(1, r);
         expect(rows).toEqual(await sqlite.productSales(1, r));
         expect(rows).toEqual(reference(entries, 1).productSales(r));
         expect(rows.length).toBeGreaterThan(0);
-        const some = await pg.productSales(1, r, [3, 1]);
+        const some = await digest.productSales(1, r, [3, 1]);
         expect(some).toEqual(await sqlite.productSales(1, r, [3, 1]));
         expect(some).toEqual(reference(entries, 1).productSales(r, [3, 1]));
       }
-      expect(await pg.productSales(2, ranges(midnight(12, 1)))).toEqual(reference(entries, 2).productSales(ranges(midnight(12, 1))));
+      expect(await digest.productSales(2, ranges(midnight(12, 1)))).toEqual(reference(entries, 2).productSales(ranges(midnight(12, 1))));
     });
 
     it('buckets channel sales by day and by month, half-open at each bound, as SQLite does', async () => {
       const days = Array.from({ length: 15 }, (_, i) => midnight(11, 10 + i));
       const months = [midnight(10, 1), midnight(11, 1), midnight(12, 1)];
       for (const bounds of [days, months]) {
-        const rows = await pg.channelSalesByBucket(1, bounds);
+        const rows = await digest.channelSalesByBucket(1, bounds);
         expect(rows).toEqual(await sqlite.channelSalesByBucket(1, bounds));
         expect(rows).toEqual(reference(entries, 1).byBucket(bounds));
         expect(new Set(rows.map((r) => r.bucket)).size).toBeGreaterThan(1);
@@ -379,12 +393,12 @@ describePg('PgDigestStore', () => {
       // Entries sit exactly on inner bounds, so a bound counted in both buckets (or neither) would show.
       const inner = new Set(days.slice(1, -1).map((d) => d.getTime()));
       expect(entries.filter((e) => e.shopId === 1 && e.kind === 'sale' && inner.has(e.occurredAt.getTime())).length).toBeGreaterThan(1);
-      expect(await pg.channelSalesByBucket(1, [midnight(11, 1)])).toEqual([]);
-      expect(await pg.channelSalesByBucket(1, [])).toEqual([]);
+      expect(await digest.channelSalesByBucket(1, [midnight(11, 1)])).toEqual([]);
+      expect(await digest.channelSalesByBucket(1, [])).toEqual([]);
     });
 
     it('lists batches with stock expiring before the horizon, grouped over locations, soonest first as SQLite orders them', async () => {
-      const rows = await pg.expiringBatches(1, midnight(12, 10));
+      const rows = await digest.expiringBatches(1, midnight(12, 10));
       expect(rows).toEqual(await sqlite.expiringBatches(1, midnight(12, 10)));
       expect(rows.map((r) => [r.productId, r.code, r.expiresAt.toISOString(), r.qtyMilli])).toEqual([
         [3, 'C', midnight(12, 1).toISOString(), 6000],
@@ -393,16 +407,16 @@ describePg('PgDigestStore', () => {
         [1, 'b', midnight(12, 5).toISOString(), 1000],
         [2, 'A', midnight(12, 5).toISOString(), 4000],
       ]);
-      expect(await pg.expiringBatches(1, midnight(12, 5))).toEqual([expect.objectContaining({ productId: 3, code: 'C' })]);
+      expect(await digest.expiringBatches(1, midnight(12, 5))).toEqual([expect.objectContaining({ productId: 3, code: 'C' })]);
     });
 
     it('finds the sale entries among entry numbers, for low-stock alerts', async () => {
       const mine = entries.filter((e) => e.shopId === 1);
       const seqs = [...mine.slice(0, 30).map((e) => e.seq), 9999];
-      const rows = await pg.saleEntries(1, seqs);
+      const rows = await digest.saleEntries(1, seqs);
       expect(rows).toEqual(await sqlite.saleEntries(1, seqs));
       expect(rows).toEqual(mine.slice(0, 30).filter((e) => e.kind === 'sale').map((e) => ({ productId: e.productId, qtyMilli: e.qtyMilli })));
-      expect(await pg.saleEntries(1, [])).toEqual([]);
+      expect(await digest.saleEntries(1, [])).toEqual([]);
     });
   });
 
@@ -411,19 +425,19 @@ describePg('PgDigestStore', () => {
     it('reads the defaults, changes days and switches, and refuses a patch with a bad value whole', async () => {
       await insert('Shop', { id: 1, name: '一店', createdAt: midnight(10, 1) });
       const defaults = { salesWindowDays: 14, leadTimeDays: 7, safetyDays: 7, overstockCoverDays: 90, noSaleDays: 30, expiryWarnDays: 30, lowStockAlert: false, digestPicture: false };
-      expect(await pg.settings(1)).toEqual(defaults);
-      expect(await pg.settings(1)).toEqual(await sqlite.settings(1));
-      await pg.updateSettings(1, { salesWindowDays: 28, lowStockAlert: true, digestPicture: true });
-      expect(await pg.settings(1)).toEqual({ ...defaults, salesWindowDays: 28, lowStockAlert: true, digestPicture: true });
+      expect(await digest.settings(1)).toEqual(defaults);
+      expect(await digest.settings(1)).toEqual(await sqlite.settings(1));
+      await digest.updateSettings(1, { salesWindowDays: 28, lowStockAlert: true, digestPicture: true });
+      expect(await digest.settings(1)).toEqual({ ...defaults, salesWindowDays: 28, lowStockAlert: true, digestPicture: true });
       // SQLite writes the keys before the bad one; here a refused patch writes nothing.
-      await expect(pg.updateSettings(1, { salesWindowDays: 20, noSaleDays: 0 })).rejects.toThrow(RangeError);
-      expect((await pg.settings(1)).salesWindowDays).toBe(28);
-      await expect(pg.updateSettings(1, { safetyDays: 3651 })).rejects.toThrow(RangeError);
-      await expect(pg.updateSettings(1, { safetyDays: 1.5 })).rejects.toThrow(RangeError);
-      expect((await pg.settings(1)).noSaleDays).toBe(30);
-      await pg.updateSettings(1, { lowStockAlert: false, expiryWarnDays: 3650 });
-      expect(await pg.settings(1)).toEqual({ ...defaults, salesWindowDays: 28, digestPicture: true, expiryWarnDays: 3650 });
-      await expect(pg.settings(2)).rejects.toThrow('no shop with id 2');
+      await expect(digest.updateSettings(1, { salesWindowDays: 20, noSaleDays: 0 })).rejects.toThrow(RangeError);
+      expect((await digest.settings(1)).salesWindowDays).toBe(28);
+      await expect(digest.updateSettings(1, { safetyDays: 3651 })).rejects.toThrow(RangeError);
+      await expect(digest.updateSettings(1, { safetyDays: 1.5 })).rejects.toThrow(RangeError);
+      expect((await digest.settings(1)).noSaleDays).toBe(30);
+      await digest.updateSettings(1, { lowStockAlert: false, expiryWarnDays: 3650 });
+      expect(await digest.settings(1)).toEqual({ ...defaults, salesWindowDays: 28, digestPicture: true, expiryWarnDays: 3650 });
+      await expect(digest.settings(2)).rejects.toThrow('no shop with id 2');
     });
   });
 
@@ -485,7 +499,7 @@ describePg('PgDigestStore', () => {
 
     it('claims, leases, retries and finishes a day’s copies as SQLite does', async () => {
       await bindings();
-      const got = await lifecycle(pg);
+      const got = await lifecycle(digest);
       expect(got).toEqual(await lifecycle(sqlite));
       expect(got.active).toEqual([
         { platform: 'telegram', chatId: 'boss', audience: 'owner' },
@@ -534,20 +548,20 @@ describePg('PgDigestStore', () => {
     it('writes no run when a copy cannot be written', async () => {
       await bindings();
       const broken = { platform: 'telegram', chatId: 'x', audience: null, text: 't' } as unknown as NewDelivery;
-      await expect(pg.claim({ shopId: 1, localDate: '2026-11-27', scheduledAt: new Date(T), late: false, claimedBy: 'A', now: new Date(T), deliveries: [...deliveries(), broken] })).rejects.toThrow();
-      expect(await pg.hasRun(1, '2026-11-27')).toBe(false);
+      await expect(digest.claim({ shopId: 1, localDate: '2026-11-27', scheduledAt: new Date(T), late: false, claimedBy: 'A', now: new Date(T), deliveries: [...deliveries(), broken] })).rejects.toThrow();
+      expect(await digest.hasRun(1, '2026-11-27')).toBe(false);
       expect((await f.admin.query('SELECT count(*)::int AS n FROM "DigestDelivery"')).rows[0].n).toBe(0);
-      expect(await pg.claim({ shopId: 1, localDate: '2026-11-27', scheduledAt: new Date(T), late: false, claimedBy: 'A', now: new Date(T), deliveries: deliveries() })).toEqual(expect.any(Number));
+      expect(await digest.claim({ shopId: 1, localDate: '2026-11-27', scheduledAt: new Date(T), late: false, claimedBy: 'A', now: new Date(T), deliveries: deliveries() })).toEqual(expect.any(Number));
     });
 
     it('lets one of two processes claiming the same date at once win, and writes its copies once', async () => {
       await bindings();
       const claim = (by: string) => ({ shopId: 1, localDate: '2026-11-27', scheduledAt: new Date(T), late: false, claimedBy: by, now: new Date(T), deliveries: deliveries() });
       // The claims' foreign-key checks wait on the shop row, so both are inside their transaction at once.
-      const results = await raceUnderLock(f.admin, 'SELECT 1 FROM "Shop" WHERE "id" = 1 FOR UPDATE', [], () => [pg.claim(claim('A')), pgOther.claim(claim('B'))]);
+      const results = await raceUnderLock(f.admin, 'SELECT 1 FROM "Shop" WHERE "id" = 1 FOR UPDATE', [], () => [digest.claim(claim('A')), pgOther.claim(claim('B'))]);
       expect(results.filter((r) => r !== undefined)).toHaveLength(1);
       expect(results.filter((r) => r === undefined)).toHaveLength(1);
-      const run = await pg.run(1, '2026-11-27');
+      const run = await digest.run(1, '2026-11-27');
       expect(run?.id).toBe(results.find((r) => r !== undefined));
       expect(run?.claimedBy).toBe(results[0] === undefined ? 'B' : 'A');
       expect((await f.admin.query('SELECT count(*)::int AS n FROM "DigestRun"')).rows[0].n).toBe(1);
@@ -557,11 +571,11 @@ describePg('PgDigestStore', () => {
 
     it('lets one of two processes leasing the same copy at once have it', async () => {
       await bindings();
-      await pg.claim({ shopId: 1, localDate: '2026-11-27', scheduledAt: new Date(T), late: false, claimedBy: 'A', now: new Date(T), deliveries: deliveries() });
-      const [first] = await pg.duePending(new Date(T), new Date(T - DAY));
+      await digest.claim({ shopId: 1, localDate: '2026-11-27', scheduledAt: new Date(T), late: false, claimedBy: 'A', now: new Date(T), deliveries: deliveries() });
+      const [first] = await digest.duePending(new Date(T), new Date(T - DAY));
       const id = first?.id as number;
       const results = await raceUnderLock(f.admin, 'SELECT 1 FROM "DigestDelivery" WHERE "id" = $1 FOR SHARE', [id], () => [
-        pg.lease(id, 'A', new Date(T)),
+        digest.lease(id, 'A', new Date(T)),
         pgOther.lease(id, 'B', new Date(T)),
       ]);
       expect(results.filter(Boolean)).toHaveLength(1);
