@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { isUniqueViolation, run, transaction } from './pg-run.ts';
+import { isUniqueViolation, query, transaction, type Queryable } from './pg-query.ts';
 import type { AccessStore, AuditRow, BindingRecord, CodeGrant, CodePurpose, IdentityRecord, PersonRecord, PersonRole, ShopRole } from '../../core/access.ts';
 
 const BINDING_COLUMNS = '"shopId", "platform", "chatId", "audience", "title"';
@@ -27,21 +27,21 @@ export class PgAccessStore implements AccessStore {
   constructor(readonly pool: pg.Pool) {}
 
   async shopCount(): Promise<number> {
-    return (await run<{ n: number }>(this.pool, 'SELECT COUNT(*) AS n FROM "Shop"')).rows[0]?.n ?? 0;
+    return (await query<{ n: number }>(this.pool, 'SELECT COUNT(*) AS n FROM "Shop"')).rows[0]?.n ?? 0;
   }
 
   async bindingOf(platform: string, chatId: string): Promise<BindingRecord | undefined> {
-    const { rows } = await run<BindingRecord>(this.pool, `SELECT ${BINDING_COLUMNS} FROM "ChatBinding" WHERE "platform" = $1 AND "chatId" = $2`, [platform, chatId]);
+    const { rows } = await query<BindingRecord>(this.pool, `SELECT ${BINDING_COLUMNS} FROM "ChatBinding" WHERE "platform" = $1 AND "chatId" = $2`, [platform, chatId]);
     return rows[0];
   }
 
   async bindings(shopId: number): Promise<BindingRecord[]> {
-    return (await run<BindingRecord>(this.pool, `SELECT ${BINDING_COLUMNS} FROM "ChatBinding" WHERE "shopId" = $1 ORDER BY "id"`, [shopId])).rows;
+    return (await query<BindingRecord>(this.pool, `SELECT ${BINDING_COLUMNS} FROM "ChatBinding" WHERE "shopId" = $1 ORDER BY "id"`, [shopId])).rows;
   }
 
   async bind(binding: BindingRecord, now: Date): Promise<void> {
     // An upsert on the (platform, chatId) key: two processes binding one chat leave one row, the later one's.
-    await run(
+    await query(
       this.pool,
       `INSERT INTO "ChatBinding" ("shopId", "platform", "chatId", "audience", "title", "boundAt") VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT ("platform", "chatId") DO UPDATE SET "shopId" = EXCLUDED."shopId", "audience" = EXCLUDED."audience", "title" = EXCLUDED."title", "boundAt" = EXCLUDED."boundAt"`,
@@ -50,12 +50,12 @@ export class PgAccessStore implements AccessStore {
   }
 
   async unbind(platform: string, chatId: string): Promise<boolean> {
-    return ((await run(this.pool, 'DELETE FROM "ChatBinding" WHERE "platform" = $1 AND "chatId" = $2', [platform, chatId])).rowCount ?? 0) > 0;
+    return ((await query(this.pool, 'DELETE FROM "ChatBinding" WHERE "platform" = $1 AND "chatId" = $2', [platform, chatId])).rowCount ?? 0) > 0;
   }
 
   async personByIdentity(shopId: number, platform: string, platformUserId: string): Promise<PersonRecord | undefined> {
     // An account linked to two people of one shop gives the first of them, as SQLite's index order does.
-    const { rows } = await run<PersonRecord>(
+    const { rows } = await query<PersonRecord>(
       this.pool,
       `SELECT p."id", p."shopId", p."displayName", p."role" FROM "Identity" i JOIN "Person" p ON p."id" = i."personId"
        WHERE p."shopId" = $1 AND i."platform" = $2 AND i."platformUserId" = $3 ORDER BY p."id" LIMIT 1`,
@@ -67,7 +67,7 @@ export class PgAccessStore implements AccessStore {
   async ownedShops(platform: string, platformUserId: string): Promise<number[]> {
     // SQLite reads the account's people through the (platform, platformUserId, personId) index and
     // keeps each shop's first: shops come in the order of their earliest such person.
-    const { rows } = await run<{ shopId: number }>(
+    const { rows } = await query<{ shopId: number }>(
       this.pool,
       `SELECT p."shopId" FROM "Identity" i JOIN "Person" p ON p."id" = i."personId"
        WHERE i."platform" = $1 AND i."platformUserId" = $2 AND p."role" = 'owner' GROUP BY p."shopId" ORDER BY MIN(p."id")`,
@@ -78,7 +78,7 @@ export class PgAccessStore implements AccessStore {
 
   async createPerson(shopId: number, displayName: string, role: PersonRole, identity: Omit<IdentityRecord, 'personId'>, now: Date): Promise<PersonRecord> {
     return transaction(this.pool, async (client) => {
-      const { rows } = await run<PersonRecord>(
+      const { rows } = await query<PersonRecord>(
         client,
         'INSERT INTO "Person" ("shopId", "displayName", "role", "createdAt") VALUES ($1, $2, $3, $4) RETURNING "id", "shopId", "displayName", "role"',
         [shopId, displayName, role, now],
@@ -91,7 +91,7 @@ export class PgAccessStore implements AccessStore {
 
   async linkIdentity(personId: number, identity: Omit<IdentityRecord, 'personId'>): Promise<void> {
     // Called for every message; writing only when something changed keeps chat reads from writing.
-    const same = await run(
+    const same = await query(
       this.pool,
       'SELECT 1 FROM "Identity" WHERE "personId" = $1 AND "platform" = $2 AND "platformUserId" = $3 AND "handle" IS NOT DISTINCT FROM $4',
       [personId, identity.platform, identity.platformUserId, identity.handle],
@@ -100,8 +100,8 @@ export class PgAccessStore implements AccessStore {
     await this.upsertIdentity(this.pool, personId, identity);
   }
 
-  private async upsertIdentity(on: pg.Pool | pg.PoolClient, personId: number, identity: Omit<IdentityRecord, 'personId'>): Promise<void> {
-    await run(
+  private async upsertIdentity(on: Queryable, personId: number, identity: Omit<IdentityRecord, 'personId'>): Promise<void> {
+    await query(
       on,
       `INSERT INTO "Identity" ("personId", "platform", "platformUserId", "handle") VALUES ($1, $2, $3, $4)
        ON CONFLICT ("personId", "platform") DO UPDATE SET "platformUserId" = EXCLUDED."platformUserId", "handle" = EXCLUDED."handle"`,
@@ -111,8 +111,8 @@ export class PgAccessStore implements AccessStore {
 
   async people(shopId: number): Promise<(PersonRecord & { identities: IdentityRecord[] })[]> {
     const [people, identities] = await Promise.all([
-      run<PersonRecord>(this.pool, 'SELECT "id", "shopId", "displayName", "role" FROM "Person" WHERE "shopId" = $1 ORDER BY "id"', [shopId]),
-      run<IdentityRecord>(
+      query<PersonRecord>(this.pool, 'SELECT "id", "shopId", "displayName", "role" FROM "Person" WHERE "shopId" = $1 ORDER BY "id"', [shopId]),
+      query<IdentityRecord>(
         this.pool,
         // A person's accounts by platform name, as SQLite reads them through the (personId, platform) index.
         'SELECT i."personId", i."platform", i."platformUserId", i."handle" FROM "Identity" i JOIN "Person" p ON p."id" = i."personId" WHERE p."shopId" = $1 ORDER BY i."personId", i."platform" COLLATE "C"',
@@ -123,7 +123,7 @@ export class PgAccessStore implements AccessStore {
   }
 
   async setRole(personId: number, role: PersonRole): Promise<void> {
-    await run(this.pool, 'UPDATE "Person" SET "role" = $1 WHERE "id" = $2', [role, personId]);
+    await query(this.pool, 'UPDATE "Person" SET "role" = $1 WHERE "id" = $2', [role, personId]);
   }
 
   /**
@@ -136,8 +136,8 @@ export class PgAccessStore implements AccessStore {
    */
   async setRoleKeepingAnOwner(shopId: number, personId: number, role: ShopRole | 'removed'): Promise<boolean> {
     return transaction(this.pool, async (client) => {
-      await run(client, 'SELECT "id" FROM "Person" WHERE "shopId" = $1 ORDER BY "id" FOR NO KEY UPDATE', [shopId]);
-      const { rowCount } = await run(
+      await query(client, 'SELECT "id" FROM "Person" WHERE "shopId" = $1 ORDER BY "id" FOR NO KEY UPDATE', [shopId]);
+      const { rowCount } = await query(
         client,
         `UPDATE "Person" SET "role" = $3 WHERE "id" = $2 AND "shopId" = $1
            AND ("role" <> 'owner' OR $3 = 'owner' OR (SELECT COUNT(*) FROM "Person" WHERE "shopId" = $1 AND "role" = 'owner') > 1)`,
@@ -148,16 +148,16 @@ export class PgAccessStore implements AccessStore {
   }
 
   async setMemberRole(shopId: number, role: 'staff' | 'viewer'): Promise<void> {
-    await run(this.pool, 'UPDATE "Shop" SET "memberRole" = $1 WHERE "id" = $2', [role, shopId]);
+    await query(this.pool, 'UPDATE "Shop" SET "memberRole" = $1 WHERE "id" = $2', [role, shopId]);
   }
 
   async memberRole(shopId: number): Promise<'staff' | 'viewer'> {
-    const { rows } = await run<{ memberRole: string }>(this.pool, 'SELECT "memberRole" FROM "Shop" WHERE "id" = $1', [shopId]);
+    const { rows } = await query<{ memberRole: string }>(this.pool, 'SELECT "memberRole" FROM "Shop" WHERE "id" = $1', [shopId]);
     return rows[0]?.memberRole === 'staff' ? 'staff' : 'viewer';
   }
 
   async createCode(shopId: number, personId: number, code: string, now: Date, expiresAt: Date, purpose: CodePurpose): Promise<void> {
-    await run(this.pool, 'INSERT INTO "BindingCode" ("shopId", "personId", "code", "createdAt", "expiresAt", "purpose") VALUES ($1, $2, $3, $4, $5, $6)', [
+    await query(this.pool, 'INSERT INTO "BindingCode" ("shopId", "personId", "code", "createdAt", "expiresAt", "purpose") VALUES ($1, $2, $3, $4, $5, $6)', [
       shopId,
       personId,
       code,
@@ -168,7 +168,7 @@ export class PgAccessStore implements AccessStore {
   }
 
   async findCode(code: string, now: Date): Promise<CodeGrant | undefined> {
-    const { rows } = await run(this.pool, 'SELECT "shopId", "personId", "purpose" FROM "BindingCode" WHERE "code" = $1 AND "usedAt" IS NULL AND "expiresAt" > $2', [code, now]);
+    const { rows } = await query(this.pool, 'SELECT "shopId", "personId", "purpose" FROM "BindingCode" WHERE "code" = $1 AND "usedAt" IS NULL AND "expiresAt" > $2', [code, now]);
     return grantOf(rows[0]);
   }
 
@@ -177,7 +177,7 @@ export class PgAccessStore implements AccessStore {
    * then re-checks `usedAt IS NULL` on the row as the first left it and updates nothing.
    */
   async redeemCode(code: string, now: Date): Promise<CodeGrant | undefined> {
-    const { rows } = await run(
+    const { rows } = await query(
       this.pool,
       'UPDATE "BindingCode" SET "usedAt" = $2 WHERE "code" = $1 AND "usedAt" IS NULL AND "expiresAt" > $2 RETURNING "shopId", "personId", "purpose"',
       [code, now],
@@ -194,8 +194,8 @@ export class PgAccessStore implements AccessStore {
   async moveMemberIdentity(fromPersonId: number, toPersonId: number, identity: Omit<IdentityRecord, 'personId'>): Promise<boolean> {
     try {
       return await transaction(this.pool, async (client) => {
-        await run(client, 'SELECT 1 FROM "Person" WHERE "id" = $1 FOR UPDATE', [fromPersonId]);
-        const moved = await run(
+        await query(client, 'SELECT 1 FROM "Person" WHERE "id" = $1 FOR UPDATE', [fromPersonId]);
+        const moved = await query(
           client,
           `UPDATE "Identity" SET "personId" = $2 WHERE "personId" = $1 AND "platform" = $3 AND "platformUserId" = $4
              AND EXISTS (SELECT 1 FROM "Person" WHERE "id" = $1 AND "role" = 'member')
@@ -204,7 +204,7 @@ export class PgAccessStore implements AccessStore {
           [fromPersonId, toPersonId, identity.platform, identity.platformUserId],
         );
         if ((moved.rowCount ?? 0) === 0) return false;
-        await run(
+        await query(
           client,
           `DELETE FROM "Person" WHERE "id" = $1 AND "role" = 'member'
              AND NOT EXISTS (SELECT 1 FROM "Identity" WHERE "personId" = "Person"."id")
@@ -220,7 +220,7 @@ export class PgAccessStore implements AccessStore {
   }
 
   async audit(shopId: number, filter: { productId?: number; seq?: number; limit: number }): Promise<AuditRow[]> {
-    return (await run<AuditRow>(this.pool, AUDIT, [shopId, filter.productId ?? null, filter.seq ?? null, filter.limit])).rows;
+    return (await query<AuditRow>(this.pool, AUDIT, [shopId, filter.productId ?? null, filter.seq ?? null, filter.limit])).rows;
   }
 }
 

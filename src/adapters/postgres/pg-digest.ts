@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { run, transaction } from './pg-run.ts';
+import { query, transaction, type Queryable } from './pg-query.ts';
 import type { Audience } from '../../core/access.ts';
 import type {
   ChannelBucketRow,
@@ -72,7 +72,7 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
   constructor(readonly pool: pg.Pool) {}
 
   async settings(shopId: number): Promise<DigestSettings> {
-    const { rows } = await run<DigestSettings>(this.pool, `SELECT ${SETTING_COLUMNS.map((c) => `"${c}"`).join(', ')} FROM "Shop" WHERE "id" = $1`, [shopId]);
+    const { rows } = await query<DigestSettings>(this.pool, `SELECT ${SETTING_COLUMNS.map((c) => `"${c}"`).join(', ')} FROM "Shop" WHERE "id" = $1`, [shopId]);
     const row = rows[0];
     if (!row) throw new Error(`no shop with id ${shopId}`);
     return row;
@@ -95,19 +95,19 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
       sets.push(`"${key}" = $${values.length}`);
     }
     if (sets.length === 0) return;
-    await run(this.pool, `UPDATE "Shop" SET ${sets.join(', ')} WHERE "id" = $1`, values);
+    await query(this.pool, `UPDATE "Shop" SET ${sets.join(', ')} WHERE "id" = $1`, values);
   }
 
   async products(shopId: number, productIds?: readonly number[]): Promise<ProductStockRow[]> {
     const { rows } =
       productIds === undefined
-        ? await run<ProductStockRow>(this.pool, `${PRODUCTS} GROUP BY p."id" ORDER BY p."id"`, [shopId])
-        : await run<ProductStockRow>(this.pool, `${PRODUCTS} AND p."id" = ANY($2::int[]) GROUP BY p."id" ORDER BY p."id"`, [shopId, [...productIds]]);
+        ? await query<ProductStockRow>(this.pool, `${PRODUCTS} GROUP BY p."id" ORDER BY p."id"`, [shopId])
+        : await query<ProductStockRow>(this.pool, `${PRODUCTS} AND p."id" = ANY($2::int[]) GROUP BY p."id" ORDER BY p."id"`, [shopId, [...productIds]]);
     return rows;
   }
 
   async movements(shopId: number, from: Date, to: Date): Promise<MovementRow[]> {
-    const { rows } = await run<MovementRow>(
+    const { rows } = await query<MovementRow>(
       this.pool,
       `SELECT e."productId",
           COALESCE(SUM(CASE WHEN ${KIND} = 'purchase' THEN e."qtyMilli" END), 0) AS "purchasedMilli",
@@ -124,7 +124,7 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
   }
 
   async channelSales(shopId: number, from: Date, to: Date): Promise<ChannelRow[]> {
-    const { rows } = await run<ChannelRow>(
+    const { rows } = await query<ChannelRow>(
       this.pool,
       `SELECT e."channel", SUM(${SALE_COUNT}) AS "salesCount", SUM(e."amount") AS "revenue", SUM(e."cost") AS "cost"
         ${REVERSED_FROM}
@@ -138,7 +138,7 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
   async channelSalesByBucket(shopId: number, bounds: readonly Date[]): Promise<ChannelBucketRow[]> {
     if (bounds.length < 2) return [];
     // One range scan per bucket through the (shopId, occurredAt) index; bucket i is [bounds[i], bounds[i+1]).
-    const { rows } = await run<ChannelBucketRow>(
+    const { rows } = await query<ChannelBucketRow>(
       this.pool,
       `WITH "bucket"("i", "lo", "hi") AS (SELECT (u."n" - 1)::int, u."lo", u."hi" FROM unnest($2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS u("lo", "hi", "n"))
         SELECT "bucket"."i" AS "bucket", e."channel", SUM(${SALE_COUNT}) AS "salesCount", SUM(e."amount") AS "revenue", SUM(e."cost") AS "cost"
@@ -156,13 +156,13 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
     const from = new Date(Math.min(windowFrom.getTime(), noSaleFrom.getTime(), monthFrom.getTime()));
     const to = new Date(Math.max(rateTo.getTime(), monthTo.getTime()));
     const values: unknown[] = [shopId, windowFrom, noSaleFrom, rateTo, monthFrom, monthTo, from, to];
-    if (productIds === undefined) return (await run<ProductSalesRow>(this.pool, productSalesSql(''), values)).rows;
-    return (await run<ProductSalesRow>(this.pool, productSalesSql('AND e."productId" = ANY($9::int[])'), [...values, [...productIds]])).rows;
+    if (productIds === undefined) return (await query<ProductSalesRow>(this.pool, productSalesSql(''), values)).rows;
+    return (await query<ProductSalesRow>(this.pool, productSalesSql('AND e."productId" = ANY($9::int[])'), [...values, [...productIds]])).rows;
   }
 
   async expiringBatches(shopId: number, before: Date): Promise<ExpiringBatchRow[]> {
     // SQLite sorts by expiry only; batches expiring together come in its grouping order, spelled out here.
-    const { rows } = await run<ExpiringBatchRow>(
+    const { rows } = await query<ExpiringBatchRow>(
       this.pool,
       `SELECT b."productId", b."code", b."expiresAt", SUM(b."qtyMilli") AS "qtyMilli"
         FROM "Batch" b JOIN "Product" p ON p."id" = b."productId"
@@ -174,11 +174,11 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
   }
 
   async hasRun(shopId: number, localDate: string): Promise<boolean> {
-    return (await run(this.pool, 'SELECT 1 FROM "DigestRun" WHERE "shopId" = $1 AND "localDate" = $2', [shopId, localDate])).rows.length > 0;
+    return (await query(this.pool, 'SELECT 1 FROM "DigestRun" WHERE "shopId" = $1 AND "localDate" = $2', [shopId, localDate])).rows.length > 0;
   }
 
   async activeChats(shopId: number): Promise<ChatTarget[]> {
-    const { rows } = await run<{ platform: string; chatId: string; audience: string }>(
+    const { rows } = await query<{ platform: string; chatId: string; audience: string }>(
       this.pool,
       `SELECT b."platform", b."chatId", b."audience" FROM "ChatBinding" b WHERE b."shopId" = $1 AND ${ACTIVE_BINDING} ORDER BY b."id"`,
       [shopId],
@@ -193,7 +193,7 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
    */
   async claim(claim: RunClaim): Promise<number | undefined> {
     return transaction(this.pool, async (client) => {
-      const { rows } = await run<{ id: number }>(
+      const { rows } = await query<{ id: number }>(
         client,
         `INSERT INTO "DigestRun" ("shopId", "localDate", "scheduledAt", "claimedAt", "claimedBy", "late") VALUES ($1, $2, $3, $4, $5, $6)
           ON CONFLICT ("shopId", "localDate") DO NOTHING RETURNING "id"`,
@@ -203,7 +203,7 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
       if (runId === undefined) return undefined;
       for (const d of claim.deliveries) {
         const image = d.image === undefined ? null : Buffer.from(d.image.buffer, d.image.byteOffset, d.image.byteLength);
-        await run(
+        await query(
           client,
           `INSERT INTO "DigestDelivery" ("runId", "platform", "chatId", "audience", "text", "image", "nextAttemptAt") VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT ("runId", "platform", "chatId") DO NOTHING`,
@@ -215,7 +215,7 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
   }
 
   async interruptStale(before: Date): Promise<number> {
-    const { rowCount } = await run(
+    const { rowCount } = await query(
       this.pool,
       `UPDATE "DigestDelivery" SET "status" = 'interrupted', "lastError" = 'the sending process stopped mid-call; not retried, the chat may already have it'
         WHERE "status" = 'sending' AND "attemptedAt" < $1`,
@@ -225,7 +225,7 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
   }
 
   async expire(scheduledBefore: Date, now: Date): Promise<number> {
-    const { rowCount } = await run(
+    const { rowCount } = await query(
       this.pool,
       `UPDATE "DigestDelivery" SET "status" = 'failed', "lastError" = COALESCE("lastError" || '; ', '') || 'gave up: too late to send', "nextAttemptAt" = $1
         WHERE "status" = 'pending' AND "runId" IN (SELECT "id" FROM "DigestRun" WHERE "finishedAt" IS NULL AND "scheduledAt" < $2)`,
@@ -235,7 +235,7 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
   }
 
   async duePending(now: Date, scheduledAfter: Date): Promise<PendingDelivery[]> {
-    const { rows } = await run<PendingDelivery & { audience: string }>(
+    const { rows } = await query<PendingDelivery & { audience: string }>(
       this.pool,
       `SELECT d."id", d."runId", r."shopId", r."localDate", d."platform", d."chatId", d."audience", d."text", d."image", d."attempts", r."scheduledAt"
         FROM "DigestDelivery" d JOIN "DigestRun" r ON r."id" = d."runId"
@@ -248,7 +248,7 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
 
   /** A second process leasing the same copy waits for the first's row lock, then finds it no longer pending. */
   async lease(id: number, by: string, now: Date): Promise<boolean> {
-    const { rowCount } = await run(
+    const { rowCount } = await query(
       this.pool,
       `UPDATE "DigestDelivery" SET "status" = 'sending', "attempts" = "attempts" + 1, "attemptedAt" = $1, "attemptedBy" = $2
         WHERE "id" = $3 AND "status" = 'pending'`,
@@ -258,7 +258,7 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
   }
 
   async markSent(id: number, by: string, now: Date): Promise<void> {
-    await run(this.pool, `UPDATE "DigestDelivery" SET "status" = 'sent', "deliveredAt" = $1, "lastError" = NULL ${DELIVERY_MARKED} AND "status" IN ('sending', 'interrupted')`, [
+    await query(this.pool, `UPDATE "DigestDelivery" SET "status" = 'sent', "deliveredAt" = $1, "lastError" = NULL ${DELIVERY_MARKED} AND "status" IN ('sending', 'interrupted')`, [
       now,
       id,
       by,
@@ -266,7 +266,7 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
   }
 
   async markRetry(id: number, by: string, error: string, nextAttemptAt: Date): Promise<void> {
-    await run(this.pool, `UPDATE "DigestDelivery" SET "status" = 'pending', "lastError" = $1, "nextAttemptAt" = $4 ${DELIVERY_MARKED} AND "status" = 'sending'`, [
+    await query(this.pool, `UPDATE "DigestDelivery" SET "status" = 'pending', "lastError" = $1, "nextAttemptAt" = $4 ${DELIVERY_MARKED} AND "status" = 'sending'`, [
       error,
       id,
       by,
@@ -275,12 +275,12 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
   }
 
   async markFailed(id: number, by: string, error: string): Promise<void> {
-    await run(this.pool, `UPDATE "DigestDelivery" SET "status" = 'failed', "lastError" = $1 ${DELIVERY_MARKED} AND "status" IN ('sending', 'interrupted')`, [error, id, by]);
+    await query(this.pool, `UPDATE "DigestDelivery" SET "status" = 'failed', "lastError" = $1 ${DELIVERY_MARKED} AND "status" IN ('sending', 'interrupted')`, [error, id, by]);
   }
 
   async markBlocked(id: number, by: string, error: string, now: Date): Promise<void> {
     await transaction(this.pool, async (client) => {
-      const { rows } = await run<{ platform: string; chatId: string }>(
+      const { rows } = await query<{ platform: string; chatId: string }>(
         client,
         `UPDATE "DigestDelivery" SET "status" = 'blocked', "lastError" = $1 ${DELIVERY_MARKED} AND "status" IN ('sending', 'interrupted') RETURNING "platform", "chatId"`,
         [error, id, by],
@@ -288,7 +288,7 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
       const row = rows[0];
       if (!row) return;
       await this.blockChatOn(client, row.platform, row.chatId, now);
-      await run(
+      await query(
         client,
         `UPDATE "DigestDelivery" SET "status" = 'blocked', "lastError" = 'the chat blocked or removed the bot'
           WHERE "platform" = $1 AND "chatId" = $2 AND "status" = 'pending'`,
@@ -301,8 +301,8 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
     await this.blockChatOn(this.pool, platform, chatId, now);
   }
 
-  private async blockChatOn(on: pg.Pool | pg.PoolClient, platform: string, chatId: string, now: Date): Promise<void> {
-    await run(on, 'UPDATE "ChatBinding" SET "blockedAt" = $1 WHERE "platform" = $2 AND "chatId" = $3', [now, platform, chatId]);
+  private async blockChatOn(on: Queryable, platform: string, chatId: string, now: Date): Promise<void> {
+    await query(on, 'UPDATE "ChatBinding" SET "blockedAt" = $1 WHERE "platform" = $2 AND "chatId" = $3', [now, platform, chatId]);
   }
 
   /**
@@ -310,12 +310,12 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
    * again without binding it anew. Returns whether the chat had been blocked.
    */
   async unblockChat(platform: string, chatId: string): Promise<boolean> {
-    const { rowCount } = await run(this.pool, 'UPDATE "ChatBinding" SET "blockedAt" = NULL WHERE "platform" = $1 AND "chatId" = $2 AND "blockedAt" IS NOT NULL', [platform, chatId]);
+    const { rowCount } = await query(this.pool, 'UPDATE "ChatBinding" SET "blockedAt" = NULL WHERE "platform" = $1 AND "chatId" = $2 AND "blockedAt" IS NOT NULL', [platform, chatId]);
     return (rowCount ?? 0) > 0;
   }
 
   async finishRuns(now: Date): Promise<number> {
-    const { rowCount } = await run(
+    const { rowCount } = await query(
       this.pool,
       `UPDATE "DigestRun" SET "finishedAt" = $1 WHERE "finishedAt" IS NULL
         AND NOT EXISTS (SELECT 1 FROM "DigestDelivery" d WHERE d."runId" = "DigestRun"."id" AND d."status" IN ('pending', 'sending'))`,
@@ -325,14 +325,14 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
   }
 
   async run(shopId: number, localDate: string): Promise<(RunRecord & { deliveries: DeliveryRecord[] }) | undefined> {
-    const runs = await run<RunRecord>(
+    const runs = await query<RunRecord>(
       this.pool,
       'SELECT "id", "shopId", "localDate", "scheduledAt", "claimedAt", "claimedBy", "late", "finishedAt" FROM "DigestRun" WHERE "shopId" = $1 AND "localDate" = $2',
       [shopId, localDate],
     );
     const row = runs.rows[0];
     if (!row) return undefined;
-    const deliveries = await run<DeliveryRecord & { audience: string; status: string }>(
+    const deliveries = await query<DeliveryRecord & { audience: string; status: string }>(
       this.pool,
       'SELECT "id", "runId", "platform", "chatId", "audience", "status", "attempts", "lastError", "deliveredAt", "text" FROM "DigestDelivery" WHERE "runId" = $1 ORDER BY "id"',
       [row.id],
@@ -342,7 +342,7 @@ export class PgDigestStore implements DigestQueries, DigestRunStore {
 
   async saleEntries(shopId: number, seqs: readonly number[]): Promise<{ productId: number; qtyMilli: number }[]> {
     if (seqs.length === 0) return [];
-    const { rows } = await run<{ productId: number; qtyMilli: number }>(
+    const { rows } = await query<{ productId: number; qtyMilli: number }>(
       this.pool,
       `SELECT "productId", "qtyMilli" FROM "Entry" WHERE "shopId" = $1 AND "kind" = 'sale' AND "seq" = ANY($2::int[]) ORDER BY "seq"`,
       [shopId, [...seqs]],

@@ -11,7 +11,7 @@ import { jxcPgTypes } from './pg-types.ts';
 export type Queryable = pg.Pool | pg.PoolClient;
 
 /** Runs one statement with the ledger's number parsing. */
-export function run<R extends pg.QueryResultRow = pg.QueryResultRow>(on: Queryable, text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+export function query<R extends pg.QueryResultRow = pg.QueryResultRow>(on: Queryable, text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
   return on.query<R>({ text, values, types: jxcPgTypes });
 }
 
