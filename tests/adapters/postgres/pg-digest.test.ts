@@ -20,6 +20,7 @@ import { insertSql, openPgFixture, raceUnderLock, type PgFixture } from './pg-fi
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
+const HOUR_MS = 60 * MINUTE;
 /** Local midnight of 2026-MM-DD in Shanghai (UTC+8). */
 const midnight = (month: number, day: number) => new Date(Date.UTC(2026, month - 1, day) - 8 * 3_600_000);
 
@@ -487,6 +488,10 @@ describePg('PgDigestStore', () => {
       await store.markFailed(room, 'A', 'HttpError: 400');
       await store.lease(back, 'A', at(5 * MINUTE));
       out.interrupted = [await store.interruptStale(at(5 * MINUTE)), await store.interruptStale(at(6 * MINUTE))];
+      // Yesterday's room copy failed once and waits for a retry it will not get in time.
+      const olderRoom = due.find((d) => d.localDate === '2026-11-26' && d.chatId === 'room')?.id as number;
+      out.olderLease = await store.lease(olderRoom, 'A', at(6 * MINUTE));
+      await store.markRetry(olderRoom, 'A', 'HttpError: 502', at(HOUR_MS));
       out.expired = await store.expire(at(-12 * 3_600_000), at(7 * MINUTE));
       out.finished = [await store.finishRuns(at(8 * MINUTE)), await store.finishRuns(at(9 * MINUTE))];
       out.runs = [await store.run(1, '2026-11-26'), await store.run(1, '2026-11-27'), await store.run(1, '2026-11-28')];
@@ -525,13 +530,14 @@ describePg('PgDigestStore', () => {
       expect(got.notYet).not.toContain(due[2] && (got.due as { id: number }[])[2]?.id);
       expect(got.dueAgain).toContainEqual([(got.due as { id: number }[])[2]?.id, 1]);
       expect(got.interrupted).toEqual([0, 1]);
+      expect(got.olderLease).toBe(true);
       expect(got.expired).toBe(1);
       expect(got.finished).toEqual([2, 0]);
       const [older, today, none] = got.runs as [{ deliveries: unknown[]; finishedAt: Date | null }, { late: boolean; deliveries: unknown[] }, undefined];
       expect(none).toBeUndefined();
       expect(older.deliveries).toEqual([
         expect.objectContaining({ chatId: 'group', status: 'blocked', lastError: 'the chat blocked or removed the bot', attempts: 0 }),
-        expect.objectContaining({ chatId: 'room', status: 'failed', lastError: 'gave up: too late to send', attempts: 0 }),
+        expect.objectContaining({ chatId: 'room', status: 'failed', lastError: 'HttpError: 502; gave up: too late to send', attempts: 1 }),
       ]);
       expect(today.late).toBe(true);
       expect(today.deliveries).toEqual([
