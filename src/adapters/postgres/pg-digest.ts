@@ -21,7 +21,8 @@ import type { ChatTarget, DeliveryRecord, DeliveryStatus, DigestRunStore, Pendin
  * - sum() over bigint is numeric and sum() over int is bigint; jxcPgTypes reads both as exact numbers.
  * - SQLite hands back GROUP BY results sorted by the group key, NULL first and text by bytes; here every
  *   such query says so (ORDER BY … NULLS FIRST, COLLATE "C"), so rows come in the same order.
- * - The (shopId, occurredAt) index needs no INDEXED BY: PostgreSQL's planner picks the range scan.
+ * - PostgreSQL has no INDEXED BY; its planner chooses the (shopId, occurredAt) index or another from
+ *   its statistics, so the hint SQLite needed after ANALYZE is dropped.
  */
 
 /** The kind an entry counts as: a reversal counts as the kind it reverses, with opposite sign. */
