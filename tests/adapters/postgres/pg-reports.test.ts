@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { SqliteExportReader } from '../../../src/adapters/prisma/sqlite-export-reader.ts';
 import { SqliteReports } from '../../../src/adapters/prisma/sqlite-reports.ts';
 import { PgExportReader } from '../../../src/adapters/postgres/pg-export-reader.ts';
@@ -131,6 +131,21 @@ describePg('PostgreSQL reports and export reads, against SQLite on the same rows
           expect(await reader.entryRows(shop, from, to)).toEqual(await sqliteReader.entryRows(shop, from, to));
         }
       }
+    }
+  });
+
+  it('reads the entries a page at a time, never more rows in one query than a page', async () => {
+    const query = vi.spyOn(pg.Client.prototype, 'query');
+    try {
+      const rows = await new PgExportReader(t.pool, 4).entryRows(SHOP);
+      expect(rows).toHaveLength(25);
+      const pages = await Promise.all(
+        query.mock.calls.flatMap((call, i) => (typeof call[0] === 'string' && call[0].includes('FROM "Entry" e JOIN "Product" p') ? [query.mock.results[i]!.value as Promise<pg.QueryResult>] : [])),
+      );
+      // 25 entries in pages of 4: six full pages and one of a single entry.
+      expect(pages.map((p) => p.rowCount)).toEqual([4, 4, 4, 4, 4, 4, 1]);
+    } finally {
+      query.mockRestore();
     }
   });
 
