@@ -45,10 +45,14 @@ export function urlFor(database: string, base = PG_TEST_URL): string {
  * (`jxc_<file>_<pid>_<random>`), so test files running in parallel, and several runs on one server,
  * never share one. Dropped with FORCE, since a failed test may leave a connection open.
  */
-export async function createPgDatabase(testFileUrl: string): Promise<PgTestDatabase> {
+export async function createPgDatabase(testFileUrl: string, options: { icuLocale?: string } = {}): Promise<PgTestDatabase> {
   const file = basename(fileURLToPath(testFileUrl)).replace(/\.test\.ts$/, '').replace(/[^a-z0-9]+/gi, '_').toLowerCase().slice(0, 30);
   const name = `jxc_${file}_${process.pid}_${randomBytes(3).toString('hex')}`;
-  await admin(`CREATE DATABASE "${name}"`);
+  // With icuLocale ('zh'), text sorts and folds as a server set up in that language does (pinyin
+  // order, Unicode case), unlike the C collation of a default test server: for tests of queries
+  // that must sort and match the way SQLite does whatever the server's locale.
+  const icu = options.icuLocale === undefined ? '' : ` TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE '${options.icuLocale.replace(/[^A-Za-z0-9_-]/g, '')}' LOCALE 'C.UTF-8'`;
+  await admin(`CREATE DATABASE "${name}"${icu}`);
   return { name, url: urlFor(name), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
