@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, lstatSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import qrcodeTerminal from 'qrcode-terminal';
 import { qrcodeValueToImageUrl, ScanStatus } from 'wechaty';
 import type { BotLogger } from '../../bot/engine.ts';
 import type { Outbox } from '../../bot/outbox.ts';
 import type { WechatConfig } from '../../config.ts';
+import { holdLease, type HeldLease, type LeaseClock, type LeaseLoss, type LoginLeases } from '../../core/login-lease.ts';
 import { PrivateFileError, writePrivateFile } from '../../private-file.ts';
 import type { Pacing } from './pacer.ts';
 import { createWechatBot, type WechatApp, type WechatBot, type WechatPuppet } from './wechat-bot.ts';
@@ -20,12 +23,68 @@ export interface StartWechatOptions {
   /** Where the login QR code is drawn; the terminal (stderr) by default. */
   output?: NodeJS.WritableStream | undefined;
   pacing?: Pacing | undefined;
+  /**
+   * The database's login leases. With them only one process at a time drives this WeChat login: a
+   * second one waits (startWechat does not resolve) until the first stops or its lease expires, then
+   * takes over. Without them (one process per database, or a test) nothing is locked.
+   */
+  loginLeases?: LoginLeases | undefined;
+  /** How the lease is held; tests shorten it. */
+  leaseTiming?: Partial<WechatLeaseTiming> | undefined;
+  /** Ends the wait for the lease: startWechat then rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
 }
+
+/** How the WeChat login lease is held. */
+export interface WechatLeaseTiming {
+  /** How long a crashed process keeps the login from the next one. */
+  ttlMs: number;
+  renewEveryMs: number;
+  /** How often a waiting process looks whether the lease came free. */
+  waitStepMs: number;
+  clock?: LeaseClock | undefined;
+}
+
+/** 30 s lease renewed every 10 s: two renewals may fail (a busy database) before the login is given up. */
+export const DEFAULT_WECHAT_LEASE: WechatLeaseTiming = { ttlMs: 30_000, renewEveryMs: 10_000, waitStepMs: 5_000 };
 
 /** A started WeChat bot. stop() sends the replies in hand and disconnects; the login session is kept for the next start. */
 export interface WechatHandle {
   bot: WechatBot;
+  /** The login lease this process holds, when started with loginLeases. */
+  lease?: HeldLease | undefined;
+  /**
+   * Settles when the bot stopped by itself: another process took over its login lease (this one could
+   * not renew it in time). The bot is stopped by then; the caller decides whether the process goes on.
+   */
+  failed: Promise<Error>;
   stop(): Promise<void>;
+}
+
+/** The WeChat login lease was lost to another process, so this one stopped its WeChat bot. */
+export class WechatLeaseLost extends Error {
+  constructor(
+    readonly lease: string,
+    readonly loss: LeaseLoss,
+  ) {
+    super(
+      loss.reason === 'taken'
+        ? `微信登录已由另一个进程（${loss.by?.holder ?? '未知'}）接管，本进程的微信机器人已停止。\nThe WeChat login was taken over by another process; this process stopped its WeChat bot.`
+        : `微信登录租约无法续期（数据库无响应）已过期，本进程的微信机器人已停止。\nThe WeChat login lease could not be renewed before it expired; this process stopped its WeChat bot.`,
+      loss.reason === 'expired' ? { cause: loss.error } : undefined,
+    );
+    this.name = 'WechatLeaseLost';
+  }
+}
+
+/** The lease that owns one WeChat login: named after the bot, as its session file is, so two bots of one database do not block each other. */
+export function wechatLeaseName(config: WechatConfig): string {
+  return `wechat:${config.name}`;
+}
+
+/** Who holds a lease: the host and process to look for, and a random part so a restarted process with a reused pid is someone new. */
+export function leaseHolderId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }
 
 /** The puppet named in WECHATY_PUPPET cannot be used; the message says what to do, in Chinese and English. */
@@ -171,9 +230,38 @@ export async function startWechat(app: WechatStartApp, config: WechatConfig, opt
     logger.warn({ platform: 'wechat', reason: data }, 'wechat connection reset, reconnecting');
   });
 
+  // Held before the puppet starts: a puppet that kept its session logs in as soon as it starts.
+  const lease = options.loginLeases ? await takeLoginLease(options.loginLeases, wechatLeaseName(config), logger, output, options) : undefined;
+  let lost: (error: Error) => void = () => {};
+  const failed = new Promise<Error>((resolve) => (lost = resolve));
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      try {
+        await bot.stop();
+        logger.info({ platform: 'wechat' }, 'wechat stopped');
+      } finally {
+        // Given up only once logged out, so the next process never finds this one still connected.
+        await lease?.held.release();
+      }
+    })());
+  lease?.onLost((loss) => {
+    const error = new WechatLeaseLost(lease.held.name, loss);
+    logger.error({ platform: 'wechat', lease: lease.held.name, reason: loss.reason, holder: loss.reason === 'taken' ? loss.by?.holder : undefined }, 'wechat login lease lost; stopping wechat');
+    output.write(`${error.message}\n`);
+    stop().then(
+      () => lost(error),
+      (stopError: unknown) => {
+        logger.error({ platform: 'wechat', err: stopError }, 'wechat stop after losing the login lease failed');
+        lost(error);
+      },
+    );
+  });
+
   try {
     await bot.start();
   } catch (error) {
+    await lease?.held.release().catch((releaseError: unknown) => logger.warn({ platform: 'wechat', err: releaseError }, 'wechat login lease not released'));
     throw new WechatPuppetError(
       `微信 puppet「${config.puppet}」启动失败：${redact((error as Error).message, secret)}。请检查 token 和网络。\n` + `WeChat puppet "${config.puppet}" failed to start; check its token and the network.`,
       { cause: error },
@@ -181,11 +269,48 @@ export async function startWechat(app: WechatStartApp, config: WechatConfig, opt
   }
   app.outbox.register(bot.sender);
   logger.info({ platform: 'wechat', puppet: config.puppet }, 'wechat started');
+  return { bot, lease: lease?.held, failed, stop };
+}
+
+/**
+ * Waits for the login lease, saying on the terminal and in the log who holds it, and keeps it renewed.
+ * A loss is passed to the handler set with onLost (it can happen before the bot has started).
+ */
+async function takeLoginLease(
+  leases: LoginLeases,
+  name: string,
+  logger: BotLogger,
+  output: NodeJS.WritableStream,
+  options: StartWechatOptions,
+): Promise<{ held: HeldLease; onLost(handler: (loss: LeaseLoss) => void): void }> {
+  const timing = { ...DEFAULT_WECHAT_LEASE, ...options.leaseTiming };
+  const holder = leaseHolderId();
+  let waited = false;
+  let pendingLoss: LeaseLoss | undefined;
+  let onLost: ((loss: LeaseLoss) => void) | undefined;
+  const held = await holdLease(leases, name, holder, {
+    ...timing,
+    signal: options.signal,
+    onWaiting(current) {
+      waited = true;
+      const text = `另一个进程正在登录微信（${current.holder}），等待接管…`;
+      output.write(`${text}\n`);
+      logger.info({ platform: 'wechat', lease: name, holder: current.holder, expiresAt: current.expiresAt.toISOString() }, text);
+    },
+    onRenewError(error) {
+      logger.warn({ platform: 'wechat', lease: name, err: error instanceof Error ? { message: error.message, name: error.name } : String(error) }, 'wechat login lease not renewed; retrying');
+    },
+    onLost(loss) {
+      if (onLost) onLost(loss);
+      else pendingLoss = loss;
+    },
+  });
+  logger.info({ platform: 'wechat', lease: name, holder }, waited ? 'wechat login lease taken over' : 'wechat login lease taken');
   return {
-    bot,
-    async stop() {
-      await bot.stop();
-      logger.info({ platform: 'wechat' }, 'wechat stopped');
+    held,
+    onLost(handler) {
+      onLost = handler;
+      if (pendingLoss) handler(pendingLoss);
     },
   };
 }

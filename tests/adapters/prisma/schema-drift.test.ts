@@ -62,7 +62,7 @@ const models = parseSchema(readFileSync(new URL('../../../prisma/schema.prisma',
 describe('the migrated database matches prisma/schema.prisma', () => {
   it('finds every model of the schema', () => {
     expect(models.map((m) => m.name).sort()).toEqual(
-      ['Balance', 'Batch', 'BatchMove', 'BindingCode', 'ChatBinding', 'DigestDelivery', 'DigestRun', 'Entry', 'HandledMessage', 'Identity', 'ImportBatch', 'Location', 'PendingImport', 'PendingRepost', 'Person', 'Product', 'ProductAlias', 'ProductUnit', 'Shop', 'SourceMessage', 'WebLoginToken', 'WebSecret', 'WebSession'].sort(),
+      ['Balance', 'Batch', 'BatchMove', 'BindingCode', 'ChatBinding', 'DigestDelivery', 'DigestRun', 'Entry', 'HandledMessage', 'Identity', 'ImportBatch', 'Location', 'LoginLease', 'PendingImport', 'PendingRepost', 'Person', 'Product', 'ProductAlias', 'ProductUnit', 'Shop', 'SourceMessage', 'WebLoginToken', 'WebSecret', 'WebSession'].sort(),
     );
   });
 
