@@ -7,6 +7,7 @@ import { NOTHING_PENDING, OWNER_ONLY_IMPORT } from '../../src/bot/files/file-rep
 import type { GatewayMessage } from '../../src/bot/gateway.ts';
 import { createConfig } from '../../src/config.ts';
 import { createApp, type App } from '../../src/main.ts';
+import { migratedDatabaseFile } from '../helpers/db.ts';
 
 const TAOBAO = readFileSync(new URL('../fixtures/orders/taobao-qianniu.csv', import.meta.url)).toString('utf8');
 
@@ -16,7 +17,7 @@ let n = 0;
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'jxc-order-files-'));
-  app = await createApp(createConfig({ DATABASE_URL: `file:${join(dir, 'jxc.db')}`, LOG_LEVEL: 'silent' }));
+  app = await createApp(createConfig({ DATABASE_URL: `file:${migratedDatabaseFile(dir)}`, LOG_LEVEL: 'silent' }));
 });
 afterEach(async () => {
   await app.close();

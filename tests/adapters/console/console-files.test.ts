@@ -9,16 +9,19 @@ import { CANCELLED, NOTHING_PENDING, OWNER_ONLY_IMPORT } from '../../../src/bot/
 import { createConfig } from '../../../src/config.ts';
 import type { ShopRecord } from '../../../src/core/ports.ts';
 import { createApp, type App } from '../../../src/main.ts';
+import { migratedDatabaseFile } from '../../helpers/db.ts';
 
 const STOCK_CSV = ['商品,编码,单位,数量,成本', 'T恤,TS-01,件,50,20', '袜子,,双,100,2.5', ''].join('\n');
 
 let dir: string;
+let dbPath: string;
 let exportsDir: string;
 let apps: App[];
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'jxc-console-files-'));
   exportsDir = mkdtempSync(join(dir, 'out-'));
+  dbPath = migratedDatabaseFile(dir);
   apps = [];
 });
 afterEach(async () => {
@@ -28,7 +31,7 @@ afterEach(async () => {
 
 /** An app on the test's SQLite file with the console bound as the owner's chat, as `jxc chat` does. */
 async function start(user = '小王', role: 'owner' | 'staff' = 'owner'): Promise<{ app: App; shop: ShopRecord }> {
-  const app = await createApp(createConfig({ DATABASE_URL: `file:${join(dir, 'jxc.db')}`, LOG_LEVEL: 'silent' }));
+  const app = await createApp(createConfig({ DATABASE_URL: `file:${dbPath}`, LOG_LEVEL: 'silent' }));
   apps.push(app);
   const shop = await app.shop('小店');
   if (!await app.access.bindingOf('console', consoleChatId(shop))) {

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLowStockAlerts } from '../../../src/adapters/cron/index.ts';
@@ -7,7 +6,7 @@ import { SqliteDigestStore } from '../../../src/adapters/prisma/sqlite-digest.ts
 import { createConfig } from '../../../src/config.ts';
 import type { DeliveryResult } from '../../../src/bot/outbox.ts';
 import { createApp, type App } from '../../../src/main.ts';
-import { createService, createTestDb, source, TestClock, type TestDb } from '../../helpers/db.ts';
+import { createService, createTestDb, migratedDatabaseFile, source, TestClock, type TestDb } from '../../helpers/db.ts';
 
 let t: TestDb;
 let app: App;
@@ -15,10 +14,10 @@ let clock: TestClock;
 let sent: { platform: string; chatId: string; text: string }[];
 
 async function appWith(digest: 'on' | 'off'): Promise<App> {
-  const created = await createApp(createConfig({ DATABASE_URL: `file:${join(t.dir, 'app.db')}`, JXC_DIGEST: digest, LOG_LEVEL: 'silent' }), {
-      clock,
-      logger: pino({ level: 'silent' }),
-    });
+  const created = await createApp(createConfig({ DATABASE_URL: `file:${migratedDatabaseFile(t.dir, 'app.db')}`, JXC_DIGEST: digest, LOG_LEVEL: 'silent' }), {
+    clock,
+    logger: pino({ level: 'silent' }),
+  });
   for (const platform of ['telegram', 'wechat']) {
     created.outbox.register({
       platform,

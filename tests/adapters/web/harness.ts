@@ -9,7 +9,7 @@ import { createConfig } from '../../../src/config.ts';
 import { createHttpServer, type HttpServer } from '../../../src/http-server.ts';
 import { mountWebView } from '../../../src/adapters/web/web-app.ts';
 import { createApp, type App } from '../../../src/main.ts';
-import { TestClock } from '../../helpers/db.ts';
+import { migratedDatabaseFile, TestClock } from '../../helpers/db.ts';
 
 /** A shop with an owner (private chat p-boss), a staff group g1 and staff member li's private chat p-li, on a real database. */
 export interface WebFixture {
@@ -30,7 +30,7 @@ export async function createWebFixture(options: { publicUrl?: string; charts?: C
   const dir = mkdtempSync(join(tmpdir(), 'jxc-web-'));
   const clock = new TestClock(new Date('2026-11-20T04:00:00Z'));
   const publicUrl = options.publicUrl ?? PUBLIC_URL;
-  const app = await createApp(createConfig({ DATABASE_URL: `file:${join(dir, 'jxc.db')}`, LOG_LEVEL: 'silent', PUBLIC_URL: publicUrl }), { clock });
+  const app = await createApp(createConfig({ DATABASE_URL: `file:${migratedDatabaseFile(dir)}`, LOG_LEVEL: 'silent', PUBLIC_URL: publicUrl }), { clock });
   const http = createHttpServer();
   const issuer = mountWebView(http.app, { ...app.web, publicUrl, charts: options.charts });
   app.engine.web.register(issuer);
