@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type pino from 'pino';
-import type { Config } from './config.ts';
+import { maskUrlPassword, type Config } from './config.ts';
 import { sqlitePathFromUrl, type SqliteDatabase } from './adapters/prisma/database.ts';
 import type { ReportReader } from './core/export-rows.ts';
 import type { AccessStore } from './core/access.ts';
@@ -101,6 +101,21 @@ export async function createBaseApp(config: Config, options: BaseAppOptions = {}
 
 /** The database's stores: a `file:` URL opens SQLite, a `postgresql://` URL PostgreSQL (each migrated first). */
 async function openStores(config: Config): Promise<Stores> {
+  if (config.databaseProvider === 'postgresql') {
+    const { openPostgresStores } = await import('./adapters/postgres/pg-stores.ts');
+    try {
+      return await openPostgresStores(config.databaseUrl);
+    } catch (error) {
+      const shown = maskUrlPassword(config.databaseUrl);
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new StoreOpenError(`PostgreSQL 数据库（${shown}）迁移失败：${reason}\nCould not migrate the PostgreSQL database (${shown}): ${reason}`, { cause: error });
+    }
+  }
   const { openSqliteStores } = await import('./adapters/prisma/sqlite-stores.ts');
   return openSqliteStores(sqlitePathFromUrl(config.databaseUrl));
+}
+
+/** The database could not be opened (unreachable server, failed migration); the message is for the user, without the password. */
+export class StoreOpenError extends Error {
+  override name = 'StoreOpenError';
 }

@@ -8,6 +8,7 @@ import type { ReportQueries } from './core/report-queries.ts';
 import type { PendingImports } from './bot/files/files.port.ts';
 import type { WebAuthStore } from './bot/web/web.port.ts';
 import type { HandledMessages } from './adapters/wechat/recent-ids.ts';
+import type { LoginLeases } from './core/login-lease.ts';
 
 /**
  * Every port of one database, as the application wires them: SQLite (src/adapters/prisma) or
@@ -25,5 +26,7 @@ export interface Stores {
   handled: HandledMessages;
   /** Export reads (spreadsheets), rows streamed one at a time. */
   reader: ReportReader;
+  /** Who owns a chat login (WeChat) when several processes share the database. */
+  loginLeases: LoginLeases;
   close(): Promise<void>;
 }

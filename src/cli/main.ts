@@ -79,15 +79,23 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
 }
 
 /** The commands that open the database: on PostgreSQL they migrate it, then say the store is not finished. */
-const POSTGRES_AWARE = new Set(['start', 'chat', 'backup', 'export', 'digest', 'import']);
+/** Commands answered differently on PostgreSQL: a backup is pg_dump's job. */
+const POSTGRES_AWARE = new Set(['backup']);
 
 /** Log lines go to the command's standard error (a test's stream, or the process's). */
 const logStream = (cli: Cli) => (cli.stderr === process.stderr ? undefined : cli.stderr);
 
 /** The database alone: for commands that read or copy the ledger. */
 async function withBaseApp(config: Config, cli: Cli, run: (app: BaseApp) => Promise<number>): Promise<number> {
-  const { createBaseApp } = await import('../base-app.ts');
-  const app = await createBaseApp(config, { logStream: logStream(cli) });
+  const { createBaseApp, StoreOpenError } = await import('../base-app.ts');
+  let app: BaseApp;
+  try {
+    app = await createBaseApp(config, { logStream: logStream(cli) });
+  } catch (error) {
+    if (!(error instanceof StoreOpenError)) throw error;
+    cli.stderr.write(`${error.message}\n`);
+    return 1;
+  }
   try {
     return await run(app);
   } finally {
@@ -97,8 +105,15 @@ async function withBaseApp(config: Config, cli: Cli, run: (app: BaseApp) => Prom
 
 /** The whole application, with the chat engine: for commands that talk or write. */
 async function withApp(config: Config, cli: Cli, run: (app: App) => Promise<number>): Promise<number> {
-  const { createApp } = await import('../main.ts');
-  const app = await createApp(config, { logStream: logStream(cli) });
+  const [{ createApp }, { StoreOpenError }] = await Promise.all([import('../main.ts'), import('../base-app.ts')]);
+  let app: App;
+  try {
+    app = await createApp(config, { logStream: logStream(cli) });
+  } catch (error) {
+    if (!(error instanceof StoreOpenError)) throw error;
+    cli.stderr.write(`${error.message}\n`);
+    return 1;
+  }
   try {
     return await run(app);
   } finally {
@@ -125,6 +140,7 @@ async function startPlatforms(app: App, stderr: NodeJS.WritableStream): Promise<
     for (const r of running.reverse()) await r.stop();
   };
   let telegramFailed: Promise<Error> | undefined;
+  let wechatFailed: Promise<Error> | undefined;
   // One HTTP server on HOST:PORT for the Telegram webhook and the web view; stopped after them.
   const { createHttpServer } = await import('../http-server.ts');
   const http = createHttpServer();
@@ -145,7 +161,10 @@ async function startPlatforms(app: App, stderr: NodeJS.WritableStream): Promise<
       return 1;
     }
     try {
-      running.push({ name: 'wechat', ...(await startWechat(app, app.config.wechat)) });
+      // One process at a time owns the WeChat login (a lease in the database); another one waits here and takes over.
+      const wechat = await startWechat(app, app.config.wechat, { loginLeases: app.stores.loginLeases });
+      running.push({ name: 'wechat', stop: () => wechat.stop() });
+      wechatFailed = wechat.failed;
     } catch (error) {
       stderr.write(`微信机器人启动失败：${error instanceof Error ? error.message : String(error)}\n`);
       return 1;
@@ -189,14 +208,15 @@ async function startPlatforms(app: App, stderr: NodeJS.WritableStream): Promise<
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  const outcome = await Promise.race([signalled, http.failed, ...(telegramFailed ? [telegramFailed] : [])]);
+  const failures = [...(telegramFailed ? [telegramFailed.then((error) => ({ error, what: 'Telegram 机器人' }))] : []), ...(wechatFailed ? [wechatFailed.then((error) => ({ error, what: '微信机器人' }))] : [])];
+  const outcome = await Promise.race([signalled, http.failed.then((error) => ({ error, what: '网页版' })), ...failures]);
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
   digest.stop();
   reposts.stop();
   await stopAll();
-  if (outcome instanceof Error) {
-    stderr.write(`${telegramFailed ? 'Telegram 机器人' : '网页版'}停止了：${outcome.message}\n`);
+  if (typeof outcome === 'object') {
+    stderr.write(`${outcome.what}停止了：${outcome.error.message}\n`);
     return 1;
   }
   app.logger.info({ signal: outcome }, 'jxc-bot stopped');

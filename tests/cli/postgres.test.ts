@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listPgMigrations } from '../../src/adapters/postgres/migrate.ts';
@@ -47,26 +50,41 @@ describePg('jxc on PostgreSQL', () => {
     await db?.drop();
   });
 
-  it('migrates the database at start-up, then says plainly the store is not finished (exit 2)', async () => {
-    const first = await jxc(['export', 'stock'], { databaseUrl: db.url });
-    expect(first.code).toBe(2);
-    expect(first.stdout).toBe('');
-    expect(first.stderr).toContain(`本次应用 ${listPgMigrations().length} 个迁移`);
-    expect(first.stderr).toContain('PostgreSQL 存储尚未完成');
-    expect(first.stderr).toContain('The PostgreSQL store is not finished yet');
+  it('migrates the database at start-up, then runs chat, import, export and digest on it', async () => {
+    const chat = await jxc(['chat'], { databaseUrl: db.url, input: '进货 T恤 50 件 单价 20\n卖了 T恤 3 件 单价 59 淘宝\n查 T恤\n' });
+    expect(chat.stderr).toBe('');
+    expect(chat.code).toBe(0);
+    expect(chat.stdout).toContain('50件 × 20.00 = 1,000.00');
+    expect(chat.stdout).toMatch(/T恤[^\n]*47/);
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
       const { rows } = await client.query('SELECT migration_name FROM _prisma_migrations ORDER BY migration_name');
       expect(rows.map((r) => r.migration_name)).toEqual(listPgMigrations().map((m) => m.name));
-      // Nothing was written to a ledger anywhere: no shop was opened on PostgreSQL.
-      expect((await client.query('SELECT count(*)::int AS n FROM "Shop"')).rows[0].n).toBe(0);
+      // The ledger is in PostgreSQL: two entries, the balance moved by both, money in bigint 分.
+      expect((await client.query('SELECT count(*)::int AS n FROM "Entry"')).rows[0].n).toBe(2);
+      expect((await client.query('SELECT "qtyMilli"::int AS q, "value"::int AS v FROM "Balance"')).rows).toEqual([{ q: 47_000, v: 94_000 }]);
     } finally {
       await client.end();
     }
-    const again = await jxc(['chat'], { databaseUrl: db.url, input: '进货 T恤 5 件 单价 20\n' });
-    expect(again.code).toBe(2);
-    expect(again.stderr).toContain('本次应用 0 个迁移');
-    expect(again.stdout).toBe('');
+    const dir = mkdtempSync(join(tmpdir(), 'jxc-pg-cli-'));
+    try {
+      const file = join(dir, '库存.csv');
+      writeFileSync(file, '商品,数量,成本\n短裤,10,15\n');
+      const imported = await jxc(['import', 'stock', file], { databaseUrl: db.url });
+      expect(imported.code).toBe(0);
+      const stock = await jxc(['export', 'stock', '--format', 'json'], { databaseUrl: db.url });
+      expect(stock.code).toBe(0);
+      const rows = JSON.parse(stock.stdout) as { product: string; quantity: number }[];
+      expect(rows.map((r) => [r.product, r.quantity]).sort()).toEqual([['T恤', 47], ['短裤', 10]].sort());
+      const entries = await jxc(['export', 'entries', '--format', 'csv'], { databaseUrl: db.url });
+      expect(entries.code).toBe(0);
+      expect(entries.stdout.split('\r\n').filter((l) => l.includes('T恤'))).toHaveLength(2);
+      const digest = await jxc(['digest'], { databaseUrl: db.url });
+      expect(digest.code).toBe(0);
+      expect(digest.stdout).toContain('T恤');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

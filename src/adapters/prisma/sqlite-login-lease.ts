@@ -1,5 +1,6 @@
 import type { LeaseHolder, LoginLeases } from '../../core/login-lease.ts';
 import type { SqliteDatabase } from './database.ts';
+import { gateOf, type SqliteGate } from './sqlite-gate.ts';
 
 /**
  * Login leases in the LoginLease table of the SQLite file every process opens. Taking a lease is
@@ -11,8 +12,11 @@ export class SqliteLoginLeases implements LoginLeases {
   private readonly take;
   private readonly drop;
   private readonly find;
+  /** Every statement goes through the connection's gate (see sqlite-gate.ts). */
+  private readonly gate: SqliteGate;
 
   constructor(db: SqliteDatabase) {
+    this.gate = gateOf(db);
     this.take = db.prepare(
       `INSERT INTO LoginLease (name, holder, expiresAt) VALUES (@name, @holder, @expiresAt)
        ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expiresAt = excluded.expiresAt
@@ -22,17 +26,21 @@ export class SqliteLoginLeases implements LoginLeases {
     this.find = db.prepare<[string, number], { holder: string; expiresAt: number }>('SELECT holder, expiresAt FROM LoginLease WHERE name = ? AND expiresAt > ?');
   }
 
-  async acquire(name: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {
+  acquire(name: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {
     const at = now.getTime();
-    return this.take.run({ name, holder, expiresAt: at + ttlMs, now: at }).changes === 1;
+    return this.gate.run(() => this.take.run({ name, holder, expiresAt: at + ttlMs, now: at }).changes === 1);
   }
 
-  async release(name: string, holder: string): Promise<void> {
-    this.drop.run(name, holder);
+  release(name: string, holder: string): Promise<void> {
+    return this.gate.run(() => {
+      this.drop.run(name, holder);
+    });
   }
 
-  async holderOf(name: string, now: Date): Promise<LeaseHolder | undefined> {
-    const row = this.find.get(name, now.getTime());
-    return row && { holder: row.holder, expiresAt: new Date(row.expiresAt) };
+  holderOf(name: string, now: Date): Promise<LeaseHolder | undefined> {
+    return this.gate.run(() => {
+      const row = this.find.get(name, now.getTime());
+      return row && { holder: row.holder, expiresAt: new Date(row.expiresAt) };
+    });
   }
 }

@@ -10,6 +10,7 @@ import { SqlitePendingImports } from './sqlite-pending-imports.ts';
 import { SqliteReports } from './sqlite-reports.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { SqliteLedger, SqliteWebAuth } from './sqlite-web.ts';
+import { SqliteLoginLeases } from './sqlite-login-lease.ts';
 
 /** The SQLite stores, with the connection they share (backups and the export worker use the file itself). */
 export interface SqliteStores extends Stores {
@@ -46,6 +47,7 @@ export function openSqliteStores(path: string): SqliteStores {
     pendingImports: new SqlitePendingImports(db),
     handled: new SqliteHandledMessages(db),
     reader,
+    loginLeases: new SqliteLoginLeases(db),
     async close() {
       if (prisma) await (await prisma).close();
       db.close();

@@ -33,17 +33,17 @@ afterEach(async () => {
   for (const p of processes.reverse()) {
     const handle = p.handle ?? (await settledWithin(p.starting, 0));
     await handle?.stop().catch(() => undefined);
-    if (p.app.db.open) await p.app.close();
+    if (p.app.db?.open) await p.app.close();
   }
   processes = [];
   rmSync(dir, { recursive: true, force: true });
 });
 
-function newProcess(path: string): Process {
+async function newProcess(path: string): Promise<Process> {
   const lines: Record<string, unknown>[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
-  const app = createApp(createConfig({ DATABASE_URL: `file:${path}` }), { logger });
-  const p: Process = { app, leases: new SqliteLoginLeases(app.db), lines, drawn: () => '' };
+  const app = await createApp(createConfig({ DATABASE_URL: `file:${path}` }), { logger });
+  const p: Process = { app, leases: new SqliteLoginLeases(app.db!), lines, drawn: () => '' };
   processes.push(p);
   return p;
 }
@@ -83,15 +83,15 @@ async function login(handle: WechatHandle): Promise<void> {
   await until(() => handle.bot.wechaty.isLoggedIn);
 }
 
-function setUp(): { first: Process; second: Process } {
+async function setUp(): Promise<{ first: Process; second: Process }> {
   dir = mkdtempSync(join(tmpdir(), 'jxc-wx-lease-'));
   const path = migratedDatabaseFile(dir);
-  return { first: newProcess(path), second: newProcess(path) };
+  return { first: await newProcess(path), second: await newProcess(path) };
 }
 
 describe('the WeChat login lease across two processes on one database', () => {
   it('makes the second process wait while the first runs, and log in once the first stops', async () => {
-    const { first, second } = setUp();
+    const { first, second } = await setUp();
     const one = await start(first);
     await login(one);
     const holder = one.lease?.holder ?? '';
@@ -118,14 +118,14 @@ describe('the WeChat login lease across two processes on one database', () => {
   });
 
   it('takes over after the lease expires when the first process can no longer renew it, and the first stops its bot', async () => {
-    const { first, second } = setUp();
+    const { first, second } = await setUp();
     const one = await start(first);
     await login(one);
     const waiting = start(second);
     await until(() => second.drawn().includes('等待接管'));
 
     // The first process loses its database (as a crashed process, it renews no more).
-    first.app.db.close();
+    first.app.db!.close();
     const startedWaiting = Date.now();
     const two = await settledWithin(waiting, 3 * TIMING.ttlMs);
     expect(two).toBeDefined();
@@ -142,12 +142,12 @@ describe('the WeChat login lease across two processes on one database', () => {
   });
 
   it('stops the WeChat bot cleanly when another process has taken its lease', async () => {
-    const { first, second } = setUp();
+    const { first, second } = await setUp();
     const one = await start(first);
     await login(one);
     expect(one.lease?.held).toBe(true);
     // Someone else now holds the row (a process whose clock runs far ahead, or an operator).
-    second.app.db.prepare('UPDATE LoginLease SET holder = ?, expiresAt = ?').run('other-host:42:00000000', Date.now() + 60_000);
+    second.app.db!.prepare('UPDATE LoginLease SET holder = ?, expiresAt = ?').run('other-host:42:00000000', Date.now() + 60_000);
 
     const error = await settledWithin(one.failed, 3 * TIMING.renewEveryMs);
     expect(error).toBeInstanceOf(WechatLeaseLost);
@@ -162,7 +162,7 @@ describe('the WeChat login lease across two processes on one database', () => {
   });
 
   it('stops waiting for the lease when asked to', async () => {
-    const { first, second } = setUp();
+    const { first, second } = await setUp();
     await start(first);
     const abort = new AbortController();
     const waiting = start(second, abort.signal);
