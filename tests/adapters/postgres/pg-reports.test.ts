@@ -50,7 +50,7 @@ describePg('PostgreSQL reports and export reads, against SQLite on the same rows
       ['Z短裤', 0, 0, 0, 0, 0],
     ]);
     for (const [from, to] of PERIODS) {
-      for (const shop of [SHOP, OTHER_SHOP]) expect(await pgReports.salesByProduct(shop, from, to)).toEqual(sqlite.salesByProduct(shop, from, to));
+      for (const shop of [SHOP, OTHER_SHOP]) expect(await pgReports.salesByProduct(shop, from, to)).toEqual(await sqlite.salesByProduct(shop, from, to));
     }
   });
 
@@ -65,7 +65,7 @@ describePg('PostgreSQL reports and export reads, against SQLite on the same rows
       ['Shop_A', 1000, 1, 1],
     ]);
     for (const [from, to] of PERIODS) {
-      for (const shop of [SHOP, OTHER_SHOP]) expect(await pgReports.salesByChannel(shop, from, to)).toEqual(sqlite.salesByChannel(shop, from, to));
+      for (const shop of [SHOP, OTHER_SHOP]) expect(await pgReports.salesByChannel(shop, from, to)).toEqual(await sqlite.salesByChannel(shop, from, to));
     }
   });
 
@@ -73,7 +73,7 @@ describePg('PostgreSQL reports and export reads, against SQLite on the same rows
     expect(await pgReports.salesTotals(SHOP, NOV1, NOV10)).toEqual({ soldMilli: 12500, returnedMilli: 2000, revenue: 39790, refunds: 7400, cost: 13766, sales: 10 });
     expect(await pgReports.salesTotals(SHOP, DEC1, new Date('2027-01-01T00:00:00Z'))).toEqual({ soldMilli: 0, returnedMilli: 0, revenue: 0, refunds: 0, cost: 0, sales: 0 });
     for (const [from, to] of PERIODS) {
-      for (const shop of [SHOP, OTHER_SHOP]) expect(await pgReports.salesTotals(shop, from, to)).toEqual(sqlite.salesTotals(shop, from, to));
+      for (const shop of [SHOP, OTHER_SHOP]) expect(await pgReports.salesTotals(shop, from, to)).toEqual(await sqlite.salesTotals(shop, from, to));
     }
   });
 
@@ -89,7 +89,7 @@ describePg('PostgreSQL reports and export reads, against SQLite on the same rows
       [8, '2026-11-06T02:00:00.000Z'],
     ]);
     for (const before of [NOV1, new Date('2026-11-06T01:00:00.001Z'), NOV10, DEC1]) {
-      for (const shop of [SHOP, OTHER_SHOP]) expect(await pgReports.lastSales(shop, before)).toEqual(sqlite.lastSales(shop, before));
+      for (const shop of [SHOP, OTHER_SHOP]) expect(await pgReports.lastSales(shop, before)).toEqual(await sqlite.lastSales(shop, before));
     }
   });
 
@@ -103,7 +103,7 @@ describePg('PostgreSQL reports and export reads, against SQLite on the same rows
     for (const [from, to] of PERIODS) {
       for (const shop of [SHOP, OTHER_SHOP]) {
         for (const supplier of [undefined, '杯厂', 'bowl厂', '无此厂']) {
-          expect(await pgReports.payables(shop, from, to, supplier)).toEqual(sqlite.payables(shop, from, to, supplier));
+          expect(await pgReports.payables(shop, from, to, supplier)).toEqual(await sqlite.payables(shop, from, to, supplier));
         }
       }
     }

@@ -144,7 +144,7 @@ describePg('PostgreSQL web sign-in and ledger pages, against SQLite on the same 
     ];
     for (const shop of [SHOP, OTHER_SHOP]) {
       for (const filter of filters) {
-        for (const page of pages) expect({ filter, page, ...(await pgLedger.ledgerPage(shop, filter, page)) }).toEqual({ filter, page, ...sqlite.ledgerPage(shop, filter, page) });
+        for (const page of pages) expect({ filter, page, ...(await pgLedger.ledgerPage(shop, filter, page)) }).toEqual({ filter, page, ...(await sqlite.ledgerPage(shop, filter, page)) });
       }
     }
   });
@@ -176,6 +176,6 @@ describePg('PostgreSQL web sign-in and ledger pages, against SQLite on the same 
       { actorId: 'telegram:1', actorName: 'alice' },
       { actorId: 'wechat:bob', actorName: 'Bob' },
     ]);
-    for (const shop of [SHOP, OTHER_SHOP, 99]) expect(await pgLedger.actors(shop)).toEqual(sqlite.actors(shop));
+    for (const shop of [SHOP, OTHER_SHOP, 99]) expect(await pgLedger.actors(shop)).toEqual(await sqlite.actors(shop));
   });
 });
