@@ -202,3 +202,98 @@ export function earlierFrom(a: RepostFrom | undefined, b: RepostFrom): RepostFro
 export function repostingBefore(queued: readonly QueuedRepost[], to: Date): boolean {
   return queued.some((q) => q.from.occurredAt.getTime() < to.getTime());
 }
+
+/**
+ * One question a repost asks the ledger while gathering its input (see repostInputSteps); `at` is
+ * the store's own form of an instant (a Date, epoch milliseconds, or "before everything").
+ */
+export type RepostRead<At> =
+  | { read: 'rows'; at: At; seq: number }
+  | { read: 'balances' }
+  | { read: 'settledPoint'; locationId: number; at: At; seq: number }
+  | { read: 'costFigures'; id: number }
+  | { read: 'lastCostBefore'; at: At; seq: number };
+
+/** What each question is answered with. */
+export interface RepostAnswers<At> {
+  rows: CostedRow[];
+  balances: { locationId: number; qtyMilli: number; value: number }[];
+  settledPoint: { at: At; seq: number } | undefined;
+  costFigures: CostFigures | undefined;
+  lastCostBefore: number | null;
+}
+
+type Steps<At> = Generator<RepostRead<At>, RepostInput, RepostAnswers<At>[keyof RepostAnswers<At>]>;
+
+/**
+ * How a repost from `from` gathers its rows, the same on every store: the product's rows from that
+ * point in occurrence order, and the stock before it, which is the balance (always the sum of the
+ * entries) less those rows, so a repost reads only what it folds however long the history before.
+ * Presale units still owed at `from` are settled by goods coming in after it, so the start moves back
+ * to where no location owed anything; moving back can only find earlier owing. The store answers
+ * each question with one query (repostInputSync / repostInputAsync drive this).
+ */
+export function* repostInputSteps<At>(productId: number, from: { at: At; seq: number }, beginning: At): Steps<At> {
+  const read = function* (at: At, seq: number): Generator<RepostRead<At>, { rows: CostedRow[]; opening: Map<number, BalanceRecord> }, RepostAnswers<At>[keyof RepostAnswers<At>]> {
+    const rows = (yield { read: 'rows', at, seq }) as CostedRow[];
+    const opening = new Map<number, BalanceRecord>();
+    for (const b of (yield { read: 'balances' }) as RepostAnswers<At>['balances']) opening.set(b.locationId, { qtyMilli: b.qtyMilli, value: b.value });
+    for (const r of rows) {
+      const b = opening.get(r.locationId) ?? { qtyMilli: 0, value: 0 };
+      opening.set(r.locationId, { qtyMilli: b.qtyMilli - r.qtyMilli, value: b.value - r.valueDelta });
+    }
+    return { rows, opening };
+  };
+  let start = from;
+  let { rows, opening } = yield* read(start.at, start.seq);
+  for (let owing = [...opening].find(([, b]) => b.qtyMilli < 0); owing; owing = [...opening].find(([, b]) => b.qtyMilli < 0)) {
+    const point = (yield { read: 'settledPoint', locationId: owing[0], at: start.at, seq: start.seq }) as RepostAnswers<At>['settledPoint'];
+    start = point ? { at: point.at, seq: point.seq + 1 } : { at: beginning, seq: 0 };
+    ({ rows, opening } = yield* read(start.at, start.seq));
+  }
+  const ids = new Set(rows.map((r) => r.id));
+  const earlier = new Map<number, CostFigures>();
+  for (const r of rows) {
+    for (const id of [r.reversesId, r.transferId]) {
+      if (id === null || ids.has(id) || earlier.has(id)) continue;
+      const f = (yield { read: 'costFigures', id }) as RepostAnswers<At>['costFigures'];
+      if (f) earlier.set(id, f);
+    }
+  }
+  const lastCost = (yield { read: 'lastCostBefore', at: start.at, seq: start.seq }) as RepostAnswers<At>['lastCostBefore'];
+  return { productId, rows, opening, earlier, lastCost };
+}
+
+/** Drives repostInputSteps with a store that answers at once (SQLite). */
+export function repostInputSync<At>(steps: Steps<At>, answer: (q: RepostRead<At>) => RepostAnswers<At>[keyof RepostAnswers<At>]): RepostInput {
+  let next = steps.next(undefined as never);
+  while (!next.done) next = steps.next(answer(next.value));
+  return next.value;
+}
+
+/** Drives repostInputSteps with a store that answers over the network (PostgreSQL). */
+export async function repostInputAsync<At>(steps: Steps<At>, answer: (q: RepostRead<At>) => Promise<RepostAnswers<At>[keyof RepostAnswers<At>]>): Promise<RepostInput> {
+  let next = steps.next(undefined as never);
+  while (!next.done) next = steps.next(await answer(next.value));
+  return next.value;
+}
+
+/**
+ * A location's stock as of a past moment, from its balance now and the moves dated after that
+ * moment (oldest first): the balance less those moves, and the least the stock comes to from then on.
+ */
+export function stockBeforeLater(now: BalanceRecord, later: readonly { qtyMilli: number; valueDelta: number }[]): BalanceRecord & { lowestLaterMilli: number } {
+  let qtyMilli = now.qtyMilli;
+  let value = now.value;
+  for (const m of later) {
+    qtyMilli -= m.qtyMilli;
+    value -= m.valueDelta;
+  }
+  let run = qtyMilli;
+  let lowestLaterMilli = qtyMilli;
+  for (const m of later) {
+    run += m.qtyMilli;
+    if (run < lowestLaterMilli) lowestLaterMilli = run;
+  }
+  return { qtyMilli, value, lowestLaterMilli };
+}

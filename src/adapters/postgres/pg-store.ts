@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
-import type { CostFigures, CostedRow, RepostFrom, RepostInput, RepostOutput } from '../../core/repost.ts';
+import { repostInputAsync, repostInputSteps, stockBeforeLater, type CostFigures, type CostedRow, type RepostFrom, type RepostInput, type RepostOutput } from '../../core/repost.ts';
 import type {
   BalanceRecord,
   BatchMoveRecord,
@@ -504,42 +504,26 @@ export class PgStore implements LedgerStore {
   // --- the unit of work --------------------------------------------------------------------------
 
   /** The rows a repost of `productId` folds; see UnitOfWork.repostRows and the SQLite store's twin. */
-  private async repostInput(c: pg.ClientBase, lock: boolean, productId: number, requested: RepostFrom): Promise<RepostInput> {
+  private repostInput(c: pg.ClientBase, lock: boolean, productId: number, requested: RepostFrom): Promise<RepostInput> {
     type Row = Omit<CostedRow, 'kind'> & { kind: string };
-    // Stock before `from` is the balance (always the sum of the entries) less the rows from it on.
     // In a write the product's balance rows are locked, so the rows and balances read stay together.
-    const read = async (at: At, seq: number) => {
-      const rows = (await run<Row>(c, 'repostRows', [productId, at, seq])).map((r): CostedRow => ({ ...r, kind: r.kind as CostedRow['kind'] }));
-      const opening = new Map<number, BalanceRecord>();
-      for (const b of await run<{ locationId: number; qtyMilli: number; value: number }>(c, lock ? 'balancesOfForUpdate' : 'balancesOf', [productId])) {
-        opening.set(b.locationId, { qtyMilli: b.qtyMilli, value: b.value });
+    const steps = repostInputSteps<At>(productId, { at: requested.occurredAt, seq: requested.seq }, BEGINNING);
+    return repostInputAsync(steps, async (q) => {
+      switch (q.read) {
+        case 'rows':
+          return (await run<Row>(c, 'repostRows', [productId, q.at, q.seq])).map((r): CostedRow => ({ ...r, kind: r.kind as CostedRow['kind'] }));
+        case 'balances':
+          return run<{ locationId: number; qtyMilli: number; value: number }>(c, lock ? 'balancesOfForUpdate' : 'balancesOf', [productId]);
+        case 'settledPoint': {
+          const point = await one<{ occurredAt: Date; seq: number }>(c, 'settledPoint', [productId, q.locationId, q.at, q.seq]);
+          return point && { at: point.occurredAt, seq: point.seq };
+        }
+        case 'costFigures':
+          return one<CostFigures>(c, 'costFigures', [q.id]);
+        case 'lastCostBefore':
+          return (await one<{ unitPrice: number }>(c, 'lastCostBefore', [productId, q.at, q.seq]))?.unitPrice ?? null;
       }
-      for (const r of rows) {
-        const b = opening.get(r.locationId) ?? { qtyMilli: 0, value: 0 };
-        opening.set(r.locationId, { qtyMilli: b.qtyMilli - r.qtyMilli, value: b.value - r.valueDelta });
-      }
-      return { rows, opening };
-    };
-    let from: { at: At; seq: number } = { at: requested.occurredAt, seq: requested.seq };
-    let { rows, opening } = await read(from.at, from.seq);
-    // Presale units still owed at `from` are settled by goods coming in after it: start where no
-    // location owed anything, so the fold sees those sales. Moving back can only find earlier owing.
-    for (let owing = [...opening].find(([, b]) => b.qtyMilli < 0); owing; owing = [...opening].find(([, b]) => b.qtyMilli < 0)) {
-      const point = await one<{ occurredAt: Date; seq: number }>(c, 'settledPoint', [productId, owing[0], from.at, from.seq]);
-      from = point ? { at: point.occurredAt, seq: point.seq + 1 } : { at: BEGINNING, seq: 0 };
-      ({ rows, opening } = await read(from.at, from.seq));
-    }
-    const ids = new Set(rows.map((r) => r.id));
-    const earlier = new Map<number, CostFigures>();
-    for (const r of rows) {
-      for (const id of [r.reversesId, r.transferId]) {
-        if (id === null || ids.has(id) || earlier.has(id)) continue;
-        const f = await one<CostFigures>(c, 'costFigures', [id]);
-        if (f) earlier.set(id, f);
-      }
-    }
-    const lastCost = (await one<{ unitPrice: number }>(c, 'lastCostBefore', [productId, from.at, from.seq]))?.unitPrice ?? null;
-    return { productId, rows, opening, earlier, lastCost };
+    });
   }
 
   /**
@@ -635,20 +619,7 @@ export class PgStore implements LedgerStore {
         if ((await run(c, 'laterEntry', [productId, at])).length === 0) return undefined;
         // The balance less what moved after `at`; the lowest point is found on the way.
         const later = await run<{ qtyMilli: number; valueDelta: number }>(c, 'laterMoves', [productId, locationId, at]);
-        const now = await balance(productId, locationId);
-        let qtyMilli = now.qtyMilli;
-        let value = now.value;
-        for (const m of later) {
-          qtyMilli -= m.qtyMilli;
-          value -= m.valueDelta;
-        }
-        let runMilli = qtyMilli;
-        let lowestLaterMilli = qtyMilli;
-        for (const m of later) {
-          runMilli += m.qtyMilli;
-          if (runMilli < lowestLaterMilli) lowestLaterMilli = runMilli;
-        }
-        return { qtyMilli, value, lowestLaterMilli };
+        return stockBeforeLater(await balance(productId, locationId), later);
       },
       repostSize: async (productId, from) => ((await one<{ n: number }>(c, 'repostSize', [productId, from.occurredAt, from.seq])) as { n: number }).n,
       repostRows: (productId, from) => this.repostInput(c, write, productId, from),

@@ -6,7 +6,7 @@ import { openDatabase } from './database.ts';
 import { BatchCache } from './batch-cache.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { gateOf, promised, type SqliteGate, type Sync } from './sqlite-gate.ts';
-import type { CostFigures, CostedRow, RepostFrom, RepostInput, RepostOutput } from '../../core/repost.ts';
+import { repostInputSteps, repostInputSync, stockBeforeLater, type CostFigures, type CostedRow, type RepostFrom, type RepostInput, type RepostOutput } from '../../core/repost.ts';
 import type {
   BalanceRecord,
   BatchMoveRecord,
@@ -441,42 +441,27 @@ export class SqliteStore implements LedgerStore {
     });
   }
 
-  /** The rows a repost of `productId` folds; see UnitOfWork.repostRows. */
+  /** The rows a repost of `productId` folds; see UnitOfWork.repostRows and repostInputSteps. */
   private repostInput(productId: number, requested: RepostFrom): RepostInput {
     const s = this.s;
     type Row = Omit<CostedRow, 'occurredAt' | 'kind'> & { kind: string; occurredAt: number };
-    // Stock before `from` is the balance (always the sum of the entries) less the rows from it on, so
-    // a repost reads only the rows it folds, however long the history before them.
-    const read = (at: number, seq: number) => {
-      const rows = (s.repostRows.all(productId, at, at, seq) as Row[]).map((r): CostedRow => ({ ...r, kind: r.kind as CostedRow['kind'], occurredAt: new Date(r.occurredAt) }));
-      const opening = new Map<number, BalanceRecord>();
-      for (const b of s.balancesOf.all(productId) as { locationId: number; qtyMilli: number; value: number }[]) opening.set(b.locationId, { qtyMilli: b.qtyMilli, value: b.value });
-      for (const r of rows) {
-        const b = opening.get(r.locationId) ?? { qtyMilli: 0, value: 0 };
-        opening.set(r.locationId, { qtyMilli: b.qtyMilli - r.qtyMilli, value: b.value - r.valueDelta });
+    const steps = repostInputSteps<number>(productId, { at: requested.occurredAt.getTime(), seq: requested.seq }, Number.MIN_SAFE_INTEGER);
+    return repostInputSync(steps, (q) => {
+      switch (q.read) {
+        case 'rows':
+          return (s.repostRows.all(productId, q.at, q.at, q.seq) as Row[]).map((r): CostedRow => ({ ...r, kind: r.kind as CostedRow['kind'], occurredAt: new Date(r.occurredAt) }));
+        case 'balances':
+          return s.balancesOf.all(productId) as { locationId: number; qtyMilli: number; value: number }[];
+        case 'settledPoint': {
+          const point = s.settledPoint.get(productId, q.locationId, q.at, q.at, q.seq) as { occurredAt: number; seq: number } | undefined;
+          return point && { at: point.occurredAt, seq: point.seq };
+        }
+        case 'costFigures':
+          return s.costFigures.get(q.id) as CostFigures | undefined;
+        case 'lastCostBefore':
+          return (s.lastCostBefore.get(productId, q.at, q.at, q.seq) as number | undefined) ?? null;
       }
-      return { rows, opening };
-    };
-    let from = { at: requested.occurredAt.getTime(), seq: requested.seq };
-    let { rows, opening } = read(from.at, from.seq);
-    // Presale units still owed at `from` are settled by goods coming in after it: start where no
-    // location owed anything, so the fold sees those sales. Moving back can only find earlier owing.
-    for (let owing = [...opening].find(([, b]) => b.qtyMilli < 0); owing; owing = [...opening].find(([, b]) => b.qtyMilli < 0)) {
-      const point = s.settledPoint.get(productId, owing[0], from.at, from.at, from.seq) as { occurredAt: number; seq: number } | undefined;
-      from = point ? { at: point.occurredAt, seq: point.seq + 1 } : { at: Number.MIN_SAFE_INTEGER, seq: 0 };
-      ({ rows, opening } = read(from.at, from.seq));
-    }
-    const ids = new Set(rows.map((r) => r.id));
-    const earlier = new Map<number, CostFigures>();
-    for (const r of rows) {
-      for (const id of [r.reversesId, r.transferId]) {
-        if (id === null || ids.has(id) || earlier.has(id)) continue;
-        const f = s.costFigures.get(id) as CostFigures | undefined;
-        if (f) earlier.set(id, f);
-      }
-    }
-    const lastCost = (s.lastCostBefore.get(productId, from.at, from.at, from.seq) as number | undefined) ?? null;
-    return { productId, rows, opening, earlier, lastCost };
+    });
   }
 
   private createUnitOfWork(): SqliteUnitOfWork {
@@ -594,20 +579,7 @@ export class SqliteStore implements LedgerStore {
         if (s.laterEntry.get(productId, t) === undefined) return undefined;
         // The balance less what moved after `at`; the lowest point is found on the way.
         const later = s.laterMoves.all(productId, locationId, t) as { qtyMilli: number; valueDelta: number }[];
-        const now = (s.balance.get(productId, locationId) as BalanceRecord | undefined) ?? { qtyMilli: 0, value: 0 };
-        let qtyMilli = now.qtyMilli;
-        let value = now.value;
-        for (const m of later) {
-          qtyMilli -= m.qtyMilli;
-          value -= m.valueDelta;
-        }
-        let run = qtyMilli;
-        let lowestLaterMilli = qtyMilli;
-        for (const m of later) {
-          run += m.qtyMilli;
-          if (run < lowestLaterMilli) lowestLaterMilli = run;
-        }
-        return { qtyMilli, value, lowestLaterMilli };
+        return stockBeforeLater((s.balance.get(productId, locationId) as BalanceRecord | undefined) ?? { qtyMilli: 0, value: 0 }, later);
       },
       repostSize(productId: number, from: RepostFrom) {
         const t = from.occurredAt.getTime();
