@@ -109,8 +109,9 @@ export async function receiveDrawn(tx: LedgerTx, entry: EntryView, product: Prod
 
 /**
  * A reversal gives back what the original moved in each batch. Goods it brought into a batch that
- * have since left that batch (while the location still had them unbatched) come out of what is left
- * of it, the rest out of the unbatched stock: a batch never goes below zero.
+ * have since left that batch come out of what is left of it (a batch never goes below zero); the
+ * rest of what the reversal takes away comes out of the unbatched stock, and what that does not
+ * hold out of the other batches (see takeExcess).
  */
 export async function reverseMoves(tx: LedgerTx, original: EntryRecord, reversal: EntryView): Promise<void> {
   for (const move of await tx.uow.batchMovesOf(original.id)) {
@@ -118,6 +119,27 @@ export async function reverseMoves(tx: LedgerTx, original: EntryRecord, reversal
     const back = move.qtyMilli > 0 ? -Math.min(move.qtyMilli, Math.max(0, batch.qtyMilli)) : -move.qtyMilli;
     await record(tx, reversal, batch, back);
   }
+  if (original.qtyMilli > 0 && original.locationId !== null) await takeExcess(tx, reversal, original.productId, original.locationId);
+}
+
+/**
+ * After a reversal took goods away, the batches at the location must not hold more than its stock.
+ * They would when the reversed goods have already left (sold out of their own batch, or, never
+ * batched, sold as the unbatched stock that goes first) while other batches still hold goods: the
+ * stock that is left is then all in those batches. Had the reversed goods never come, the goods that
+ * left would have come out of those batches, in the order a sale draws (freshFirst), so the excess
+ * comes out of them in that order.
+ */
+async function takeExcess(tx: LedgerTx, reversal: EntryView, productId: number, locationId: number): Promise<void> {
+  const batches = await tx.uow.batchesAt(productId, locationId);
+  let inBatches = 0;
+  for (const b of batches) if (b.qtyMilli > 0) inBatches += b.qtyMilli;
+  // The balance as it stands after the reversal (a backdated one moves the current balance too).
+  const excess = inBatches - Math.max(0, (await tx.uow.balance(productId, locationId)).qtyMilli);
+  if (excess <= 0) return;
+  // On hand exactly what the batches hold: nothing unbatched is left to take first.
+  const { draws } = allocate(batches, inBatches, excess, 'freshFirst', tx.now);
+  for (const d of draws) await record(tx, reversal, batches.find((b) => b.id === d.batchId) as BatchRecord, -d.qtyMilli);
 }
 
 /** The batch a corrected line keeps: the one the original's goods came into, when exactly one. */

@@ -167,6 +167,36 @@ describe('batches consumed first-expiring-first', () => {
   });
 });
 
+describe('undoing goods that have already left their batch', () => {
+  it('takes the rest out of the other batches, so the batches never hold more than the stock', async () => {
+    await say('进货 牛奶 10箱 单价 30 批次 A1 到期 2026-12-20');
+    // 盘盈 10箱 of later-dated goods.
+    expect(await say('盘点 牛奶 20 到期 2027-04-30')).toContain('（盘盈 10箱） → 库存 20箱');
+    expect(await say('卖了 牛奶 10箱 单价 40')).toContain('📦 #3 出自 批次 A1（2026-12-20 到期） 10箱');
+    // A batch without a code is keyed by its expiry instant in UTC: 2027-04-30 in Shanghai starts on 04-29 UTC.
+    expect(batches('牛奶')).toEqual({ A1: 0, '2027-04-29': 10 });
+    // The purchase never happened: the stock left is none, and neither is what the batches hold.
+    expect(await say('撤销 #1')).toContain('↩️ 已撤销 #1 进货 牛奶 10箱');
+    expect(await say('查 牛奶')).toContain('📦 牛奶：0箱');
+    expect(batches('牛奶')).toEqual({ A1: 0, '2027-04-29': 0 });
+    expectMovesAddUp();
+  });
+
+  it('takes an unbatched purchase that was sold out of the batches once it is undone', async () => {
+    await say('进货 酸奶 10盒 单价 5');
+    await say('进货 酸奶 6盒 单价 5 批次 B1 到期 2026-12-20');
+    await say('进货 酸奶 6盒 单价 5 批次 B2 到期 2027-01-20');
+    // The stock no batch holds goes first.
+    expect(await say('卖了 酸奶 10盒 单价 8')).not.toContain('📦');
+    expect(batches('酸奶')).toEqual({ B1: 6, B2: 6 });
+    await say('撤销 #1');
+    // 2盒 are left, in the batch a sale would have drawn last.
+    expect(batches('酸奶')).toEqual({ B1: 0, B2: 2 });
+    expect(await say('查 酸奶')).toContain('📦 酸奶：2盒');
+    expectMovesAddUp();
+  });
+});
+
 describe('batches of a 预售 product', () => {
   it('puts into the batch only what is left after the goods owed to buyers', async () => {
     await say('进货 月饼 2盒 单价 30 批次 M1 到期 2027-01-31');
