@@ -121,9 +121,11 @@ forEachStore((store) => {
     });
   });
 
+  // Each test starts the console on a database of its own, as a new user does: on SQLite a file that
+  // is not there yet (the app creates and migrates it), on PostgreSQL the emptied test database.
   describe('the console as a tool', () => {
     it('calls the console user 控制台 whoever is logged in, and makes them the owner of a new database', async () => {
-      const databaseUrl = await store.fresh();
+      const databaseUrl = await store.fresh({ migrated: false });
       const r = await jxc(['chat'], { databaseUrl, input: '进货 T恤 5 件 单价 20\n成员\n' });
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/成员 1 人[\s\S]*控制台 @控制台 — 老板/);
@@ -132,7 +134,7 @@ forEachStore((store) => {
     });
 
     it('gives --role to a new console user only; a stored role changes only by 授权', async () => {
-      const databaseUrl = await store.fresh();
+      const databaseUrl = await store.fresh({ migrated: false });
       expect((await jxc(['chat', '--user', '老王'], { databaseUrl, input: '进货 T恤 5 件 单价 20\n' })).code).toBe(0);
       const li = await jxc(['chat', '--user', '小李', '--role', 'viewer'], { databaseUrl, input: '出货 T恤 1 件\n' });
       expect(li.stdout).toContain('⛔ 你的身份是「查看」');
@@ -153,7 +155,7 @@ forEachStore((store) => {
     });
 
     it('refuses an unknown --shop once shops exist, listing them; --create opens it', async () => {
-      const databaseUrl = await store.fresh();
+      const databaseUrl = await store.fresh({ migrated: false });
       expect((await jxc(['chat', '--shop', '一店'], { databaseUrl, input: '进货 T恤 5 件 单价 20\n' })).code).toBe(0);
       const typo = await jxc(['chat', '--shop', '一点'], { databaseUrl, input: '进货 T恤 5 件 单价 20\n' });
       expect(typo.code).toBe(2);
@@ -172,20 +174,20 @@ forEachStore((store) => {
     });
 
     it('with --paragraph, an empty line ends a message, so a pasted block is one message', async () => {
-      const databaseUrl = await store.fresh();
+      const databaseUrl = await store.fresh({ migrated: false });
       const r = await jxc(['chat', '--paragraph'], { databaseUrl, input: '进货\nT恤 5 件 单价 20\n\n查 T恤\n' });
       expect(r.code).toBe(0);
       const entries = JSON.parse((await jxc(['export', 'entries', '--format', 'json'], { databaseUrl })).stdout) as EntryJson[];
       expect(entries.map((e) => [e.kind, e.product, e.quantity])).toEqual([['purchase', 'T恤', 5]]);
       expect(r.stdout).toContain('📦 T恤：5件');
       // Line by line, the same input is three messages and the first is not understood.
-      const lines = await jxc(['chat'], { databaseUrl: await store.fresh(), input: '进货\nT恤 5 件 单价 20\n\n查 T恤\n' });
+      const lines = await jxc(['chat'], { databaseUrl: await store.fresh({ migrated: false }), input: '进货\nT恤 5 件 单价 20\n\n查 T恤\n' });
       expect(lines.stdout.trimEnd().split('\n').length).toBeGreaterThanOrEqual(3);
       expect(lines.stdout).not.toContain('✅ #1 进货 T恤');
     });
 
     it('keeps routine log lines out of a piped chat unless LOG_LEVEL asks for them', async () => {
-      const databaseUrl = await store.fresh();
+      const databaseUrl = await store.fresh({ migrated: false });
       const input = '进货 T恤 5 件 单价 20\n今天天气不错\n';
       const quiet = await jxc(['chat'], { databaseUrl, input, env: { LOG_LEVEL: '' } });
       expect(quiet.code).toBe(0);
@@ -197,7 +199,7 @@ forEachStore((store) => {
     });
 
     it('shows a welcome line and prompt on a terminal, none with --quiet', async () => {
-      const databaseUrl = await store.fresh();
+      const databaseUrl = await store.fresh({ migrated: false });
       const tty = await jxc(['chat'], { databaseUrl, input: '查 T恤\n', tty: true });
       expect(tty.stdout).toContain('jxc-bot 控制台 · 店铺「我的店」· 控制台');
       expect(tty.stdout).toContain('> ');

@@ -52,6 +52,8 @@ forEachStore((store) => {
 
   describe('the Telegram bot against a Bot API emulator', () => {
     it('started although the emulator lacks setMyCommands', () => {
+      // DATABASE_URL alone chose the store.
+      expect(t.app.stores.provider).toBe(store.name);
       expect(t.logs.some((l) => l.method === 'setMyCommands' && l.level === 40)).toBe(true);
       expect(t.logs.some((l) => l.msg === 'telegram bot started (long polling)' && l.bot === 'TestNameBot')).toBe(true);
     });

@@ -71,6 +71,8 @@ forEachStore((current) => {
   describe('a WeChat room runs the shop', () => {
     it('records, refuses with a suggestion, undoes and answers stock queries in a room conversation', async () => {
       const { w, boss, wang, li, room } = await shopInRoom();
+      // DATABASE_URL alone chose the store.
+      expect(w.app.stores.provider).toBe(store.name);
       const conversation: [typeof boss, string, unknown[]][] = [
         [boss, '进货 T恤 50 件 单价 20', ['✅ #1 进货 T恤 50件 → 库存 50件（回复「撤销」可撤回）\n（新商品已建档：T恤）']],
         [wang, '入库 短裤 30条 15元，袜子 100双 共 250 元', ['✅ #2 进货 短裤 30条 → 库存 30条\n✅ #3 进货 袜子 100双 → 库存 100双（回复「撤销」可撤回）\n（新商品已建档：短裤、袜子）']],

@@ -14,12 +14,15 @@ export interface TestStore {
   /** The DATABASE_URL of the test file's database, migrated (available inside tests and hooks). */
   url(): string;
   /**
-   * A DATABASE_URL of an empty, migrated database, for a test that needs the whole database to itself
-   * (the default shop, «no shop named» when there are several). SQLite: a new file. PostgreSQL: the
-   * file's database emptied (every row deleted, ids restarted), so no database is created per test;
-   * what earlier tests of the file left there is gone, and the tests of a file run one after another.
+   * A DATABASE_URL of an empty database, for a test that needs the whole database to itself (the
+   * default shop, «no shop named» when there are several). SQLite: a new file, copied from the migrated
+   * template, or with `{ migrated: false }` not there yet, so the app creates and migrates it as on a
+   * first start. PostgreSQL: the file's database emptied (every row deleted, ids restarted) and still
+   * migrated, so no database is created per test (start-up migration of an empty PostgreSQL database
+   * is tested in tests/cli/postgres.test.ts); what earlier tests of the file left there is gone, and
+   * the tests of a file run one after another.
    */
-  fresh(): Promise<string>;
+  fresh(options?: { migrated?: boolean }): Promise<string>;
 }
 
 /**
@@ -43,7 +46,10 @@ export function forEachStore(body: (store: TestStore) => void): void {
     body({
       name: 'sqlite',
       url: () => defined(url),
-      fresh: () => Promise.resolve(`file:${migratedDatabaseFile(defined(dir), `fresh-${++n}.db`)}`),
+      fresh: ({ migrated = true } = {}) => {
+        const name = `fresh-${++n}.db`;
+        return Promise.resolve(`file:${migrated ? migratedDatabaseFile(defined(dir), name) : join(defined(dir), name)}`);
+      },
     });
   });
 
