@@ -21,7 +21,7 @@ export interface Sent {
   at: number;
 }
 
-/** A real Wechaty on the mock puppet, logged in as the bot, over a throwaway SQLite file. */
+/** A real Wechaty on the mock puppet, logged in as the bot, over a throwaway SQLite file or the database given. */
 export interface MockWechat {
   app: App;
   bot: WechatBot;
@@ -48,6 +48,8 @@ export interface MockWechatOptions {
   botName?: string;
   /** Reuse an app (a restart against the same database); otherwise a fresh one is made. */
   app?: App;
+  /** The database of the app made when none is given; a throwaway SQLite file by default. */
+  databaseUrl?: string;
   maxChars?: number;
   /** Gaps between sends; none by default so tests run fast. */
   pacing?: Pacing;
@@ -58,10 +60,16 @@ export async function startMockWechat(options: MockWechatOptions = {}): Promise<
   const logs: Record<string, unknown>[] = [];
   let dir: string | undefined;
   let app = options.app;
+  // The app made here is closed here; one passed in belongs to the caller.
+  const owned = !app;
   if (!app) {
-    dir = mkdtempSync(join(tmpdir(), 'jxc-wechat-'));
+    let url = options.databaseUrl;
+    if (url === undefined) {
+      dir = mkdtempSync(join(tmpdir(), 'jxc-wechat-'));
+      url = `file:${migratedDatabaseFile(dir)}`;
+    }
     const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-    app = await createApp(createConfig({ DATABASE_URL: `file:${migratedDatabaseFile(dir)}`, LOG_LEVEL: 'silent' }), { logger });
+    app = await createApp(createConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }), { logger });
   }
   const mocker = new mock.Mocker();
   const puppet = new PuppetMock({ mocker });
@@ -122,10 +130,8 @@ export async function startMockWechat(options: MockWechatOptions = {}): Promise<
     async close() {
       await settle().catch(() => undefined);
       await bot.wechaty.stop();
-      if (dir) {
-        await self.close();
-        rmSync(dir, { recursive: true, force: true });
-      }
+      if (owned) await self.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
