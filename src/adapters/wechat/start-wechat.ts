@@ -157,6 +157,8 @@ function puppetClass(module: unknown): PuppetConstructor | undefined {
  */
 export function sessionPath(databaseUrl: string, name: string): string {
   if (isAbsolute(name) || name.includes('/') || name.includes('\\')) return name;
+  // On a database server the session stays in the working directory, as with an in-memory database.
+  if (/^postgres(ql)?:/i.test(databaseUrl)) return name;
   const file = databaseUrl.replace(/^file:/, '').replace(/\?.*$/, '');
   if (file === '' || file === ':memory:') return name;
   return join(dirname(file), name);

@@ -40,6 +40,7 @@ describe('sessionPath', () => {
     expect(sessionPath('file:./data/jxc.db', 'jxc-bot')).toBe(join('data', 'jxc-bot'));
     expect(sessionPath('file:/srv/jxc/jxc.db', 'jxc-bot')).toBe('/srv/jxc/jxc-bot');
     expect(sessionPath('file:/srv/jxc/jxc.db', '/var/lib/wx/session')).toBe('/var/lib/wx/session');
+    expect(sessionPath('postgresql://jxc@db.example:5432/jxc', 'jxc-bot')).toBe('jxc-bot');
   });
 });
 
