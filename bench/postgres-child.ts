@@ -5,13 +5,14 @@
  * It opens the stores as the bot does (openPostgresStores, its own pool), warms up, prints `ready`,
  * waits for a line on stdin so that every process starts together, then sends sales of one unit to
  * ChatEngine as chat CHAT of shop SHOP, one message after the other (a chat's messages are applied
- * in order anyway), over PRODUCTS products named 商品1…, for MS milliseconds. It prints
- * {warm, messages, failed, ms, medianMs} as JSON.
+ * in order anyway), over PRODUCTS products named 商品0001…, for MS milliseconds. It prints
+ * {warm, messages, failed, ms, medianMs, cpuMs} as JSON.
  */
 import { once } from 'node:events';
 import { openPostgresStores } from '../src/adapters/postgres/pg-stores.ts';
 import { ChatEngine } from '../src/bot/engine.ts';
 import { systemClock } from '../src/core/ports.ts';
+import { benchProductName } from './postgres-names.ts';
 
 const [url, shopArg, chatId, productsArg, msArg] = process.argv.slice(2);
 if (!url || !shopArg || !chatId || !productsArg || !msArg) throw new Error('usage: postgres-child.ts URL SHOP CHAT PRODUCTS MS');
@@ -29,10 +30,10 @@ const engine = new ChatEngine(stores.store, systemClock, { reports: stores.repor
 let n = 0;
 let failed = 0;
 async function send(): Promise<void> {
-  const product = (n % products) + 1;
+  const product = benchProductName(n % products);
   n += 1;
   const reply = await engine.handle(
-    { platform: 'bench', chatId: chat, chatType: 'group', messageId: `${chat}-${n}`, userId: `staff-${chat}`, userName: '店员', text: `卖 商品${product} 1件 20元` },
+    { platform: 'bench', chatId: chat, chatType: 'group', messageId: `${chat}-${n}`, userId: `staff-${chat}`, userName: '店员', text: `卖 ${product} 1件 20元` },
     shop as NonNullable<typeof shop>,
     'owner',
   );
@@ -47,6 +48,7 @@ process.stdin.setEncoding('utf8');
 await once(process.stdin, 'data');
 
 const latencies: number[] = [];
+const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const until = started + duration;
 while (performance.now() < until) {
@@ -55,6 +57,9 @@ while (performance.now() < until) {
   latencies.push(performance.now() - t);
 }
 const ms = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
 await stores.close();
 latencies.sort((a, b) => a - b);
-console.log(JSON.stringify({ warm, messages: n - warm, failed, ms, medianMs: latencies[Math.floor(latencies.length / 2)] ?? 0 }));
+// This process's own CPU (user + system), not the server's: what one message costs on the bot's side.
+const cpuMs = (cpu.user + cpu.system) / 1000;
+console.log(JSON.stringify({ warm, messages: n - warm, failed, ms, medianMs: latencies[Math.floor(latencies.length / 2)] ?? 0, cpuMs }));

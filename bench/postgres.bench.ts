@@ -38,6 +38,7 @@ import { jxcPgTypes } from '../src/adapters/postgres/pg-types.ts';
 import { PrismaClient } from '../src/adapters/postgres/generated/client.ts';
 import { InventoryService } from '../src/core/inventory.service.ts';
 import { systemClock } from '../src/core/ports.ts';
+import { benchProductName } from './postgres-names.ts';
 
 export interface PostgresBenchOptions {
   /** A server to create the benchmark's database on (default BENCH_PG_URL, DATABASE_URL_PG or postgresql://postgres@127.0.0.1:5432/test). */
@@ -113,7 +114,7 @@ async function seedShop(client: pg.Client, name: string, products: number): Prom
   const location = await client.query<{ id: number }>(`INSERT INTO "Location" ("shopId", name, "isDefault") VALUES ($1, '默认', true) RETURNING id`, [shopId]);
   const locationId = location.rows[0]?.id as number;
   const ids = await client.query<{ id: number }>(
-    `INSERT INTO "Product" ("shopId", name, "createdAt") SELECT $1, '商品' || g, now() FROM generate_series(1, $2::int) AS g RETURNING id`,
+    `INSERT INTO "Product" ("shopId", name, "createdAt") SELECT $1, '商品' || lpad(g::text, 4, '0'), now() FROM generate_series(1, $2::int) AS g ORDER BY g RETURNING id`,
     [shopId, products],
   );
   const productIds = ids.rows.map((r) => r.id);
@@ -244,7 +245,7 @@ async function recordFloorSale(client: pg.Client, s: Seeded, productId: number, 
 async function coreSale(service: InventoryService, s: Seeded, product: number, n: number): Promise<void> {
   const result = await service.record(
     s.shopId,
-    { kind: 'sale', items: [{ product: `商品${product + 1}`, quantity: SALE_QTY_MILLI / 1000, unitPrice: SALE_PRICE }] },
+    { kind: 'sale', items: [{ product: benchProductName(product), quantity: SALE_QTY_MILLI / 1000, unitPrice: SALE_PRICE }] },
     { platform: 'bench', chatId: 'core', messageId: `c${n}`, text: '卖 商品 1 件 20', actorId: 'bench:core', actorName: 'core' },
   );
   if (!result.ok) throw new Error(`core refused a sale: ${JSON.stringify(result.failure)}`);
@@ -398,6 +399,8 @@ export interface PostgresThroughputOptions {
   products?: number;
   /** Also run the largest process count with every process in one shop, on the same products (default true). */
   sharedShop?: boolean;
+  /** Times every step runs, alternating the order (default BENCH_PG_ROUNDS or 2). */
+  rounds?: number;
   onProgress?: (line: string) => void;
 }
 
@@ -405,23 +408,27 @@ export interface ThroughputRun {
   processes: number;
   /** 'own': each process its own shop, chat and products; 'shared': one shop and its products, a chat per process. */
   shops: 'own' | 'shared';
+  /** Times this step ran (one per round). */
+  rounds: number;
   messages: number;
   failed: number;
-  /** Sum over the processes of messages ÷ their timed seconds. */
+  /** Sum over the processes of messages ÷ their timed seconds, the mean over the rounds. */
   perSecond: number;
   /** perSecond ÷ that of one process. */
   ratio: number;
   /** Median over the processes of each one's median message latency. */
   medianMs: number;
+  /** The bot processes' own CPU time per message (user + system; the server's is not in it). */
+  cpuMsPerMessage: number;
   /** Entries the run's messages wrote, counted in the database (warm-up included). */
   written: number;
-  /** 1-minute load average when the run ended. */
+  /** Highest 1-minute load average at the end of a round's run. */
   load: number;
 }
 
 export type PostgresThroughputResult =
   | { skipped: string }
-  | { skipped?: undefined; cores: number; durationMs: number; products: number; serverVersion: string; runs: ThroughputRun[] };
+  | { skipped?: undefined; cores: number; durationMs: number; products: number; rounds: number; serverVersion: string; runs: ThroughputRun[] };
 
 interface ChildOutput {
   warm: number;
@@ -429,6 +436,7 @@ interface ChildOutput {
   failed: number;
   ms: number;
   medianMs: number;
+  cpuMs: number;
 }
 
 /** One bot process (bench/postgres-child.ts), resolved once it has warmed up and printed `ready`. */
@@ -468,6 +476,7 @@ export async function benchPostgresThroughput(options: PostgresThroughputOptions
   const counts = options.processes ?? [1, 2, 4];
   const durationMs = options.durationMs ?? Number(process.env.BENCH_PG_SECONDS ?? 5) * 1000;
   const products = options.products ?? 50;
+  const rounds = options.rounds ?? Number(process.env.BENCH_PG_ROUNDS ?? 2);
   const log = options.onProgress ?? (() => undefined);
   const admin = new pg.Client({ connectionString: base, connectionTimeoutMillis: 1000 });
   admin.on('error', () => undefined);
@@ -487,39 +496,54 @@ export async function benchPostgresThroughput(options: PostgresThroughputOptions
     await migratePostgres(url.toString());
     await client.connect();
     const serverVersion = (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? '?';
-    const plan: { processes: number; shops: 'own' | 'shared' }[] = counts.map((processes) => ({ processes, shops: 'own' }));
+    const steps: { processes: number; shops: 'own' | 'shared' }[] = counts.map((processes) => ({ processes, shops: 'own' }));
     const largest = Math.max(...counts);
-    if ((options.sharedShop ?? true) && largest > 1) plan.push({ processes: largest, shops: 'shared' });
-    const runs: ThroughputRun[] = [];
-    let single = 0;
+    if ((options.sharedShop ?? true) && largest > 1) steps.push({ processes: largest, shops: 'shared' });
+    // Every step once per round, in the opposite order each other round, so that a machine getting
+    // busier or quieter during the benchmark does not favour the few processes or the many.
+    const plan = Array.from({ length: rounds }, (_, round) => (round % 2 === 0 ? steps : [...steps].reverse())).flat();
+    const done = new Map<string, { step: (typeof steps)[number]; outputs: ChildOutput[]; perSecond: number[]; written: number; load: number }>();
     for (const [r, step] of plan.entries()) {
       // Fresh shops per run, so no run writes onto another's rows.
       const shops: Seeded[] = [];
       for (let i = 0; i < (step.shops === 'own' ? step.processes : 1); i++) shops.push(await seedShop(client, `吞吐店${r}-${i}`, products));
-      log(`postgres: throughput, ${step.processes} process${step.processes === 1 ? '' : 'es'} (${step.shops === 'own' ? 'a shop each' : 'one shop'}) for ${durationMs / 1000} s…`);
-      const children = Array.from({ length: step.processes }, (_, i) => startChild(url.toString(), (shops[i] ?? shops[0] as Seeded).shopId, `r${r}-c${i}`, products, durationMs));
+      log(`postgres: throughput ${r + 1}/${plan.length}, ${step.processes} process${step.processes === 1 ? '' : 'es'} (${step.shops === 'own' ? 'a shop each' : 'one shop'}) for ${durationMs / 1000} s…`);
+      const children = Array.from({ length: step.processes }, (_, i) => startChild(url.toString(), (shops[i] ?? (shops[0] as Seeded)).shopId, `r${r}-c${i}`, products, durationMs));
       await Promise.all(children.map((c) => c.ready));
       for (const c of children) c.go();
       const outputs = await Promise.all(children.map((c) => c.done));
       const written = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM "Entry" WHERE "shopId" = ANY($1::int[])', [shops.map((s) => s.shopId)])).rows[0]?.n ?? 0;
       const expected = outputs.reduce((sum, o) => sum + o.warm + o.messages - o.failed, 0);
       if (written !== expected) throw new Error(`throughput run ${r}: the processes reported ${expected} sales recorded, the database holds ${written}`);
-      const perSecond = outputs.reduce((sum, o) => sum + (o.messages / o.ms) * 1000, 0);
-      if (r === 0) single = step.processes === 1 ? perSecond : perSecond / step.processes;
-      const medians = outputs.map((o) => o.medianMs).sort((a, b) => a - b);
-      runs.push({
+      const key = `${step.processes}/${step.shops}`;
+      const entry = done.get(key) ?? { step, outputs: [], perSecond: [], written: 0, load: 0 };
+      entry.outputs.push(...outputs);
+      entry.perSecond.push(outputs.reduce((sum, o) => sum + (o.messages / o.ms) * 1000, 0));
+      entry.written += written;
+      entry.load = Math.max(entry.load, loadavg()[0] ?? 0);
+      done.set(key, entry);
+    }
+    const runs: ThroughputRun[] = [...done.values()].map(({ step, outputs, perSecond, written, load }) => {
+      const medians = outputs.map((o) => o.medianMs).sort((x, y) => x - y);
+      const messages = outputs.reduce((sum, o) => sum + o.messages, 0);
+      return {
         processes: step.processes,
         shops: step.shops,
-        messages: outputs.reduce((sum, o) => sum + o.messages, 0),
+        rounds: perSecond.length,
+        messages,
         failed: outputs.reduce((sum, o) => sum + o.failed, 0),
-        perSecond,
-        ratio: perSecond / single,
+        perSecond: perSecond.reduce((sum, v) => sum + v, 0) / perSecond.length,
+        ratio: 0,
         medianMs: medians[Math.floor(medians.length / 2)] ?? 0,
+        cpuMsPerMessage: outputs.reduce((sum, o) => sum + o.cpuMs, 0) / Math.max(1, messages),
         written,
-        load: loadavg()[0] ?? 0,
-      });
-    }
-    return { cores: cpus().length, durationMs, products, serverVersion, runs };
+        load,
+      };
+    });
+    const first = runs[0] as ThroughputRun;
+    const single = runs.find((x) => x.processes === 1 && x.shops === 'own')?.perSecond ?? first.perSecond / first.processes;
+    for (const run of runs) run.ratio = run.perSecond / single;
+    return { cores: cpus().length, durationMs, products, rounds, serverVersion, runs };
   } finally {
     await client.end().catch(() => undefined);
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
