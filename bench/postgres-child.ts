@@ -1,8 +1,10 @@
 /**
  * One bot process writing to PostgreSQL, for the throughput benchmark (benchPostgresThroughput in
- * bench/postgres.bench.ts): `node bin/run-ts.js bench/postgres-child.ts URL SHOP CHAT PRODUCTS MS`.
+ * bench/postgres.bench.ts): `node bin/run-ts.js bench/postgres-child.ts URL SHOP CHAT PRODUCTS MS WARM_MS`.
  *
- * It opens the stores as the bot does (openPostgresStores, its own pool), warms up, prints `ready`,
+ * It opens the stores as the bot does (openPostgresStores, its own pool), warms up for WARM_MS (at
+ * least 20 messages: long enough for V8 to compile the hot path, whose cost would otherwise weigh on
+ * the runs whose processes each send fewer messages), prints `ready`,
  * waits for a line on stdin so that every process starts together, then sends sales of one unit to
  * ChatEngine as chat CHAT of shop SHOP, one message after the other (a chat's messages are applied
  * in order anyway), over PRODUCTS products named 商品0001…, for MS milliseconds. It prints
@@ -14,12 +16,13 @@ import { ChatEngine } from '../src/bot/engine.ts';
 import { systemClock } from '../src/core/ports.ts';
 import { benchProductName } from './postgres-names.ts';
 
-const [url, shopArg, chatId, productsArg, msArg] = process.argv.slice(2);
-if (!url || !shopArg || !chatId || !productsArg || !msArg) throw new Error('usage: postgres-child.ts URL SHOP CHAT PRODUCTS MS');
+const [url, shopArg, chatId, productsArg, msArg, warmArg] = process.argv.slice(2);
+if (!url || !shopArg || !chatId || !productsArg || !msArg || !warmArg) throw new Error('usage: postgres-child.ts URL SHOP CHAT PRODUCTS MS WARM_MS');
 const chat: string = chatId;
 const products = Number(productsArg);
 const duration = Number(msArg);
 const WARM = 20;
+const warmMs = Number(warmArg);
 
 // The schema is migrated by the parent once; a bot process would migrate at start-up (a no-op then).
 const stores = await openPostgresStores(url, { migrate: false });
@@ -41,7 +44,8 @@ async function send(): Promise<void> {
   if (!reply || reply.failed || reply.intent !== 'sale' || reply.entrySeqs.length !== 1) failed += 1;
 }
 
-for (let i = 0; i < WARM; i++) await send();
+const warmUntil = performance.now() + warmMs;
+while (n < WARM || performance.now() < warmUntil) await send();
 const warm = n;
 process.stdout.write('ready\n');
 process.stdin.setEncoding('utf8');

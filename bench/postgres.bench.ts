@@ -399,6 +399,8 @@ export interface PostgresThroughputOptions {
   products?: number;
   /** Also run the largest process count with every process in one shop, on the same products (default true). */
   sharedShop?: boolean;
+  /** Untimed milliseconds each process sends messages first (default 3,000; at least 20 messages). */
+  warmupMs?: number;
   /** Times every step runs, alternating the order (default BENCH_PG_ROUNDS or 2). */
   rounds?: number;
   onProgress?: (line: string) => void;
@@ -420,7 +422,7 @@ export interface ThroughputRun {
   medianMs: number;
   /** The bot processes' own CPU time per message (user + system; the server's is not in it). */
   cpuMsPerMessage: number;
-  /** Entries the run's messages wrote, counted in the database (warm-up included). */
+  /** Entries the runs' messages wrote, counted in the database (warm-up included). */
   written: number;
   /** Highest 1-minute load average at the end of a round's run. */
   load: number;
@@ -428,7 +430,7 @@ export interface ThroughputRun {
 
 export type PostgresThroughputResult =
   | { skipped: string }
-  | { skipped?: undefined; cores: number; durationMs: number; products: number; rounds: number; serverVersion: string; runs: ThroughputRun[] };
+  | { skipped?: undefined; cores: number; durationMs: number; warmupMs: number; products: number; rounds: number; serverVersion: string; runs: ThroughputRun[] };
 
 interface ChildOutput {
   warm: number;
@@ -440,9 +442,9 @@ interface ChildOutput {
 }
 
 /** One bot process (bench/postgres-child.ts), resolved once it has warmed up and printed `ready`. */
-function startChild(url: string, shopId: number, chatId: string, products: number, durationMs: number) {
+function startChild(url: string, shopId: number, chatId: string, products: number, durationMs: number, warmupMs: number) {
   const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
-  const child = spawn(process.execPath, [runTs, fileURLToPath(new URL('./postgres-child.ts', import.meta.url)), url, String(shopId), chatId, String(products), String(durationMs)], {
+  const child = spawn(process.execPath, [runTs, fileURLToPath(new URL('./postgres-child.ts', import.meta.url)), url, String(shopId), chatId, String(products), String(durationMs), String(warmupMs)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   let out = '';
@@ -477,6 +479,7 @@ export async function benchPostgresThroughput(options: PostgresThroughputOptions
   const durationMs = options.durationMs ?? Number(process.env.BENCH_PG_SECONDS ?? 5) * 1000;
   const products = options.products ?? 50;
   const rounds = options.rounds ?? Number(process.env.BENCH_PG_ROUNDS ?? 2);
+  const warmupMs = options.warmupMs ?? 3000;
   const log = options.onProgress ?? (() => undefined);
   const admin = new pg.Client({ connectionString: base, connectionTimeoutMillis: 1000 });
   admin.on('error', () => undefined);
@@ -508,7 +511,7 @@ export async function benchPostgresThroughput(options: PostgresThroughputOptions
       const shops: Seeded[] = [];
       for (let i = 0; i < (step.shops === 'own' ? step.processes : 1); i++) shops.push(await seedShop(client, `吞吐店${r}-${i}`, products));
       log(`postgres: throughput ${r + 1}/${plan.length}, ${step.processes} process${step.processes === 1 ? '' : 'es'} (${step.shops === 'own' ? 'a shop each' : 'one shop'}) for ${durationMs / 1000} s…`);
-      const children = Array.from({ length: step.processes }, (_, i) => startChild(url.toString(), (shops[i] ?? (shops[0] as Seeded)).shopId, `r${r}-c${i}`, products, durationMs));
+      const children = Array.from({ length: step.processes }, (_, i) => startChild(url.toString(), (shops[i] ?? (shops[0] as Seeded)).shopId, `r${r}-c${i}`, products, durationMs, warmupMs));
       await Promise.all(children.map((c) => c.ready));
       for (const c of children) c.go();
       const outputs = await Promise.all(children.map((c) => c.done));
@@ -543,7 +546,7 @@ export async function benchPostgresThroughput(options: PostgresThroughputOptions
     const first = runs[0] as ThroughputRun;
     const single = runs.find((x) => x.processes === 1 && x.shops === 'own')?.perSecond ?? first.perSecond / first.processes;
     for (const run of runs) run.ratio = run.perSecond / single;
-    return { cores: cpus().length, durationMs, products, rounds, serverVersion, runs };
+    return { cores: cpus().length, durationMs, warmupMs, products, rounds, serverVersion, runs };
   } finally {
     await client.end().catch(() => undefined);
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);

@@ -328,7 +328,7 @@ async function runPostgres(): Promise<void> {
     });
   }
   notes.push(
-    `postgres throughput: ${t.cores} cores (shared with the server and other work), PostgreSQL ${t.serverVersion}; each process (bench/postgres-child.ts) opens the stores as the bot does and sends one chat's sales to ChatEngine one after the other for ${t.durationMs / 1000} s, all starting together; each step run ${t.rounds} times in alternating order, figures are the means; floor = 1 process. ` +
+    `postgres throughput: ${t.cores} cores (shared with the server and other work), PostgreSQL ${t.serverVersion}; each process (bench/postgres-child.ts) opens the stores as the bot does and sends one chat's sales to ChatEngine one after the other for ${t.durationMs / 1000} s, all starting together after ${t.warmupMs / 1000} s of warm-up each; each step run ${t.rounds} times in alternating order, figures are the means; floor = 1 process. ` +
       t.runs.map((x) => `${x.processes}${x.shops === 'shared' ? ' in one shop' : ''}: ${x.messages} messages, ${x.failed} failed, median ${ms(x.medianMs)}, bot CPU ${ms(x.cpuMsPerMessage)} a message, load ${x.load.toFixed(1)}`).join('; ') +
       '. Every sale was counted in the database afterwards. BENCH_PG_SECONDS and BENCH_PG_ROUNDS set the duration and rounds.',
   );
