@@ -14,12 +14,31 @@
  *   the cost of Prisma's transaction and driver-adapter path from that of its query building.
  * They run on a fresh database built by the real migrations, one shop each, interleaved in chunks
  * (alternating who goes first) so that the machine's noise falls on both alike.
+ *
+ * Since the PostgreSQL store exists (plain `pg` on the hot path, for the reason above), the same run
+ * also times what a chat message really costs there:
+ * - core: InventoryService.record on PgStore, one sale per call, exactly as a chat message arrives
+ *   (its own connection pool, as a bot process has);
+ * - record floor: what the store's transaction must at least do, as plain `pg` on one connection —
+ *   BEGIN, the chat's advisory lock, insert SourceMessage, SELECT the Balance FOR UPDATE, move
+ *   Shop.lastSeq, insert Entry, upsert Balance, COMMIT — with the product and location ids already
+ *   known and nothing read back (target: core ≤ 3× this floor).
+ * Core and record floor sell the same products in the same order and must end with equal balances.
+ * Throughput with several processes is in benchPostgresThroughput (bench/postgres-child.ts).
  */
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { spawn } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { migratePostgres } from '../src/adapters/postgres/migrate.ts';
+import { CHAT_LOCK_CLASS } from '../src/adapters/postgres/pg-store.ts';
+import { openPostgresStores } from '../src/adapters/postgres/pg-stores.ts';
 import { jxcPgTypes } from '../src/adapters/postgres/pg-types.ts';
 import { PrismaClient } from '../src/adapters/postgres/generated/client.ts';
+import { InventoryService } from '../src/core/inventory.service.ts';
+import { systemClock } from '../src/core/ports.ts';
+import { benchProductName } from './postgres-names.ts';
 
 export interface PostgresBenchOptions {
   /** A server to create the benchmark's database on (default BENCH_PG_URL, DATABASE_URL_PG or postgresql://postgres@127.0.0.1:5432/test). */
@@ -49,6 +68,15 @@ export type PostgresBenchResult =
       chunkSize: number;
       serverVersion: string;
       floor: PgLatency;
+      /** InventoryService.record on PgStore. */
+      core: PgLatency;
+      /** Plain pg doing the store's statements for one sale (chat lock, message, FOR UPDATE, #seq, entry, upsert). */
+      recordFloor: PgLatency;
+      /** core median ÷ record floor median. */
+      coreMedianRatio: number;
+      coreP99Ratio: number;
+      coreWritten: number;
+      recordFloorWritten: number;
       prisma: PgLatency;
       prismaRaw: PgLatency;
       /** prisma median ÷ floor median. */
@@ -86,7 +114,7 @@ async function seedShop(client: pg.Client, name: string, products: number): Prom
   const location = await client.query<{ id: number }>(`INSERT INTO "Location" ("shopId", name, "isDefault") VALUES ($1, '默认', true) RETURNING id`, [shopId]);
   const locationId = location.rows[0]?.id as number;
   const ids = await client.query<{ id: number }>(
-    `INSERT INTO "Product" ("shopId", name, "createdAt") SELECT $1, '商品' || g, now() FROM generate_series(1, $2::int) AS g RETURNING id`,
+    `INSERT INTO "Product" ("shopId", name, "createdAt") SELECT $1, '商品' || lpad(g::text, 4, '0'), now() FROM generate_series(1, $2::int) AS g ORDER BY g RETURNING id`,
     [shopId, products],
   );
   const productIds = ids.rows.map((r) => r.id);
@@ -170,7 +198,61 @@ async function prismaRawSale(prisma: PrismaClient, s: Seeded, productId: number,
   });
 }
 
-/** Runs the three paths; `{ skipped }` when no PostgreSQL server answers (the benchmark is then reported, not failed). */
+/**
+ * The record floor: one sale as the least the PostgreSQL store's transaction can do, in plain pg on
+ * one connection with prepared statements. The chat's advisory lock (the store's per-chat order) and
+ * the balance's row lock are taken as the store takes them; the ids are known, #seq comes back from
+ * the shop's row, and the balance is written with the store's upsert.
+ */
+async function recordFloorSale(client: pg.Client, s: Seeded, productId: number, n: number): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await client.query({ name: 'rf-lock', text: 'SELECT pg_advisory_xact_lock($1, hashtext($2))', values: [CHAT_LOCK_CLASS, JSON.stringify(['bench', 'record-floor'])] });
+    const message = await client.query<{ id: number }>({
+      name: 'rf-message',
+      text: `INSERT INTO "SourceMessage" ("shopId", platform, "chatId", "messageId", text, "actorId", "actorName", "receivedAt") VALUES ($1, 'bench', 'record-floor', $2, '卖 商品 1 件 20', 'bench:floor', 'floor', now()) RETURNING id`,
+      values: [s.shopId, `rf${n}`],
+    });
+    const balance = await client.query<{ qtyMilli: number; value: number }>({
+      name: 'rf-balance',
+      text: `SELECT "qtyMilli", value FROM "Balance" WHERE "productId" = $1 AND "locationId" = $2 FOR UPDATE`,
+      values: [productId, s.locationId],
+    });
+    const b = balance.rows[0];
+    if (!b) throw new Error('benchmark balance missing');
+    const seq = await client.query<{ lastSeq: number }>({ name: 'rf-seq', text: `UPDATE "Shop" SET "lastSeq" = "lastSeq" + 1 WHERE id = $1 RETURNING "lastSeq"`, values: [s.shopId] });
+    const cost = costOf(b.qtyMilli, b.value, SALE_QTY_MILLI);
+    await client.query({
+      name: 'rf-entry',
+      text: `INSERT INTO "Entry" ("shopId", seq, kind, "productId", "locationId", "qtyMilli", "unitPrice", amount, cost, "valueDelta", "occurredAt", "recordedAt", "actorId", "actorName", "messageId")
+             VALUES ($1, $2, 'sale', $3, $4, $5, $6, $7, $8, $9, now(), now(), 'bench:floor', 'floor', $10) RETURNING id`,
+      values: [s.shopId, seq.rows[0]?.lastSeq, productId, s.locationId, -SALE_QTY_MILLI, SALE_PRICE, SALE_PRICE, cost, -cost, message.rows[0]?.id],
+    });
+    await client.query({
+      name: 'rf-upsert',
+      text: `INSERT INTO "Balance" ("productId", "locationId", "qtyMilli", value) VALUES ($1, $2, $3, $4)
+             ON CONFLICT ("productId", "locationId") DO UPDATE SET "qtyMilli" = excluded."qtyMilli", value = excluded.value`,
+      values: [productId, s.locationId, b.qtyMilli - SALE_QTY_MILLI, b.value - cost],
+    });
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
+}
+
+/** The same sale as a chat message: InventoryService.record on PgStore, by product name. */
+async function coreSale(service: InventoryService, s: Seeded, product: number, n: number): Promise<void> {
+  const result = await service.record(
+    s.shopId,
+    { kind: 'sale', items: [{ product: benchProductName(product), quantity: SALE_QTY_MILLI / 1000, unitPrice: SALE_PRICE }] },
+    { platform: 'bench', chatId: 'core', messageId: `c${n}`, text: '卖 商品 1 件 20', actorId: 'bench:core', actorName: 'core' },
+  );
+  if (!result.ok) throw new Error(`core refused a sale: ${JSON.stringify(result.failure)}`);
+  if (result.value.duplicate || result.value.entries.length !== 1) throw new Error(`core wrote ${result.value.entries.length} entries (duplicate: ${result.value.duplicate})`);
+}
+
+/** Runs the five paths; `{ skipped }` when no PostgreSQL server answers (the benchmark is then reported, not failed). */
 export async function benchPostgres(options: PostgresBenchOptions = {}): Promise<PostgresBenchResult> {
   const base = options.url ?? process.env.BENCH_PG_URL ?? process.env.DATABASE_URL_PG ?? 'postgresql://postgres@127.0.0.1:5432/test';
   const entries = options.entries ?? Number(process.env.BENCH_PG_ENTRIES ?? 1000);
@@ -192,6 +274,7 @@ export async function benchPostgres(options: PostgresBenchOptions = {}): Promise
   // The floor reads int8 as numbers the way the PostgreSQL store will (src/adapters/postgres/pg-types.ts).
   const floorClient = new pg.Client({ connectionString: url.toString(), types: jxcPgTypes });
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString(), max: 1 }) });
+  let closeStores: (() => Promise<void>) | undefined;
   try {
     log(`postgres: migrating ${name}…`);
     await migratePostgres(url.toString());
@@ -199,18 +282,34 @@ export async function benchPostgres(options: PostgresBenchOptions = {}): Promise
     const floorShop = await seedShop(floorClient, '底线店', products);
     const prismaShop = await seedShop(floorClient, 'Prisma店', products);
     const rawShop = await seedShop(floorClient, 'Prisma-SQL店', products);
+    const coreShop = await seedShop(floorClient, '核心店', products);
+    const recordFloorShop = await seedShop(floorClient, '记账底线店', products);
+    // The core gets the pool a bot process opens (already migrated above).
+    const stores = await openPostgresStores(url.toString(), { migrate: false });
+    closeStores = stores.close;
+    const service = new InventoryService(stores.store, systemClock);
     const serverVersion = (await floorClient.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? '?';
     let n = 0;
     const pick = (s: Seeded) => s.productIds[n % s.productIds.length] as number;
     log(`postgres: ${warmup} warm-up sales per path…`);
+    // Core and record floor count their own sales, so that both sell the same products in the same
+    // order and their balances can be compared at the end.
+    let coreN = 0;
+    let recordFloorN = 0;
+    const nextCore = () => coreSale(service, coreShop, coreN % products, coreN++);
+    const nextRecordFloor = () => recordFloorSale(floorClient, recordFloorShop, recordFloorShop.productIds[recordFloorN % products] as number, recordFloorN++);
     for (let i = 0; i < warmup; i++, n++) {
       await floorSale(floorClient, floorShop, pick(floorShop), n);
       await prismaSale(prisma, prismaShop, pick(prismaShop), n);
       await prismaRawSale(prisma, rawShop, pick(rawShop), n);
+      await nextCore();
+      await nextRecordFloor();
     }
     const floorTimes: number[] = [];
     const prismaTimes: number[] = [];
     const rawTimes: number[] = [];
+    const coreTimes: number[] = [];
+    const recordFloorTimes: number[] = [];
     const chunkSize = 50;
     const runFloor = async () => {
       const t = performance.now();
@@ -227,7 +326,17 @@ export async function benchPostgres(options: PostgresBenchOptions = {}): Promise
       await prismaRawSale(prisma, rawShop, pick(rawShop), n);
       rawTimes.push(performance.now() - t);
     };
-    const paths = [runFloor, runPrisma, runRaw];
+    const runCore = async () => {
+      const t = performance.now();
+      await nextCore();
+      coreTimes.push(performance.now() - t);
+    };
+    const runRecordFloor = async () => {
+      const t = performance.now();
+      await nextRecordFloor();
+      recordFloorTimes.push(performance.now() - t);
+    };
+    const paths = [runFloor, runPrisma, runRaw, runCore, runRecordFloor];
     log(`postgres: ${entries} timed sales per path, interleaved in chunks of ${chunkSize}…`);
     for (let done = 0, chunk = 0; done < entries; chunk++) {
       const size = Math.min(chunkSize, entries - done);
@@ -241,6 +350,14 @@ export async function benchPostgres(options: PostgresBenchOptions = {}): Promise
     const count = async (shopId: number) => (await floorClient.query<{ n: number }>('SELECT count(*) AS n FROM "Entry" WHERE "shopId" = $1', [shopId])).rows[0]?.n ?? 0;
     const floor = stats(floorTimes);
     const viaPrisma = stats(prismaTimes);
+    const core = stats(coreTimes);
+    const recordFloor = stats(recordFloorTimes);
+    // The floor is only a floor if it did the same work: same products sold, same balances left.
+    const balancesOf = async (shopId: number) =>
+      JSON.stringify(
+        (await floorClient.query(`SELECT p.name, b."qtyMilli", b.value FROM "Balance" b JOIN "Product" p ON p.id = b."productId" WHERE p."shopId" = $1 ORDER BY p.id`, [shopId])).rows,
+      );
+    if ((await balancesOf(coreShop.shopId)) !== (await balancesOf(recordFloorShop.shopId))) throw new Error('core and record floor ended with different balances');
     return {
       entries,
       warmup,
@@ -248,6 +365,12 @@ export async function benchPostgres(options: PostgresBenchOptions = {}): Promise
       chunkSize,
       serverVersion,
       floor,
+      core,
+      recordFloor,
+      coreMedianRatio: core.medianMs / recordFloor.medianMs,
+      coreP99Ratio: core.p99Ms / recordFloor.p99Ms,
+      coreWritten: await count(coreShop.shopId),
+      recordFloorWritten: await count(recordFloorShop.shopId),
       prisma: viaPrisma,
       prismaRaw: stats(rawTimes),
       medianRatio: viaPrisma.medianMs / floor.medianMs,
@@ -257,8 +380,175 @@ export async function benchPostgres(options: PostgresBenchOptions = {}): Promise
       prismaRawWritten: await count(rawShop.shopId),
     };
   } finally {
+    await closeStores?.().catch(() => undefined);
     await prisma.$disconnect().catch(() => undefined);
     await floorClient.end().catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
+    await admin.end().catch(() => undefined);
+  }
+}
+
+export interface PostgresThroughputOptions {
+  /** As for benchPostgres. */
+  url?: string;
+  /** Process counts to run (default 1, 2, 4). */
+  processes?: number[];
+  /** Timed milliseconds per run (default BENCH_PG_SECONDS × 1000, or 5,000). */
+  durationMs?: number;
+  /** Products per shop (default 50). */
+  products?: number;
+  /** Also run the largest process count with every process in one shop, on the same products (default true). */
+  sharedShop?: boolean;
+  /** Untimed milliseconds each process sends messages first (default 3,000; at least 20 messages). */
+  warmupMs?: number;
+  /** Times every step runs, alternating the order (default BENCH_PG_ROUNDS or 2). */
+  rounds?: number;
+  onProgress?: (line: string) => void;
+}
+
+export interface ThroughputRun {
+  processes: number;
+  /** 'own': each process its own shop, chat and products; 'shared': one shop and its products, a chat per process. */
+  shops: 'own' | 'shared';
+  /** Times this step ran (one per round). */
+  rounds: number;
+  messages: number;
+  failed: number;
+  /** Sum over the processes of messages ÷ their timed seconds, the mean over the rounds. */
+  perSecond: number;
+  /** perSecond ÷ that of one process. */
+  ratio: number;
+  /** Median over the processes of each one's median message latency. */
+  medianMs: number;
+  /** The bot processes' own CPU time per message (user + system; the server's is not in it). */
+  cpuMsPerMessage: number;
+  /** Entries the runs' messages wrote, counted in the database (warm-up included). */
+  written: number;
+  /** Highest 1-minute load average at the end of a round's run. */
+  load: number;
+}
+
+export type PostgresThroughputResult =
+  | { skipped: string }
+  | { skipped?: undefined; cores: number; durationMs: number; warmupMs: number; products: number; rounds: number; serverVersion: string; runs: ThroughputRun[] };
+
+interface ChildOutput {
+  warm: number;
+  messages: number;
+  failed: number;
+  ms: number;
+  medianMs: number;
+  cpuMs: number;
+}
+
+/** One bot process (bench/postgres-child.ts), resolved once it has warmed up and printed `ready`. */
+function startChild(url: string, shopId: number, chatId: string, products: number, durationMs: number, warmupMs: number) {
+  const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
+  const child = spawn(process.execPath, [runTs, fileURLToPath(new URL('./postgres-child.ts', import.meta.url)), url, String(shopId), chatId, String(products), String(durationMs), String(warmupMs)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let out = '';
+  let onReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.includes('ready\n')) onReady();
+  });
+  const done = new Promise<ChildOutput>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`postgres child for ${chatId} exited with ${code}`));
+      resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as ChildOutput);
+    });
+  });
+  // An early exit must not leave the caller waiting for `ready` forever.
+  void done.catch(() => onReady());
+  return { ready, done, go: () => child.stdin.end('go\n') };
+}
+
+/**
+ * Messages per second through the whole chat path (ChatEngine → InventoryService → PgStore) with
+ * 1, 2 and 4 bot processes at once, each sending one chat's sales one after the other for a fixed
+ * time, on a fresh database of its own. Each process has its own shop, chat and products (separate
+ * shops never wait for one another's locks); a last run puts every process in one shop, where each
+ * write holds the shop's row (its #seq) until it commits, so that shop's writes go one at a time.
+ */
+export async function benchPostgresThroughput(options: PostgresThroughputOptions = {}): Promise<PostgresThroughputResult> {
+  const base = options.url ?? process.env.BENCH_PG_URL ?? process.env.DATABASE_URL_PG ?? 'postgresql://postgres@127.0.0.1:5432/test';
+  const counts = options.processes ?? [1, 2, 4];
+  const durationMs = options.durationMs ?? Number(process.env.BENCH_PG_SECONDS ?? 5) * 1000;
+  const products = options.products ?? 50;
+  const rounds = options.rounds ?? Number(process.env.BENCH_PG_ROUNDS ?? 2);
+  const warmupMs = options.warmupMs ?? 3000;
+  const log = options.onProgress ?? (() => undefined);
+  const admin = new pg.Client({ connectionString: base, connectionTimeoutMillis: 1000 });
+  admin.on('error', () => undefined);
+  try {
+    await admin.connect();
+  } catch (error) {
+    await admin.end().catch(() => undefined);
+    return { skipped: `no PostgreSQL server at ${new URL(base).host} (${(error as Error).message}); set BENCH_PG_URL` };
+  }
+  const name = `jxc_bench_tp_${process.pid}_${Date.now()}`;
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const client = new pg.Client({ connectionString: url.toString(), types: jxcPgTypes });
+  try {
+    log(`postgres: throughput, migrating ${name}…`);
+    await migratePostgres(url.toString());
+    await client.connect();
+    const serverVersion = (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? '?';
+    const steps: { processes: number; shops: 'own' | 'shared' }[] = counts.map((processes) => ({ processes, shops: 'own' }));
+    const largest = Math.max(...counts);
+    if ((options.sharedShop ?? true) && largest > 1) steps.push({ processes: largest, shops: 'shared' });
+    // Every step once per round, in the opposite order each other round, so that a machine getting
+    // busier or quieter during the benchmark does not favour the few processes or the many.
+    const plan = Array.from({ length: rounds }, (_, round) => (round % 2 === 0 ? steps : [...steps].reverse())).flat();
+    const done = new Map<string, { step: (typeof steps)[number]; outputs: ChildOutput[]; perSecond: number[]; written: number; load: number }>();
+    for (const [r, step] of plan.entries()) {
+      // Fresh shops per run, so no run writes onto another's rows.
+      const shops: Seeded[] = [];
+      for (let i = 0; i < (step.shops === 'own' ? step.processes : 1); i++) shops.push(await seedShop(client, `吞吐店${r}-${i}`, products));
+      log(`postgres: throughput ${r + 1}/${plan.length}, ${step.processes} process${step.processes === 1 ? '' : 'es'} (${step.shops === 'own' ? 'a shop each' : 'one shop'}) for ${durationMs / 1000} s…`);
+      const children = Array.from({ length: step.processes }, (_, i) => startChild(url.toString(), (shops[i] ?? (shops[0] as Seeded)).shopId, `r${r}-c${i}`, products, durationMs, warmupMs));
+      await Promise.all(children.map((c) => c.ready));
+      for (const c of children) c.go();
+      const outputs = await Promise.all(children.map((c) => c.done));
+      const written = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM "Entry" WHERE "shopId" = ANY($1::int[])', [shops.map((s) => s.shopId)])).rows[0]?.n ?? 0;
+      const expected = outputs.reduce((sum, o) => sum + o.warm + o.messages - o.failed, 0);
+      if (written !== expected) throw new Error(`throughput run ${r}: the processes reported ${expected} sales recorded, the database holds ${written}`);
+      const key = `${step.processes}/${step.shops}`;
+      const entry = done.get(key) ?? { step, outputs: [], perSecond: [], written: 0, load: 0 };
+      entry.outputs.push(...outputs);
+      entry.perSecond.push(outputs.reduce((sum, o) => sum + (o.messages / o.ms) * 1000, 0));
+      entry.written += written;
+      entry.load = Math.max(entry.load, loadavg()[0] ?? 0);
+      done.set(key, entry);
+    }
+    const runs: ThroughputRun[] = [...done.values()].map(({ step, outputs, perSecond, written, load }) => {
+      const medians = outputs.map((o) => o.medianMs).sort((x, y) => x - y);
+      const messages = outputs.reduce((sum, o) => sum + o.messages, 0);
+      return {
+        processes: step.processes,
+        shops: step.shops,
+        rounds: perSecond.length,
+        messages,
+        failed: outputs.reduce((sum, o) => sum + o.failed, 0),
+        perSecond: perSecond.reduce((sum, v) => sum + v, 0) / perSecond.length,
+        ratio: 0,
+        medianMs: medians[Math.floor(medians.length / 2)] ?? 0,
+        cpuMsPerMessage: outputs.reduce((sum, o) => sum + o.cpuMs, 0) / Math.max(1, messages),
+        written,
+        load,
+      };
+    });
+    const first = runs[0] as ThroughputRun;
+    const single = runs.find((x) => x.processes === 1 && x.shops === 'own')?.perSecond ?? first.perSecond / first.processes;
+    for (const run of runs) run.ratio = run.perSecond / single;
+    return { cores: cpus().length, durationMs, warmupMs, products, rounds, serverVersion, runs };
+  } finally {
+    await client.end().catch(() => undefined);
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
     await admin.end().catch(() => undefined);
   }
