@@ -28,12 +28,16 @@ export class SqliteGate {
   private readonly beginDeferred;
   private readonly commit;
   private readonly rollback;
+  private readonly queryOnly;
+  private readonly writable;
 
   constructor(readonly db: Database.Database) {
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.beginDeferred = db.prepare('BEGIN DEFERRED');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
+    this.queryOnly = db.prepare('PRAGMA query_only = ON');
+    this.writable = db.prepare('PRAGMA query_only = OFF');
   }
 
   /** True when the caller runs inside this connection's transaction (its own hold). */
@@ -70,12 +74,22 @@ export class SqliteGate {
     });
   }
 
-  /** A read-only snapshot around `work` (DEFERRED: in WAL mode a transaction that only reads never takes the write lock). */
+  /**
+   * A read-only snapshot around `work` (DEFERRED: in WAL mode a transaction that only reads never
+   * takes the write lock). Writing inside is refused (query_only), as PostgreSQL refuses it in its
+   * READ ONLY transaction: otherwise a write slipped into a read would be committed with it, without
+   * the write lock a write transaction takes up front.
+   */
   read<T>(work: () => Promise<T>): Promise<T> {
     if (this.holds.getStore()) return work();
-    return this.run(() => {
+    return this.run(async () => {
       this.beginDeferred.run();
-      return this.settle(work);
+      this.queryOnly.run();
+      try {
+        return await this.settle(work);
+      } finally {
+        this.writable.run();
+      }
     });
   }
 
