@@ -28,16 +28,12 @@ export class SqliteGate {
   private readonly beginDeferred;
   private readonly commit;
   private readonly rollback;
-  private readonly queryOnly;
-  private readonly writable;
 
   constructor(readonly db: Database.Database) {
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.beginDeferred = db.prepare('BEGIN DEFERRED');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
-    this.queryOnly = db.prepare('PRAGMA query_only = ON');
-    this.writable = db.prepare('PRAGMA query_only = OFF');
   }
 
   /** True when the caller runs inside this connection's transaction (its own hold). */
@@ -84,11 +80,13 @@ export class SqliteGate {
     if (this.holds.getStore()) return work();
     return this.run(async () => {
       this.beginDeferred.run();
-      this.queryOnly.run();
+      // exec, not a statement prepared once: SQLite applies this PRAGMA when it compiles it, so a
+      // prepared one run again may not set it again.
+      this.db.exec('PRAGMA query_only = ON');
       try {
         return await this.settle(work);
       } finally {
-        this.writable.run();
+        this.db.exec('PRAGMA query_only = OFF');
       }
     });
   }
