@@ -228,6 +228,37 @@ export function storeContract(name: string, open: () => Promise<ContractStores>)
         expect(await asOf(nov(15))).toBeUndefined();
       });
 
+      it('a queued repost keeps the earlier start, is taken off once, and runQueuedReposts costs it again', async () => {
+        const { shop: s, service, write } = await shop();
+        await write({ kind: 'purchase', items: [{ product: '可乐', quantity: 10, unitPrice: 1000 }], occurredAt: nov(10) });
+        await write({ kind: 'sale', items: [{ product: '可乐', quantity: 5, unitPrice: 3000 }], occurredAt: nov(14) });
+        const cola = await stores.store.read((uow) => uow.findProduct(s.id, '可乐'));
+        const pid = cola?.id ?? -1;
+        await stores.store.transaction(async (uow) => {
+          await uow.queueRepost(s.id, pid, { occurredAt: nov(13), seq: 2 });
+          await uow.queueRepost(s.id, pid, { occurredAt: nov(11), seq: 1 });
+          await uow.queueRepost(s.id, pid, { occurredAt: nov(12), seq: 1 });
+        });
+        expect(await stores.store.queuedReposts(s.id)).toEqual([{ shopId: s.id, productId: pid, from: { occurredAt: nov(11), seq: 1 } }]);
+        expect(await stores.store.transaction((uow) => uow.dequeueRepost(pid))).toEqual({ occurredAt: nov(11), seq: 1 });
+        expect(await stores.store.transaction((uow) => uow.dequeueRepost(pid))).toBeUndefined();
+        // applyRepost writes what it is given: a wrong cost and stock, which the queued repost puts right.
+        const sale = await stores.store.read((uow) => uow.entryBySeq(s.id, 2));
+        await stores.store.transaction(async (uow) => {
+          const loc = await uow.defaultLocation(s.id);
+          await uow.applyRepost({ productId: pid, changed: [{ id: sale?.id ?? -1, cost: 1, valueDelta: -1 }], closing: new Map([[loc.id, { qtyMilli: 5_000, value: 9_999 }]]), lastCost: 777, rows: 2 });
+        });
+        expect((await entryFigures(s.id)).map((e) => e.cost)).toEqual([0, 1]);
+        expect(await stockOf(stores.store, s.id)).toEqual([{ product: '可乐', location: '默认仓', qtyMilli: 5_000, value: 9_999 }]);
+        expect((await stores.store.products(s.id))[0]?.lastCost).toBe(777);
+        await stores.store.transaction((uow) => uow.queueRepost(s.id, pid, { occurredAt: nov(10), seq: 1 }));
+        expect(await service.runQueuedReposts()).toBe(1);
+        expect((await stores.store.products(s.id))[0]?.lastCost).toBe(1000);
+        expect(await stores.store.queuedReposts(s.id)).toEqual([]);
+        expect((await entryFigures(s.id)).map((e) => e.cost)).toEqual([0, 5_000]);
+        expect(await stockOf(stores.store, s.id)).toEqual([{ product: '可乐', location: '默认仓', qtyMilli: 5_000, value: 5_000 }]);
+      });
+
       it('batches: goods leave first-expiring first, a named batch is drawn alone, and moves are recorded per entry', async () => {
         const { shop: s, write } = await shop();
         const late = new Date('2026-12-31T16:00:00.000Z');
