@@ -70,12 +70,24 @@ export class SqliteGate {
     });
   }
 
-  /** A read-only snapshot around `work` (DEFERRED: in WAL mode a transaction that only reads never takes the write lock). */
+  /**
+   * A read-only snapshot around `work` (DEFERRED: in WAL mode a transaction that only reads never
+   * takes the write lock). Writing inside is refused (query_only), as PostgreSQL refuses it in its
+   * READ ONLY transaction: otherwise a write slipped into a read would be committed with it, without
+   * the write lock a write transaction takes up front.
+   */
   read<T>(work: () => Promise<T>): Promise<T> {
     if (this.holds.getStore()) return work();
-    return this.run(() => {
+    return this.run(async () => {
       this.beginDeferred.run();
-      return this.settle(work);
+      // exec, not a statement prepared once: SQLite applies this PRAGMA when it compiles it, so a
+      // prepared one run again may not set it again.
+      this.db.exec('PRAGMA query_only = ON');
+      try {
+        return await this.settle(work);
+      } finally {
+        this.db.exec('PRAGMA query_only = OFF');
+      }
     });
   }
 
