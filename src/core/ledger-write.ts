@@ -73,7 +73,7 @@ export async function runMessage<T>(
                   for (const e of await uow.entriesOfMessage(seen.id)) {
                     const view = await entryView(uow, e);
                     out.entries.push(view);
-                    out.after.push({ entrySeq: e.seq, ...await balanceOf(uow, e) });
+                    out.after.push({ entrySeq: e.seq, ...await currentBalanceOf(uow, e) });
                   }
                   return { out, extra: undefined };
                 }
@@ -98,8 +98,9 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }
 
-async function balanceOf(uow: UnitOfWork, e: EntryRecord): Promise<BalanceRecord> {
-  return e.locationId === null ? { qtyMilli: 0, value: 0 } : await uow.balance(e.productId, e.locationId);
+/** The stock an already applied entry left, read without holding it (a redelivery writes nothing). */
+async function currentBalanceOf(uow: UnitOfWork, e: EntryRecord): Promise<BalanceRecord> {
+  return e.locationId === null ? { qtyMilli: 0, value: 0 } : await uow.currentBalance(e.productId, e.locationId);
 }
 
 /** The entry as users see it: with its product's name and unit and its location's name. */

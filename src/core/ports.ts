@@ -135,6 +135,12 @@ export interface UnitOfWork {
   findLocation(shopId: number, name: string): Promise<LocationRecord | undefined>;
   createLocation(shopId: number, name: string): Promise<LocationRecord>;
   balance(productId: number, locationId: number): Promise<BalanceRecord>;
+  /**
+   * The balance as it stands, read without holding it: for answering a redelivered message, which
+   * changes nothing. Its transaction has not taken the shop's write order (insertMessage), so holding
+   * balances there would take them in another order than the writes do and could deadlock them.
+   */
+  currentBalance(productId: number, locationId: number): Promise<BalanceRecord>;
   setBalance(productId: number, locationId: number, balance: BalanceRecord): Promise<void>;
   /** Hands out the shop's next entry number (#seq). */
   nextSeq(shopId: number): Promise<number>;

@@ -31,3 +31,36 @@ describe('a redelivered 撤销', () => {
     expect((await send('3', '撤销'))?.text).toContain('刚才已经撤销过一次');
   });
 });
+
+describe('a 撤销 delivered to two processes at once', () => {
+  /**
+   * Process b handles the message while process a applies it: `during` names the store call of b's
+   * before which a's commit lands. b must answer a repeat (silently), never refuse it as a second 撤销.
+   */
+  async function race(during: 'entries' | 'transaction') {
+    expect((await send('1', '进货 T恤 10件 单价 20'))?.text).toMatch(/^✅ #1 /);
+    let raced = false;
+    const store = new Proxy(t.store, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          if (property === during && !raced) {
+            raced = true;
+            expect((await send('2', '撤销'))?.entrySeqs).toEqual([2]);
+          }
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const b = new ChatEngine(store, new TestClock(new Date('2026-11-27T04:00:00Z')), engineDeps(t.db));
+    const reply = await b.handle({ platform: 'telegram', chatId: 'g1', chatType: 'group', messageId: '2', userId: 'boss', userName: '老板', text: '撤销' }, shop, 'owner');
+    expect(raced).toBe(true);
+    expect(reply?.duplicate).toBe(true);
+    expect(reply?.entrySeqs).toEqual([2]);
+    expect((await t.store.entries(shop.id)).length).toBe(2);
+  }
+
+  it('is a repeat when the other process commits before this one reads the last undo', () => race('entries'));
+  it('is a repeat when the other process commits just before this one writes', () => race('transaction'));
+});

@@ -575,6 +575,8 @@ export class PgStore implements LedgerStore {
       findLocation: (shopId, name) => one<LocationRecord>(c, 'locationByName', [shopId, name]),
       createLocation: async (shopId, name) => (await one<LocationRecord>(c, 'insertLocation', [shopId, name, false])) as LocationRecord,
       balance,
+      // A plain read: no FOR UPDATE (see the port), so a redelivery's answer never waits on or blocks a write.
+      currentBalance: async (productId, locationId) => (await one<BalanceRecord>(c, 'balance', [productId, locationId])) ?? { qtyMilli: 0, value: 0 },
       setBalance: async (productId, locationId, b) => {
         await run(c, 'upsertBalance', [productId, locationId, b.qtyMilli, b.value]);
       },

@@ -500,6 +500,10 @@ export class SqliteStore implements LedgerStore {
       balance(productId: number, locationId: number): BalanceRecord {
         return (s.balance.get(productId, locationId) as BalanceRecord | undefined) ?? { qtyMilli: 0, value: 0 };
       },
+      // SQLite holds nothing per row: the write lock covers the whole database either way.
+      currentBalance(productId: number, locationId: number): BalanceRecord {
+        return (s.balance.get(productId, locationId) as BalanceRecord | undefined) ?? { qtyMilli: 0, value: 0 };
+      },
       setBalance(productId: number, locationId: number, balance: BalanceRecord) {
         s.upsertBalance.run(productId, locationId, balance.qtyMilli, balance.value);
       },

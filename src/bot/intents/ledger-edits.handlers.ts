@@ -10,11 +10,14 @@ export const UNDO_HOURS = 24;
 /** 撤销: the entry named, the message replied to, or the sender's last one. */
 export const undoHandler: Handler<'undo'> = async (command, { message, shop, access, now, source, reply, bot }) => {
   const replyTo = command.entryNo === undefined ? undoTarget(message) : undefined;
-  // A redelivered 撤销 was applied already: the ledger says so (duplicate), not the second-undo rule.
-  const applied = await bot.store.read((uow) => uow.findMessage(source)) !== undefined;
-  if (command.entryNo === undefined && replyTo === undefined && !applied) {
+  if (command.entryNo === undefined && replyTo === undefined) {
     const last = await lastUndo(bot, shop.id, source.actorId, now);
-    if (last !== undefined) return reply(refusalText({ code: 'SECOND_UNDO', lastSeq: last.seq }));
+    // A redelivered 撤销 was applied already: the ledger says so (duplicate), not the second-undo rule.
+    // Asked after reading the last undo, not before: another process may apply this very message in
+    // between, and an undo seen above is then found here, in the same or a later commit.
+    if (last !== undefined && await bot.store.read((uow) => uow.findMessage(source)) === undefined) {
+      return reply(refusalText({ code: 'SECOND_UNDO', lastSeq: last.seq }));
+    }
   }
   const result = await bot.service.undo(
       shop.id,

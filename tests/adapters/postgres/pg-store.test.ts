@@ -758,6 +758,39 @@ describePg('PgStore on PostgreSQL', () => {
     }
   });
 
+  it('reads the current balance for a redelivery without waiting on a write that holds it', async () => {
+    const shop = await newShop();
+    const loc = await defaultLocationId(shop.id);
+    const p = await store.transaction(async (uow) => {
+      const p = await uow.createProduct(shop.id, '在写', '件', NOW);
+      await put(uow, shop.id, p.id, loc, 'purchase', 2_000, 200, day(1), { unitPrice: 100 });
+      return p;
+    });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const writerHolds = new Promise<void>((resolve) => (locked = resolve));
+    // A write holding the balance (FOR UPDATE) until released.
+    const writer = store.transaction(async (uow) => {
+      await uow.balance(p.id, loc);
+      locked();
+      await held;
+    });
+    await writerHolds;
+    try {
+      // The answer to a redelivered message: a write transaction, but it changes nothing.
+      const answer = store.transaction((uow) => uow.currentBalance(p.id, loc));
+      expect(await Promise.race([answer, sleep(2000).then(() => 'waited')])).toEqual({ qtyMilli: 2_000, value: 200 });
+      // balance() in a write holds the row, so it waits for the writer: what currentBalance must not do.
+      const locking = store.transaction((uow) => uow.balance(p.id, loc));
+      expect(await Promise.race([locking, sleep(200).then(() => 'waited')])).toBe('waited');
+      release();
+      await Promise.all([writer, locking]);
+    } finally {
+      release();
+    }
+  });
+
   it('a message recorded twice at once fails the second with unique_violation (23505)', async () => {
     const shop = await newShop();
     let release!: () => void;
