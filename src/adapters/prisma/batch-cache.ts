@@ -60,6 +60,8 @@ export class BatchCache {
         }
         return b;
       },
+      // The batch holds balances until its end: the current figure is the cached one, never the row.
+      currentBalance: (productId, locationId) => this.uow.balance(productId, locationId),
       setBalance: (productId, locationId, balance) => {
         this.balancesOf(productId).set(locationId, balance);
         let marked = this.dirtyKeys.get(productId);

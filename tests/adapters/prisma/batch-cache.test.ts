@@ -48,6 +48,16 @@ describe('SqliteStore.batch', () => {
     expect(stored()).toEqual({ qtyMilli: 1000, value: 20 });
   });
 
+  it('gives the batch’s balance as the current one, as a repeated message inside the batch answers with', async () => {
+    const { store, product, location, stored } = await setup();
+    const seen = await store.batch(async () => {
+      await store.transaction((uow) => uow.setBalance(product.id, location.id, { qtyMilli: 5000, value: 100 }));
+      return store.transaction((uow) => uow.currentBalance(product.id, location.id));
+    });
+    expect(seen).toEqual({ qtyMilli: 5000, value: 100 });
+    expect(stored()).toEqual({ qtyMilli: 5000, value: 100 });
+  });
+
   it('sees a product cost changed inside the batch', async () => {
     const { store, product } = await setup();
     const cost = await store.batch(async () => {
