@@ -252,13 +252,11 @@ async function coreSale(service: InventoryService, s: Seeded, product: number, n
   if (result.value.duplicate || result.value.entries.length !== 1) throw new Error(`core wrote ${result.value.entries.length} entries (duplicate: ${result.value.duplicate})`);
 }
 
-/** Runs the five paths; `{ skipped }` when no PostgreSQL server answers (the benchmark is then reported, not failed). */
-export async function benchPostgres(options: PostgresBenchOptions = {}): Promise<PostgresBenchResult> {
-  const base = options.url ?? process.env.BENCH_PG_URL ?? process.env.DATABASE_URL_PG ?? 'postgresql://postgres@127.0.0.1:5432/test';
-  const entries = options.entries ?? Number(process.env.BENCH_PG_ENTRIES ?? 1000);
-  const warmup = options.warmup ?? 100;
-  const products = options.products ?? 100;
-  const log = options.onProgress ?? (() => undefined);
+/**
+ * A throwaway database on the server at `base` for one benchmark, with the admin connection that
+ * drops it afterwards; `{ skipped }` when no server answers (the benchmark is then reported, not failed).
+ */
+async function scratchDatabase(base: string, prefix: string): Promise<{ admin: pg.Client; name: string; url: URL } | { skipped: string }> {
   const admin = new pg.Client({ connectionString: base, connectionTimeoutMillis: 1000 });
   admin.on('error', () => undefined);
   try {
@@ -267,10 +265,23 @@ export async function benchPostgres(options: PostgresBenchOptions = {}): Promise
     await admin.end().catch(() => undefined);
     return { skipped: `no PostgreSQL server at ${new URL(base).host} (${(error as Error).message}); set BENCH_PG_URL` };
   }
-  const name = `jxc_bench_${process.pid}_${Date.now()}`;
+  const name = `${prefix}_${process.pid}_${Date.now()}`;
   const url = new URL(base);
   url.pathname = `/${name}`;
   await admin.query(`CREATE DATABASE "${name}"`);
+  return { admin, name, url };
+}
+
+/** Runs the five paths; `{ skipped }` when no PostgreSQL server answers (the benchmark is then reported, not failed). */
+export async function benchPostgres(options: PostgresBenchOptions = {}): Promise<PostgresBenchResult> {
+  const base = options.url ?? process.env.BENCH_PG_URL ?? process.env.DATABASE_URL_PG ?? 'postgresql://postgres@127.0.0.1:5432/test';
+  const entries = options.entries ?? Number(process.env.BENCH_PG_ENTRIES ?? 1000);
+  const warmup = options.warmup ?? 100;
+  const products = options.products ?? 100;
+  const log = options.onProgress ?? (() => undefined);
+  const scratch = await scratchDatabase(base, 'jxc_bench');
+  if ('skipped' in scratch) return scratch;
+  const { admin, name, url } = scratch;
   // The floor reads int8 as numbers the way the PostgreSQL store will (src/adapters/postgres/pg-types.ts).
   const floorClient = new pg.Client({ connectionString: url.toString(), types: jxcPgTypes });
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString(), max: 1 }) });
@@ -481,18 +492,9 @@ export async function benchPostgresThroughput(options: PostgresThroughputOptions
   const rounds = options.rounds ?? Number(process.env.BENCH_PG_ROUNDS ?? 2);
   const warmupMs = options.warmupMs ?? 3000;
   const log = options.onProgress ?? (() => undefined);
-  const admin = new pg.Client({ connectionString: base, connectionTimeoutMillis: 1000 });
-  admin.on('error', () => undefined);
-  try {
-    await admin.connect();
-  } catch (error) {
-    await admin.end().catch(() => undefined);
-    return { skipped: `no PostgreSQL server at ${new URL(base).host} (${(error as Error).message}); set BENCH_PG_URL` };
-  }
-  const name = `jxc_bench_tp_${process.pid}_${Date.now()}`;
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  await admin.query(`CREATE DATABASE "${name}"`);
+  const scratch = await scratchDatabase(base, 'jxc_bench_tp');
+  if ('skipped' in scratch) return scratch;
+  const { admin, name, url } = scratch;
   const client = new pg.Client({ connectionString: url.toString(), types: jxcPgTypes });
   try {
     log(`postgres: throughput, migrating ${name}…`);
