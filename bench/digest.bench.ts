@@ -15,6 +15,7 @@ import { openDatabase, type SqliteDatabase } from '../src/adapters/prisma/databa
 import { SqliteDigestStore } from '../src/adapters/prisma/sqlite-digest.ts';
 import { digestWindow, renderDigest } from '../src/bot/digest.ts';
 import { buildDigest, collectDigest, salesRanges, type DigestWindow } from '../src/core/digest.ts';
+import { mulberry32 } from '../tests/helpers/seeded-random.ts';
 
 export interface DigestBenchOptions {
   /** Products of the shop (default 10,000). */
@@ -50,17 +51,6 @@ export interface DigestBenchResult {
 const DAY_MS = 86_400_000;
 const CHANNELS = ['淘宝', '京东', '拼多多', '抖音', null] as const;
 
-/** mulberry32: the same ledger on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -73,7 +63,7 @@ const since = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
  * with each product's Balance the sum of its entries as the store keeps it. Returns the shop's id.
  */
 export function seedLedger(db: SqliteDatabase, products: number, entries: number, days: number, end: Date): number {
-  const next = rng(20261127);
+  const next = mulberry32(20261127);
   const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
   const start = end.getTime() - days * DAY_MS;
   return db

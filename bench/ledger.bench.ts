@@ -15,6 +15,7 @@ import { InventoryService, type WriteRequest } from '../src/core/inventory.servi
 import { systemClock, type BalanceRecord, type SourceInput } from '../src/core/ports.ts';
 import { MILLI } from '../src/core/quantity.ts';
 import { costOut, valueAt } from '../src/core/valuation.ts';
+import { mulberry32 } from '../tests/helpers/seeded-random.ts';
 
 export interface LedgerBenchOptions {
   /** Timed entries per path (default 20,000). */
@@ -84,24 +85,12 @@ const CHAT = 'bench-chat';
 const ACTOR = 'bench:alice';
 const ACTOR_NAME = 'alice';
 
-/** mulberry32: a seeded generator so every run (and both paths) replay the same workload. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Purchases and sales over `products` products. Stock is tracked here so a sale never asks for more
  * than is on hand: every write must succeed, or the timings would include refusals.
  */
 function workload(count: number, products: number): Op[] {
-  const next = rng(20261127);
+  const next = mulberry32(20261127);
   const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
   const onHand = new Array<number>(products).fill(0);
   const ops: Op[] = [];
@@ -283,7 +272,7 @@ async function seedStock(db: SqliteDatabase, store: SqliteStore, count: number):
   const location = db.prepare('SELECT id FROM Location WHERE shopId = ? AND isDefault = 1').get(shopId) as { id: number };
   const insertProduct = db.prepare('INSERT INTO Product (shopId, name, unit, salePrice, lastCost, reorderLevel, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const insertBalance = db.prepare('INSERT INTO Balance (productId, locationId, qtyMilli, value) VALUES (?, ?, ?, ?)');
-  const next = rng(42);
+  const next = mulberry32(42);
   const now = Date.now();
   db.transaction(() => {
     for (let i = 0; i < count; i++) {

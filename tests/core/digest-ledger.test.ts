@@ -6,6 +6,7 @@ import { collectDigest, type Digest, type DigestWindow } from '../../src/core/di
 import type { InventoryService, WriteRequest } from '../../src/core/inventory.service.ts';
 import type { EntryView, ShopRecord } from '../../src/core/ports.ts';
 import { createService, createTestDb, source, TestClock, type TestDb } from '../helpers/db.ts';
+import { mulberry32 } from '../helpers/seeded-random.ts';
 
 /**
  * A scripted week of a small shop — purchases, sales on several channels, returns both ways,
@@ -24,16 +25,6 @@ const digests: { date: string; digest: Digest; ledger: EntryView[]; window: Dige
 
 /** 2026-11-DD at HH:MM in Shanghai (UTC+8). */
 const at = (day: number, hh: number, mm = 0) => new Date(Date.UTC(2026, 10, day, hh - 8, mm));
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), a | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function write(req: WriteRequest): Promise<number[]> {
   const r = await svc.record(shop.id, req, source(JSON.stringify(req.items)));
@@ -68,7 +59,7 @@ beforeAll(async () => {
   await t.store.updateProduct(shop.id, ids.get('预售款') as number, { mode: 'presale', salePrice: 9900 });
   await t.store.updateProduct(shop.id, ids.get('代发杯') as number, { mode: 'dropship', salePrice: 1990 });
 
-  const next = rng(7);
+  const next = mulberry32(7);
   const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
   const channels = ['淘宝', '抖音', undefined];
   for (let day = 23; day <= 29; day++) {

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createPgDatabase, describePg, type PgTestDatabase } from '../helpers/pg.ts';
 import type { FromBot, ToBot } from './multi-process-bot.ts';
+import { mulberry32 } from '../helpers/seeded-random.ts';
 
 /**
  * Three bot processes on one PostgreSQL database, as a shop would run them behind one bot token:
@@ -21,18 +22,6 @@ const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
 /** Messages are written at 20:00 in Shanghai; the digest is due at 21:00 (the default). */
 const DAY_AT = '2026-11-30T12:00:00Z';
 const DIGEST_AT = '2026-11-30T13:00:20Z';
-
-/** A seeded generator (mulberry32): a failing interleaving can be run again with its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Call {
   method: string;
@@ -228,7 +217,7 @@ describePg('three bot processes on one PostgreSQL database', () => {
     'applies every message once and in its chat’s order, whichever process gets it first',
     async () => {
       const seed = Number(process.env.MULTI_PROCESS_SEED ?? Date.now() % 100_000);
-      const rand = random(seed);
+      const rand = mulberry32(seed);
       const messages = groups.map((g, k) => script(k).map((m) => ({ ...m, update: textUpdate(g.member, g.chat, m.text), group: g })));
       // Each process's queue per chat: every update two or three times, in order.
       const queues = bots.map(() => messages.map((chat) => chat.flatMap((m) => Array.from({ length: 2 + Math.floor(rand() * 2) }, () => m.update))));

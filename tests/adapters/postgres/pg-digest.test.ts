@@ -10,6 +10,7 @@ import type { DigestRunStore, NewDelivery } from '../../../src/core/digest-runs.
 import type { ProductSalesRow, SalesRanges } from '../../../src/core/digest-queries.ts';
 import { describePg } from '../../helpers/pg.ts';
 import { insertSql, openPgFixture, raceUnderLock, type PgFixture } from './pg-fixture.ts';
+import { mulberry32 } from '../../helpers/seeded-random.ts';
 
 /**
  * PgDigestStore on a database built from the real PostgreSQL migrations. The same rows go into a
@@ -36,16 +37,6 @@ async function insert(table: string, row: Record<string, unknown>): Promise<void
   await f.insert(table, row);
   const values = Object.values(row).map((v) => (v instanceof Date ? v.getTime() : typeof v === 'boolean' ? Number(v) : v));
   lite.prepare(insertSql(table, row, () => '?')).run(...values);
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), a | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface EntryRow {
@@ -101,7 +92,7 @@ async function seed(): Promise<EntryRow[]> {
   ];
   for (const [productId, locationId, qtyMilli, value] of balances) await insert('Balance', { productId, locationId, qtyMilli, value });
 
-  const next = rng(11);
+  const next = mulberry32(11);
   const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
   const entries: EntryRow[] = [];
   const seqs = new Map<number, number>();
