@@ -5,7 +5,7 @@ import type { AccessStore, AuditRow, Audience, BindingRecord, CodeGrant, CodePur
 
 /** People, identities, chat bindings and binding codes on SQLite. */
 export class SqliteAccessStore implements AccessStore {
-  /** Every statement goes through the connection\'s gate (see sqlite-gate.ts). */
+  /** Every statement goes through the connection's gate (see sqlite-gate.ts). */
   private readonly gate: SqliteGate;
   private readonly s;
 

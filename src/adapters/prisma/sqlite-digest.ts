@@ -73,7 +73,7 @@ function productSalesSql(filter: string): string {
  * and location.
  */
 export class SqliteDigestStore implements DigestQueries, DigestRunStore {
-  /** Every statement goes through the connection\'s gate (see sqlite-gate.ts). */
+  /** Every statement goes through the connection's gate (see sqlite-gate.ts). */
   private readonly gate: SqliteGate;
   private readonly s;
 

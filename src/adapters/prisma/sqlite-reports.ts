@@ -19,7 +19,7 @@ const FIGURES = `-SUM(e.qtyMilli) AS soldMilli,
 
 /** The report port on SQLite: one grouped query per report, using the (shopId, occurredAt) index. */
 export class SqliteReports implements ReportQueries {
-  /** Every statement goes through the connection\'s gate (see sqlite-gate.ts). */
+  /** Every statement goes through the connection's gate (see sqlite-gate.ts). */
   private readonly gate: SqliteGate;
   private readonly s;
 

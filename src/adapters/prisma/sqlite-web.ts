@@ -7,7 +7,7 @@ const view = (v: string): WebView => (v === 'owner' ? 'owner' : 'staff');
 
 /** Web sign-in links, sessions and the stored signing key on SQLite. */
 export class SqliteWebAuth implements WebAuthStore {
-  /** Every statement goes through the connection\'s gate (see sqlite-gate.ts). */
+  /** Every statement goes through the connection's gate (see sqlite-gate.ts). */
   private readonly gate: SqliteGate;
   private readonly s;
 
@@ -87,7 +87,7 @@ const likeEscape = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => 
 
 /** The web view's ledger pages on SQLite: one query with every filter optional, newest entry first. */
 export class SqliteLedger implements LedgerQueries {
-  /** Every statement goes through the connection\'s gate (see sqlite-gate.ts). */
+  /** Every statement goes through the connection's gate (see sqlite-gate.ts). */
   private readonly gate: SqliteGate;
   private readonly s;
 
