@@ -14,6 +14,15 @@ export default tseslint.config(
     },
   },
   {
+    // One AsyncLocalStorage for the process (src/async-slot.ts): Node runs every storage ever enabled
+    // on every promise, so one per store or connection slows each await by the number ever opened.
+    files: ['src/**/*.ts'],
+    ignores: ['src/async-slot.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='AsyncLocalStorage']", message: 'Use an AsyncSlot (src/async-slot.ts) instead of a new AsyncLocalStorage.' }],
+    },
+  },
+  {
     // The `jxc` binary is CommonJS (see bin/jxc.cjs): require() is how it loads.
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },

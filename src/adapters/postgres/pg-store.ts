@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncSlot } from '../../async-slot.ts';
 import type pg from 'pg';
 import { repostInputAsync, repostInputSteps, stockBeforeLater, type CostFigures, type CostedRow, type RepostFrom, type RepostInput, type RepostOutput } from '../../core/repost.ts';
 import type {
@@ -229,7 +229,7 @@ interface Scope {
  *   so writes of one shop take their locks in one order and cannot deadlock one another.
  */
 export class PgStore implements LedgerStore {
-  private readonly scope = new AsyncLocalStorage<Scope>();
+  private readonly scope = new AsyncSlot<Scope>();
   private readonly defaultLocations = new Map<number, LocationRecord>();
   /** The scratch copy's queue: its one connection serves one call at a time. */
   private pinnedQueue: Promise<unknown> = Promise.resolve();
@@ -247,7 +247,7 @@ export class PgStore implements LedgerStore {
   // --- transactions ------------------------------------------------------------------------------
 
   transaction<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
-    const open = this.scope.getStore();
+    const open = this.scope.get();
     // Inside a batch: join it, without a savepoint (the port's contract; a refusal leaves its
     // partial writes and the batch's caller rolls the whole batch back).
     if (open?.kind === 'batch') return work(open.uow);
@@ -256,7 +256,7 @@ export class PgStore implements LedgerStore {
   }
 
   read<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
-    const open = this.scope.getStore();
+    const open = this.scope.get();
     // Inside a write: read through the same connection (seeing its writes), as SQLite does.
     if (open) {
       const uow = this.unitOfWork(open.client, 'read', open);
@@ -266,12 +266,12 @@ export class PgStore implements LedgerStore {
   }
 
   batch<T>(work: () => Promise<T>): Promise<T> {
-    const open = this.scope.getStore();
+    const open = this.scope.get();
     if (open?.kind === 'batch') return work();
     // No read cache here (the SQLite store's BatchCache): correctness first; the batch already saves
     // a commit and a connection per message.
     return this.transaction(() => {
-      const inside = this.scope.getStore() as Scope;
+      const inside = this.scope.get() as Scope;
       return this.scope.run({ ...inside, kind: 'batch' }, work);
     });
   }
@@ -375,7 +375,7 @@ export class PgStore implements LedgerStore {
    * locks), the scratch copy's connection, or the pool (one statement, its own transaction).
    */
   private on<T>(work: (c: Queryable) => Promise<T>): Promise<T> {
-    const open = this.scope.getStore();
+    const open = this.scope.get();
     if (open) return work(open.client);
     if (this.pinned) {
       const pinned = this.pinned;
@@ -401,7 +401,7 @@ export class PgStore implements LedgerStore {
   /** A shop and its default location, together or not at all. */
   async createShop(name: string, now: Date): Promise<ShopRecord> {
     return this.transaction(async () => {
-      const { client } = this.scope.getStore() as Scope;
+      const { client } = this.scope.get() as Scope;
       const shop = (await one<ShopRecord>(client, 'insertShop', [name, now])) as ShopRecord;
       await run(client, 'insertLocation', [shop.id, DEFAULT_LOCATION, true]);
       return shop;

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncSlot } from '../../async-slot.ts';
 import type Database from 'better-sqlite3';
 
 const noop = (): void => {};
@@ -23,7 +23,7 @@ interface Hold {
  */
 export class SqliteGate {
   private tail: Promise<void> = Promise.resolve();
-  private readonly holds = new AsyncLocalStorage<Hold>();
+  private readonly holds = new AsyncSlot<Hold>();
   private readonly begin;
   private readonly beginDeferred;
   private readonly commit;
@@ -38,7 +38,7 @@ export class SqliteGate {
 
   /** True when the caller runs inside this connection's transaction (its own hold). */
   get inside(): boolean {
-    return this.holds.getStore() !== undefined;
+    return this.holds.get() !== undefined;
   }
 
   /**
@@ -46,7 +46,7 @@ export class SqliteGate {
    * in until it settles. Inside a hold it runs at once (it is the holder's own call).
    */
   run<T>(work: () => T | Promise<T>): Promise<T> {
-    if (this.holds.getStore()) return Promise.resolve().then(work);
+    if (this.holds.get()) return Promise.resolve().then(work);
     const hold: Hold = { depth: 0 };
     const result = this.tail.then(() => this.holds.run(hold, work));
     this.tail = result.then(noop, noop);
@@ -62,7 +62,7 @@ export class SqliteGate {
    * refusal rolls back its own writes only.
    */
   transaction<T>(work: () => Promise<T>): Promise<T> {
-    const hold = this.holds.getStore();
+    const hold = this.holds.get();
     if (hold) return this.savepoint(hold, work);
     return this.run(async () => {
       await this.lockForWrite();
@@ -77,7 +77,7 @@ export class SqliteGate {
    * the write lock a write transaction takes up front.
    */
   read<T>(work: () => Promise<T>): Promise<T> {
-    if (this.holds.getStore()) return work();
+    if (this.holds.get()) return work();
     return this.run(async () => {
       this.beginDeferred.run();
       // exec, not a statement prepared once: SQLite applies this PRAGMA when it compiles it, so a

@@ -1,10 +1,10 @@
+import { AsyncSlot } from '../../async-slot.ts';
 import { closeSync, openSync, rmSync } from 'node:fs';
 import { lazyStatements } from './statements.ts';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database.ts';
 import { BatchCache } from './batch-cache.ts';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { gateOf, promised, type SqliteGate, type Sync } from './sqlite-gate.ts';
 import { repostInputSteps, repostInputSync, stockBeforeLater, type CostFigures, type CostedRow, type RepostFrom, type RepostInput, type RepostOutput } from '../../core/repost.ts';
 import type {
@@ -112,7 +112,7 @@ export class SqliteStore implements LedgerStore {
   private readonly uow: UnitOfWork;
   private readonly defaultLocations = new Map<number, LocationRecord>();
   /** The caching unit of work of the batch() under way, joined by transaction() calls made inside it (and only those). */
-  private readonly batchUow = new AsyncLocalStorage<UnitOfWork>();
+  private readonly batchUow = new AsyncSlot<UnitOfWork>();
   /** Every statement of the process on this connection goes through the gate (see sqlite-gate.ts). */
   readonly gate: SqliteGate;
 
@@ -226,7 +226,7 @@ export class SqliteStore implements LedgerStore {
   }
 
   transaction<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
-    const batch = this.batchUow.getStore();
+    const batch = this.batchUow.get();
     if (batch) return work(batch);
     return this.gate.transaction(() => work(this.uow));
   }
@@ -261,7 +261,7 @@ export class SqliteStore implements LedgerStore {
    * written once at the end, and transaction() calls inside run straight on the cached unit of work.
    */
   batch<T>(work: () => Promise<T>): Promise<T> {
-    if (this.batchUow.getStore()) return work();
+    if (this.batchUow.get()) return work();
     return this.gate.transaction(async () => {
       const cache = new BatchCache(this.syncUow);
       const result = await this.batchUow.run(promised<UnitOfWork>(cache.uow), work);
@@ -271,7 +271,7 @@ export class SqliteStore implements LedgerStore {
   }
 
   read<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
-    const batch = this.batchUow.getStore();
+    const batch = this.batchUow.get();
     if (batch) return work(batch);
     return this.gate.read(() => work(this.uow));
   }

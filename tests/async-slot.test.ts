@@ -1,0 +1,58 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import { AsyncSlot } from '../src/async-slot.ts';
+
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
+
+describe('AsyncSlot: a value that follows one call chain, many slots on one storage', () => {
+  it('is seen inside run and in what it awaits, and not outside', async () => {
+    const slot = new AsyncSlot<string>();
+    expect(slot.get()).toBeUndefined();
+    const seen = await slot.run('a', async () => {
+      await tick();
+      return slot.get();
+    });
+    expect(seen).toBe('a');
+    expect(slot.get()).toBeUndefined();
+  });
+
+  it('keeps concurrent chains apart', async () => {
+    const slot = new AsyncSlot<number>();
+    const chain = (n: number) =>
+      slot.run(n, async () => {
+        await tick();
+        await tick();
+        return slot.get();
+      });
+    expect(await Promise.all([chain(1), chain(2), chain(3)])).toEqual([1, 2, 3]);
+  });
+
+  it('nests: the inner run shadows the outer for its own chain only', async () => {
+    const slot = new AsyncSlot<string>();
+    await slot.run('outer', async () => {
+      expect(await slot.run('inner', async () => (await tick(), slot.get()))).toBe('inner');
+      expect(slot.get()).toBe('outer');
+    });
+  });
+
+  it('keeps slots independent: setting one leaves another as it was', async () => {
+    const a = new AsyncSlot<string>();
+    const b = new AsyncSlot<string>();
+    await a.run('a1', () =>
+      b.run('b1', async () => {
+        await tick();
+        expect([a.get(), b.get()]).toEqual(['a1', 'b1']);
+        await a.run('a2', async () => expect([a.get(), b.get()]).toEqual(['a2', 'b1']));
+        expect(a.get()).toBe('a1');
+      }),
+    );
+    expect([a.get(), b.get()]).toEqual([undefined, undefined]);
+  });
+
+  it('is what the sources use: a new AsyncLocalStorage outside src/async-slot.ts is refused by the linter', async () => {
+    const eslint = new ESLint({ cwd: new URL('..', import.meta.url).pathname });
+    const code = "import { AsyncLocalStorage } from 'node:async_hooks';\nexport const s = new AsyncLocalStorage<number>();\n";
+    const [result] = await eslint.lintText(code, { filePath: 'src/adapters/prisma/x.ts' });
+    expect(result?.messages.map((m) => m.ruleId)).toContain('no-restricted-syntax');
+  });
+});
