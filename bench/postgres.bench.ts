@@ -414,6 +414,11 @@ export interface PostgresThroughputOptions {
   warmupMs?: number;
   /** Times every step runs, alternating the order (default BENCH_PG_ROUNDS or 2). */
   rounds?: number;
+  /**
+   * How to start one bot process: node's arguments before the child's own (default: bin/run-ts.js and
+   * bench/postgres-child.ts, through tsx). The test suite passes the child compiled for plain node.
+   */
+  childArgs?: string[];
   onProgress?: (line: string) => void;
 }
 
@@ -453,9 +458,8 @@ interface ChildOutput {
 }
 
 /** One bot process (bench/postgres-child.ts), resolved once it has warmed up and printed `ready`. */
-function startChild(url: string, shopId: number, chatId: string, products: number, durationMs: number, warmupMs: number) {
-  const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
-  const child = spawn(process.execPath, [runTs, fileURLToPath(new URL('./postgres-child.ts', import.meta.url)), url, String(shopId), chatId, String(products), String(durationMs), String(warmupMs)], {
+function startChild(childArgs: string[], url: string, shopId: number, chatId: string, products: number, durationMs: number, warmupMs: number) {
+  const child = spawn(process.execPath, [...childArgs, url, String(shopId), chatId, String(products), String(durationMs), String(warmupMs)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   let out = '';
@@ -492,6 +496,7 @@ export async function benchPostgresThroughput(options: PostgresThroughputOptions
   const rounds = options.rounds ?? Number(process.env.BENCH_PG_ROUNDS ?? 2);
   const warmupMs = options.warmupMs ?? 3000;
   const log = options.onProgress ?? (() => undefined);
+  const childArgs = options.childArgs ?? [fileURLToPath(new URL('../bin/run-ts.js', import.meta.url)), fileURLToPath(new URL('./postgres-child.ts', import.meta.url))];
   const scratch = await scratchDatabase(base, 'jxc_bench_tp');
   if ('skipped' in scratch) return scratch;
   const { admin, name, url } = scratch;
@@ -513,7 +518,7 @@ export async function benchPostgresThroughput(options: PostgresThroughputOptions
       const shops: Seeded[] = [];
       for (let i = 0; i < (step.shops === 'own' ? step.processes : 1); i++) shops.push(await seedShop(client, `吞吐店${r}-${i}`, products));
       log(`postgres: throughput ${r + 1}/${plan.length}, ${step.processes} process${step.processes === 1 ? '' : 'es'} (${step.shops === 'own' ? 'a shop each' : 'one shop'}) for ${durationMs / 1000} s…`);
-      const children = Array.from({ length: step.processes }, (_, i) => startChild(url.toString(), (shops[i] ?? (shops[0] as Seeded)).shopId, `r${r}-c${i}`, products, durationMs, warmupMs));
+      const children = Array.from({ length: step.processes }, (_, i) => startChild(childArgs, url.toString(), (shops[i] ?? (shops[0] as Seeded)).shopId, `r${r}-c${i}`, products, durationMs, warmupMs));
       await Promise.all(children.map((c) => c.ready));
       for (const c of children) c.go();
       const outputs = await Promise.all(children.map((c) => c.done));

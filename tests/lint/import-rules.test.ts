@@ -46,3 +46,11 @@ describe('import rules keep the layers apart', () => {
     expect(await ruleIds("import { InventoryService } from '../../core/inventory.service.ts';\nexport { InventoryService };\n", 'src/adapters/x/y.ts')).toEqual([]);
   });
 });
+
+describe('one AsyncLocalStorage for the process', () => {
+  it('refuses a new AsyncLocalStorage outside src/async-slot.ts: stores keep call-chain values in AsyncSlots', async () => {
+    const code = "import { AsyncLocalStorage } from 'node:async_hooks';\nexport const s = new AsyncLocalStorage<number>();\n";
+    expect(await ruleIds(code, 'src/adapters/prisma/x.ts')).toContain('no-restricted-syntax');
+    expect(await ruleIds(code, 'src/async-slot.ts')).not.toContain('no-restricted-syntax');
+  });
+});

@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compiledScript } from '../helpers/compiled-script.ts';
 import { entriesOf, messageText } from './messages.ts';
 
 /**
@@ -19,8 +19,8 @@ const REDELIVER = 5;
 const dir = mkdtempSync(join(tmpdir(), 'jxc-reliability-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
-const WRITER = fileURLToPath(new URL('./writer.ts', import.meta.url));
+/** The writer, compiled for plain node (see compiledScript). */
+const WRITER = compiledScript(new URL('./writer.ts', import.meta.url));
 
 interface Ack {
   id: string;
@@ -29,7 +29,7 @@ interface Ack {
 
 /** Starts the writer, lets it write for `ms` after it is ready, kills it with SIGKILL; returns what it acknowledged. */
 async function burst(path: string, from: number, ms: number): Promise<Ack[]> {
-  const child = spawn(process.execPath, [RUN_TS, WRITER, path, String(from), String(REDELIVER)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [await WRITER, path, String(from), String(REDELIVER)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const acks: Ack[] = [];
   let buffered = '';
   let errors = '';

@@ -2,7 +2,7 @@
  * One of the bot processes of the multi-process suite (multi-process.test.ts): the real app on a
  * PostgreSQL database shared with the others, and the real grammY bot with an API transformer that
  * reports every outgoing call to the parent instead of calling Telegram.
- * `node bin/run-ts.js tests/reliability/multi-process-bot.ts DATABASE_URL CLOCK_ISO`, with an IPC
+ * `node bin/run-ts.js tests/reliability/multi-process-bot.ts DATABASE_URL CLOCK_ISO` (the test runs it compiled, see tests/helpers/compiled-script.ts), with an IPC
  * channel. The parent sends:
  * - `{ type: 'update', key, update }`: fed to `bot.handleUpdate` at once (not awaited before the next
  *   one, so chats run concurrently; the bot keeps each chat's updates in order), answered with

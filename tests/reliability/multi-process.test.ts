@@ -1,8 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Update } from 'grammy/types';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { compiledScript } from '../helpers/compiled-script.ts';
 import { createPgDatabase, describePg, type PgTestDatabase } from '../helpers/pg.ts';
 import type { FromBot, ToBot } from './multi-process-bot.ts';
 import { mulberry32 } from '../helpers/seeded-random.ts';
@@ -17,8 +17,8 @@ import { mulberry32 } from '../helpers/seeded-random.ts';
  * three at the same minute, is claimed once per shop and delivered once per chat.
  */
 const PROCESSES = 3;
-const BOT = fileURLToPath(new URL('./multi-process-bot.ts', import.meta.url));
-const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
+/** The bot process, compiled for plain node (see compiledScript). */
+const BOT = compiledScript(new URL('./multi-process-bot.ts', import.meta.url));
 /** Messages are written at 20:00 in Shanghai; the digest is due at 21:00 (the default). */
 const DAY_AT = '2026-11-30T12:00:00Z';
 const DIGEST_AT = '2026-11-30T13:00:20Z';
@@ -61,7 +61,7 @@ class BotProcess {
   }
 
   static async start(name: string, databaseUrl: string): Promise<BotProcess> {
-    const child = fork(BOT, [databaseUrl, DAY_AT], { execPath: process.execPath, execArgv: [RUN_TS], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(await BOT, [databaseUrl, DAY_AT], { execPath: process.execPath, execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let bot: BotProcess | undefined;
     await new Promise<void>((resolve, reject) => {
       bot = new BotProcess(name, child, resolve);

@@ -1,7 +1,7 @@
 /**
  * The process the reliability suite kills: a bot writing bursts of chat messages into a real SQLite
  * file, printing `ack <message id> <entries>` once each reply exists (what a user would have seen).
- * `node bin/run-ts.js tests/reliability/writer.ts DB FROM [REDELIVER]`: handles messages FROM,
+ * `node bin/run-ts.js tests/reliability/writer.ts DB FROM [REDELIVER]` (the test runs it compiled, see tests/helpers/compiled-script.ts): handles messages FROM,
  * FROM+1, … until killed, after first sending again the REDELIVER messages before FROM, as a chat
  * platform redelivers after a restart.
  */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { InputFile, type Bot } from 'grammy';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTelegramBot } from '../../../src/adapters/telegram/bot.ts';
 import { exportWorkerScript } from '../../../src/spreadsheets.ts';
 import { boss, BOT_INFO, createTestApp, interceptCalls, li, textUpdate, TOKEN, warehouse, type ApiCall, type TestApp, type TestUser } from './harness.ts';
@@ -33,6 +33,7 @@ beforeEach(async () => {
   calls = interceptCalls(bot);
 });
 afterEach(async () => {
+  vi.unstubAllEnvs();
   await t.cleanup();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -66,6 +67,10 @@ async function until(condition: () => boolean): Promise<void> {
 
 describe('a chat export in a worker thread', () => {
   it('answers another message while a 5,000-entry export is being written', async () => {
+    // This test starts the worker from the TypeScript sources through tsx, as scripts run with tsx do;
+    // the rest of the suite starts the compiled one (JXC_EXPORT_WORKER, see vitest.config.ts).
+    vi.stubEnv('JXC_EXPORT_WORKER', undefined);
+    expect(exportWorkerScript()).toMatchObject({ tsxApi: expect.stringMatching(/tsx/) });
     expect((await say('开店 小店')).map((c) => String(c.payload.text)).join()).toContain('已开通');
     const code = /绑定码 ([A-Z0-9]+)/.exec((await say('绑定码')).map((c) => String(c.payload.text)).join())?.[1];
     expect((await say(`绑定 ${code ?? ''}`, boss, warehouse)).map((c) => String(c.payload.text)).join()).toContain('已绑定');
@@ -108,7 +113,12 @@ describe('a chat export in a worker thread', () => {
   });
 
   it('finds its worker next to the module in the sources, and exports from the compiled dist/ with plain node', () => {
+    expect(exportWorkerScript()?.url.pathname).toMatch(/\/dist\/export-worker\.js$/);
+    vi.stubEnv('JXC_EXPORT_WORKER', undefined);
     expect(exportWorkerScript()?.url.pathname).toMatch(/\/src\/export-worker\.ts$/);
+    vi.stubEnv('JXC_EXPORT_WORKER', join(dir, 'missing.js'));
+    expect(exportWorkerScript()).toBeUndefined();
+    vi.unstubAllEnvs();
     const dist = new URL('../../../dist/', import.meta.url).href;
     // What a user runs: the compiled package, no TypeScript loader.
     const script = `

@@ -249,6 +249,6 @@ describe('pages', () => {
       const cells = book.worksheets.flatMap((s) => s.getSheetValues().flat().map(String));
       expect(cells.some((c) => c.includes(sheetWord)), path).toBe(true);
     }
-    // The entries export starts a worker thread (through tsx from the sources): slow on a busy machine.
+    // The entries export starts a worker thread: slow on a busy machine.
   }, 120_000);
 });
