@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { migratePostgres } from '../../src/adapters/postgres/migrate.ts';
 import { migratedDatabaseFile } from './db.ts';
 import { createPgDatabase, describePg, type PgTestDatabase } from './pg.ts';
 
@@ -57,9 +56,8 @@ export function forEachStore(body: (store: TestStore) => void): void {
     let database: PgTestDatabase | undefined;
     beforeAll(async ({}, suite) => {
       // Named after the test file, as createPgDatabase names databases, so a leftover says whose it is.
-      database = await createPgDatabase(pathToFileURL(suite.file.filepath).href);
-      // Migrated here once, so each app the tests open finds every migration applied, as on SQLite.
-      await migratePostgres(database.url);
+      // Migrated, so each app the tests open finds every migration applied, as on SQLite.
+      database = await createPgDatabase(pathToFileURL(suite.file.filepath).href, { migrated: true });
       await withClient(database.url, async (client) => {
         // A commit need not wait for the disk: nothing here outlives a crash of the server, and the
         // flush per message otherwise made a conversation several times slower than on SQLite.

@@ -26,3 +26,21 @@ export async function pgAvailable(url = PG_TEST_URL): Promise<boolean> {
     await client.end().catch(() => undefined);
   }
 }
+
+/** PG_TEST_URL with another database name. */
+export function urlFor(database: string, base = PG_TEST_URL): string {
+  const url = new URL(base);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** One statement on the test server's own database (creating and dropping the test databases). */
+export async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_TEST_URL, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listMigrations } from '../../../src/adapters/prisma/migrate.ts';
-import { migratePostgres } from '../../../src/adapters/postgres/migrate.ts';
 // @ts-expect-error: a plain JavaScript script without declarations
 import { draftPgMigration } from '../../../scripts/pg-migration-draft.js';
 import { createPgDatabase, describePg, type PgTestDatabase } from '../../helpers/pg.ts';
@@ -40,8 +39,7 @@ async function shape(schema: string) {
 
 describePg('scripts/pg-migration-draft.js', () => {
   beforeAll(async () => {
-    db = await createPgDatabase(import.meta.url);
-    await migratePostgres(db.url);
+    db = await createPgDatabase(import.meta.url, { migrated: true });
     client = new pg.Client({ connectionString: db.url });
     await client.connect();
   });

@@ -1,6 +1,5 @@
 import pg from 'pg';
 import { expect } from 'vitest';
-import { applyPgMigrations } from '../../../src/adapters/postgres/migrate.ts';
 import { jxcPgTypes } from '../../../src/adapters/postgres/pg-types.ts';
 import { createPgDatabase, type PgTestDatabase } from '../../helpers/pg.ts';
 
@@ -21,14 +20,7 @@ export interface PgFixture {
 }
 
 export async function openPgFixture(testFileUrl: string): Promise<PgFixture> {
-  const db = await createPgDatabase(testFileUrl);
-  const migrator = new pg.Client({ connectionString: db.url });
-  await migrator.connect();
-  try {
-    await applyPgMigrations(migrator);
-  } finally {
-    await migrator.end();
-  }
+  const db = await createPgDatabase(testFileUrl, { migrated: true });
   const pool = () => new pg.Pool({ connectionString: db.url, types: jxcPgTypes, max: 3 });
   const admin = pool();
   const a = pool();

@@ -1,6 +1,5 @@
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { migratePostgres } from '../../../src/adapters/postgres/migrate.ts';
 import { PgLoginLeases } from '../../../src/adapters/postgres/pg-login-lease.ts';
 import { createPgDatabase, describePg, type PgTestDatabase } from '../../helpers/pg.ts';
 
@@ -17,8 +16,7 @@ let two: PgLoginLeases;
 
 describePg('PgLoginLeases', () => {
   beforeAll(async () => {
-    db = await createPgDatabase(import.meta.url);
-    await migratePostgres(db.url);
+    db = await createPgDatabase(import.meta.url, { migrated: true });
     pools = [new pg.Pool({ connectionString: db.url, max: 4 }), new pg.Pool({ connectionString: db.url, max: 4 })];
     one = new PgLoginLeases(pools[0] as pg.Pool);
     two = new PgLoginLeases(pools[1] as pg.Pool);

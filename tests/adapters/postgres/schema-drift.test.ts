@@ -1,6 +1,5 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { migratePostgres } from '../../../src/adapters/postgres/migrate.ts';
 import { createTestDb } from '../../helpers/db.ts';
 import { createPgDatabase, describePg, type PgTestDatabase } from '../../helpers/pg.ts';
 import { readSchema, type SchemaField, type SchemaModel } from '../../helpers/prisma-schema.ts';
@@ -39,8 +38,7 @@ let client: pg.Client;
 
 describePg('the migrated PostgreSQL database matches prisma/postgresql/schema.prisma', () => {
   beforeAll(async () => {
-    db = await createPgDatabase(import.meta.url);
-    await migratePostgres(db.url);
+    db = await createPgDatabase(import.meta.url, { migrated: true });
     client = new pg.Client({ connectionString: db.url });
     await client.connect();
   });
