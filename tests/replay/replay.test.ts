@@ -6,7 +6,8 @@ import { FIXTURE_FILE, replay } from '../../scripts/replay.ts';
 
 describe('the real-data replay (first 20,000 invoice lines)', () => {
   it('imports them like `jxc import entries` and reconciles with the CSV to the penny', async () => {
-    const result = await replay({ file: FIXTURE_FILE });
+    // The raw-insert floor is a benchmark figure (`npm run replay`), not part of what is checked here.
+    const result = await replay({ file: FIXTURE_FILE, floor: false });
     expect(result.reconciliation.mismatches).toEqual([]);
     expect(result.reconciliation.ok).toBe(true);
     // Figures from a third, separate computation over the same lines (Python's decimal module).
