@@ -19,7 +19,11 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/async-slot.ts'],
     rules: {
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='AsyncLocalStorage']", message: 'Use an AsyncSlot (src/async-slot.ts) instead of a new AsyncLocalStorage.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='AsyncLocalStorage']", message: 'Use an AsyncSlot (src/async-slot.ts) instead of a new AsyncLocalStorage.' },
+        { selector: "NewExpression[callee.property.name='AsyncLocalStorage']", message: 'Use an AsyncSlot (src/async-slot.ts) instead of a new AsyncLocalStorage.' },
+      ],
     },
   },
   {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { gateOf } from '../src/adapters/prisma/sqlite-gate.ts';
 import { AsyncSlot } from '../src/async-slot.ts';
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
@@ -46,5 +48,33 @@ describe('AsyncSlot: a value that follows one call chain, many slots on one stor
       }),
     );
     expect([a.get(), b.get()]).toEqual([undefined, undefined]);
+  });
+
+  it('keeps the value in what a run started, even when awaited outside it', async () => {
+    const slot = new AsyncSlot<string>();
+    const started = slot.run('a', async () => {
+      await tick();
+      return slot.get();
+    });
+    expect(slot.get()).toBeUndefined();
+    expect(await started).toBe('a');
+    expect(slot.get()).toBeUndefined();
+  });
+
+  it('keeps two SQLite connections apart: a transaction on one is not a hold on the other', async () => {
+    const [a, b] = [new Database(':memory:'), new Database(':memory:')];
+    try {
+      const seen = await gateOf(a).transaction(async () => {
+        await tick();
+        // On b this is a caller of its own, queued behind b's other callers, not a savepoint of a's transaction.
+        const onB = await gateOf(b).run(() => [gateOf(a).inside, gateOf(b).inside]);
+        return { a: gateOf(a).inside, b: gateOf(b).inside, onB };
+      });
+      expect(seen).toEqual({ a: true, b: false, onB: [true, true] });
+      expect([gateOf(a).inside, gateOf(b).inside]).toEqual([false, false]);
+    } finally {
+      a.close();
+      b.close();
+    }
   });
 });

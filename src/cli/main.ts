@@ -156,8 +156,10 @@ async function startPlatforms(app: App, stderr: NodeJS.WritableStream): Promise<
     try {
       ({ startWechat } = await import('../adapters/wechat/start-wechat.ts'));
     } catch (error) {
-      if (!isMissingPackage(error, 'wechaty')) throw error;
-      stderr.write(missingPackage('wechaty', '微信机器人', 'WeChat'));
+      // file-box comes with wechaty, but a strict layout (pnpm) may not let jxc-bot see it.
+      const missing = ['wechaty', 'file-box'].find((name) => isMissingPackage(error, name));
+      if (!missing) throw error;
+      stderr.write(missingPackage(missing, '微信机器人', 'WeChat'));
       return 1;
     }
     try {

@@ -36,9 +36,15 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   }
   // Named like the test files' databases, so a leftover of a killed run says what it is.
   const template = `jxc_template_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const drop = () => adminQuery(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
   await adminQuery(`CREATE DATABASE "${template}"`);
-  await migratePostgres(urlFor(template));
+  try {
+    await migratePostgres(urlFor(template));
+  } catch (error) {
+    await drop();
+    throw error;
+  }
   project.provide('pgTemplate', template);
-  return () => adminQuery(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
+  return drop;
 }
 

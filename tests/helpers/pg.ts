@@ -55,7 +55,14 @@ export async function createPgDatabase(testFileUrl: string, options: { icuLocale
   const template = options.migrated && !icu ? inject('pgTemplate') : '';
   await adminQuery(`CREATE DATABASE "${name}"${icu}${template ? ` TEMPLATE "${template}"` : ''}`);
   const url = urlFor(name);
-  if (options.migrated && !template) await migratePostgres(url);
+  if (options.migrated && !template) {
+    try {
+      await migratePostgres(url);
+    } catch (error) {
+      await dropPgDatabase(name);
+      throw error;
+    }
+  }
   return { name, url, drop: () => dropPgDatabase(name) };
 }
 

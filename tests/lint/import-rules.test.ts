@@ -52,5 +52,7 @@ describe('one AsyncLocalStorage for the process', () => {
     const code = "import { AsyncLocalStorage } from 'node:async_hooks';\nexport const s = new AsyncLocalStorage<number>();\n";
     expect(await ruleIds(code, 'src/adapters/prisma/x.ts')).toContain('no-restricted-syntax');
     expect(await ruleIds(code, 'src/async-slot.ts')).not.toContain('no-restricted-syntax');
+    const qualified = "import * as hooks from 'node:async_hooks';\nexport const s = new hooks.AsyncLocalStorage<number>();\n";
+    expect(await ruleIds(qualified, 'src/adapters/postgres/x.ts')).toContain('no-restricted-syntax');
   });
 });

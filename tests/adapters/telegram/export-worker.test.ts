@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import ExcelJS from 'exceljs';
 import { InputFile, type Bot } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -112,6 +112,18 @@ describe('a chat export in a worker thread', () => {
     expect(sheet.getCell(`D${ENTRIES + 2}`).value).toBe('T恤');
   });
 
+  it('runs the export in the compiled worker that JXC_EXPORT_WORKER names (as the rest of the suite does)', async () => {
+    expect(process.env.JXC_EXPORT_WORKER).toMatch(/\/dist\/export-worker\.js$/);
+    expect(exportWorkerScript()).toEqual({ url: pathToFileURL(process.env.JXC_EXPORT_WORKER as string) });
+    await say('开店 小店');
+    await say('进货 T恤 50 件 单价 20');
+    seedSales('T恤', 20);
+    const sent = await say('导出 本月');
+    expect(String(sent.find((c) => c.method === 'sendDocument')?.payload.caption)).toContain('流水 21 条');
+    // Written in the worker thread, not inline after a worker that failed to start.
+    expect(t.logs.filter((l) => l.msg === 'chat export written').map((l) => [l.thread, l.reason])).toEqual([['worker', undefined]]);
+  });
+
   it('finds its worker next to the module in the sources, and exports from the compiled dist/ with plain node', () => {
     expect(exportWorkerScript()?.url.pathname).toMatch(/\/dist\/export-worker\.js$/);
     vi.stubEnv('JXC_EXPORT_WORKER', undefined);
@@ -139,7 +151,8 @@ describe('a chat export in a worker thread', () => {
       for await (const chunk of file.stream) chunks.push(chunk);
       console.log(JSON.stringify({ rows: file.rows, threads, progress, worker: exportWorkerScript().url, pk: Buffer.concat(chunks).subarray(0, 2).toString('latin1') }));
       await app.close();`;
-    const printed = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    // The compiled package finds its own worker; JXC_EXPORT_WORKER (for the sources only) does not move it.
+    const printed = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, JXC_EXPORT_WORKER: join(dir, 'elsewhere.js') } });
     const result = JSON.parse(printed.trim().split('\n').at(-1) ?? '') as { rows: number; threads: string[]; progress: number[]; worker: string; pk: string };
     expect(fileURLToPath(result.worker)).toMatch(/\/dist\/export-worker\.js$/);
     expect(result).toMatchObject({ rows: 3000, threads: ['worker'], pk: 'PK' });
