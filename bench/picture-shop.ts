@@ -34,14 +34,14 @@ export async function seedPictureShop(store: InventoryStore, name = '小王的�
   };
 
   await write({
-        kind: 'purchase',
-        items: [
-          { product: 'T恤', quantity: 380, unitPrice: 2000 },
-          { product: '卫衣', quantity: 150, unitPrice: 6000 },
-          { product: '帆布包', quantity: 300, unitPrice: 1500 },
-          { product: '旧款袜子', quantity: 80, unitPrice: 500 },
-        ],
-      });
+    kind: 'purchase',
+    items: [
+      { product: 'T恤', quantity: 380, unitPrice: 2000 },
+      { product: '卫衣', quantity: 150, unitPrice: 6000 },
+      { product: '帆布包', quantity: 300, unitPrice: 1500 },
+      { product: '旧款袜子', quantity: 80, unitPrice: 500 },
+    ],
+  });
   const set = async (product: string, key: 'reorderLevel' | 'overstockLevel', value: number) => {
     const r = await settings.setProduct(shop.id, product, { key, value });
     if (!r.ok) throw new Error(`seed setting refused: ${r.failure.code}`);

@@ -61,32 +61,32 @@ export interface PgLatency {
 export type PostgresBenchResult =
   | { skipped: string }
   | {
-      skipped?: undefined;
-      entries: number;
-      warmup: number;
-      products: number;
-      chunkSize: number;
-      serverVersion: string;
-      floor: PgLatency;
-      /** InventoryService.record on PgStore. */
-      core: PgLatency;
-      /** Plain pg doing the store's statements for one sale (chat lock, message, FOR UPDATE, #seq, entry, upsert). */
-      recordFloor: PgLatency;
-      /** core median ÷ record floor median. */
-      coreMedianRatio: number;
-      coreP99Ratio: number;
-      coreWritten: number;
-      recordFloorWritten: number;
-      prisma: PgLatency;
-      prismaRaw: PgLatency;
-      /** prisma median ÷ floor median. */
-      medianRatio: number;
-      p99Ratio: number;
-      /** Entries each path wrote, counted in the database afterwards (warm-up included). */
-      floorWritten: number;
-      prismaWritten: number;
-      prismaRawWritten: number;
-    };
+    skipped?: undefined;
+    entries: number;
+    warmup: number;
+    products: number;
+    chunkSize: number;
+    serverVersion: string;
+    floor: PgLatency;
+    /** InventoryService.record on PgStore. */
+    core: PgLatency;
+    /** Plain pg doing the store's statements for one sale (chat lock, message, FOR UPDATE, #seq, entry, upsert). */
+    recordFloor: PgLatency;
+    /** core median ÷ record floor median. */
+    coreMedianRatio: number;
+    coreP99Ratio: number;
+    coreWritten: number;
+    recordFloorWritten: number;
+    prisma: PgLatency;
+    prismaRaw: PgLatency;
+    /** prisma median ÷ floor median. */
+    medianRatio: number;
+    p99Ratio: number;
+    /** Entries each path wrote, counted in the database afterwards (warm-up included). */
+    floorWritten: number;
+    prismaWritten: number;
+    prismaRawWritten: number;
+  };
 
 const SALE_QTY_MILLI = 1000;
 const SALE_PRICE = 2000;

@@ -41,9 +41,9 @@ async function batchFor(tx: LedgerTx, product: ProductRecord, locationId: number
     return found;
   }
   return await tx.uow.createBatch(
-      { productId: product.id, locationId, code: code ?? null, expiresAt: spec.expiresAt ?? null, producedAt: spec.producedAt ?? null },
-      tx.now,
-    );
+    { productId: product.id, locationId, code: code ?? null, expiresAt: spec.expiresAt ?? null, producedAt: spec.producedAt ?? null },
+    tx.now,
+  );
 }
 
 /**

@@ -54,12 +54,12 @@ export class InventoryService {
     }
     const kind = req.kind;
     const result = await runMessage(this.store, this.clock.now(), shopId, source, req.occurredAt, async (tx) => {
-          if (kind === 'transfer') {
-            for (const item of req.items) await applyTransfer(tx, item, req);
-          } else {
-            for (const item of req.items) await applyLine(tx, kind, item, req, null);
-          }
-        });
+      if (kind === 'transfer') {
+        for (const item of req.items) await applyTransfer(tx, item, req);
+      } else {
+        for (const item of req.items) await applyLine(tx, kind, item, req, null);
+      }
+    });
     return result.ok ? ok(result.value.out) : result;
   }
 
@@ -86,11 +86,11 @@ export class InventoryService {
     let done = 0;
     for (const queued of await this.store.queuedReposts()) {
       const finished = await this.store.transaction(async (uow) => {
-              const from = await uow.dequeueRepost(queued.productId);
-              if (!from) return false;
-              await uow.applyRepost(repost(await uow.repostRows(queued.productId, from)));
-              return true;
-            });
+        const from = await uow.dequeueRepost(queued.productId);
+        if (!from) return false;
+        await uow.applyRepost(repost(await uow.repostRows(queued.productId, from)));
+        return true;
+      });
       if (finished) done += 1;
     }
     return done;
@@ -122,10 +122,10 @@ export class InventoryService {
     };
     try {
       return await this.store.batch(async () => {
-              const results = await recordAll();
-              if (results.some((r) => !r.ok)) throw new Retry();
-              return results;
-            });
+        const results = await recordAll();
+        if (results.some((r) => !r.ok)) throw new Retry();
+        return results;
+      });
     } catch (error) {
       if (!(error instanceof Retry)) throw error;
       return await this.store.transaction(() => recordAll());

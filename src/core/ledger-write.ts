@@ -66,23 +66,23 @@ export async function runMessage<T>(
   try {
     return ok(
       await store.transaction(async (uow) => {
-                const out: WriteOutcome = { duplicate: false, entries: [], after: [], createdProducts: [], createdLocations: [], batches: [] };
-                const seen = await uow.findMessage(source);
-                if (seen) {
-                  out.duplicate = true;
-                  for (const e of await uow.entriesOfMessage(seen.id)) {
-                    const view = await entryView(uow, e);
-                    out.entries.push(view);
-                    out.after.push({ entrySeq: e.seq, ...await currentBalanceOf(uow, e) });
-                  }
-                  return { out, extra: undefined };
-                }
-                const messageId = await uow.insertMessage(shopId, source, now);
-                const tx: LedgerTx = { uow, shopId, source, messageId, now, occurredAt: occurredAt ?? now, out, reposts: new Map() };
-                const extra = await work(tx);
-                await finishReposts(tx);
-                return { out, extra };
-              }),
+        const out: WriteOutcome = { duplicate: false, entries: [], after: [], createdProducts: [], createdLocations: [], batches: [] };
+        const seen = await uow.findMessage(source);
+        if (seen) {
+          out.duplicate = true;
+          for (const e of await uow.entriesOfMessage(seen.id)) {
+            const view = await entryView(uow, e);
+            out.entries.push(view);
+            out.after.push({ entrySeq: e.seq, ...await currentBalanceOf(uow, e) });
+          }
+          return { out, extra: undefined };
+        }
+        const messageId = await uow.insertMessage(shopId, source, now);
+        const tx: LedgerTx = { uow, shopId, source, messageId, now, occurredAt: occurredAt ?? now, out, reposts: new Map() };
+        const extra = await work(tx);
+        await finishReposts(tx);
+        return { out, extra };
+      }),
     );
   } catch (error) {
     if (error instanceof Refusal) return fail(error.failure);

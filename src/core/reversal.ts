@@ -26,28 +26,28 @@ const WRITE_KIND_OF: Partial<Record<EntryKind, Exclude<WriteKind, 'transfer' | '
 /** Undoes entries with reversal entries that point at them; nothing is deleted. */
 export async function undoEntries(store: InventoryStore, now: Date, shopId: number, req: UndoRequest, source: SourceInput): Promise<Result<UndoOutcome>> {
   const result = await runMessage(store, now, shopId, source, undefined, async (tx) => {
-      const targets = await undoTargets(tx, req);
-      const undone: EntryView[] = [];
-      const reversals: EntryView[] = [];
-      for (const target of targets) {
-        const reversal = await reverse(tx, target);
-        undone.push(await entryView(tx.uow, target));
-        reversals.push(reversal);
-      }
-      return { undone, reversals };
-    });
+    const targets = await undoTargets(tx, req);
+    const undone: EntryView[] = [];
+    const reversals: EntryView[] = [];
+    for (const target of targets) {
+      const reversal = await reverse(tx, target);
+      undone.push(await entryView(tx.uow, target));
+      reversals.push(reversal);
+    }
+    return { undone, reversals };
+  });
   if (!result.ok) return result;
   const { out, extra } = result.value;
   if (out.duplicate || !extra) {
     const reversals = out.entries;
     const undone = await store.read(async (uow) => {
-          const views: EntryView[] = [];
-          for (const r of reversals) {
-            const e = r.reversesId === null ? undefined : await uow.entryById(r.reversesId);
-            if (e) views.push(await entryView(uow, e));
-          }
-          return views;
-        });
+      const views: EntryView[] = [];
+      for (const r of reversals) {
+        const e = r.reversesId === null ? undefined : await uow.entryById(r.reversesId);
+        if (e) views.push(await entryView(uow, e));
+      }
+      return views;
+    });
     return ok({ duplicate: true, undone, reversals, after: out.after });
   }
   return ok({ duplicate: false, undone: extra.undone, reversals: extra.reversals, after: out.after });
@@ -56,37 +56,37 @@ export async function undoEntries(store: InventoryStore, now: Date, shopId: numb
 /** Corrects an entry's quantity or unit price: reverses it and records the corrected one. */
 export async function correctEntry(store: InventoryStore, now: Date, shopId: number, req: CorrectionRequest, source: SourceInput): Promise<Result<CorrectionOutcome>> {
   const result = await runMessage(store, now, shopId, source, undefined, async (tx) => {
-      const written = await tx.uow.entryBySeq(tx.shopId, req.entryNo);
-      if (!written) throw new Refusal({ code: 'ENTRY_NOT_FOUND', entryNo: req.entryNo });
-      const original = await latestVersion(tx.uow, written);
-      const writeKind = WRITE_KIND_OF[original.kind];
-      if (!writeKind) throw new Refusal({ code: 'NOT_REVERSIBLE', entryNo: original.seq });
-      checkLimit(original, req.limit);
-      const product = await tx.uow.productById(original.productId);
-      const qty = Math.abs(original.qtyMilli) / MILLI;
-      const changed = (field: CorrectionRequest['field']): number | undefined =>
-        req.field === field ? req.value : req.also?.field === field ? req.also.value : undefined;
-      const item: WriteItem = {
-        product: product.name,
-        quantity: changed('quantity') ?? qty,
-        unitPrice: changed('unitPrice') ?? original.unitPrice ?? undefined,
-        note: original.note ?? undefined,
-        // A corrected purchase stays in its batch; goods leaving are drawn again first-expiring first.
-        ...await originalBatch(tx, original),
-      };
-      const bad = validateItem(item, zeroAllowed(writeKind));
-      if (bad) throw new Refusal(bad);
-      const reversal = await reverse(tx, original);
-      const location = original.locationId === null ? undefined : (await tx.uow.locationById(original.locationId)).name;
-      const replacement = await applyLine(
-            { ...tx, occurredAt: original.occurredAt },
-            writeKind,
-            item,
-            { channel: original.channel ?? undefined, counterparty: original.counterparty ?? undefined, location },
-            original.id,
-          );
-      return { original: await entryView(tx.uow, original), reversal, replacement };
-    });
+    const written = await tx.uow.entryBySeq(tx.shopId, req.entryNo);
+    if (!written) throw new Refusal({ code: 'ENTRY_NOT_FOUND', entryNo: req.entryNo });
+    const original = await latestVersion(tx.uow, written);
+    const writeKind = WRITE_KIND_OF[original.kind];
+    if (!writeKind) throw new Refusal({ code: 'NOT_REVERSIBLE', entryNo: original.seq });
+    checkLimit(original, req.limit);
+    const product = await tx.uow.productById(original.productId);
+    const qty = Math.abs(original.qtyMilli) / MILLI;
+    const changed = (field: CorrectionRequest['field']): number | undefined =>
+      req.field === field ? req.value : req.also?.field === field ? req.also.value : undefined;
+    const item: WriteItem = {
+      product: product.name,
+      quantity: changed('quantity') ?? qty,
+      unitPrice: changed('unitPrice') ?? original.unitPrice ?? undefined,
+      note: original.note ?? undefined,
+      // A corrected purchase stays in its batch; goods leaving are drawn again first-expiring first.
+      ...await originalBatch(tx, original),
+    };
+    const bad = validateItem(item, zeroAllowed(writeKind));
+    if (bad) throw new Refusal(bad);
+    const reversal = await reverse(tx, original);
+    const location = original.locationId === null ? undefined : (await tx.uow.locationById(original.locationId)).name;
+    const replacement = await applyLine(
+      { ...tx, occurredAt: original.occurredAt },
+      writeKind,
+      item,
+      { channel: original.channel ?? undefined, counterparty: original.counterparty ?? undefined, location },
+      original.id,
+    );
+    return { original: await entryView(tx.uow, original), reversal, replacement };
+  });
   if (!result.ok) return result;
   const { out, extra } = result.value;
   if (out.duplicate || !extra) {
@@ -204,33 +204,33 @@ async function reverse(tx: LedgerTx, original: EntryRecord): Promise<EntryView> 
     valueDelta = -reversalValueOut(balance, original.qtyMilli, original.valueDelta);
   }
   const view = await writeEntry(
-      at,
-      {
-        shopId: tx.shopId,
-        kind: 'reversal',
-        productId: original.productId,
-        locationId: original.locationId,
-        qtyMilli: -original.qtyMilli,
-        unitPrice: original.unitPrice,
-        amount: -original.amount,
-        // What the stock could not give back beyond the mirror of the original is booked as cost.
-        cost: -original.cost - (original.valueDelta + valueDelta),
-        valueDelta,
-        channel: original.channel,
-        counterparty: original.counterparty,
-        // The supplier is owed back what the original owed it (应付 nets out).
-        supplier: original.supplier ?? null,
-        occurredAt: original.occurredAt,
-        recordedAt: tx.now,
-        actorId: tx.source.actorId,
-        actorName: tx.source.actorName ?? null,
-        messageId: tx.messageId,
-        reversesId: original.id,
-        replacesId: null,
-        transferId: null,
-      },
-      balance,
-    );
+    at,
+    {
+      shopId: tx.shopId,
+      kind: 'reversal',
+      productId: original.productId,
+      locationId: original.locationId,
+      qtyMilli: -original.qtyMilli,
+      unitPrice: original.unitPrice,
+      amount: -original.amount,
+      // What the stock could not give back beyond the mirror of the original is booked as cost.
+      cost: -original.cost - (original.valueDelta + valueDelta),
+      valueDelta,
+      channel: original.channel,
+      counterparty: original.counterparty,
+      // The supplier is owed back what the original owed it (应付 nets out).
+      supplier: original.supplier ?? null,
+      occurredAt: original.occurredAt,
+      recordedAt: tx.now,
+      actorId: tx.source.actorId,
+      actorName: tx.source.actorName ?? null,
+      messageId: tx.messageId,
+      reversesId: original.id,
+      replacesId: null,
+      transferId: null,
+    },
+    balance,
+  );
   await reverseMoves(tx, original, view);
   return view;
 }

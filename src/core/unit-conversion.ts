@@ -21,23 +21,23 @@ const LOOSE_PIECES: ReadonlySet<string> = new Set(['件', '个', 'pcs']);
 export async function setUnitConversion(store: UnitConversionStore, shopId: number, req: UnitConversionRequest): Promise<Result<UnitConversionOutcome>> {
   // One transaction: the checks and the change see the same books, whatever another process does.
   return await store.transaction(async (uow): Promise<Result<UnitConversionOutcome>> => {
-      const product = await uow.findProduct(shopId, req.product);
-      if (!product) return fail({ code: 'UNKNOWN_PRODUCT', product: req.product });
-      const factorMilli = toMilli(req.factor);
-      if (factorMilli === undefined || factorMilli <= 0) return fail({ code: 'BAD_QUANTITY', product: product.name, reason: 'precision' });
-      let relabelledFrom: string | undefined;
-      if (product.unit !== req.base) {
-        if (await store.hasEntries(product.id)) {
-          const loose = LOOSE_PIECES.has(product.unit) && isCountUnit(req.base) && req.unit !== product.unit;
-          if (!loose) {
-            const onHandMilli = (await store.stock(shopId, product.id)).reduce((sum, r) => sum + r.qtyMilli, 0);
-            return fail({ code: 'UNIT_IN_USE', product: product.name, unit: product.unit, base: req.base, outer: req.unit, onHandMilli });
-          }
-          relabelledFrom = product.unit;
+    const product = await uow.findProduct(shopId, req.product);
+    if (!product) return fail({ code: 'UNKNOWN_PRODUCT', product: req.product });
+    const factorMilli = toMilli(req.factor);
+    if (factorMilli === undefined || factorMilli <= 0) return fail({ code: 'BAD_QUANTITY', product: product.name, reason: 'precision' });
+    let relabelledFrom: string | undefined;
+    if (product.unit !== req.base) {
+      if (await store.hasEntries(product.id)) {
+        const loose = LOOSE_PIECES.has(product.unit) && isCountUnit(req.base) && req.unit !== product.unit;
+        if (!loose) {
+          const onHandMilli = (await store.stock(shopId, product.id)).reduce((sum, r) => sum + r.qtyMilli, 0);
+          return fail({ code: 'UNIT_IN_USE', product: product.name, unit: product.unit, base: req.base, outer: req.unit, onHandMilli });
         }
-        await store.updateProduct(shopId, product.id, { unit: req.base });
+        relabelledFrom = product.unit;
       }
-      await store.setUnit(product.id, req.unit, factorMilli);
-      return ok({ product: product.name, unit: req.unit, factor: factorMilli / MILLI, base: req.base, relabelledFrom });
-    });
+      await store.updateProduct(shopId, product.id, { unit: req.base });
+    }
+    await store.setUnit(product.id, req.unit, factorMilli);
+    return ok({ product: product.name, unit: req.unit, factor: factorMilli / MILLI, base: req.base, relabelledFrom });
+  });
 }

@@ -34,16 +34,16 @@ function setup(owners: string[] = []) {
 async function say(chatId: string, userId: string, text: string, extra: Partial<GatewayMessage> = {}) {
   n += 1;
   return await gateway.handle({
-      platform: 'telegram',
-      chatId,
-      chatType: chatId.startsWith('p') ? 'private' : 'group',
-      messageId: String(n),
-      userId,
-      userName: userId,
-      userHandle: userId,
-      text,
-      ...extra,
-    });
+    platform: 'telegram',
+    chatId,
+    chatType: chatId.startsWith('p') ? 'private' : 'group',
+    messageId: String(n),
+    userId,
+    userName: userId,
+    userHandle: userId,
+    text,
+    ...extra,
+  });
 }
 
 /** Owner opens a shop in a private chat and binds group g1 as the staff group. */

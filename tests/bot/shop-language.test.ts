@@ -23,10 +23,10 @@ afterAll(() => t.cleanup());
 async function say(text: string, opts: { role?: Role; user?: string; chatType?: 'group' | 'private'; id?: string } = {}) {
   n += 1;
   return await engine.handle(
-      { platform: 'test', chatId: 'g', chatType: opts.chatType ?? 'group', messageId: opts.id ?? String(n), userId: opts.user ?? 'u1', userName: '小王', text },
-      shop,
-      opts.role ?? 'owner',
-    );
+    { platform: 'test', chatId: 'g', chatType: opts.chatType ?? 'group', messageId: opts.id ?? String(n), userId: opts.user ?? 'u1', userName: '小王', text },
+    shop,
+    opts.role ?? 'owner',
+  );
 }
 
 async function lastEntries(count: number) {

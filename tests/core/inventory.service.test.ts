@@ -144,10 +144,10 @@ describe('atomicity and idempotency', () => {
     await buy('T恤', 5, 2000);
     await buy('短裤', 1, 1500);
     const r = await svc.record(
-          shop,
-          { kind: 'sale', items: [{ product: 'T恤', quantity: 2, unitPrice: 5900 }, { product: '短裤', quantity: 3, unitPrice: 3900 }] },
-          source(),
-        );
+      shop,
+      { kind: 'sale', items: [{ product: 'T恤', quantity: 2, unitPrice: 5900 }, { product: '短裤', quantity: 3, unitPrice: 3900 }] },
+      source(),
+    );
     expect(r.ok).toBe(false);
     expect(await onHand('T恤')).toEqual({ qty: 5, value: 10_000 });
     expect(await t.store.entries(shop)).toHaveLength(2);
@@ -195,10 +195,10 @@ describe('undo and correction', () => {
 
   it('undoes the actor’s last message, all of its items', async () => {
     await svc.record(
-            shop,
-            { kind: 'purchase', items: [{ product: 'T恤', quantity: 5, unitPrice: 2000 }, { product: '短裤', quantity: 3, unitPrice: 1500 }] },
-            source('x', 'console:bob'),
-          );
+      shop,
+      { kind: 'purchase', items: [{ product: 'T恤', quantity: 5, unitPrice: 2000 }, { product: '短裤', quantity: 3, unitPrice: 1500 }] },
+      source('x', 'console:bob'),
+    );
     await buy('帽子', 1, 100, source('y', 'console:alice'));
     const r = await svc.undo(shop, {}, source('撤销', 'console:bob'));
     expect(r.ok && r.value.undone.map((e) => e.product).sort()).toEqual(['T恤', '短裤']);
@@ -208,10 +208,10 @@ describe('undo and correction', () => {
 
   it('undoes the whole message a confirmation names when asked by its first entry', async () => {
     await svc.record(
-            shop,
-            { kind: 'purchase', items: [{ product: 'T恤', quantity: 5, unitPrice: 2000 }, { product: '短裤', quantity: 3, unitPrice: 1500 }] },
-            source(),
-          );
+      shop,
+      { kind: 'purchase', items: [{ product: 'T恤', quantity: 5, unitPrice: 2000 }, { product: '短裤', quantity: 3, unitPrice: 1500 }] },
+      source(),
+    );
     const r = await svc.undo(shop, { messageOfEntry: 1 }, source());
     expect(r.ok && r.value.undone.map((e) => e.seq).sort()).toEqual([1, 2]);
     expect(await svc.undo(shop, { messageOfEntry: 1 }, source())).toMatchObject({ ok: false, failure: { code: 'ALREADY_REVERSED' } });

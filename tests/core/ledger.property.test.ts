@@ -158,10 +158,10 @@ describe('ledger invariants over random operation sequences', () => {
             if (o.type === 'write') {
               const occurredAt = o.back === undefined ? undefined : new Date(clock.now().getTime() - o.back * 1000);
               const r = await svc.record(
-                              shop,
-                              { kind: o.kind, items: [{ product: o.product, quantity: o.quantity, unitPrice: o.price, total: o.total }], location: o.location, to: o.to, occurredAt },
-                              source(),
-                            );
+                shop,
+                { kind: o.kind, items: [{ product: o.product, quantity: o.quantity, unitPrice: o.price, total: o.total }], location: o.location, to: o.to, occurredAt },
+                source(),
+              );
               ok = r.ok;
               if (!r.ok && o.kind === 'sale' && r.failure.code === 'INSUFFICIENT_STOCK') {
                 // A refused sale really was beyond what the location held.

@@ -261,16 +261,16 @@ forEachStore((current) => {
       let n = 0;
       const telegram = async (text: string) =>
         (await w.app.gateway.handle({
-                  platform: 'telegram',
-                  chatId: '-1001',
-                  chatType: 'group',
-                  messageId: String(++n),
-                  userId: '42',
-                  userName: '老板',
-                  userHandle: 'boss',
-                  chatTitle: '网店 TG 群',
-                  text,
-                } satisfies GatewayMessage))?.text;
+          platform: 'telegram',
+          chatId: '-1001',
+          chatType: 'group',
+          messageId: String(++n),
+          userId: '42',
+          userName: '老板',
+          userHandle: 'boss',
+          chatTitle: '网店 TG 群',
+          text,
+        } satisfies GatewayMessage))?.text;
       expect(await telegram('开店 网店')).toContain('店铺「网店」已开通');
       expect(await telegram('进货 T恤 10 件 单价 20')).toContain('✅ #1 进货 T恤 10件');
       const code = (await telegram('绑定码'))?.match(/绑定码 (\w+)/)?.[1];
@@ -311,15 +311,15 @@ forEachStore((current) => {
       let n = 0;
       const telegram = async (text: string, chatType: 'group' | 'private' = 'private') =>
         (await w.app.gateway.handle({
-                  platform: 'telegram',
-                  chatId: chatType === 'private' ? '42' : '-1001',
-                  chatType,
-                  messageId: String(++n),
-                  userId: '42',
-                  userName: '老板',
-                  userHandle: 'boss',
-                  text,
-                } satisfies GatewayMessage))?.text;
+          platform: 'telegram',
+          chatId: chatType === 'private' ? '42' : '-1001',
+          chatType,
+          messageId: String(++n),
+          userId: '42',
+          userName: '老板',
+          userHandle: 'boss',
+          text,
+        } satisfies GatewayMessage))?.text;
       expect(await telegram('开店 网店')).toContain('店铺「网店」已开通');
       expect(await telegram('进货 T恤 10 件 单价 20')).toContain('✅ #1');
       const boss = w.contact('老板');

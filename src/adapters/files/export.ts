@@ -251,49 +251,49 @@ export function entriesSheet(rows: EntryExportRow[], timeZone: string): Sheet {
 }
 
 const ENTRIES_SHEET: Omit<Sheet, 'rows'> = {
-    name: '流水',
-    columns: [
-      { header: '编号', kind: 'integer' },
-      { header: '时间', kind: 'date' },
-      { header: '类型', kind: 'text', width: 6 },
-      { header: '商品', kind: 'text', width: 24 },
-      { header: '仓库', kind: 'text' },
-      { header: '数量', kind: 'quantity' },
-      { header: '单价', kind: 'money' },
-      { header: '金额', kind: 'money' },
-      { header: '成本', kind: 'money' },
-      { header: '渠道', kind: 'text' },
-      { header: '往来单位', kind: 'text' },
-      { header: '经办人', kind: 'text' },
-      { header: '撤销的编号', kind: 'text' },
-      { header: '备注', kind: 'text', width: 20 },
-      { header: '批次', kind: 'text', width: 24 },
-      { header: '代发供应商', kind: 'text' },
-      { header: '代发进价', kind: 'money' },
-    ],
+  name: '流水',
+  columns: [
+    { header: '编号', kind: 'integer' },
+    { header: '时间', kind: 'date' },
+    { header: '类型', kind: 'text', width: 6 },
+    { header: '商品', kind: 'text', width: 24 },
+    { header: '仓库', kind: 'text' },
+    { header: '数量', kind: 'quantity' },
+    { header: '单价', kind: 'money' },
+    { header: '金额', kind: 'money' },
+    { header: '成本', kind: 'money' },
+    { header: '渠道', kind: 'text' },
+    { header: '往来单位', kind: 'text' },
+    { header: '经办人', kind: 'text' },
+    { header: '撤销的编号', kind: 'text' },
+    { header: '备注', kind: 'text', width: 20 },
+    { header: '批次', kind: 'text', width: 24 },
+    { header: '代发供应商', kind: 'text' },
+    { header: '代发进价', kind: 'money' },
+  ],
 };
 
 function entrySheetCells(r: EntryExportRow, wall: (at: Date) => Date): SheetCell[] {
   return [
-      r.seq,
-      wall(r.occurredAt),
-      KIND_LABELS[r.kind as keyof typeof KIND_LABELS] ?? r.kind,
-      r.product,
-      r.location,
-      fromMilli(r.qtyMilli),
-      moneyCell(r.unitPrice),
-      moneyCell(r.amount),
-      moneyCell(r.cost),
-      r.channel,
-      r.counterparty,
-      r.actor,
-      r.reverses === null ? null : `#${r.reverses}`,
-      r.note ?? null,
-      // The wall-clock Date's UTC fields are the shop's local ones.
-      batchText(r, (at) => wall(at).toISOString().slice(0, 10)),
-      r.supplier ?? null,
-      moneyCell(recordedUnitCost(r)),
-  ];
+    r.seq,
+    wall(r.occurredAt),
+    KIND_LABELS[r.kind as keyof typeof KIND_LABELS] ?? r.kind,
+    r.product,
+    r.location,
+    fromMilli(r.qtyMilli),
+    moneyCell(r.unitPrice),
+    moneyCell(r.amount),
+    moneyCell(r.cost),
+    r.channel,
+    r.counterparty,
+    r.actor,
+    r.reverses === null ? null : `#${r.reverses}`,
+    r.note ?? null,
+    // The wall-clock Date's UTC fields are the shop's local ones.
+    batchText(r, (at) => wall(at).toISOString().slice(0, 10)),
+    r.supplier ?? null,
+    moneyCell(recordedUnitCost(r)),
+];
 }
 
 /** Two sheets: profit by product and by channel, each with a total row. */

@@ -219,18 +219,18 @@ export async function undoImportBatch(target: ImportTarget, store: ImportBatches
   let refused = 0;
   for (let i = 0; i < firsts.length; i += COMMIT_ROWS) {
     await target.store.transaction(async () => {
-            for (const seq of firsts.slice(i, i + COMMIT_ROWS)) {
-              const undo = await target.service.undo(target.shop.id, { messageOfEntry: seq }, {
-                              platform: 'import',
-                              chatId: `undo:${batchId}`,
-                              messageId: String(seq),
-                              text: `撤销导入批次 ${batchId}`,
-                              actorId: target.actor.id,
-                              actorName: target.actor.name,
-                            });
-              if (!undo.ok && undo.failure.code !== 'ALREADY_REVERSED') refused += 1;
-            }
-          });
+      for (const seq of firsts.slice(i, i + COMMIT_ROWS)) {
+        const undo = await target.service.undo(target.shop.id, { messageOfEntry: seq }, {
+          platform: 'import',
+          chatId: `undo:${batchId}`,
+          messageId: String(seq),
+          text: `撤销导入批次 ${batchId}`,
+          actorId: target.actor.id,
+          actorName: target.actor.name,
+        });
+        if (!undo.ok && undo.failure.code !== 'ALREADY_REVERSED') refused += 1;
+      }
+    });
   }
   await store.finishImport(batchId, 'undone', now());
   return refused;
@@ -255,20 +255,20 @@ async function applyInChunks(target: ImportTarget, store: ImportBatches, plan: I
     // One committed chunk: up to commitRows rows, or as many as fit in CHUNK_MS holding the write lock
     // (on a slow or busy machine fewer rows), written in small batches.
     await target.store.transaction(async (uow) => {
-            if (i === 0) await applyProducts(target, uow, plan, summary, now());
-            while (i < writes.length && rows < commitRows && (rows === 0 || performance.now() - held < CHUNK_MS)) {
-              let end = i;
-              let part = 0;
-              while (end < writes.length && part < BATCH_ROWS && rows + part < commitRows) part += (writes[end++] as PlannedWrite).rows.length;
-              const chunk = writes.slice(i, end) as PlannedWrite[];
-              writes.fill(undefined, i, end);
-              const results = await target.service.recordBatch(target.shop.id, chunk.map((w) => ({ req: w.req, source: { ...sourceOf(target, plan, w.key, w.text), importBatchId: batchId } })));
-              refused = tally(results, chunk, summary, problems) || refused;
-              rows += part;
-              i = end;
-            }
-            await store.heartbeatImport(batchId, now());
-          });
+      if (i === 0) await applyProducts(target, uow, plan, summary, now());
+      while (i < writes.length && rows < commitRows && (rows === 0 || performance.now() - held < CHUNK_MS)) {
+        let end = i;
+        let part = 0;
+        while (end < writes.length && part < BATCH_ROWS && rows + part < commitRows) part += (writes[end++] as PlannedWrite).rows.length;
+        const chunk = writes.slice(i, end) as PlannedWrite[];
+        writes.fill(undefined, i, end);
+        const results = await target.service.recordBatch(target.shop.id, chunk.map((w) => ({ req: w.req, source: { ...sourceOf(target, plan, w.key, w.text), importBatchId: batchId } })));
+        refused = tally(results, chunk, summary, problems) || refused;
+        rows += part;
+        i = end;
+      }
+      await store.heartbeatImport(batchId, now());
+    });
     done += rows;
     options.onProgress?.(done, totalRows);
     if (refused && !options.skipBad) break;
@@ -302,22 +302,22 @@ async function applyPlan(target: ImportTarget, plan: ImportPlan, options: Import
   options.onProgress?.(0, totalRows);
   try {
     await store.transaction(async (uow) => {
-            await applyProducts(target, uow, plan, summary, now);
-            // Written chunks are let go as the import goes, so memory does not grow with the file.
-            const writes: (PlannedWrite | undefined)[] = plan.writes;
-            for (let i = 0; i < writes.length; i += batch) {
-              const chunk = writes.slice(i, i + batch) as PlannedWrite[];
-              writes.fill(undefined, i, i + batch);
-              const results = await service.recordBatch(
-                              shop.id,
-                              chunk.map((w) => ({ req: w.req, source: sourceOf(target, plan, w.key, w.text) })),
-                            );
-              tally(results, chunk, summary, problems);
-              done += chunk.reduce((n, w) => n + w.rows.length, 0);
-              options.onProgress?.(done, totalRows);
-            }
-            if (options.dryRun || (problems.length > 0 && !options.skipBad)) throw new Rollback();
-          });
+      await applyProducts(target, uow, plan, summary, now);
+      // Written chunks are let go as the import goes, so memory does not grow with the file.
+      const writes: (PlannedWrite | undefined)[] = plan.writes;
+      for (let i = 0; i < writes.length; i += batch) {
+        const chunk = writes.slice(i, i + batch) as PlannedWrite[];
+        writes.fill(undefined, i, i + batch);
+        const results = await service.recordBatch(
+          shop.id,
+          chunk.map((w) => ({ req: w.req, source: sourceOf(target, plan, w.key, w.text) })),
+        );
+        tally(results, chunk, summary, problems);
+        done += chunk.reduce((n, w) => n + w.rows.length, 0);
+        options.onProgress?.(done, totalRows);
+      }
+      if (options.dryRun || (problems.length > 0 && !options.skipBad)) throw new Rollback();
+    });
     summary.written = true;
   } catch (error) {
     if (!(error instanceof Rollback)) throw error;
@@ -352,34 +352,34 @@ async function applyProducts(target: ImportTarget, uow: UnitOfWork, plan: Import
 function tally(results: Result<WriteOutcome>[], chunk: PlannedWrite[], summary: ImportSummary, problems: RowProblem[]): boolean {
   let refused = false;
   results.forEach((result, j) => {
-          const write = chunk[j];
-          if (!write) return;
-          if (!result.ok) {
-            const failure = result.failure;
-            const product = 'product' in failure ? failure.product : undefined;
-            const at = write.req.items.findIndex((item) => item.product === product);
-            const row = write.rows[Math.max(0, at)] ?? 0;
-            const whole = write.rows.length > 1 ? `（单号 ${write.docNo ?? ''} 整单 ${write.rows.length} 行未导入）` : '';
-            problems.push({ row, reason: `${failureReason(failure)}${whole}` });
-            refused = true;
-            summary.skippedRows += write.rows.length;
-            return;
-          }
-          const outcome = result.value;
-          if (outcome.duplicate) {
-            summary.duplicateRows += write.rows.length;
-            return;
-          }
-          summary.importedRows += write.rows.length;
-          summary.entries += outcome.entries.length;
-          for (const name of outcome.createdLocations) if (!summary.createdLocations.includes(name)) summary.createdLocations.push(name);
-          const k = (summary.byKind[write.req.kind] ??= { rows: 0, qtyMilli: 0, amount: 0 });
-          k.rows += write.rows.length;
-          for (const e of outcome.entries) {
-            k.qtyMilli += Math.abs(e.qtyMilli);
-            k.amount += Math.abs(e.amount);
-          }
-        });
+    const write = chunk[j];
+    if (!write) return;
+    if (!result.ok) {
+      const failure = result.failure;
+      const product = 'product' in failure ? failure.product : undefined;
+      const at = write.req.items.findIndex((item) => item.product === product);
+      const row = write.rows[Math.max(0, at)] ?? 0;
+      const whole = write.rows.length > 1 ? `（单号 ${write.docNo ?? ''} 整单 ${write.rows.length} 行未导入）` : '';
+      problems.push({ row, reason: `${failureReason(failure)}${whole}` });
+      refused = true;
+      summary.skippedRows += write.rows.length;
+      return;
+    }
+    const outcome = result.value;
+    if (outcome.duplicate) {
+      summary.duplicateRows += write.rows.length;
+      return;
+    }
+    summary.importedRows += write.rows.length;
+    summary.entries += outcome.entries.length;
+    for (const name of outcome.createdLocations) if (!summary.createdLocations.includes(name)) summary.createdLocations.push(name);
+    const k = (summary.byKind[write.req.kind] ??= { rows: 0, qtyMilli: 0, amount: 0 });
+    k.rows += write.rows.length;
+    for (const e of outcome.entries) {
+      k.qtyMilli += Math.abs(e.qtyMilli);
+      k.amount += Math.abs(e.amount);
+    }
+  });
   return refused;
 }
 
@@ -425,8 +425,8 @@ function fatalSummary(kind: ImportKind, file: string, message: string, options: 
   const summary = plan
     ? baseSummary(plan, options)
     : baseSummary(
-        { kind, file, table: table ?? { format: file.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv', headerRow: 0 }, columns: [], ignoredColumns: [], rows: table?.rows.length ?? 0, problems: [], skippedRows: new Set(), products: [], writes: [], notes: [] },
-        options,
-      );
+      { kind, file, table: table ?? { format: file.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv', headerRow: 0 }, columns: [], ignoredColumns: [], rows: table?.rows.length ?? 0, problems: [], skippedRows: new Set(), products: [], writes: [], notes: [] },
+      options,
+    );
   return { ...summary, fatal: message, ms: Math.round(performance.now() - started) };
 }

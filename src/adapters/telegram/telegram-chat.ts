@@ -215,11 +215,11 @@ export class TelegramChat {
     const undone: string[] = [];
     for (const [i, version] of live.entries()) {
       const undo = await this.run({
-              ...base,
-              messageId: `${base.messageId}:u${editedAt}${i === 0 ? '' : `.${i}`}`,
-              text: '撤销',
-              replyTo: { messageId: version.version, fromBot: false },
-            });
+        ...base,
+        messageId: `${base.messageId}:u${editedAt}${i === 0 ? '' : `.${i}`}`,
+        text: '撤销',
+        replyTo: { messageId: version.version, fromBot: false },
+      });
       if (!undo) continue;
       if (undo.failed) return failed();
       // This edit was handled before (a redelivered update).
@@ -258,18 +258,18 @@ export class TelegramChat {
       return true;
     }
     const reply = await this.run({
-          platform: 'telegram',
-          chatId: String(shown.chat.id),
-          chatType: chatTypeOf(shown.chat),
-          // One press is one message: a redelivered press undoes nothing more.
-          messageId: `cb:${query.id}`,
-          userId: String(query.from.id),
-          userName: displayName(query.from),
-          userHandle: query.from.username,
-          chatTitle: shown.chat.title,
-          text: '撤销',
-          replyTo: { messageId: source, fromBot: false },
-        });
+      platform: 'telegram',
+      chatId: String(shown.chat.id),
+      chatType: chatTypeOf(shown.chat),
+      // One press is one message: a redelivered press undoes nothing more.
+      messageId: `cb:${query.id}`,
+      userId: String(query.from.id),
+      userName: displayName(query.from),
+      userHandle: query.from.username,
+      chatTitle: shown.chat.title,
+      text: '撤销',
+      replyTo: { messageId: source, fromBot: false },
+    });
     if (reply?.failed) {
       await this.answer(calls, query.id, { text: FAILED, show_alert: true });
       throw new UpdateNotHandledError('callback_query');
@@ -370,19 +370,19 @@ export class TelegramChat {
     const last = Math.min(editedAt - 1, sentAt + EDIT_WINDOW_SECONDS);
     for (let t = sentAt; t <= last; t++) candidates.push(`${messageId}:e${t}`);
     return await this.app.store.read(async (uow) => {
-          const live: { version: string; seqs: number[] }[] = [];
-          let reverses = false;
-          for (const version of candidates) {
-            const found = await uow.findMessage({ platform: 'telegram', chatId, messageId: version, text: '', actorId: '' });
-            if (!found || found.shopId !== shopId) continue;
-            const entries = await uow.entriesOfMessage(found.id);
-            if (entries.some((e) => e.kind === 'reversal')) reverses = true;
-            const open: typeof entries = [];
-            for (const e of entries) if (e.kind !== 'reversal' && !(await uow.reversalOf(e.id))) open.push(e);
-            if (open.length > 0) live.push({ version, seqs: open.map((e) => e.seq) });
-          }
-          return { live, reverses };
-        });
+      const live: { version: string; seqs: number[] }[] = [];
+      let reverses = false;
+      for (const version of candidates) {
+        const found = await uow.findMessage({ platform: 'telegram', chatId, messageId: version, text: '', actorId: '' });
+        if (!found || found.shopId !== shopId) continue;
+        const entries = await uow.entriesOfMessage(found.id);
+        if (entries.some((e) => e.kind === 'reversal')) reverses = true;
+        const open: typeof entries = [];
+        for (const e of entries) if (e.kind !== 'reversal' && !(await uow.reversalOf(e.id))) open.push(e);
+        if (open.length > 0) live.push({ version, seqs: open.map((e) => e.seq) });
+      }
+      return { live, reverses };
+    });
   }
 
   /** A group that became a supergroup gets a new chat id; its binding follows it. */

@@ -41,16 +41,16 @@ export class WebAuth implements WebLinkIssuer {
   async issue(request: WebLinkRequest, now: Date): Promise<IssuedWebLink> {
     const nonce = random(24);
     const id = await this.store.insertToken(
-          {
-            shopId: request.shopId,
-            actorId: request.actorId,
-            actorName: request.actorName ?? null,
-            view: request.view,
-            nonceHash: sha256(nonce),
-            expiresAt: new Date(now.getTime() + LINK_MINUTES * 60_000),
-          },
-          now,
-        );
+      {
+        shopId: request.shopId,
+        actorId: request.actorId,
+        actorName: request.actorName ?? null,
+        view: request.view,
+        nonceHash: sha256(nonce),
+        expiresAt: new Date(now.getTime() + LINK_MINUTES * 60_000),
+      },
+      now,
+    );
     const payload = `${id}.${nonce}`;
     return { url: `${this.options.publicUrl}/login/${payload}.${await this.sign(payload, now)}`, minutes: LINK_MINUTES };
   }

@@ -36,11 +36,11 @@ async function setting(bot: HandlerServices, shop: ShopRecord, command: Extract<
   const setting: ProductSetting =
     command.key === 'mode'
       ? {
-          key: 'mode',
-          value: String(command.value) as ProductMode,
-          ...(command.supplier !== undefined ? { supplier: command.supplier } : {}),
-          ...(command.cost !== undefined ? { cost: command.cost } : {}),
-        }
+        key: 'mode',
+        value: String(command.value) as ProductMode,
+        ...(command.supplier !== undefined ? { supplier: command.supplier } : {}),
+        ...(command.cost !== undefined ? { cost: command.cost } : {}),
+      }
       : command.key === 'sku'
         ? { key: 'sku', value: String(command.value) }
         : { key: command.key, value: typeof command.value === 'number' ? command.value : Number(command.value) };

@@ -20,10 +20,10 @@ export const undoHandler: Handler<'undo'> = async (command, { message, shop, acc
     }
   }
   const result = await bot.service.undo(
-      shop.id,
-      { entryNo: command.entryNo, messageOfEntry: replyTo?.entryNo, replyTo: replyTo?.message, limit: access.limit },
-      source,
-    );
+    shop.id,
+    { entryNo: command.entryNo, messageOfEntry: replyTo?.entryNo, replyTo: replyTo?.message, limit: access.limit },
+    source,
+  );
   if (!result.ok) return reply(await bot.refusal(result, shop.id, 'undo'));
   return reply(undoReply(result.value), result.value.reversals.map((e) => e.seq), result.value.duplicate);
 };

@@ -21,18 +21,18 @@ export const writeHandler: Handler<WriteIntent> = async (c, { shop, source, seeC
   const checked = await checkWrite(bot.store, await bot.catalogue(shop.id), shop.id, c, seeCost);
   if (checked.reply !== undefined) return reply(checked.reply);
   const result = await bot.service.record(
-      shop.id,
-      {
-        kind: c.intent,
-        items: checked.items,
-        occurredAt: c.occurredAt,
-        channel: c.channel,
-        counterparty: c.counterparty,
-        location: c.location,
-        to: c.intent === 'transfer' ? c.to : undefined,
-      },
-      source,
-    );
+    shop.id,
+    {
+      kind: c.intent,
+      items: checked.items,
+      occurredAt: c.occurredAt,
+      channel: c.channel,
+      counterparty: c.counterparty,
+      location: c.location,
+      to: c.intent === 'transfer' ? c.to : undefined,
+    },
+    source,
+  );
   if (!result.ok) return reply(await bot.refusal(result, shop.id, c.intent));
   if (result.value.createdProducts.length > 0) bot.invalidate(shop.id);
   const details = c.intent === 'transfer' ? [] : checked.items;

@@ -239,14 +239,14 @@ describe('exactly once', () => {
     const shop = await openShop('刚认领店', 'Asia/Shanghai', chats);
     clock.set('2026-11-27T13:00:00Z');
     await digests().claim({
-            shopId: shop.id,
-            localDate: '2026-11-27',
-            scheduledAt: clock.now(),
-            late: false,
-            claimedBy: 'dead',
-            now: clock.now(),
-            deliveries: chats.map(([platform, chatId, audience]) => ({ platform, chatId, audience, text: `日报 ${chatId}` })),
-          });
+      shopId: shop.id,
+      localDate: '2026-11-27',
+      scheduledAt: clock.now(),
+      late: false,
+      claimedBy: 'dead',
+      now: clock.now(),
+      deliveries: chats.map(([platform, chatId, audience]) => ({ platform, chatId, audience, text: `日报 ${chatId}` })),
+    });
     const outbox = new FakeOutbox(clock);
     clock.advance(2 * MINUTE);
     await scheduler(outbox, { id: 'restarted' }).tick();
@@ -291,9 +291,9 @@ describe('deliveries', () => {
 
   it('marks a chat that blocked the bot and skips it until it is bound again', async () => {
     const shop = await openShop('拉黑店', 'Asia/Shanghai', [
-          ['telegram', 'boss', 'owner'],
-          ['telegram', 'gone', 'staff'],
-        ]);
+      ['telegram', 'boss', 'owner'],
+      ['telegram', 'gone', 'staff'],
+    ]);
     const outbox = new FakeOutbox(clock);
     outbox.respond = (_platform, chatId) => (chatId === 'gone' ? { ok: false, permanent: true, error: 'GrammyError: 403 bot was kicked' } : { ok: true });
     const s = scheduler(outbox);
@@ -319,9 +319,9 @@ describe('deliveries', () => {
 
   it('leaves a copy for a process that runs its platform, and gives it up after 12 hours', async () => {
     const shop = await openShop('微信店', 'Asia/Shanghai', [
-          ['telegram', 'boss', 'owner'],
-          ['wechat', 'room', 'staff'],
-        ]);
+      ['telegram', 'boss', 'owner'],
+      ['wechat', 'room', 'staff'],
+    ]);
     const telegramOnly = new FakeOutbox(clock, ['telegram']);
     const s = scheduler(telegramOnly);
     clock.set('2026-11-27T13:00:00Z');

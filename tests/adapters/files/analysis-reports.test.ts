@@ -30,14 +30,14 @@ beforeAll(async () => {
     if (!r.ok) throw new Error(JSON.stringify(r.failure));
   };
   await write({
-        kind: 'purchase',
-        items: [
-          { product: 'T恤 白色 加大码 纯棉', quantity: 100, unitPrice: 2000 },
-          { product: '短裤', quantity: 50, unitPrice: 1500, unit: '条' },
-          { product: '袜子', quantity: 200, unitPrice: 250, unit: '双' },
-          { product: '帽子', quantity: 10, unitPrice: 3000, unit: '顶' },
-        ],
-      });
+    kind: 'purchase',
+    items: [
+      { product: 'T恤 白色 加大码 纯棉', quantity: 100, unitPrice: 2000 },
+      { product: '短裤', quantity: 50, unitPrice: 1500, unit: '条' },
+      { product: '袜子', quantity: 200, unitPrice: 250, unit: '双' },
+      { product: '帽子', quantity: 10, unitPrice: 3000, unit: '顶' },
+    ],
+  });
   clock.set('2026-11-18T03:00:00Z'); // last week (Mon 16 – Sun 22)
   await write({ kind: 'sale', items: [{ product: 'T恤 白色 加大码 纯棉', quantity: 30, unitPrice: 5900 }], channel: '淘宝' });
   await write({ kind: 'sale', items: [{ product: '短裤', quantity: 5, unitPrice: 3900 }], channel: '抖音' });

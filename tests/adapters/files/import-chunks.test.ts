@@ -74,9 +74,9 @@ describe('chunked imports', () => {
     const batchId = await store.beginImport(target.shop.id, '上次.csv', 'cli:alice', new Date(clock.now().getTime() - 10 * 60_000));
     await store.transaction(async () => {
       await target.service.recordBatch(target.shop.id, [
-                { req: { kind: 'purchase', items: [{ product: '半截', quantity: 5, unitPrice: 100 }] }, source: { ...source(), platform: 'import', importBatchId: batchId } },
-                { req: { kind: 'purchase', items: [{ product: '半截', quantity: 7, unitPrice: 100 }] }, source: { ...source(), platform: 'import', importBatchId: batchId } },
-              ]);
+        { req: { kind: 'purchase', items: [{ product: '半截', quantity: 5, unitPrice: 100 }] }, source: { ...source(), platform: 'import', importBatchId: batchId } },
+        { req: { kind: 'purchase', items: [{ product: '半截', quantity: 7, unitPrice: 100 }] }, source: { ...source(), platform: 'import', importBatchId: batchId } },
+      ]);
     });
     expect(await units()).toBe(12);
     const summary = await importFile(target, 'entries', csv(purchases(3)), '这次.csv');

@@ -57,11 +57,11 @@ describe('recording many messages in one transaction', () => {
       const shop = await t.store.createShop('店', clock.now());
       const src = (id: string) => ({ platform: 'test', chatId: 'c', messageId: id, text: 't', actorId: 'a' });
       const results = await service.recordBatch(shop.id, [
-              { req: { kind: 'purchase', items: [{ product: 'A', quantity: 5, unitPrice: 100 }] }, source: src('1') },
-              // The first item would fit; the second does not: neither may stay.
-              { req: { kind: 'sale', items: [{ product: 'A', quantity: 2, unitPrice: 300 }, { product: 'A', quantity: 9, unitPrice: 300 }] }, source: src('2') },
-              { req: { kind: 'sale', items: [{ product: 'A', quantity: 1, unitPrice: 300 }] }, source: src('3') },
-            ]);
+        { req: { kind: 'purchase', items: [{ product: 'A', quantity: 5, unitPrice: 100 }] }, source: src('1') },
+        // The first item would fit; the second does not: neither may stay.
+        { req: { kind: 'sale', items: [{ product: 'A', quantity: 2, unitPrice: 300 }, { product: 'A', quantity: 9, unitPrice: 300 }] }, source: src('2') },
+        { req: { kind: 'sale', items: [{ product: 'A', quantity: 1, unitPrice: 300 }] }, source: src('3') },
+      ]);
       expect(results.map((r) => r.ok)).toEqual([true, false, true]);
       expect((await t.store.stock(shop.id)).map((r) => r.qtyMilli)).toEqual([4000]);
       expect((await t.store.entries(shop.id)).map((e) => [e.seq, e.kind])).toEqual([

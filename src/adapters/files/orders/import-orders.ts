@@ -98,11 +98,11 @@ async function previewWrites(target: ImportTarget, plan: OrderPlan, summary: Ord
   const run = async (store: InventoryStore, service: InventoryService) => {
     try {
       await store.transaction(async () => {
-                const recorder = new Recorder(target, service, summary);
-                await recorder.chunk(sales(plan));
-                await recorder.chunk(recorder.returnsOfRecordedSales(plan));
-                throw new Preview();
-              });
+        const recorder = new Recorder(target, service, summary);
+        await recorder.chunk(sales(plan));
+        await recorder.chunk(recorder.returnsOfRecordedSales(plan));
+        throw new Preview();
+      });
     } catch (error) {
       if (!(error instanceof Preview)) throw error;
     }
