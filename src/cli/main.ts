@@ -87,28 +87,22 @@ const logStream = (cli: Cli) => (cli.stderr === process.stderr ? undefined : cli
 
 /** The database alone: for commands that read or copy the ledger. */
 async function withBaseApp(config: Config, cli: Cli, run: (app: BaseApp) => Promise<number>): Promise<number> {
-  const { createBaseApp, StoreOpenError } = await import('../base-app.ts');
-  let app: BaseApp;
-  try {
-    app = await createBaseApp(config, { logStream: logStream(cli) });
-  } catch (error) {
-    if (!(error instanceof StoreOpenError)) throw error;
-    cli.stderr.write(`${error.message}\n`);
-    return 1;
-  }
-  try {
-    return await run(app);
-  } finally {
-    await app.close();
-  }
+  const { createBaseApp } = await import('../base-app.ts');
+  return withOpened(cli, () => createBaseApp(config, { logStream: logStream(cli) }), run);
 }
 
 /** The whole application, with the chat engine: for commands that talk or write. */
 async function withApp(config: Config, cli: Cli, run: (app: App) => Promise<number>): Promise<number> {
-  const [{ createApp }, { StoreOpenError }] = await Promise.all([import('../main.ts'), import('../base-app.ts')]);
-  let app: App;
+  const { createApp } = await import('../main.ts');
+  return withOpened(cli, () => createApp(config, { logStream: logStream(cli) }), run);
+}
+
+/** Opens the app, runs the command on it and closes it; a database that cannot be opened is said in one line. */
+async function withOpened<A extends { close(): Promise<void> }>(cli: Cli, open: () => Promise<A>, run: (app: A) => Promise<number>): Promise<number> {
+  const { StoreOpenError } = await import('../base-app.ts');
+  let app: A;
   try {
-    app = await createApp(config, { logStream: logStream(cli) });
+    app = await open();
   } catch (error) {
     if (!(error instanceof StoreOpenError)) throw error;
     cli.stderr.write(`${error.message}\n`);
